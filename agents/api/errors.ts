@@ -1,0 +1,215 @@
+// Errors are values carrying a Kubernetes Status (apimachinery pkg/api/errors/errors.go).
+//
+// Every failure the apiserver reports reaches the client as a `Status` object, so kubectl prints
+// `Error from server (<reason>): <message>`. A StatusError is built only through the constructors
+// below; callers test it with the `is…` predicates, never by comparing message text. Messages are
+// built from the resource and name the user knows (`deployments.apps "web" not found`), never
+// from storage keys.
+
+import type { Status, StatusCause } from 'kubernetes-types/meta/v1';
+
+export type StatusReason =
+  | 'BadRequest'
+  | 'Unauthorized'
+  | 'Forbidden'
+  | 'NotFound'
+  | 'AlreadyExists'
+  | 'Conflict'
+  | 'Gone'
+  | 'Expired'
+  | 'Invalid'
+  | 'MethodNotAllowed'
+  | 'NotAcceptable'
+  | 'RequestEntityTooLarge'
+  | 'UnsupportedMediaType'
+  | 'TooManyRequests'
+  | 'InternalError'
+  | 'ServiceUnavailable'
+  | 'Timeout';
+
+/** The HTTP code upstream answers with for each reason. */
+export const codeForReason: Record<StatusReason, number> = {
+  BadRequest: 400,
+  Unauthorized: 401,
+  Forbidden: 403,
+  NotFound: 404,
+  MethodNotAllowed: 405,
+  NotAcceptable: 406,
+  AlreadyExists: 409,
+  Conflict: 409,
+  Gone: 410,
+  Expired: 410,
+  RequestEntityTooLarge: 413,
+  UnsupportedMediaType: 415,
+  Invalid: 422,
+  TooManyRequests: 429,
+  InternalError: 500,
+  ServiceUnavailable: 503,
+  Timeout: 504,
+};
+
+/** Who a Status is about: `group` is '' for core, `kind` is the resource plural (upstream's quirk). */
+export interface Qualified {
+  group: string;
+  resource: string;
+}
+
+export class StatusError extends Error {
+  readonly status: Status;
+  constructor(status: Status) {
+    super(status.message);
+    this.name = 'StatusError';
+    this.status = status;
+  }
+  get code(): number {
+    return this.status.code ?? 500;
+  }
+  get reason(): StatusReason {
+    return (this.status.reason ?? 'InternalError') as StatusReason;
+  }
+}
+
+/** `deployments.apps` for named groups, `pods` for core: the way upstream names a resource in messages. */
+export function qualifiedName(q: Qualified): string {
+  return q.group ? `${q.resource}.${q.group}` : q.resource;
+}
+
+function statusError(
+  reason: StatusReason,
+  message: string,
+  details?: Status['details'],
+  code: number = codeForReason[reason],
+): StatusError {
+  return new StatusError({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    ...(details ? { details } : {}),
+    code,
+  });
+}
+
+export function notFound(q: Qualified, name: string): StatusError {
+  return statusError('NotFound', `${qualifiedName(q)} "${name}" not found`, {
+    name,
+    group: q.group,
+    kind: q.resource,
+  });
+}
+
+export function alreadyExists(q: Qualified, name: string): StatusError {
+  return statusError('AlreadyExists', `${qualifiedName(q)} "${name}" already exists`, {
+    name,
+    group: q.group,
+    kind: q.resource,
+  });
+}
+
+export function conflict(q: Qualified, name: string, why: string): StatusError {
+  return statusError(
+    'Conflict',
+    `Operation cannot be fulfilled on ${qualifiedName(q)} "${name}": ${why}`,
+    { name, group: q.group, kind: q.resource },
+  );
+}
+
+/** The message upstream uses for a stale resourceVersion on update. */
+export const STALE_OBJECT =
+  'the object has been modified; please apply your changes to the latest version and try again';
+
+export interface FieldCause {
+  type: 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueNotSupported' | 'FieldValueDuplicate' | 'FieldValueForbidden' | 'FieldValueTooLong';
+  field: string;
+  message: string;
+}
+
+/**
+ * 422 Invalid. `kind` is the object's Kind (upstream puts the Kind, not the resource, here), and
+ * the message lists every cause as `field: message`, as kubectl prints it.
+ */
+export function invalid(kind: string, group: string, name: string, causes: FieldCause[]): StatusError {
+  const list = causes.map((c) => `${c.field}: ${c.message}`);
+  const summary = list.length === 1 ? list[0] : `[${list.join(', ')}]`;
+  return statusError('Invalid', `${kind}${group ? `.${group}` : ''} "${name}" is invalid: ${summary}`, {
+    name,
+    group,
+    kind,
+    causes: causes.map((c): StatusCause => ({ reason: c.type, message: c.message, field: c.field })),
+  });
+}
+
+export function badRequest(message: string): StatusError {
+  return statusError('BadRequest', message);
+}
+
+export function methodNotAllowed(message: string): StatusError {
+  return statusError('MethodNotAllowed', message);
+}
+
+export function unsupportedMediaType(contentType: string): StatusError {
+  return statusError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got ${contentType})`);
+}
+
+export function requestEntityTooLarge(limitBytes: number): StatusError {
+  return statusError('RequestEntityTooLarge', `the request body is larger than the ${limitBytes} bytes allowed`);
+}
+
+/** 410 for a resourceVersion older than etcd's compaction: watchers relist. */
+export function expired(message: string): StatusError {
+  return statusError('Expired', message);
+}
+
+export function gone(message: string): StatusError {
+  return statusError('Gone', message);
+}
+
+export function forbidden(q: Qualified, name: string, why: string): StatusError {
+  return statusError('Forbidden', `${qualifiedName(q)} "${name}" is forbidden: ${why}`, {
+    name,
+    group: q.group,
+    kind: q.resource,
+  });
+}
+
+export function tooManyRequests(message: string, retryAfterSeconds: number): StatusError {
+  return statusError('TooManyRequests', message, { retryAfterSeconds });
+}
+
+export function serviceUnavailable(message: string): StatusError {
+  return statusError('ServiceUnavailable', message);
+}
+
+export function timeout(message: string): StatusError {
+  return statusError('Timeout', message);
+}
+
+export function internalError(err: unknown): StatusError {
+  const message = err instanceof Error ? err.message : String(err);
+  return statusError('InternalError', `Internal error occurred: ${message}`);
+}
+
+/** Turn any thrown value into a StatusError, so every HTTP error path writes a Status. */
+export function toStatusError(err: unknown): StatusError {
+  return err instanceof StatusError ? err : internalError(err);
+}
+
+/** Rebuild a StatusError from a Status body a server sent back (the client's side of the wire). */
+export function fromStatus(status: Status, httpCode: number): StatusError {
+  return new StatusError({ ...status, code: status.code ?? httpCode });
+}
+
+const hasReason = (reason: StatusReason) => (err: unknown): boolean =>
+  err instanceof StatusError && err.reason === reason;
+
+export const isNotFound = hasReason('NotFound');
+export const isAlreadyExists = hasReason('AlreadyExists');
+export const isConflict = hasReason('Conflict');
+export const isInvalid = hasReason('Invalid');
+export const isBadRequest = hasReason('BadRequest');
+export const isTooManyRequests = hasReason('TooManyRequests');
+/** A watch or list from a compacted resourceVersion: relist. */
+export const isExpired = (err: unknown): boolean =>
+  err instanceof StatusError && (err.reason === 'Expired' || err.reason === 'Gone' || err.code === 410);

@@ -1,0 +1,30 @@
+// nodekube-agent <component> [flags]: one bundled file carries every component, the way
+// hyperkube once did. Each component's index.ts parses its flags, wires its parts and runs.
+
+type ComponentMain = (argv: string[]) => Promise<void>;
+
+const components: Record<string, () => Promise<{ main: ComponentMain }>> = {
+  apiserver: () => import('./apiserver/index'),
+  'controller-manager': () => import('./controller-manager/index'),
+  scheduler: () => import('./scheduler/index'),
+  kubelet: () => import('./kubelet/index'),
+  proxy: () => import('./kube-proxy/index'),
+  'hollow-node': () => import('./hollow-node/index'),
+};
+
+async function run(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  const load = name ? components[name] : undefined;
+  if (!load) {
+    process.stderr.write(`usage: nodekube-agent <${Object.keys(components).join('|')}> [flags]\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const { main } = await load();
+  await main(rest);
+}
+
+run(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`nodekube-agent: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});

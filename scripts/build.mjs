@@ -1,0 +1,28 @@
+// Bundles the agents and the installer into single CommonJS files that run on Node 18+
+// (Debian 12's nodejs on the nodes) and copies etcd3's .proto files where it looks for them
+// (`${__dirname}/../proto`, so dist/proto beside dist/bin).
+import { cp, mkdir, rm } from 'node:fs/promises';
+import { build } from 'esbuild';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node18',
+  format: 'cjs',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  // ssh2 (via node-ssh and docker-modem) has optional native addons; without them it is pure JS.
+  external: ['cpu-features', '*.node'],
+  define: {
+    'process.env.WS_NO_BUFFER_UTIL': '"1"',
+    'process.env.WS_NO_UTF_8_VALIDATE': '"1"',
+  },
+};
+
+await rm('dist', { recursive: true, force: true });
+await mkdir('dist/bin', { recursive: true });
+await Promise.all([
+  build({ ...common, entryPoints: ['agents/main.ts'], outfile: 'dist/bin/nodekube-agent.cjs' }),
+  build({ ...common, entryPoints: ['installer/main.ts'], outfile: 'dist/bin/nodekube.cjs' }),
+]);
+await cp('node_modules/etcd3/proto', 'dist/proto', { recursive: true });
