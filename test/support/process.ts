@@ -1,0 +1,72 @@
+// Processes a test starts, and ends by their own pid (never by name): etcd, agents, dockerd.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const REPO_ROOT = join(import.meta.dirname, '..', '..');
+export const LOG_DIR = join(REPO_ROOT, '.nodekube', 'test-logs');
+
+export interface Started {
+  proc: ChildProcess;
+  pid: number;
+  logFile: string;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */
+  stop(graceMs?: number): Promise<void>;
+  /** SIGKILL at once (a crash), resolves on exit. */
+  kill(): Promise<void>;
+}
+
+/** Start a program with its output in .nodekube/test-logs/<name>.log. */
+export function startProcess(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Started {
+  mkdirSync(LOG_DIR, { recursive: true });
+  const logFile = join(LOG_DIR, `${name}.log`);
+  const log = createWriteStream(logFile, { flags: 'a' });
+  const proc = spawn(cmd, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  proc.stdout?.pipe(log);
+  proc.stderr?.pipe(log);
+  if (proc.pid === undefined) throw new Error(`could not start ${cmd}`);
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const alive = () => proc.exitCode === null && proc.signalCode === null;
+  return {
+    proc,
+    pid: proc.pid,
+    logFile,
+    async stop(graceMs = 5000) {
+      if (!alive()) return;
+      proc.kill('SIGTERM');
+      const timer = setTimeout(() => alive() && proc.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+    async kill() {
+      if (!alive()) return;
+      proc.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/**
+ * Start a nodekube agent from source (tsx), so tests need no build and never race another
+ * test's `npm run build`. The e2e tests run the bundled dist/ instead, as the nodes do.
+ */
+export function startAgent(name: string, component: string, flags: string[], env: NodeJS.ProcessEnv = {}): Started {
+  return startProcess(name, process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'agents', 'main.ts'), component, ...flags], env);
+}
+
+/** Poll `url` until it answers 200, or fail after `timeoutMs` naming the log to read. */
+export async function waitForHttpOk(url: string, timeoutMs = 30_000, logFile?: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) return;
+      last = `HTTP ${res.status}`;
+    } catch (err) {
+      last = err instanceof Error ? err.message : String(err);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms (last: ${last})${logFile ? `; see ${logFile}` : ''}`);
+}
