@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The README's test command (`npm test`) and what CI runs: on a fresh Debian/Ubuntu machine it
+# installs what is missing (apt packages, dockerd started, node_modules), builds, type-checks,
+# and runs every vitest project: unit, integration (real etcd, Docker, iptables in netns, real
+# kubectl) and e2e (a 1+3 cluster on Vagrant's docker provider).
+# Pass vitest arguments through: `npm test -- --project unit`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash provision/host-deps.sh
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+npm run --silent build
+npx tsc --noEmit -p .
+exec npx vitest run "$@"
