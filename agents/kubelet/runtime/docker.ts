@@ -1,0 +1,317 @@
+// The container runtime over a Docker engine (dockerode), the way dockershim drove Docker.
+//
+// Pods are a pause container owning the network and IPC namespaces, with app containers joining
+// it (`container:<sandbox>`). Every container carries labels (naming.ts LABELS) so a restarted
+// kubelet can rebuild its picture of the node from Docker alone.
+
+import { type Duplex, Readable } from 'node:stream';
+import Docker from 'dockerode';
+import { LABELS } from '../naming';
+import { demuxDockerStream, mergeDockerStream } from './demux';
+import type { ContainerRuntime, ContainerSpec, LogOptions, RuntimeContainer, SandboxSpec, StreamOptions, StreamSession } from './types';
+
+/** `unix:///var/run/docker.sock` or `tcp://host:2375` → dockerode options. */
+export function dockerFromEndpoint(endpoint: string): Docker {
+  if (endpoint.startsWith('unix://')) return new Docker({ socketPath: endpoint.slice('unix://'.length) });
+  const url = new URL(endpoint.replace(/^tcp:/, 'http:'));
+  return new Docker({ host: url.hostname, port: Number(url.port || 2375), protocol: 'http' });
+}
+
+const ZERO_TIME = '0001-01-01T00:00:00Z';
+
+export class DockerRuntime implements ContainerRuntime {
+  /** Exited containers never change again: inspect them once. */
+  private readonly exitedCache = new Map<string, RuntimeContainer>();
+
+  constructor(
+    readonly docker: Docker,
+    /** This kubelet's node name: the `io.nodekube.node` label it sets and filters by. */
+    private readonly nodeName: string,
+  ) {}
+
+  async version(): Promise<string> {
+    const v = await this.docker.version();
+    return `docker://${v.Version}`;
+  }
+
+  async imagePresent(image: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(image).inspect();
+      return true;
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return false;
+      throw err;
+    }
+  }
+
+  async pullImage(image: string): Promise<void> {
+    const stream = await this.docker.pull(image);
+    await new Promise<void>((resolve, reject) =>
+      this.docker.modem.followProgress(stream, (err: Error | null, out: Array<{ error?: string }>) => {
+        const failed = out?.find((o) => o.error);
+        if (err || failed) reject(err ?? new Error(failed?.error));
+        else resolve();
+      }),
+    );
+  }
+
+  async listContainers(): Promise<RuntimeContainer[]> {
+    const list = await this.docker.listContainers({ all: true, filters: { label: [`${LABELS.node}=${this.nodeName}`] } });
+    const live = new Set(list.map((c) => c.Id));
+    for (const id of this.exitedCache.keys()) if (!live.has(id)) this.exitedCache.delete(id);
+    const out = await Promise.all(list.map((c) => this.inspect(c.Id).catch(() => undefined)));
+    return out.filter((c): c is RuntimeContainer => c !== undefined);
+  }
+
+  private async inspect(id: string): Promise<RuntimeContainer> {
+    const cached = this.exitedCache.get(id);
+    if (cached) return cached;
+    const info = await this.docker.getContainer(id).inspect();
+    const c = toRuntimeContainer(info);
+    if (c.state === 'exited') this.exitedCache.set(id, c);
+    return c;
+  }
+
+  async runSandbox(spec: SandboxSpec): Promise<string> {
+    const exposed: Record<string, object> = {};
+    const bindings: Record<string, Array<{ HostPort: string; HostIp?: string }>> = {};
+    for (const p of spec.portBindings) {
+      const key = `${p.containerPort}/${p.protocol.toLowerCase()}`;
+      exposed[key] = {};
+      (bindings[key] ??= []).push({ HostPort: String(p.hostPort), HostIp: p.hostIP || undefined });
+    }
+    const container = await this.docker.createContainer({
+      name: spec.name,
+      Image: spec.image,
+      Hostname: spec.hostNetwork ? undefined : spec.hostname,
+      Labels: { ...spec.labels, [LABELS.node]: this.nodeName },
+      ExposedPorts: exposed,
+      HostConfig: {
+        NetworkMode: spec.hostNetwork ? 'host' : undefined,
+        PortBindings: spec.hostNetwork ? undefined : bindings,
+        IpcMode: 'shareable',
+      },
+    });
+    await container.start();
+    return container.id;
+  }
+
+  async createContainer(spec: ContainerSpec): Promise<string> {
+    const joined = `container:${spec.sandboxId}`;
+    const c = await this.docker.createContainer({
+      name: spec.name,
+      Image: spec.image,
+      Entrypoint: spec.entrypoint,
+      Cmd: spec.cmd,
+      Env: spec.env,
+      WorkingDir: spec.workingDir,
+      User: spec.user,
+      Tty: spec.tty,
+      OpenStdin: spec.stdin,
+      StdinOnce: spec.stdinOnce,
+      AttachStdin: spec.stdin,
+      Labels: { ...spec.labels, [LABELS.node]: this.nodeName },
+      HostConfig: {
+        Binds: spec.binds,
+        NetworkMode: spec.hostNetwork ? 'host' : joined,
+        IpcMode: joined,
+        CpuQuota: spec.cpuQuota,
+        CpuPeriod: spec.cpuPeriod,
+        CpuShares: spec.cpuShares,
+        Memory: spec.memory,
+      },
+    });
+    return c.id;
+  }
+
+  async startContainer(id: string): Promise<void> {
+    await this.docker.getContainer(id).start();
+  }
+
+  async stopContainer(id: string, graceSeconds: number): Promise<void> {
+    try {
+      await this.docker.getContainer(id).stop({ t: Math.max(0, Math.round(graceSeconds)) });
+    } catch (err) {
+      // 304: already stopped; 404: already gone. Both mean "stopped".
+      const code = (err as { statusCode?: number }).statusCode;
+      if (code !== 304 && code !== 404) throw err;
+    }
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    try {
+      await this.docker.getContainer(id).remove({ force: true, v: true });
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+    }
+    this.exitedCache.delete(id);
+  }
+
+  async logs(id: string, opts: LogOptions): Promise<Readable> {
+    const c = this.docker.getContainer(id);
+    const info = await c.inspect();
+    const tail = opts.tailLines ?? 'all';
+    const base = { stdout: true, stderr: true, timestamps: opts.timestamps, tail: tail as number, since: opts.since ?? 0 };
+    // dockerode returns a stream when following and a Buffer otherwise (research-deps.md).
+    const raw: unknown = opts.follow ? await c.logs({ ...base, follow: true }) : await c.logs({ ...base, follow: false });
+    const source = Buffer.isBuffer(raw) ? Readable.from([raw]) : (raw as Readable);
+    return info.Config.Tty ? source : mergeDockerStream(source);
+  }
+
+  async exec(id: string, cmd: string[], opts: StreamOptions): Promise<StreamSession> {
+    const exec = await this.docker.getContainer(id).exec({
+      Cmd: cmd,
+      AttachStdin: opts.stdin,
+      AttachStdout: opts.stdout,
+      AttachStderr: opts.stderr,
+      Tty: opts.tty,
+    });
+    const socket = (await exec.start({ hijack: true, stdin: opts.stdin, Tty: opts.tty })) as unknown as Duplex;
+    return streamSession(socket, opts, {
+      resize: (w, h) => exec.resize({ w, h }).then(() => undefined),
+      exitCode: () => execExitCode(exec),
+    });
+  }
+
+  async attach(id: string, opts: StreamOptions): Promise<StreamSession> {
+    const c = this.docker.getContainer(id);
+    const info = await c.inspect();
+    const tty = info.Config.Tty;
+    const socket = (await c.attach({ stream: true, hijack: true, stdin: opts.stdin, stdout: opts.stdout, stderr: opts.stderr })) as unknown as Duplex;
+    return streamSession(socket, { ...opts, tty }, {
+      resize: (w, h) => c.resize({ w, h }).then(() => undefined),
+      exitCode: async () => (await c.wait()).StatusCode as number,
+    });
+  }
+
+  async execSync(id: string, cmd: string[], timeoutMs: number): Promise<{ exitCode: number; output: string }> {
+    const session = await this.exec(id, cmd, { stdin: false, stdout: true, stderr: true, tty: false });
+    const chunks: Buffer[] = [];
+    session.stdout.on('data', (d: Buffer) => chunks.push(d));
+    session.stderr?.on('data', (d: Buffer) => chunks.push(d));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        session.close();
+        reject(new Error(`command timed out after ${timeoutMs}ms`));
+      }, timeoutMs);
+    });
+    try {
+      const exitCode = await Promise.race([session.exitCode(), timedOut]);
+      return { exitCode, output: Buffer.concat(chunks).toString() };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  watchEvents(onPodEvent: (podUid: string) => void): () => void {
+    let stopped = false;
+    let stream: Readable | undefined;
+    const connect = async () => {
+      while (!stopped) {
+        try {
+          stream = (await this.docker.getEvents({
+            filters: { type: ['container'], label: [`${LABELS.node}=${this.nodeName}`], event: ['start', 'die', 'oom'] },
+          })) as unknown as Readable;
+          await readEvents(stream, onPodEvent);
+        } catch {
+          // Docker restarted or the stream broke: reconnect after a pause (the periodic resync covers the gap).
+        }
+        if (!stopped) await new Promise((r) => setTimeout(r, 1000));
+      }
+    };
+    void connect();
+    return () => {
+      stopped = true;
+      stream?.destroy();
+    };
+  }
+}
+
+/** Docker's event stream is NDJSON whose lines may split across chunks. */
+function readEvents(stream: Readable, onPodEvent: (podUid: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let partial = '';
+    stream.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.trim()) continue;
+        try {
+          const uid = JSON.parse(line)?.Actor?.Attributes?.[LABELS.podUid];
+          if (uid) onPodEvent(uid);
+        } catch {
+          // not JSON: ignore the line
+        }
+      }
+    });
+    stream.on('end', resolve);
+    stream.on('close', resolve);
+    stream.on('error', reject);
+  });
+}
+
+function streamSession(
+  socket: Duplex,
+  opts: StreamOptions,
+  ops: { resize(w: number, h: number): Promise<void>; exitCode(): Promise<number> },
+): StreamSession {
+  const { stdout, stderr } = opts.tty ? { stdout: socket as Readable, stderr: null } : demuxDockerStream(socket);
+  const ended = new Promise<void>((resolve) => {
+    socket.once('end', resolve);
+    socket.once('close', resolve);
+    socket.once('error', () => resolve());
+  });
+  return {
+    stdin: opts.stdin ? socket : null,
+    stdout,
+    stderr,
+    resize: ops.resize,
+    exitCode: async () => {
+      await ended;
+      return ops.exitCode();
+    },
+    close: () => socket.destroy(),
+  };
+}
+
+/** The exit code is known only after the output has ended, and even then Docker may lag a moment. */
+async function execExitCode(exec: Docker.Exec): Promise<number> {
+  for (let i = 0; i < 100; i++) {
+    const info = await exec.inspect();
+    if (!info.Running && info.ExitCode !== null) return info.ExitCode ?? 0;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return -1;
+}
+
+function toRuntimeContainer(info: Docker.ContainerInspectInfo): RuntimeContainer {
+  const labels = info.Config.Labels ?? {};
+  const s = info.State;
+  const state = s.Running ? 'running' : s.Status === 'created' ? 'created' : s.Status === 'exited' || s.Status === 'dead' ? 'exited' : 'unknown';
+  const time = (t: string | undefined) => (t && t !== ZERO_TIME ? t : undefined);
+  const exited = state === 'exited';
+  const networks = Object.values(info.NetworkSettings?.Networks ?? {});
+  return {
+    id: info.Id,
+    name: info.Name.replace(/^\//, ''),
+    podUid: labels[LABELS.podUid] ?? '',
+    podName: labels[LABELS.podName] ?? '',
+    podNamespace: labels[LABELS.podNamespace] ?? '',
+    containerName: labels[LABELS.containerName] ?? '',
+    isSandbox: labels[LABELS.type] === 'podsandbox',
+    isInit: labels[LABELS.role] === 'init',
+    attempt: Number(labels[LABELS.attempt] ?? 0),
+    hash: labels[LABELS.hash] ?? '',
+    image: info.Config.Image,
+    imageId: info.Image,
+    state,
+    createdAt: info.Created,
+    startedAt: time(s.StartedAt),
+    finishedAt: exited ? time(s.FinishedAt) : undefined,
+    exitCode: exited ? s.ExitCode : undefined,
+    reason: exited ? (s.OOMKilled ? 'OOMKilled' : s.ExitCode === 0 ? 'Completed' : 'Error') : undefined,
+    message: exited && s.Error ? s.Error : undefined,
+    ip: networks.map((n) => n.IPAddress).find((ip) => ip) || undefined,
+  };
+}
