@@ -41,9 +41,18 @@ export interface WatchHandle {
  */
 export interface ApiClient {
   readonly baseUrl: string;
-  get<T extends KubeObject>(r: ResourceInfo, namespace: string | undefined, name: string, subresource?: string): Promise<T>;
+  get<T extends KubeObject>(
+    r: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    subresource?: string,
+  ): Promise<T>;
   list<T extends KubeObject>(r: ResourceInfo, opts?: ListOptions): Promise<KubeList<T>>;
-  create<T extends KubeObject>(r: ResourceInfo, obj: T, opts?: WriteOptions & { namespace?: string }): Promise<T>;
+  create<T extends KubeObject>(
+    r: ResourceInfo,
+    obj: T,
+    opts?: WriteOptions & { namespace?: string },
+  ): Promise<T>;
   /** PUT of the whole object (or of `subresource`, e.g. 'status'); 409 when resourceVersion is stale. */
   update<T extends KubeObject>(r: ResourceInfo, obj: T, opts?: WriteOptions): Promise<T>;
   patch<T extends KubeObject>(
@@ -56,8 +65,18 @@ export interface ApiClient {
   ): Promise<T>;
   delete(r: ResourceInfo, namespace: string | undefined, name: string, opts?: DeleteOptions): Promise<void>;
   /** POST to a subresource such as pods/binding or pods/eviction. */
-  createSubresource<T extends KubeObject>(r: ResourceInfo, namespace: string | undefined, name: string, subresource: string, body: KubeObject): Promise<T>;
-  watch<T extends KubeObject>(r: ResourceInfo, opts: WatchOptions, onEvent: (ev: WatchEvent<T>) => void): WatchHandle;
+  createSubresource<T extends KubeObject>(
+    r: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    subresource: string,
+    body: KubeObject,
+  ): Promise<T>;
+  watch<T extends KubeObject>(
+    r: ResourceInfo,
+    opts: WatchOptions,
+    onEvent: (ev: WatchEvent<T>) => void,
+  ): WatchHandle;
 }
 
 export interface ResourceEventHandler<T> {

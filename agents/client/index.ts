@@ -1,0 +1,11 @@
+// The shared client: every agent imports from here (see types.ts for the contract).
+
+export { type ControllerOptions, decideRetry, type RetryDecision, runController } from './controller';
+export { createEventRecorder, type EventRecorderOptions } from './events';
+export { createInformer, type InformerOptions } from './informer';
+export { type LeaderElectionOptions, runLeaderElection } from './leader-election';
+export type { Logger } from './logger';
+export { createTokenBucket, type RateLimiter } from './rate-limiter';
+export { type ClientOptions, createClient } from './rest-client';
+export type * from './types';
+export { createWorkQueue, type WorkQueueOptions } from './workqueue';
