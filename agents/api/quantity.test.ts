@@ -34,9 +34,12 @@ describe('parseQuantity', () => {
     expect(() => parseQuantity(Number.NaN)).toThrow(/not a finite number/);
   });
 
-  it.each(['', 'Gi', '1 Gi', ' 1', '1KB', '1ki', '1e', '1.2.3', 'abc', '1Mi ', '--1'])('rejects %j', (text) => {
-    expect(() => parseQuantity(text)).toThrow(`quantities must match the regular expression`);
-  });
+  it.each(['', 'Gi', '1 Gi', ' 1', '1KB', '1ki', '1e', '1.2.3', 'abc', '1Mi ', '--1'])(
+    'rejects %j',
+    (text) => {
+      expect(() => parseQuantity(text)).toThrow(`quantities must match the regular expression`);
+    },
+  );
 });
 
 describe('integer helpers round up like MilliValue()/Value()', () => {

@@ -53,7 +53,9 @@ function multiplier(q: string, suffix: string): number {
 }
 
 function invalid(q: string): Error {
-  return new Error(`quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$': "${q}"`);
+  return new Error(
+    `quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$': "${q}"`,
+  );
 }
 
 /** CPU in millicores, rounded up: "250m" → 250, "0.5" → 500, "1" → 1000, "0.1m" → 1. */
