@@ -1,0 +1,150 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { endpointChainName, serviceChainName } from './chain-names';
+import { buildRules, probability } from './rules';
+import { endpoints, seedCluster, service } from './testing/fixtures';
+import { tracePacket } from './testing/trace';
+
+const TESTDATA = join(import.meta.dirname, 'testdata');
+const node = { name: 'minion1', ip: '192.168.200.101' };
+const clusterCIDR = '10.244.0.0/16';
+
+/** Compare with testdata/<name>.golden; UPDATE_GOLDEN=1 rewrites the file instead. */
+function expectGolden(name: string, text: string): void {
+  const file = join(TESTDATA, `${name}.golden`);
+  if (process.env.UPDATE_GOLDEN) writeFileSync(file, text);
+  expect(text).toBe(readFileSync(file, 'utf8'));
+}
+
+describe('chain names', () => {
+  it.each([
+    ['default/kubernetes:https', 'tcp', 'KUBE-SVC-NPX46M4PTMTKRN6Y'],
+    ['kube-system/kube-dns:dns', 'udp', 'KUBE-SVC-TCOU7JCQXEZGVUNU'],
+    ['default/httpd-app', 'tcp', 'KUBE-SVC-47MZKVTVFE2WTG5V'],
+    // Seed 000 (kube-proxy v1.14) spelled an unnamed port with a trailing colon: "ns/name:".
+    ['default/nginx-service-demo:', 'tcp', 'KUBE-SVC-R5Y5DZHD7Q6DDTFZ'],
+  ] as const)('%s %s → %s (as in the seeds)', (name, proto, chain) => {
+    expect(serviceChainName(name, proto)).toBe(chain);
+  });
+
+  it.each([
+    ['default/httpd-app', '10.244.1.2:80', 'KUBE-SEP-JEHA6AXBK4XAVWB5'],
+    ['default/kubernetes:https', '30.0.1.180:6443', 'KUBE-SEP-C3AY35NSVPYD6C6M'],
+    ['kube-system/kube-dns:dns-tcp', '10.244.0.2:53', 'KUBE-SEP-IT2ZTR26TO4XFPTO'],
+    ['default/nginx-service-demo:', '10.244.1.2:80', 'KUBE-SEP-DSWLUQNR4UPH24AX'],
+  ])('%s endpoint %s → %s', (name, ep, chain) => {
+    expect(endpointChainName(name, 'tcp', ep)).toBe(chain);
+  });
+});
+
+describe('probability', () => {
+  it.each([
+    [2, '0.50000000000'],
+    [3, '0.33333333349'],
+    [4, '0.25000000000'],
+    [5, '0.20000000019'],
+  ])('1/%i is written as iptables-save prints it: %s', (n, text) => {
+    expect(probability(n)).toBe(text);
+  });
+});
+
+describe('buildRules on the seed 004 cluster', () => {
+  const rules = buildRules({ ...seedCluster(), node, clusterCIDR });
+
+  it('writes every KUBE-* rule of the seed transcript, verbatim', () => {
+    const seed = readFileSync(join(TESTDATA, 'seed-004-nat.rules'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('-A'));
+    const ours = new Set(rules.split('\n'));
+    expect(seed.length).toBe(51);
+    expect(seed.filter((l) => !ours.has(l))).toEqual([]);
+  });
+
+  it('matches the golden file', () => expectGolden('seed-cluster', rules));
+
+  it('balances a cluster IP over both pods, masquerading only off-cluster sources', () => {
+    const fromPod = tracePacket(rules, { protocol: 'tcp', src: '10.244.1.9', dst: '10.106.113.156', dport: 80 });
+    expect(fromPod).toEqual({ endpoints: ['10.244.1.2:80', '10.244.2.2:80'], masquerade: false, rejected: false });
+    const fromHost = tracePacket(rules, { protocol: 'tcp', src: '192.168.200.101', dst: '10.106.113.156', dport: 80 });
+    expect(fromHost.masquerade).toBe(true);
+  });
+
+  it('sends a NodePort on a local address to the service, and only on local addresses', () => {
+    const pkt = { protocol: 'tcp' as const, src: '192.168.200.1', dst: node.ip, dport: 31248 };
+    expect(tracePacket(rules, { ...pkt, localIPs: [node.ip] })).toEqual({
+      endpoints: ['10.244.1.2:80', '10.244.2.2:80'],
+      masquerade: true,
+      rejected: false,
+    });
+    expect(tracePacket(rules, pkt).endpoints).toEqual([]);
+  });
+
+  it('tells UDP from TCP on the same port', () => {
+    const udp = tracePacket(rules, { protocol: 'udp', src: '10.244.1.2', dst: '10.96.0.10', dport: 53 });
+    expect(udp.endpoints).toEqual(['10.244.0.2:53', '10.244.0.3:53']);
+    expect(rules).toContain('-p udp -m comment --comment "kube-system/kube-dns:dns" -m udp -j DNAT --to-destination 10.244.0.2:53');
+  });
+
+  it('marks hairpin traffic (a pod reaching itself through the service)', () => {
+    expect(tracePacket(rules, { protocol: 'tcp', src: '10.244.1.2', dst: '10.106.113.156', dport: 80 }).masquerade).toBe(true);
+  });
+
+  it('keeps the NodePort jump last in KUBE-SERVICES', () => {
+    const svcRules = rules.split('*nat')[1].split('\n').filter((l) => l.startsWith('-A KUBE-SERVICES '));
+    expect(svcRules.at(-1)).toContain('-m addrtype --dst-type LOCAL -j KUBE-NODEPORTS');
+  });
+});
+
+describe('buildRules, other shapes', () => {
+  it('ClientIP affinity: a recent check per endpoint before the random pick, and --set in the SEP', () => {
+    const ports = [
+      { name: 'http', port: 80, targetPort: 8080 },
+      { name: 'admin', port: 9000 },
+    ];
+    const rules = buildRules({
+      services: [service({ name: 'sticky', clusterIP: '10.96.5.5', ports, sessionAffinity: 'ClientIP' })],
+      endpoints: [endpoints('default', 'sticky', ['10.244.1.7', '10.244.2.8', '10.244.1.10'], ports, ['10.244.3.3'])],
+      node,
+      clusterCIDR,
+    });
+    expectGolden('affinity-multiport', rules);
+    expect(rules).not.toContain('10.244.3.3'); // not ready
+    expect(rules.match(/--rcheck --seconds 10800 --reap/g)).toHaveLength(6);
+    const trace = tracePacket(rules, { protocol: 'tcp', src: '10.244.9.9', dst: '10.96.5.5', dport: 9000 });
+    expect(trace.endpoints).toEqual(['10.244.1.7:9000', '10.244.1.10:9000', '10.244.2.8:9000']);
+  });
+
+  it('rejects a service without endpoints, at its cluster IP and at its NodePort', () => {
+    const rules = buildRules({
+      services: [service({ name: 'empty', clusterIP: '10.96.7.7', ports: [{ port: 80, nodePort: 30080 }] })],
+      endpoints: [endpoints('default', 'empty', [], [{ port: 80 }], ['10.244.1.5'])],
+      node,
+      clusterCIDR,
+    });
+    expectGolden('no-endpoints', rules);
+    expect(tracePacket(rules, { protocol: 'tcp', src: '10.244.1.1', dst: '10.96.7.7', dport: 80 }).rejected).toBe(true);
+    const nodePort = { protocol: 'tcp' as const, src: '192.168.1.1', dst: node.ip, dport: 30080, localIPs: [node.ip] };
+    expect(tracePacket(rules, nodePort).rejected).toBe(true);
+    expect(rules).not.toMatch(/KUBE-SVC-/);
+  });
+
+  it('skips headless and ExternalName services', () => {
+    const headless = service({ name: 'db', clusterIP: 'None', ports: [{ port: 5432 }] });
+    const external = { ...service({ name: 'ext', clusterIP: '', ports: [{ port: 80 }] }), spec: { type: 'ExternalName' as const, externalName: 'example.org' } };
+    const rules = buildRules({ services: [headless, external], endpoints: [], node, clusterCIDR });
+    expect(rules).not.toMatch(/db|ext/);
+  });
+
+  it('deletes per-service chains that are no longer wanted, and only those', () => {
+    const rules = buildRules({
+      ...seedCluster(),
+      node,
+      clusterCIDR,
+      existingChains: { nat: ['KUBE-SVC-AAAAAAAAAAAAAAAA', 'KUBE-SVC-47MZKVTVFE2WTG5V', 'KUBE-SEP-BBBBBBBBBBBBBBBB', 'DOCKER', 'KUBE-KUBELET-CANARY'] },
+    });
+    const deletes = rules.split('\n').filter((l) => l.startsWith('-X'));
+    expect(deletes).toEqual(['-X KUBE-SEP-BBBBBBBBBBBBBBBB', '-X KUBE-SVC-AAAAAAAAAAAAAAAA']);
+    expect(rules).toContain(':KUBE-SVC-AAAAAAAAAAAAAAAA - [0:0]');
+  });
+});
