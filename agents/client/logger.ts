@@ -1,5 +1,7 @@
-// The small logging surface the client machinery needs. Components pass their own logger;
-// the default writes one timestamped line to stderr, like klog's `I1122 05:43:00 …` lines.
+// The small logging surface the client machinery needs: any api/log Logger fits. Components pass
+// their own; the default is a klog-style logger named after the part that logs.
+
+import { createLogger } from '../api/log';
 
 export interface Logger {
   info(msg: string): void;
@@ -7,7 +9,5 @@ export interface Logger {
 }
 
 export function defaultLogger(scope: string): Logger {
-  const line = (level: string, msg: string) =>
-    process.stderr.write(`${level} ${new Date().toISOString()} ${scope}: ${msg}\n`);
-  return { info: (m) => line('I', m), error: (m) => line('E', m) };
+  return createLogger(scope);
 }
