@@ -1,4 +1,89 @@
-// Placeholder until this component lands: it refuses to start rather than pretend to run.
-export async function main(_argv: string[]): Promise<void> {
-  throw new Error('controller-manager is not implemented yet');
+// nodekube-agent controller-manager --master=URL [--port=10257] [--leader-elect=true]
+//   [--node-monitor-period=5s] [--node-monitor-grace-period=40s] [--cluster-cidr=10.244.0.0/16] …
+// Flags → one config; one client; one shared informer per resource; /healthz and /metrics on
+// --port (componentstatuses probes it); leader election on kube-system/kube-controller-manager;
+// then every enabled controller runs its workers until the lease or the process ends.
+
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { renderFlags } from '../api/flags';
+import { serveHealth } from '../api/health-server';
+import { createLogger } from '../api/log';
+import { processMetrics, Registry } from '../api/metrics';
+import { createClient, createEventRecorder, createWorkQueue, runController, runLeaderElection } from '../client';
+import type { ApiClient } from '../client/types';
+import { type ControllerManagerConfig, loadConfig } from './config';
+import { controllerEntries } from './controllers';
+import { createInformerFactory } from './informer-factory';
+
+export async function main(argv: string[]): Promise<void> {
+  const config = loadConfig(argv);
+  const { flags } = config;
+  const log = createLogger('controller-manager');
+  log.info(`Running kube-controller-manager ${renderFlags(flags).join(' ')}`);
+  const client = createClient({ baseUrl: flags.master, userAgent: 'nodekube-controller-manager/0.1', qps: flags.kubeApiQps, burst: flags.kubeApiBurst });
+  const registry = new Registry();
+  processMetrics(registry);
+  const health = await serveHealth({ port: flags.port, bindAddress: flags.bindAddress, registry });
+  log.info('Serving healthz and metrics', { port: health.port });
+
+  const stopAll = new AbortController();
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => stopAll.abort());
+  const run = (signal: AbortSignal) => runControllers(client, config, signal, registry);
+
+  if (flags.leaderElect) {
+    await runLeaderElection({
+      client,
+      name: 'kube-controller-manager',
+      namespace: 'kube-system',
+      identity: `${hostname()}_${randomUUID()}`,
+      signal: stopAll.signal,
+      log,
+      onStartedLeading: run,
+      onStoppedLeading: () => {
+        if (!stopAll.signal.aborted) {
+          log.error('leaderelection lost');
+          process.exitCode = 1;
+          stopAll.abort();
+        }
+      },
+    });
+  } else {
+    await run(stopAll.signal);
+  }
+  await health.close();
+}
+
+/** Build the enabled controllers over one informer factory, sync the caches, run until `signal`. */
+export async function runControllers(client: ApiClient, config: ControllerManagerConfig, signal: AbortSignal, registry?: Registry): Promise<void> {
+  const log = createLogger('controller-manager');
+  const informers = createInformerFactory(client);
+  const recorder = createEventRecorder(client, { component: 'controller-manager' });
+  const controllers = controllerEntries
+    .filter((e) => config.enabled(e.name))
+    .map((e) => {
+      const queue = createWorkQueue(e.name);
+      const clog = createLogger(e.name);
+      return e.build({ client, informers, recorder, queue, config, now: Date.now, log: (m) => clog.info(m) }, config);
+    });
+  registry?.gaugeFunc('controller_manager_controllers', 'Controllers running in this manager.', () => controllers.length);
+  informers.start();
+  await informers.waitForSync(signal);
+  if (signal.aborted) return;
+  log.info('Caches synced; starting controllers', { controllers: controllers.map((c) => c.name).join(',') });
+  const timers = controllers.filter((c) => c.tick).map((c) => setInterval(() => c.tick?.run(), c.tick?.everyMs));
+  await Promise.all(
+    controllers.map((c) =>
+      runController({
+        name: c.name,
+        queue: c.queue,
+        sync: c.sync,
+        workers: c.workers,
+        signal,
+        log: { info: (m) => log.info(`${c.name}: ${m}`), error: (m) => log.error(`${c.name}: ${m}`) },
+      }),
+    ),
+  );
+  for (const t of timers) clearInterval(t);
+  informers.stop();
 }

@@ -1,0 +1,23 @@
+// The controllers this manager runs, by upstream's names (kube-controller-manager --controllers),
+// each with the flag that sets its worker count. index.ts builds the ones --controllers enables.
+
+import type { Controller, ControllerContext } from './controller';
+import type { ControllerManagerConfig } from './config';
+import { newDeploymentController } from './controllers/deployment/deployment';
+import { newEndpointsController } from './controllers/endpoints/endpoints';
+import { newEndpointSliceController } from './controllers/endpoints/endpointslice';
+import { replicaSetKind, replicationControllerKind } from './controllers/replicaset/kinds';
+import { newReplicaSetController } from './controllers/replicaset/replica-set';
+
+export interface ControllerEntry {
+  name: string;
+  build(ctx: ControllerContext, config: ControllerManagerConfig): Controller;
+}
+
+export const controllerEntries: ControllerEntry[] = [
+  { name: 'replicaset', build: (ctx, c) => newReplicaSetController(ctx, replicaSetKind, c.flags.concurrentReplicasetSyncs) },
+  { name: 'replicationcontroller', build: (ctx, c) => newReplicaSetController(ctx, replicationControllerKind, c.flags.concurrentReplicasetSyncs) },
+  { name: 'deployment', build: (ctx, c) => newDeploymentController(ctx, c.flags.concurrentDeploymentSyncs) },
+  { name: 'endpoint', build: (ctx, c) => newEndpointsController(ctx, c.flags.concurrentEndpointSyncs) },
+  { name: 'endpointslice', build: (ctx, c) => newEndpointSliceController(ctx, c.flags.concurrentEndpointSyncs) },
+];
