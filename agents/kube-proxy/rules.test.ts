@@ -64,9 +64,23 @@ describe('buildRules on the seed 004 cluster', () => {
   it('matches the golden file', () => expectGolden('seed-cluster', rules));
 
   it('balances a cluster IP over both pods, masquerading only off-cluster sources', () => {
-    const fromPod = tracePacket(rules, { protocol: 'tcp', src: '10.244.1.9', dst: '10.106.113.156', dport: 80 });
-    expect(fromPod).toEqual({ endpoints: ['10.244.1.2:80', '10.244.2.2:80'], masquerade: false, rejected: false });
-    const fromHost = tracePacket(rules, { protocol: 'tcp', src: '192.168.200.101', dst: '10.106.113.156', dport: 80 });
+    const fromPod = tracePacket(rules, {
+      protocol: 'tcp',
+      src: '10.244.1.9',
+      dst: '10.106.113.156',
+      dport: 80,
+    });
+    expect(fromPod).toEqual({
+      endpoints: ['10.244.1.2:80', '10.244.2.2:80'],
+      masquerade: false,
+      rejected: false,
+    });
+    const fromHost = tracePacket(rules, {
+      protocol: 'tcp',
+      src: '192.168.200.101',
+      dst: '10.106.113.156',
+      dport: 80,
+    });
     expect(fromHost.masquerade).toBe(true);
   });
 
@@ -83,15 +97,22 @@ describe('buildRules on the seed 004 cluster', () => {
   it('tells UDP from TCP on the same port', () => {
     const udp = tracePacket(rules, { protocol: 'udp', src: '10.244.1.2', dst: '10.96.0.10', dport: 53 });
     expect(udp.endpoints).toEqual(['10.244.0.2:53', '10.244.0.3:53']);
-    expect(rules).toContain('-p udp -m comment --comment "kube-system/kube-dns:dns" -m udp -j DNAT --to-destination 10.244.0.2:53');
+    expect(rules).toContain(
+      '-p udp -m comment --comment "kube-system/kube-dns:dns" -m udp -j DNAT --to-destination 10.244.0.2:53',
+    );
   });
 
   it('marks hairpin traffic (a pod reaching itself through the service)', () => {
-    expect(tracePacket(rules, { protocol: 'tcp', src: '10.244.1.2', dst: '10.106.113.156', dport: 80 }).masquerade).toBe(true);
+    expect(
+      tracePacket(rules, { protocol: 'tcp', src: '10.244.1.2', dst: '10.106.113.156', dport: 80 }).masquerade,
+    ).toBe(true);
   });
 
   it('keeps the NodePort jump last in KUBE-SERVICES', () => {
-    const svcRules = rules.split('*nat')[1].split('\n').filter((l) => l.startsWith('-A KUBE-SERVICES '));
+    const svcRules = rules
+      .split('*nat')[1]
+      .split('\n')
+      .filter((l) => l.startsWith('-A KUBE-SERVICES '));
     expect(svcRules.at(-1)).toContain('-m addrtype --dst-type LOCAL -j KUBE-NODEPORTS');
   });
 });
@@ -104,7 +125,9 @@ describe('buildRules, other shapes', () => {
     ];
     const rules = buildRules({
       services: [service({ name: 'sticky', clusterIP: '10.96.5.5', ports, sessionAffinity: 'ClientIP' })],
-      endpoints: [endpoints('default', 'sticky', ['10.244.1.7', '10.244.2.8', '10.244.1.10'], ports, ['10.244.3.3'])],
+      endpoints: [
+        endpoints('default', 'sticky', ['10.244.1.7', '10.244.2.8', '10.244.1.10'], ports, ['10.244.3.3']),
+      ],
       node,
       clusterCIDR,
     });
@@ -123,15 +146,26 @@ describe('buildRules, other shapes', () => {
       clusterCIDR,
     });
     expectGolden('no-endpoints', rules);
-    expect(tracePacket(rules, { protocol: 'tcp', src: '10.244.1.1', dst: '10.96.7.7', dport: 80 }).rejected).toBe(true);
-    const nodePort = { protocol: 'tcp' as const, src: '192.168.1.1', dst: node.ip, dport: 30080, localIPs: [node.ip] };
+    expect(
+      tracePacket(rules, { protocol: 'tcp', src: '10.244.1.1', dst: '10.96.7.7', dport: 80 }).rejected,
+    ).toBe(true);
+    const nodePort = {
+      protocol: 'tcp' as const,
+      src: '192.168.1.1',
+      dst: node.ip,
+      dport: 30080,
+      localIPs: [node.ip],
+    };
     expect(tracePacket(rules, nodePort).rejected).toBe(true);
     expect(rules).not.toMatch(/KUBE-SVC-/);
   });
 
   it('skips headless and ExternalName services', () => {
     const headless = service({ name: 'db', clusterIP: 'None', ports: [{ port: 5432 }] });
-    const external = { ...service({ name: 'ext', clusterIP: '', ports: [{ port: 80 }] }), spec: { type: 'ExternalName' as const, externalName: 'example.org' } };
+    const external = {
+      ...service({ name: 'ext', clusterIP: '', ports: [{ port: 80 }] }),
+      spec: { type: 'ExternalName' as const, externalName: 'example.org' },
+    };
     const rules = buildRules({ services: [headless, external], endpoints: [], node, clusterCIDR });
     expect(rules).not.toMatch(/db|ext/);
   });
@@ -141,7 +175,15 @@ describe('buildRules, other shapes', () => {
       ...seedCluster(),
       node,
       clusterCIDR,
-      existingChains: { nat: ['KUBE-SVC-AAAAAAAAAAAAAAAA', 'KUBE-SVC-47MZKVTVFE2WTG5V', 'KUBE-SEP-BBBBBBBBBBBBBBBB', 'DOCKER', 'KUBE-KUBELET-CANARY'] },
+      existingChains: {
+        nat: [
+          'KUBE-SVC-AAAAAAAAAAAAAAAA',
+          'KUBE-SVC-47MZKVTVFE2WTG5V',
+          'KUBE-SEP-BBBBBBBBBBBBBBBB',
+          'DOCKER',
+          'KUBE-KUBELET-CANARY',
+        ],
+      },
     });
     const deletes = rules.split('\n').filter((l) => l.startsWith('-X'));
     expect(deletes).toEqual(['-X KUBE-SEP-BBBBBBBBBBBBBBBB', '-X KUBE-SVC-AAAAAAAAAAAAAAAA']);

@@ -16,7 +16,7 @@
 
 import type { Endpoints, Service } from '../api/types';
 import { isPerServiceChain } from './chain-names';
-import { type Endpoint, type ServicePort, buildServicePorts } from './service-map';
+import { buildServicePorts, type Endpoint, type ServicePort } from './service-map';
 
 export interface RulesInput {
   services: Service[];
@@ -93,7 +93,10 @@ function writeServicePort(nat: Table, filter: Table, sp: ServicePort, clusterCID
   const clusterIPMatch = `-d ${sp.clusterIP}/32 ${portMatch(sp, sp.port, `${sp.name} cluster IP`)}`;
   if (sp.endpoints.length === 0) {
     const why = `${sp.name} has no endpoints`;
-    filter.add('KUBE-SERVICES', `-d ${sp.clusterIP}/32 ${portMatch(sp, sp.port, why)} -j REJECT --reject-with icmp-port-unreachable`);
+    filter.add(
+      'KUBE-SERVICES',
+      `-d ${sp.clusterIP}/32 ${portMatch(sp, sp.port, why)} -j REJECT --reject-with icmp-port-unreachable`,
+    );
     if (sp.nodePort) {
       filter.add(
         'KUBE-EXTERNAL-SERVICES',
@@ -121,7 +124,10 @@ function recent(action: string, ep: Endpoint): string {
 function writeEndpointChoice(nat: Table, sp: ServicePort): void {
   if (sp.affinitySeconds !== undefined) {
     for (const ep of sp.endpoints) {
-      nat.add(sp.chain, `${comment(sp.name)} ${recent(`--rcheck --seconds ${sp.affinitySeconds} --reap`, ep)} -j ${ep.chain}`);
+      nat.add(
+        sp.chain,
+        `${comment(sp.name)} ${recent(`--rcheck --seconds ${sp.affinitySeconds} --reap`, ep)} -j ${ep.chain}`,
+      );
     }
   }
   const n = sp.endpoints.length;
@@ -134,7 +140,10 @@ function writeEndpointChoice(nat: Table, sp: ServicePort): void {
 function writeEndpoint(nat: Table, sp: ServicePort, ep: Endpoint): void {
   nat.add(ep.chain, `-s ${ep.ip}/32 ${comment(sp.name)} -j KUBE-MARK-MASQ`);
   const remember = sp.affinitySeconds !== undefined ? ` ${recent('--set', ep)}` : '';
-  nat.add(ep.chain, `-p ${sp.protocol} ${comment(sp.name)}${remember} -m ${sp.protocol} -j DNAT --to-destination ${ep.ip}:${ep.port}`);
+  nat.add(
+    ep.chain,
+    `-p ${sp.protocol} ${comment(sp.name)}${remember} -m ${sp.protocol} -j DNAT --to-destination ${ep.ip}:${ep.port}`,
+  );
 }
 
 /** Rules that do not depend on any service: marking, masquerading, forwarding. */
@@ -147,7 +156,10 @@ function writeFixedRules(nat: Table, filter: Table, clusterCIDR: string): void {
   nat.add('KUBE-POSTROUTING', '-j MARK --set-xmark 0x4000/0x0');
   nat.add('KUBE-POSTROUTING', `${comment('kubernetes service traffic requiring SNAT')} -j MASQUERADE`);
   filter.add('KUBE-FORWARD', '-m conntrack --ctstate INVALID -j DROP');
-  filter.add('KUBE-FORWARD', `${comment('kubernetes forwarding rules')} -m mark --mark ${MASQ_MARK} -j ACCEPT`);
+  filter.add(
+    'KUBE-FORWARD',
+    `${comment('kubernetes forwarding rules')} -m mark --mark ${MASQ_MARK} -j ACCEPT`,
+  );
   filter.add(
     'KUBE-FORWARD',
     `-s ${clusterCIDR} ${comment('kubernetes forwarding conntrack pod source rule')} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
@@ -158,7 +170,10 @@ function writeFixedRules(nat: Table, filter: Table, clusterCIDR: string): void {
   );
 }
 
-export function buildRulesFromPorts(ports: ServicePort[], input: Omit<RulesInput, 'services' | 'endpoints'>): string {
+export function buildRulesFromPorts(
+  ports: ServicePort[],
+  input: Omit<RulesInput, 'services' | 'endpoints'>,
+): string {
   const nat = new Table('nat');
   const filter = new Table('filter');
   writeFixedRules(nat, filter, input.clusterCIDR);
@@ -186,11 +201,72 @@ export interface JumpRule {
  * rules kube-proxy places in chains it does not own, so `--cleanup` can remove exactly these.
  */
 export const JUMP_RULES: JumpRule[] = [
-  { table: 'filter', chain: 'INPUT', args: ['-m', 'conntrack', '--ctstate', 'NEW', '-m', 'comment', '--comment', 'kubernetes externally-visible service portals', '-j', 'KUBE-EXTERNAL-SERVICES'] },
-  { table: 'filter', chain: 'FORWARD', args: ['-m', 'comment', '--comment', 'kubernetes forwarding rules', '-j', 'KUBE-FORWARD'] },
-  { table: 'filter', chain: 'FORWARD', args: ['-m', 'conntrack', '--ctstate', 'NEW', '-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES'] },
-  { table: 'filter', chain: 'OUTPUT', args: ['-m', 'conntrack', '--ctstate', 'NEW', '-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES'] },
-  { table: 'nat', chain: 'PREROUTING', args: ['-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES'] },
-  { table: 'nat', chain: 'OUTPUT', args: ['-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES'] },
-  { table: 'nat', chain: 'POSTROUTING', args: ['-m', 'comment', '--comment', 'kubernetes postrouting rules', '-j', 'KUBE-POSTROUTING'] },
+  {
+    table: 'filter',
+    chain: 'INPUT',
+    args: [
+      '-m',
+      'conntrack',
+      '--ctstate',
+      'NEW',
+      '-m',
+      'comment',
+      '--comment',
+      'kubernetes externally-visible service portals',
+      '-j',
+      'KUBE-EXTERNAL-SERVICES',
+    ],
+  },
+  {
+    table: 'filter',
+    chain: 'FORWARD',
+    args: ['-m', 'comment', '--comment', 'kubernetes forwarding rules', '-j', 'KUBE-FORWARD'],
+  },
+  {
+    table: 'filter',
+    chain: 'FORWARD',
+    args: [
+      '-m',
+      'conntrack',
+      '--ctstate',
+      'NEW',
+      '-m',
+      'comment',
+      '--comment',
+      'kubernetes service portals',
+      '-j',
+      'KUBE-SERVICES',
+    ],
+  },
+  {
+    table: 'filter',
+    chain: 'OUTPUT',
+    args: [
+      '-m',
+      'conntrack',
+      '--ctstate',
+      'NEW',
+      '-m',
+      'comment',
+      '--comment',
+      'kubernetes service portals',
+      '-j',
+      'KUBE-SERVICES',
+    ],
+  },
+  {
+    table: 'nat',
+    chain: 'PREROUTING',
+    args: ['-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES'],
+  },
+  {
+    table: 'nat',
+    chain: 'OUTPUT',
+    args: ['-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES'],
+  },
+  {
+    table: 'nat',
+    chain: 'POSTROUTING',
+    args: ['-m', 'comment', '--comment', 'kubernetes postrouting rules', '-j', 'KUBE-POSTROUTING'],
+  },
 ];

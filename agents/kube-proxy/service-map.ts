@@ -5,7 +5,7 @@
 // scale a nodekube cluster runs, cheap (bench/kube-proxy.ts measures it).
 
 import type { Endpoints, Service } from '../api/types';
-import { type Protocol, endpointChainName, serviceChainName, servicePortName } from './chain-names';
+import { endpointChainName, type Protocol, serviceChainName, servicePortName } from './chain-names';
 
 export interface Endpoint {
   ip: string;
@@ -47,14 +47,25 @@ export function ipToNumber(ip: string): number {
 }
 
 /** Ready addresses of the Endpoints object that serve `portName`/`protocol`. */
-function readyEndpoints(eps: Endpoints | undefined, spName: string, portName: string | undefined, protocol: Protocol): Endpoint[] {
+function readyEndpoints(
+  eps: Endpoints | undefined,
+  spName: string,
+  portName: string | undefined,
+  protocol: Protocol,
+): Endpoint[] {
   const seen = new Map<string, Endpoint>();
   for (const subset of eps?.subsets ?? []) {
-    const port = (subset.ports ?? []).find((p) => (p.name ?? '') === (portName ?? '') && protocolOf(p.protocol) === protocol);
+    const port = (subset.ports ?? []).find(
+      (p) => (p.name ?? '') === (portName ?? '') && protocolOf(p.protocol) === protocol,
+    );
     if (!port) continue;
     for (const addr of subset.addresses ?? []) {
       const endpoint = `${addr.ip}:${port.port}`;
-      seen.set(endpoint, { ip: addr.ip, port: port.port, chain: endpointChainName(spName, protocol, endpoint) });
+      seen.set(endpoint, {
+        ip: addr.ip,
+        port: port.port,
+        chain: endpointChainName(spName, protocol, endpoint),
+      });
     }
   }
   return [...seen.values()].sort((a, b) => ipToNumber(a.ip) - ipToNumber(b.ip) || a.port - b.port);

@@ -56,7 +56,11 @@ export function endpoints(
       {
         addresses: ips.map((ip) => ({ ip })),
         notReadyAddresses: notReady.length ? notReady.map((ip) => ({ ip })) : undefined,
-        ports: ports.map((p) => ({ name: p.name, port: p.targetPort ?? p.port, protocol: p.protocol ?? 'TCP' })),
+        ports: ports.map((p) => ({
+          name: p.name,
+          port: p.targetPort ?? p.port,
+          protocol: p.protocol ?? 'TCP',
+        })),
       },
     ],
   };
@@ -72,7 +76,11 @@ export function seedCluster(): { services: Service[]; endpoints: Endpoints[] } {
   const http: PortSpec[] = [{ port: 80 }];
   return {
     services: [
-      service({ name: 'kubernetes', clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, targetPort: 6443 }] }),
+      service({
+        name: 'kubernetes',
+        clusterIP: '10.96.0.1',
+        ports: [{ name: 'https', port: 443, targetPort: 6443 }],
+      }),
       service({ namespace: 'kube-system', name: 'kube-dns', clusterIP: '10.96.0.10', ports: dnsPorts }),
       service({ name: 'httpd-test', clusterIP: '10.97.122.105', ports: http }),
       service({ name: 'httpd-app', clusterIP: '10.106.113.156', ports: [{ port: 80, nodePort: 31248 }] }),
@@ -87,7 +95,10 @@ export function seedCluster(): { services: Service[]; endpoints: Endpoints[] } {
 }
 
 /** `count` services × `perService` endpoints, for benchmarks: 10.96.x.y cluster IPs, 10.244.x.y pods. */
-export function syntheticCluster(count: number, perService: number): { services: Service[]; endpoints: Endpoints[] } {
+export function syntheticCluster(
+  count: number,
+  perService: number,
+): { services: Service[]; endpoints: Endpoints[] } {
   const services: Service[] = [];
   const eps: Endpoints[] = [];
   for (let i = 0; i < count; i++) {

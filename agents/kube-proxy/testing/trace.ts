@@ -32,8 +32,10 @@ export function parseRestore(text: string): Map<string, Chains> {
   const tables = new Map<string, Chains>();
   let current: Chains | undefined;
   for (const line of text.split('\n')) {
-    if (line.startsWith('*')) tables.set(line.slice(1), (current = new Map()));
-    else if (line.startsWith(':')) current?.set(line.slice(1).split(' ')[0], []);
+    if (line.startsWith('*')) {
+      current = new Map();
+      tables.set(line.slice(1), current);
+    } else if (line.startsWith(':')) current?.set(line.slice(1).split(' ')[0], []);
     else if (line.startsWith('-A ')) {
       const [, chain, ...rule] = tokenize(line);
       current?.get(chain)?.push(rule);
@@ -53,7 +55,10 @@ function inCIDR(ip: string, cidr: string): boolean {
 }
 
 /** Does every match of `rule` hold for `pkt`? Returns the target words too. */
-function evaluate(rule: string[], pkt: Packet): { matches: boolean; probabilistic: boolean; target: string[] } {
+function evaluate(
+  rule: string[],
+  pkt: Packet,
+): { matches: boolean; probabilistic: boolean; target: string[] } {
   let matches = true;
   let probabilistic = false;
   let negate = false;
@@ -73,8 +78,8 @@ function evaluate(rule: string[], pkt: Packet): { matches: boolean; probabilisti
     else if (word === '--dst-type' && next === 'LOCAL') {
       check((pkt.localIPs ?? []).includes(pkt.dst));
       i++;
-    }
-    else if (word === '--rcheck') matches = false; // no client has been seen yet
+    } else if (word === '--rcheck')
+      matches = false; // no client has been seen yet
     else if (word === '--probability') probabilistic = true;
   }
   return { matches, probabilistic, target: rule.slice(i + 1) };

@@ -1,0 +1,169 @@
+// The I/O half of kube-proxy: whenever services or endpoints change, rebuild the node's whole
+// KUBE-* rule set (rules.ts) and apply it with ONE `iptables-restore --noflush`, so a packet
+// never sees half a service. Shaped like upstream's proxier.syncProxyRules driven by its
+// BoundedFrequencyRunner (pkg/util/async):
+//
+//   - changes are coalesced: at most one sync per --iptables-min-sync-period (a deployment
+//     rolling 30 pods causes a handful of syncs, not 60);
+//   - a full sync also runs every --iptables-sync-period, repairing rules someone else removed;
+//   - syncs never overlap; a change during a sync schedules one more.
+//
+// The hooks from PREROUTING/OUTPUT/POSTROUTING/INPUT/FORWARD into our chains are the only
+// rules outside our chains; they are checked (-C) and inserted (-I) on the first and on every
+// periodic sync. Stale KUBE-SVC/KUBE-SEP chains are deleted inside the same restore.
+
+import type { Logger } from '../api/log';
+import type { Registry } from '../api/metrics';
+import type { Endpoints, Service } from '../api/types';
+import { chainsInSave, type Iptables } from './iptables';
+import { buildRulesFromPorts, JUMP_RULES } from './rules';
+import { buildServicePorts, conntrackCleanups, type ServicePort } from './service-map';
+
+export interface ProxyState {
+  services: Service[];
+  endpoints: Endpoints[];
+}
+
+export interface SyncerOptions {
+  iptables: Pick<Iptables, 'restore' | 'save' | 'ensureRule'>;
+  clusterCIDR: string;
+  node: { name: string; ip?: string };
+  /** The informer caches, read at the start of every sync (level-triggered). */
+  source: () => ProxyState;
+  minSyncPeriodMs: number;
+  syncPeriodMs: number;
+  log: Logger;
+  registry?: Registry;
+  /** Runs `conntrack <args>`; failures are logged, never fatal (no entry to delete is exit 1). */
+  conntrack?: (args: string[]) => Promise<unknown>;
+  nowFn?: () => number;
+}
+
+export class Syncer {
+  private lastPorts: ServicePort[] = [];
+  private lastSyncStart = 0;
+  private lastSuccess = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private periodic: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private pending = false;
+  private jumpsDue = true;
+  private stopped = false;
+  private readonly now: () => number;
+  private readonly metrics;
+
+  constructor(private readonly opts: SyncerOptions) {
+    this.now = opts.nowFn ?? Date.now;
+    const r = opts.registry;
+    this.metrics = r && {
+      duration: r.histogram(
+        'kubeproxy_sync_proxy_rules_duration_seconds',
+        'SyncProxyRules latency in seconds',
+      ),
+      lastTimestamp: r.gauge(
+        'kubeproxy_sync_proxy_rules_last_timestamp_seconds',
+        'The last time proxy rules were successfully synced',
+      ),
+      errors: r.counter(
+        'kubeproxy_sync_proxy_rules_iptables_restore_failures_total',
+        'Cumulative proxy iptables restore failures',
+      ),
+      servicePorts: r.gauge('kubeproxy_sync_proxy_rules_service_ports', 'Service ports in the last sync'),
+      endpoints: r.gauge('kubeproxy_sync_proxy_rules_endpoints', 'Ready endpoints in the last sync'),
+    };
+  }
+
+  /** Periodic full syncs start now; call requestSync() once the informers have synced. */
+  start(): void {
+    this.periodic = setInterval(() => {
+      this.jumpsDue = true;
+      this.requestSync();
+    }, this.opts.syncPeriodMs);
+  }
+
+  stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    clearInterval(this.periodic);
+    return this.running ?? Promise.resolve();
+  }
+
+  /** Called by informer handlers: schedule a sync no sooner than min-sync-period after the last. */
+  requestSync(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.pending = true;
+      return;
+    }
+    if (this.timer) return;
+    const wait = Math.max(0, this.lastSyncStart + this.opts.minSyncPeriodMs - this.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.running = this.syncOnce().finally(() => {
+        this.running = undefined;
+        if (this.pending) {
+          this.pending = false;
+          this.requestSync();
+        }
+      });
+    }, wait);
+  }
+
+  /** Healthy when the last successful sync is recent enough (upstream ProxierHealthServer). */
+  healthy(): boolean {
+    return (
+      this.lastSuccess > 0 &&
+      this.now() - this.lastSuccess < 2 * this.opts.syncPeriodMs + this.opts.minSyncPeriodMs
+    );
+  }
+
+  private async syncOnce(): Promise<void> {
+    this.lastSyncStart = this.now();
+    try {
+      await this.sync();
+      this.lastSuccess = this.now();
+    } catch (err) {
+      this.metrics?.errors.inc();
+      this.opts.log.error('Failed to sync iptables rules; retrying', { err: String(err) });
+      this.pending = true; // retried after min-sync-period
+    }
+  }
+
+  /** One full sync. Public so tests and the bench can run it directly. */
+  async sync(): Promise<void> {
+    const done = this.metrics?.duration.startTimer();
+    const { services, endpoints } = this.opts.source();
+    const ports = buildServicePorts(services, endpoints);
+    const existing = chainsInSave(
+      (await this.opts.iptables.save('nat')) + (await this.opts.iptables.save('filter')),
+    );
+    const text = buildRulesFromPorts(ports, {
+      node: this.opts.node,
+      clusterCIDR: this.opts.clusterCIDR,
+      existingChains: { nat: existing.get('nat'), filter: existing.get('filter') },
+    });
+    await this.opts.iptables.restore(text);
+    if (this.jumpsDue) {
+      for (const j of JUMP_RULES) await this.opts.iptables.ensureRule(j.table, j.chain, j.args);
+      this.jumpsDue = false;
+    }
+    await this.flushConntrack(ports);
+    this.lastPorts = ports;
+    done?.();
+    this.metrics?.lastTimestamp.set(this.now() / 1000);
+    this.metrics?.servicePorts.set(ports.length);
+    this.metrics?.endpoints.set(ports.reduce((n, p) => n + p.endpoints.length, 0));
+    this.opts.log.debug('Synced iptables rules', { servicePorts: ports.length, bytes: text.length });
+  }
+
+  private async flushConntrack(ports: ServicePort[]): Promise<void> {
+    if (!this.opts.conntrack) return;
+    for (const args of conntrackCleanups(this.lastPorts, ports)) {
+      await this.opts
+        .conntrack(args)
+        .catch((err) =>
+          this.opts.log.warn('conntrack cleanup failed', { args: args.join(' '), err: String(err) }),
+        );
+    }
+  }
+}

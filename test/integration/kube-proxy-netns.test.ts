@@ -1,0 +1,153 @@
+// kube-proxy's syncer against real iptables and real traffic, inside namespaces this test makes:
+//
+//   client (192.168.77.2) ──veth── node (192.168.77.1, cbr0 10.244.1.1/24) ──bridge── pod1 10.244.1.2
+//                                   the syncer programs this namespace        ├──── pod2 10.244.1.3
+//                                                                             └──── pod3 10.244.1.4
+// Each pod runs an HTTP server answering "<pod> <client address it saw>".
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../agents/api/log';
+import { cleanupRules } from '../../agents/kube-proxy/cleanup';
+import { Iptables } from '../../agents/kube-proxy/iptables';
+import { buildRules } from '../../agents/kube-proxy/rules';
+import { type ProxyState, Syncer } from '../../agents/kube-proxy/syncer';
+import { endpoints, service } from '../../agents/kube-proxy/testing/fixtures';
+import { type Netns, NetnsLab } from '../support/netns';
+
+const lab = new NetnsLab();
+let node: Netns;
+let client: Netns;
+let iptables: Iptables;
+let syncer: Syncer;
+const state: ProxyState = { services: [], endpoints: [] };
+const clusterCIDR = '10.244.0.0/16';
+const podIPs = ['10.244.1.2', '10.244.1.3', '10.244.1.4'];
+const web = [{ port: 80, targetPort: 8080, nodePort: 30080 }];
+
+/** Who answered `n` requests from the client (first word of each reply; "fail" for errors). */
+async function responders(url: string, n: number): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push((await lab.get(client, url))?.split(' ')[0] ?? 'fail');
+  return out;
+}
+
+beforeAll(async () => {
+  node = await lab.add('node');
+  client = await lab.add('client');
+  await lab.bridge(node, 'cbr0', '10.244.1.1/24');
+  await lab.veth(node, 'eth0', '192.168.77.1/24', client, 'eth0', '192.168.77.2/24');
+  await client.run('ip', ['route', 'add', 'default', 'via', '192.168.77.1']);
+  // Like a real node, the node has a default route (here: to an "uplink" namespace that drops
+  // everything; this kernel has no dummy interfaces). Without one, a packet
+  // to a cluster IP without rules fails routing before FORWARD, as "net unreachable"; and routed
+  // back out of the interface it came in on, it earns an ICMP redirect that uses up the per-host
+  // ICMP rate limit, so REJECT's port-unreachable is never sent.
+  const uplink = await lab.add('uplink');
+  await lab.veth(node, 'eth1', '203.0.113.1/24', uplink, 'eth0', '203.0.113.2/24');
+  await node.run('ip', ['route', 'add', 'default', 'via', '203.0.113.2']);
+  await lab.sysctl(node, 'net.ipv4.ip_forward', '1');
+  for (const [i, ip] of podIPs.entries()) {
+    const pod = await lab.pod(node, 'cbr0', `pod${i + 1}`, `${ip}/24`, '10.244.1.1');
+    lab.startEcho(pod, `pod${i + 1}`, 8080);
+  }
+  iptables = await Iptables.detect(['nsenter', `--net=${node.path}`]);
+  syncer = new Syncer({
+    iptables,
+    clusterCIDR,
+    node: { name: 'node', ip: '192.168.77.1' },
+    source: () => state,
+    minSyncPeriodMs: 200,
+    syncPeriodMs: 30_000,
+    log: createLogger('kube-proxy-test', { level: 'warn' }),
+    conntrack: (args) => node.run('conntrack', args),
+  });
+  state.services = [
+    service({ name: 'web', clusterIP: '10.96.10.10', ports: web }),
+    service({
+      name: 'sticky',
+      clusterIP: '10.96.10.11',
+      ports: web.map((p) => ({ ...p, nodePort: undefined })),
+      sessionAffinity: 'ClientIP',
+    }),
+    service({ name: 'empty', clusterIP: '10.96.10.12', ports: [{ port: 80, targetPort: 8080 }] }),
+  ];
+  state.endpoints = [endpoints('default', 'web', podIPs, web), endpoints('default', 'sticky', podIPs, web)];
+  await syncer.sync();
+  for (const ip of podIPs) await lab.waitForHttp(node, `http://${ip}:8080/`);
+});
+
+afterAll(async () => {
+  await syncer?.stop();
+  await lab.teardown();
+});
+
+describe('kube-proxy in a network namespace', () => {
+  it('writes exactly the rules buildRules built, as iptables-save reads them back', async () => {
+    const built = buildRules({ ...state, node: { name: 'node' }, clusterCIDR }).split('\n');
+    const saved = (await iptables.save('nat'))
+      .split('\n')
+      .map((l) => l.replace(/--comment ([^"\s]\S*)/, '--comment "$1"'));
+    const kubeRules = (lines: string[]) => lines.filter((l) => l.startsWith('-A KUBE-')).sort();
+    expect(kubeRules(saved)).toEqual(kubeRules(built.slice(built.indexOf('*nat'))));
+    expect(saved).toContain(
+      '-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
+    );
+  });
+
+  it('balances a ClusterIP over all ready backends, masquerading the off-cluster client', async () => {
+    const seen = await responders('http://10.96.10.10/', 30);
+    expect(new Set(seen)).toEqual(new Set(['pod1', 'pod2', 'pod3']));
+    expect(await lab.get(client, 'http://10.96.10.10/')).toMatch(/^pod\d 10\.244\.1\.1$/);
+  });
+
+  it('answers on the NodePort from another namespace', async () => {
+    const seen = await responders('http://192.168.77.1:30080/', 15);
+    expect(seen.filter((r) => r === 'fail')).toEqual([]);
+    expect(new Set(seen).size).toBeGreaterThan(1);
+  });
+
+  it('keeps a client on one backend with sessionAffinity ClientIP', async () => {
+    const seen = await responders('http://10.96.10.11/', 12);
+    expect(seen[0]).toMatch(/^pod\d$/);
+    expect(new Set(seen)).toEqual(new Set([seen[0]]));
+  });
+
+  it('rejects a service without endpoints at once (REJECT, not a timeout)', async () => {
+    const r = await client.exec('busybox', [
+      'timeout',
+      '5',
+      'busybox',
+      'wget',
+      '-q',
+      '-O',
+      '-',
+      'http://10.96.10.12/',
+    ]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/refused/i);
+  });
+
+  it('follows an endpoint change: a removed backend is no longer hit and its chain is deleted', async () => {
+    const before = await iptables.save('nat');
+    state.endpoints = [
+      endpoints('default', 'web', podIPs.slice(0, 2), web),
+      endpoints('default', 'sticky', podIPs, web),
+    ];
+    syncer.requestSync();
+    await expect
+      .poll(async () => new Set(await responders('http://10.96.10.10/', 20)), {
+        timeout: 20_000,
+        interval: 500,
+      })
+      .toEqual(new Set(['pod1', 'pod2']));
+    const after = await iptables.save('nat');
+    const seps = (t: string) => t.split('\n').filter((l) => /^:KUBE-SEP-/.test(l)).length;
+    expect(seps(after)).toBe(seps(before) - 1);
+  });
+
+  it('--cleanup leaves no KUBE-* chains and no jumps', async () => {
+    const removed = await cleanupRules(iptables);
+    expect(removed).toContain('nat/KUBE-SERVICES');
+    const all = (await iptables.save('nat')) + (await iptables.save('filter'));
+    expect(all).not.toMatch(/KUBE-/);
+  });
+});
