@@ -1,4 +1,102 @@
-// Placeholder until this component lands: it refuses to start rather than pretend to run.
-export async function main(_argv: string[]): Promise<void> {
-  throw new Error('apiserver is not implemented yet');
+// nodekube-agent apiserver: flags → etcd → watch caches → bootstrap objects → HTTP.
+//
+//   nodekube-agent apiserver --etcd-servers=http://127.0.0.1:2379 --bind-address=127.0.0.1 --port=8080
+
+import { networkInterfaces } from 'node:os';
+import { type FlagValue, parseFlags, renderFlags } from '../api/flags';
+import { createLogger } from '../api/log';
+import { Registry, processMetrics } from '../api/metrics';
+import { R, resources, type ResourceInfo } from '../api/resources';
+import { ServiceAllocator, parseCidr, parsePortRange } from './admission/allocators';
+import { bootstrap } from './bootstrap';
+import { ResourceHandlers } from './handlers';
+import { admissionHooks, kubeletProxy, toTable } from './wiring';
+import { httpProbe } from './registry/componentstatuses';
+import { RestStorage } from './registry/rest';
+import { createApiServer } from './server';
+import { EtcdStore, connectEtcd } from './storage/etcd-store';
+import { WatchCache } from './storage/watch-cache';
+import { startCompactor } from './storage/compactor';
+
+export const defaultFlags = {
+  etcdServers: 'http://127.0.0.1:2379',
+  bindAddress: '0.0.0.0',
+  port: 8080,
+  advertiseAddress: '',
+  serviceClusterIpRange: '10.96.0.0/12',
+  serviceNodePortRange: '30000-32767',
+  defaultNotReadyTolerationSeconds: 300,
+  defaultUnreachableTolerationSeconds: 300,
+  schedulerHealthUrl: 'http://127.0.0.1:10259/healthz',
+  controllerManagerHealthUrl: 'http://127.0.0.1:10257/healthz',
+  maxRequestBodyBytes: 3 * 1024 * 1024,
+  watchCacheSize: 4096,
+  etcdCompactionIntervalSeconds: 300,
+} satisfies Record<string, FlagValue>;
+
+export type ApiServerFlags = typeof defaultFlags;
+
+/** The address other components (and the `kubernetes` Endpoints) reach this server at. */
+export function advertiseIp(flags: ApiServerFlags): string {
+  if (flags.advertiseAddress) return flags.advertiseAddress;
+  if (flags.bindAddress !== '0.0.0.0') return flags.bindAddress;
+  for (const addrs of Object.values(networkInterfaces())) {
+    const v4 = addrs?.find((a) => a.family === 'IPv4' && !a.internal);
+    if (v4) return v4.address;
+  }
+  return '127.0.0.1';
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const flags = parseFlags(argv, defaultFlags);
+  const log = createLogger('apiserver');
+  log.info(`Running kube-apiserver ${renderFlags(flags).join(' ')}`);
+
+  const etcd = connectEtcd(flags.etcdServers.split(','));
+  const store = new EtcdStore(etcd);
+  const caches = new Map<ResourceInfo, WatchCache>();
+  for (const r of resources) {
+    if (r === R.componentstatuses) continue;
+    caches.set(r, new WatchCache(etcd, store, r, { capacity: flags.watchCacheSize, log: (m, f) => log.warn(m, f) }));
+  }
+  await Promise.all([...caches.values()].map((c) => c.start()));
+
+  const allocator = new ServiceAllocator(store, parseCidr(flags.serviceClusterIpRange), parsePortRange(flags.serviceNodePortRange));
+  const rest = new RestStorage(store, caches, admissionHooks(flags), allocator);
+  const ip = advertiseIp(flags);
+  await bootstrap(rest, ip, flags.port);
+
+  const metrics = new Registry();
+  processMetrics(metrics);
+  const components = [
+    { name: 'etcd-0', probe: async () => (await store.currentRevision(), '{"health":"true"}') },
+    httpProbe('scheduler', flags.schedulerHealthUrl),
+    httpProbe('controller-manager', flags.controllerManagerHealthUrl),
+  ];
+  const handlers = new ResourceHandlers({ rest, caches, etcd, components, toTable, kubeletProxy: kubeletProxy(), maxBodyBytes: flags.maxRequestBodyBytes, log });
+  const server = createApiServer({
+    handlers,
+    metrics,
+    log,
+    checks: { etcd: async () => void (await store.currentRevision()) },
+    advertiseAddress: () => `${ip}:${flags.port}`,
+  });
+  const compactor = startCompactor(store, flags.etcdCompactionIntervalSeconds * 1000, log);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(flags.port, flags.bindAddress, () => resolve());
+  });
+  log.info('Serving insecurely', { address: `${flags.bindAddress}:${flags.port}` });
+
+  const shutdown = () => {
+    log.info('Shutting down');
+    compactor.stop();
+    for (const c of caches.values()) c.stop();
+    server.close();
+    server.closeAllConnections();
+    etcd.close();
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
 }

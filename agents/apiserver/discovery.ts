@@ -1,0 +1,105 @@
+// Discovery documents in the legacy (per group-version) format, which every kubectl 1.27–1.33
+// understands when it is served as plain application/json (research-kubectl-compat.md §1).
+// Built once from the resource catalogue; pure.
+//
+//   GET /api              APIVersions
+//   GET /apis             APIGroupList
+//   GET /api/v1           APIResourceList (with subresources: pods/eviction is policy/v1 Eviction)
+//   GET /apis/apps/v1     APIResourceList (deployments/scale is autoscaling/v1 Scale)
+//   GET /version          the version kubectl's dispatcher picks its binary by
+
+import { type ResourceInfo, groupVersion, resources, verbsFor } from '../api/resources';
+
+/** The Kubernetes version this server speaks; the gcloud `kubectl` dispatcher runs kubectl.1.<minor>. */
+export const SERVER_VERSION = { major: '1', minor: '30', gitVersion: 'v1.30.0-nodekube' };
+
+export function versionInfo(): Record<string, string> {
+  return {
+    ...SERVER_VERSION,
+    gitCommit: '0000000000000000000000000000000000000000',
+    gitTreeState: 'clean',
+    buildDate: '2026-01-01T00:00:00Z',
+    goVersion: `node${process.versions.node}`,
+    compiler: 'gc',
+    platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+  };
+}
+
+interface SubresourceShape {
+  kind: string;
+  verbs: string[];
+  group?: string;
+  version?: string;
+}
+
+/** What each subresource answers, as upstream's discovery lists it. */
+function subresourceShape(r: ResourceInfo, sub: string): SubresourceShape {
+  switch (sub) {
+    case 'status':
+      return { kind: r.kind, verbs: ['get', 'patch', 'update'] };
+    case 'scale':
+      return { kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] };
+    case 'binding':
+      return { kind: 'Binding', verbs: ['create'] };
+    case 'eviction':
+      return { kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] };
+    case 'log':
+      return { kind: 'Pod', verbs: ['get'] };
+    case 'exec':
+      return { kind: 'PodExecOptions', verbs: ['create', 'get'] };
+    case 'attach':
+      return { kind: 'PodAttachOptions', verbs: ['create', 'get'] };
+    case 'portforward':
+      return { kind: 'PodPortForwardOptions', verbs: ['create', 'get'] };
+    case 'finalize':
+      return { kind: r.kind, verbs: ['update'] };
+    case 'proxy':
+      return { kind: 'NodeProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] };
+    default:
+      return { kind: r.kind, verbs: ['get'] };
+  }
+}
+
+export function apiVersions(serverAddress: string): object {
+  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+}
+
+/** Named groups in catalogue order, each with its one version. */
+export function apiGroupList(): object {
+  const seen = new Map<string, string>();
+  for (const r of resources) if (r.group && !seen.has(r.group)) seen.set(r.group, r.version);
+  const groups = [...seen].map(([name, version]) => {
+    const gv = { groupVersion: `${name}/${version}`, version };
+    return { name, versions: [gv], preferredVersion: gv };
+  });
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups };
+}
+
+export function apiGroup(group: string): object | undefined {
+  const r = resources.find((x) => x.group === group);
+  if (!r) return undefined;
+  const gv = { groupVersion: groupVersion(r), version: r.version };
+  return { kind: 'APIGroup', apiVersion: 'v1', name: group, versions: [gv], preferredVersion: gv };
+}
+
+export function apiResourceList(group: string, version: string): object | undefined {
+  const rs = resources.filter((r) => r.group === group && r.version === version);
+  if (!rs.length) return undefined;
+  const list: object[] = [];
+  for (const r of rs) {
+    list.push({
+      name: r.resource,
+      singularName: r.singular,
+      namespaced: r.namespaced,
+      kind: r.kind,
+      verbs: verbsFor(r),
+      ...(r.shortNames ? { shortNames: r.shortNames } : {}),
+      ...(r.categories ? { categories: r.categories } : {}),
+    });
+    for (const sub of r.subresources ?? []) {
+      const s = subresourceShape(r, sub);
+      list.push({ name: `${r.resource}/${sub}`, singularName: '', namespaced: r.namespaced, ...s });
+    }
+  }
+  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources: list };
+}

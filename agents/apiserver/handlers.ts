@@ -1,0 +1,253 @@
+// One function per verb, for every resource in the catalogue (upstream:
+// apiserver/pkg/endpoints/handlers/{get,create,update,patch,delete,watch}.go). Each reads the
+// request, asks RestStorage or the watch cache, and answers JSON — or a Table when kubectl asks
+// for one. Subresources are dispatched at the top of `serve`.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Etcd3 } from 'etcd3';
+import type { DeleteOptions } from 'kubernetes-types/meta/v1';
+import type { WebSocketServer } from 'ws';
+import { badRequest, methodNotAllowed, notFound, serviceUnavailable } from '../api/errors';
+import type { Logger } from '../api/log';
+import { R, type ResourceInfo, groupVersion } from '../api/resources';
+import type { KubeObject } from '../api/types';
+import { type ProtobufCodec, decodeObject, mediaType, readBody } from './body';
+import { paginate, predicateFor, renderList, selectionFromQuery } from './list';
+import { type ComponentProbe, getComponentStatus, listComponentStatuses } from './registry/componentstatuses';
+import { qualified, type RestStorage } from './registry/rest';
+import { bindPod, evictPod, finalizeNamespace, getScale, updateScale } from './registry/subresources';
+import type { ResourceRequest } from './request-info';
+import { sendJson, wantsTable } from './respond';
+import type { WatchCache } from './storage/watch-cache';
+import { httpSink, serveWatch, wsSink } from './watch-http';
+
+export type IncludeObject = 'None' | 'Metadata' | 'Object';
+
+export interface TableOptions {
+  now: Date;
+  includeObject?: IncludeObject;
+  noHeaders?: boolean;
+  resourceVersion?: string;
+  continue?: string;
+}
+
+/** exec/attach/portforward/log: handled by the kubelet proxy once it exists. */
+export type KubeletProxy = (info: ResourceRequest, pod: KubeObject, req: IncomingMessage, res: ServerResponse | undefined, upgrade?: { socket: Duplex; head: Buffer }) => Promise<void>;
+
+export interface HandlerDeps {
+  rest: RestStorage;
+  caches: Map<ResourceInfo, WatchCache>;
+  etcd: Etcd3;
+  components: ComponentProbe[];
+  toTable: (r: ResourceInfo, objs: KubeObject[], opts: TableOptions) => unknown;
+  kubeletProxy?: KubeletProxy;
+  protobuf?: ProtobufCodec;
+  maxBodyBytes: number;
+  log: Logger;
+}
+
+const KUBELET_SUBRESOURCES = new Set(['log', 'exec', 'attach', 'portforward']);
+
+export class ResourceHandlers {
+  constructor(private readonly d: HandlerDeps) {}
+
+  async serve(info: ResourceRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { resource: r } = info;
+    if (r === R.componentstatuses) return this.componentStatuses(info, req, res);
+    if (info.subresource) return this.subresource(info, req, res);
+    switch (info.verb) {
+      case 'get':
+        return this.answer(info, req, res, 200, await this.d.rest.get(r, info.namespace, info.name ?? ''));
+      case 'list':
+        return this.list(info, req, res);
+      case 'watch':
+        return this.watch(info, req, res);
+      case 'create': {
+        if (info.name) throw methodNotAllowed(`POST is not supported on a named ${r.singular}`);
+        const obj = await this.objectBody(info, req);
+        return sendJson(res, 201, await this.d.rest.create(r, info.namespace, obj, { dryRun: dryRun(info) }));
+      }
+      case 'update': {
+        const obj = await this.objectBody(info, req);
+        return sendJson(res, 200, await this.d.rest.update(r, info.namespace, info.name ?? '', obj, '', { dryRun: dryRun(info) }));
+      }
+      case 'patch':
+        return sendJson(res, 200, await this.patch(info, req, ''));
+      case 'delete':
+        return sendJson(res, 200, await this.d.rest.delete(r, info.namespace, info.name ?? '', await this.deleteOptions(info, req), { dryRun: dryRun(info) }));
+      case 'deletecollection':
+        return this.deleteCollection(info, req, res);
+    }
+  }
+
+  /** WebSocket watches, and the kubelet's streaming subresources. */
+  async upgrade(info: ResourceRequest, req: IncomingMessage, socket: Duplex, head: Buffer, wss: WebSocketServer): Promise<void> {
+    if (info.subresource && KUBELET_SUBRESOURCES.has(info.subresource)) {
+      const pod = await this.d.rest.get(R.pods, info.namespace, info.name ?? '');
+      if (!this.d.kubeletProxy) {
+        socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n\r\n' + JSON.stringify(serviceUnavailable('the kubelet proxy is not available').status));
+        return;
+      }
+      return this.d.kubeletProxy(info, pod, req, undefined, { socket, head });
+    }
+    if (info.verb !== 'watch' && info.verb !== 'list') {
+      socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => this.startWatch(info, req, wsSink(ws)));
+  }
+
+  private async answer(info: ResourceRequest, req: IncomingMessage, res: ServerResponse, code: number, obj: KubeObject): Promise<void> {
+    if (wantsTable(req.headers.accept)) {
+      return sendJson(res, code, this.d.toTable(info.resource, [obj], { now: new Date(), includeObject: includeObject(info) }));
+    }
+    sendJson(res, code, obj);
+  }
+
+  private async list(info: ResourceRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { resource: r, query } = info;
+    const cache = this.cache(r);
+    const match = predicateFor(r, selectionFromQuery(r, query, info.namespace));
+    const rv = String(cache.revision);
+    const limit = Number(query.get('limit') ?? 0) || 0;
+    const page = paginate(cache.snapshot(info.namespace), match, limit, query.get('continue'), rv);
+    if (wantsTable(req.headers.accept)) {
+      const table = this.d.toTable(r, page.entries.map((e) => e.obj), { now: new Date(), includeObject: includeObject(info), resourceVersion: rv, continue: page.continueToken });
+      return sendJson(res, 200, table);
+    }
+    sendJson(res, 200, renderList(r, groupVersion(r), page, rv));
+  }
+
+  private watch(info: ResourceRequest, req: IncomingMessage, res: ServerResponse): void {
+    this.startWatch(info, req, httpSink(req, res));
+  }
+
+  private startWatch(info: ResourceRequest, req: IncomingMessage, sink: ReturnType<typeof httpSink>): void {
+    const { resource: r, query } = info;
+    const selection = selectionFromQuery(r, query, info.namespace);
+    if (info.name) selection.fields.push({ field: 'metadata.name', operator: 'Equals', value: info.name });
+    const table = wantsTable(req.headers.accept);
+    const timeout = query.get('timeoutSeconds');
+    serveWatch(sink, {
+      r,
+      cache: this.cache(r),
+      etcd: this.d.etcd,
+      match: predicateFor(r, selection),
+      resourceVersion: query.get('resourceVersion') ?? undefined,
+      allowBookmarks: query.get('allowWatchBookmarks') === 'true',
+      timeoutSeconds: timeout ? Number(timeout) : undefined,
+      render: table ? (obj, first) => this.d.toTable(r, [obj], { now: new Date(), noHeaders: !first, includeObject: includeObject(info) }) : undefined,
+      log: this.d.log,
+    });
+  }
+
+  private async subresource(info: ResourceRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { resource: r, namespace: ns, subresource: sub, verb } = info;
+    const name = info.name ?? '';
+    if (!r.subresources?.includes(sub ?? '')) throw notFound(qualified(r), `${name}/${sub}`);
+    if (sub && KUBELET_SUBRESOURCES.has(sub)) {
+      const pod = await this.d.rest.get(R.pods, ns, name);
+      if (!this.d.kubeletProxy) throw serviceUnavailable('the kubelet proxy is not available');
+      return this.d.kubeletProxy(info, pod, req, res);
+    }
+    if (sub === 'status') {
+      if (verb === 'get') return this.answer(info, req, res, 200, await this.d.rest.get(r, ns, name));
+      if (verb === 'update') return sendJson(res, 200, await this.d.rest.update(r, ns, name, await this.objectBody(info, req, true), 'status'));
+      if (verb === 'patch') return sendJson(res, 200, await this.patch(info, req, 'status'));
+    }
+    if (sub === 'scale') {
+      if (verb === 'get') return sendJson(res, 200, await getScale(this.d.rest, r, ns, name));
+      if (verb === 'update') {
+        const body = decodeObject(req.headers['content-type'], await readBody(req, this.d.maxBodyBytes), this.d.protobuf);
+        return sendJson(res, 200, await updateScale(this.d.rest, r, ns, name, () => body));
+      }
+      if (verb === 'patch') {
+        const text = (await readBody(req, this.d.maxBodyBytes)).toString('utf8');
+        const type = req.headers['content-type'] ?? 'application/merge-patch+json';
+        return sendJson(res, 200, await updateScale(this.d.rest, r, ns, name, (scale) => this.d.rest.hooks.applyPatch(type, scale, text, r)));
+      }
+    }
+    if (verb === 'create' && sub === 'binding') return sendJson(res, 201, await bindPod(this.d.rest, ns ?? '', name, await this.rawObject(req)));
+    if (verb === 'create' && sub === 'eviction') return sendJson(res, 201, await evictPod(this.d.rest, ns ?? '', name, await this.rawObject(req)));
+    if (verb === 'update' && sub === 'finalize') return sendJson(res, 200, await finalizeNamespace(this.d.rest, name, await this.objectBody(info, req, true)));
+    throw methodNotAllowed(`${req.method} is not supported on ${r.resource}/${sub}`);
+  }
+
+  private async componentStatuses(info: ResourceRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const r = info.resource;
+    if (info.verb === 'get') return this.answer(info, req, res, 200, await getComponentStatus(this.d.components, info.name ?? ''));
+    if (info.verb !== 'list') throw methodNotAllowed(`${info.verb} is not supported on componentstatuses`);
+    const items = await listComponentStatuses(this.d.components);
+    if (wantsTable(req.headers.accept)) return sendJson(res, 200, this.d.toTable(r, items, { now: new Date(), includeObject: includeObject(info) }));
+    sendJson(res, 200, { kind: 'ComponentStatusList', apiVersion: 'v1', metadata: {}, items });
+  }
+
+  private async patch(info: ResourceRequest, req: IncomingMessage, sub: string): Promise<KubeObject> {
+    const type = mediaType(req.headers['content-type']);
+    const text = (await readBody(req, this.d.maxBodyBytes)).toString('utf8');
+    return this.d.rest.patch(info.resource, info.namespace, info.name ?? '', type, text, sub, { dryRun: dryRun(info) });
+  }
+
+  private async deleteCollection(info: ResourceRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { resource: r } = info;
+    const opts = await this.deleteOptions(info, req);
+    const match = predicateFor(r, selectionFromQuery(r, info.query, info.namespace));
+    const targets = this.cache(r).snapshot(info.namespace).filter((e) => match(e.obj));
+    const items: KubeObject[] = [];
+    for (const t of targets) {
+      items.push(await this.d.rest.delete(r, t.obj.metadata?.namespace, t.obj.metadata?.name ?? '', opts, { dryRun: dryRun(info) }).catch(() => t.obj));
+    }
+    sendJson(res, 200, { kind: `${r.kind}List`, apiVersion: groupVersion(r), metadata: { resourceVersion: String(this.cache(r).revision) }, items });
+  }
+
+  private async deleteOptions(info: ResourceRequest, req: IncomingMessage): Promise<DeleteOptions> {
+    const body = await readBody(req, this.d.maxBodyBytes);
+    const opts: DeleteOptions = body.length ? (decodeObject(req.headers['content-type'], body, this.d.protobuf) as DeleteOptions) : {};
+    const q = info.query;
+    const grace = q.get('gracePeriodSeconds');
+    return {
+      ...opts,
+      ...(grace !== null ? { gracePeriodSeconds: Number(grace) } : {}),
+      ...(q.get('propagationPolicy') ? { propagationPolicy: q.get('propagationPolicy') ?? undefined } : {}),
+      ...(q.get('orphanDependents') ? { orphanDependents: q.get('orphanDependents') === 'true' } : {}),
+    };
+  }
+
+  /** A POST/PUT body that must be this URL's kind (`sub` bodies carry the parent's kind too). */
+  private async objectBody(info: ResourceRequest, req: IncomingMessage, _sub = false): Promise<KubeObject> {
+    const obj = await this.rawObject(req);
+    const r = info.resource;
+    const gv = groupVersion(r);
+    if (obj.kind && obj.kind !== r.kind) {
+      throw badRequest(`the kind of the object in the request body (${obj.kind}) does not match the expected kind (${r.kind}) for ${gv} ${r.resource}`);
+    }
+    if (obj.apiVersion && obj.apiVersion !== gv) {
+      throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${gv})`);
+    }
+    const ns = obj.metadata?.namespace;
+    if (r.namespaced && ns && info.namespace && ns !== info.namespace) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    return obj;
+  }
+
+  private async rawObject(req: IncomingMessage): Promise<KubeObject> {
+    return decodeObject(req.headers['content-type'], await readBody(req, this.d.maxBodyBytes), this.d.protobuf);
+  }
+
+  private cache(r: ResourceInfo): WatchCache {
+    const c = this.d.caches.get(r);
+    if (!c) throw serviceUnavailable(`no watch cache for ${r.resource}`);
+    return c;
+  }
+}
+
+function dryRun(info: ResourceRequest): boolean {
+  return info.query.getAll('dryRun').includes('All');
+}
+
+function includeObject(info: ResourceRequest): IncludeObject | undefined {
+  const v = info.query.get('includeObject');
+  return v === 'None' || v === 'Metadata' || v === 'Object' ? v : undefined;
+}

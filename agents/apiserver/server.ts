@@ -1,0 +1,122 @@
+// The HTTP front door: node:http, one handler, no framework (research-deps.md: Kubernetes routing
+// is generic and watches need raw writes). A request is parsed into a RequestInfo, then served
+// by discovery, the health/metrics endpoints, or handlers.ts for resources. WebSocket upgrades
+// (watches; exec/attach/portforward go to the kubelet proxy) share the same routing.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { methodNotAllowed, toStatusError } from '../api/errors';
+import { type HealthCheck, probeResponse, runChecks } from '../api/health-server';
+import type { Logger } from '../api/log';
+import { METRICS_CONTENT_TYPE, type Registry } from '../api/metrics';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery';
+import type { ResourceHandlers } from './handlers';
+import { parseRequest, type RequestInfo } from './request-info';
+import { sendError, sendJson, sendText } from './respond';
+
+export interface ServerDeps {
+  handlers: ResourceHandlers;
+  metrics: Registry;
+  log: Logger;
+  /** Checks behind /healthz, /livez and /readyz (etcd reachable, caches synced). */
+  checks: Record<string, HealthCheck>;
+  /** host:port that discovery advertises. */
+  advertiseAddress: () => string;
+}
+
+/** The body upstream sends for a path no handler serves; kubectl prints its message. */
+const notFoundPath = () => ({
+  kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: {}, code: 404,
+});
+
+export function createApiServer(deps: ServerDeps): Server {
+  const requests = deps.metrics.counter('apiserver_request_total', 'Requests by verb, resource and HTTP code.', ['verb', 'resource', 'code']);
+  const durations = deps.metrics.histogram('apiserver_request_duration_seconds', 'Request latency by verb and resource (watches: until the stream opens).', undefined, ['verb', 'resource']);
+  const wss = new WebSocketServer({ noServer: true });
+
+  const server = createServer((req, res) => {
+    const started = process.hrtime.bigint();
+    const info = safeParse(req);
+    const verb = info?.kind === 'resource' ? info.verb.toUpperCase() : (req.method ?? 'GET');
+    const resource = info?.kind === 'resource' ? info.resource.resource + (info.subresource ? `/${info.subresource}` : '') : '';
+    res.once('finish', () => requests.inc({ verb, resource, code: res.statusCode }));
+    const done = () => durations.observe({ verb, resource }, Number(process.hrtime.bigint() - started) / 1e9);
+    route(req, res, info)
+      .catch((err) => {
+        const se = toStatusError(err);
+        if (se.code >= 500) deps.log.error('request failed', { method: req.method, url: req.url, error: se.message });
+        sendError(res, se);
+      })
+      .finally(done);
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const info = safeParse(req);
+    if (info?.kind !== 'resource') {
+      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    deps.handlers.upgrade(info, req, socket, head, wss).catch((err) => {
+      deps.log.warn('upgrade failed', { url: req.url, error: String(err) });
+      socket.destroy();
+    });
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse, info: RequestInfo | undefined): Promise<void> {
+    if (!info) return sendJson(res, 400, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'malformed URL', reason: 'BadRequest', code: 400 });
+    if (info.kind === 'resource') return deps.handlers.serve(info, req, res);
+    if (info.kind === 'unknown') return sendJson(res, 404, notFoundPath());
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(`${req.method} is not supported on ${info.path}`);
+    return nonResource(info.path, info.query, res);
+  }
+
+  async function nonResource(path: string, query: URLSearchParams, res: ServerResponse): Promise<void> {
+    const segs = path.split('/').slice(1);
+    switch (path) {
+      case '/version':
+        return sendJson(res, 200, versionInfo());
+      case '/api':
+        return sendJson(res, 200, apiVersions(deps.advertiseAddress()));
+      case '/apis':
+        return sendJson(res, 200, apiGroupList());
+      case '/openapi/v2':
+        // An empty protobuf Document: kubectl finds no schema and skips client-side validation.
+        return sendText(res, 200, '', 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf');
+      case '/metrics':
+        return sendText(res, 200, deps.metrics.render(), METRICS_CONTENT_TYPE);
+      case '/healthz':
+      case '/livez':
+      case '/readyz': {
+        const results = await runChecks(deps.checks, 5000);
+        const { status, body } = probeResponse(path.slice(1), results, query.has('verbose'));
+        return sendText(res, status, body);
+      }
+      case '/':
+        return sendJson(res, 200, { paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/metrics', '/openapi/v2', '/readyz', '/version'] });
+    }
+    if (segs[0] === 'api' && segs.length === 2) {
+      const list = apiResourceList('', segs[1]);
+      if (list) return sendJson(res, 200, list);
+    }
+    if (segs[0] === 'apis' && segs.length === 2) {
+      const g = apiGroup(segs[1]);
+      if (g) return sendJson(res, 200, g);
+    }
+    if (segs[0] === 'apis' && segs.length === 3) {
+      const list = apiResourceList(segs[1], segs[2]);
+      if (list) return sendJson(res, 200, list);
+    }
+    return sendJson(res, 404, notFoundPath());
+  }
+
+  return server;
+}
+
+function safeParse(req: IncomingMessage): RequestInfo | undefined {
+  try {
+    return parseRequest(req.method ?? 'GET', req.url ?? '/');
+  } catch {
+    return undefined;
+  }
+}

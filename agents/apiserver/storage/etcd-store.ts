@@ -1,0 +1,173 @@
+// The only code in nodekube that talks to etcd (DESIGN: "everything goes through the apiserver").
+//
+// Objects live at /registry/<resource>/<namespace>/<name> as JSON. An object's resourceVersion is
+// its etcd mod_revision, so it is never stored in the value: it is stamped on when read
+// (upstream: storage/etcd3/store.go does the same with its versioner). Every write is one etcd
+// transaction guarded on the key's revision:
+//   create  — create_revision == 0, else AlreadyExists
+//   update  — mod_revision == the revision the caller read, else Conflict
+//   delete  — mod_revision == the revision the caller read, else Conflict
+// Extra guarded writes (the service IP / NodePort bitmaps) ride in the same transaction, so an
+// allocation and the object that owns it are committed together or not at all.
+
+import { Etcd3, isRecoverableError, type IKeyValue, type ICompare, type IRequestOp } from 'etcd3';
+import { ExponentialBackoff, handleWhen, noop, retry } from 'cockatiel';
+import type { KubeObject } from '../../api/types';
+
+/** An additional key written in the same transaction, guarded on its own revision (0 = absent). */
+export interface SideWrite {
+  key: string;
+  /** The mod_revision the caller read; 0 when the key did not exist. */
+  expectedRevision: number;
+  /** New value, or null to delete the key. */
+  value: string | null;
+}
+
+export type WriteOutcome = { ok: true; revision: number } | { ok: false; current: Stored | null };
+
+export interface Stored {
+  obj: KubeObject;
+  /** etcd mod_revision: the object's resourceVersion. */
+  revision: number;
+}
+
+export interface ListResult {
+  items: Stored[];
+  /** The etcd revision the list was read at. */
+  revision: number;
+}
+
+const enc = (s: string) => Buffer.from(s);
+
+/** etcd's "prefix end": the prefix with its last byte incremented. */
+export function prefixEnd(prefix: string): Buffer {
+  const b = Buffer.from(prefix);
+  b[b.length - 1] += 1;
+  return b;
+}
+
+/** Parse a stored value and stamp its resourceVersion from the key's mod_revision. */
+export function decodeKv(kv: IKeyValue): Stored {
+  const obj = JSON.parse(kv.value.toString()) as KubeObject;
+  const revision = Number(kv.mod_revision);
+  obj.metadata = { ...(obj.metadata ?? {}), resourceVersion: String(revision) };
+  return { obj, revision };
+}
+
+/** The value written to etcd: the object without its resourceVersion. */
+export function encodeObject(obj: KubeObject): string {
+  const { resourceVersion: _rv, ...meta } = obj.metadata ?? {};
+  return JSON.stringify({ ...obj, metadata: meta });
+}
+
+export function connectEtcd(servers: string[]): Etcd3 {
+  // Settings from research-deps.md "etcd3 notes": unary calls get a deadline (none by default),
+  // grpc keepalive so a partitioned watch does not hang silently, no per-host circuit breaker
+  // (with one host it would refuse every call for 5 s after three failures), a few retries.
+  return new Etcd3({
+    hosts: servers,
+    defaultCallOptions: (c) => (c.isStream ? {} : { deadline: Date.now() + 5000 }),
+    faultHandling: {
+      host: () => noop,
+      global: retry(handleWhen(isRecoverableError), { maxAttempts: 3, backoff: new ExponentialBackoff({ maxDelay: 1000 }) }),
+      watchBackoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 3000 }).next(),
+    },
+    grpcOptions: { 'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_timeout_ms': 5000 },
+  });
+}
+
+export class EtcdStore {
+  /** The highest revision this apiserver has written or read: lists from the cache wait for it. */
+  private highestSeen = 0;
+
+  constructor(readonly client: Etcd3) {}
+
+  get lastRevision(): number {
+    return this.highestSeen;
+  }
+
+  private observe(revision: number | string | undefined): number {
+    const n = Number(revision ?? 0);
+    if (n > this.highestSeen) this.highestSeen = n;
+    return n;
+  }
+
+  async get(key: string): Promise<Stored | null> {
+    const res = await this.client.kv.range({ key: enc(key) });
+    this.observe(res.header.revision);
+    return res.kvs.length ? decodeKv(res.kvs[0]) : null;
+  }
+
+  async getRaw(key: string): Promise<{ value: string; revision: number } | null> {
+    const res = await this.client.kv.range({ key: enc(key) });
+    this.observe(res.header.revision);
+    return res.kvs.length ? { value: res.kvs[0].value.toString(), revision: Number(res.kvs[0].mod_revision) } : null;
+  }
+
+  async list(prefix: string): Promise<ListResult> {
+    const res = await this.client.kv.range({ key: enc(prefix), range_end: prefixEnd(prefix) });
+    return { items: res.kvs.map(decodeKv), revision: this.observe(res.header.revision) };
+  }
+
+  /** The current etcd revision (a cheap count-only range). */
+  async currentRevision(): Promise<number> {
+    const res = await this.client.kv.range({ key: enc('/registry/'), range_end: prefixEnd('/registry/'), count_only: true });
+    return this.observe(res.header.revision);
+  }
+
+  create(key: string, obj: KubeObject, side: SideWrite[] = []): Promise<WriteOutcome> {
+    return this.txn(key, { target: 'Create', result: 'Equal', create_revision: 0 }, encodeObject(obj), side);
+  }
+
+  update(key: string, obj: KubeObject, expectedRevision: number, side: SideWrite[] = []): Promise<WriteOutcome> {
+    return this.txn(key, { target: 'Mod', result: 'Equal', mod_revision: expectedRevision }, encodeObject(obj), side);
+  }
+
+  delete(key: string, expectedRevision: number, side: SideWrite[] = []): Promise<WriteOutcome> {
+    return this.txn(key, { target: 'Mod', result: 'Equal', mod_revision: expectedRevision }, null, side);
+  }
+
+  /** Write raw values (bookkeeping keys), guarded like SideWrite. */
+  async writeRaw(writes: SideWrite[]): Promise<boolean> {
+    const res = await this.client.kv.txn({
+      compare: writes.map(guardFor),
+      success: writes.map(opFor),
+      failure: [],
+    });
+    this.observe(res.header.revision);
+    return res.succeeded;
+  }
+
+  private async txn(key: string, guard: ICompare, value: string | null, side: SideWrite[]): Promise<WriteOutcome> {
+    const res = await this.client.kv.txn({
+      compare: [{ ...guard, key: enc(key) }, ...side.map(guardFor)],
+      success: [opFor({ key, value }), ...side.map(opFor)],
+      failure: [{ request_range: { key: enc(key) } }],
+    });
+    const revision = this.observe(res.header.revision);
+    if (res.succeeded) return { ok: true, revision };
+    const kvs = res.responses[0]?.response_range?.kvs ?? [];
+    return { ok: false, current: kvs.length ? decodeKv(kvs[0]) : null };
+  }
+
+  /** Compact etcd history up to `revision` (the apiserver's job upstream, every 5 minutes). */
+  async compact(revision: number): Promise<void> {
+    await this.client.kv.compact({ revision });
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}
+
+function guardFor(w: SideWrite): ICompare {
+  return w.expectedRevision === 0
+    ? { key: enc(w.key), target: 'Create', result: 'Equal', create_revision: 0 }
+    : { key: enc(w.key), target: 'Mod', result: 'Equal', mod_revision: w.expectedRevision };
+}
+
+function opFor(w: Pick<SideWrite, 'key' | 'value'>): IRequestOp {
+  return w.value === null
+    ? { request_delete_range: { key: enc(w.key) } }
+    : { request_put: { key: enc(w.key), value: enc(w.value) } };
+}

@@ -1,0 +1,80 @@
+// etcd watch events → the apiserver's own event shape. Used by the watch cache (one watch per
+// resource) and by the rare watcher whose resourceVersion is older than the cache's ring buffer
+// (a direct etcd watch from that revision, the way upstream's cacher falls back to storage).
+
+import type { Etcd3, IEvent, IWatchResponse, Watcher } from 'etcd3';
+import type { KubeObject } from '../../api/types';
+import { decodeKv } from './etcd-store';
+
+export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface Change {
+  type: ChangeType;
+  key: string;
+  /** The object after the change (for DELETED: its last state, stamped with the delete revision). */
+  obj: KubeObject;
+  /** The object before the change, when there was one: watchers need it to see selector exits. */
+  prev?: KubeObject;
+  revision: number;
+}
+
+/** One etcd event as a Change; `null` for a delete whose previous value etcd no longer has. */
+export function toChange(ev: IEvent): Change | null {
+  const key = ev.kv.key.toString();
+  const revision = Number(ev.kv.mod_revision);
+  const prev = ev.prev_kv && ev.prev_kv.value.length ? decodeKv(ev.prev_kv).obj : undefined;
+  if (ev.type === 'Delete') {
+    if (!prev) return null;
+    // Upstream stamps a deleted object with the revision of the delete.
+    const obj = { ...prev, metadata: { ...prev.metadata, resourceVersion: String(revision) } };
+    return { type: 'DELETED', key, obj, prev, revision };
+  }
+  const { obj } = decodeKv(ev.kv);
+  const type: ChangeType = ev.kv.create_revision === ev.kv.mod_revision ? 'ADDED' : 'MODIFIED';
+  return { type, key, obj, prev, revision };
+}
+
+export interface EtcdWatch {
+  stop(): void;
+}
+
+/**
+ * Watch every key under `prefix` from `startRevision` on. `onError` gets compaction ("Watcher
+ * canceled") and other fatal errors; the etcd3 client itself reconnects after an etcd restart
+ * and resumes at the last revision + 1, so no event is lost then.
+ */
+export function watchPrefix(
+  client: Etcd3,
+  prefix: string,
+  startRevision: number,
+  onChanges: (changes: Change[]) => void,
+  onError: (err: Error) => void,
+): EtcdWatch {
+  let watcher: Watcher | undefined;
+  let stopped = false;
+  client
+    .watch()
+    .prefix(prefix)
+    .startRevision(String(startRevision))
+    .withPreviousKV()
+    .create()
+    .then((w) => {
+      watcher = w;
+      if (stopped) {
+        void w.cancel();
+        return;
+      }
+      w.on('data', (res: IWatchResponse) => {
+        const changes = res.events.map(toChange).filter((c): c is Change => c !== null);
+        if (changes.length) onChanges(changes);
+      });
+      w.on('error', (err: Error) => onError(err));
+    })
+    .catch((err: Error) => onError(err));
+  return {
+    stop() {
+      stopped = true;
+      if (watcher) void watcher.cancel().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,186 @@
+// The watch cache: one etcd watch per resource, the current state in memory, and a ring buffer
+// of recent changes that every HTTP watcher of that resource is fed from (upstream:
+// storage/cacher/cacher.go and watch_cache.go).
+//
+//   start()     list the prefix at revision R, then watch from R+1
+//   snapshot()  the current objects, sorted by key — lists are served from here
+//   subscribe() replay the ring from a resourceVersion, then live changes; 'too-old' when the
+//               ring no longer reaches back that far (the caller then watches etcd directly)
+//
+// Consistency: only this apiserver writes to etcd, so `waitFor(rev)` after a write gives
+// read-your-writes for lists served from memory.
+
+import type { Etcd3 } from 'etcd3';
+import type { ResourceInfo } from '../../api/resources';
+import type { KubeObject } from '../../api/types';
+import type { EtcdStore } from './etcd-store';
+import { type Change, type EtcdWatch, watchPrefix } from './etcd-watch';
+import { storagePrefix } from '../../api/resources';
+
+export interface CacheEntry {
+  key: string;
+  obj: KubeObject;
+  /** JSON of `obj`, built once and reused by every list that returns it. */
+  json?: string;
+}
+
+export interface Subscriber {
+  onChange(change: Change): void;
+  /** The cache restarted (etcd history lost): the watcher must end so its client relists. */
+  onReset(reason: string): void;
+}
+
+export interface Subscription {
+  stop(): void;
+}
+
+export interface WatchCacheOptions {
+  capacity?: number;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export function entryJson(e: CacheEntry): string {
+  if (e.json === undefined) e.json = JSON.stringify(e.obj);
+  return e.json;
+}
+
+export class WatchCache {
+  private readonly entries = new Map<string, CacheEntry>();
+  private sortedKeys: string[] | null = null;
+  private ring: Change[] = [];
+  private ringHead = 0;
+  /** Every change with a revision above this is in the ring. */
+  private ringStart = 0;
+  private readonly capacity: number;
+  private readonly subscribers = new Set<Subscriber>();
+  private readonly waiters: Array<{ revision: number; resolve: () => void }> = [];
+  private watch?: EtcdWatch;
+  private stopped = false;
+  revision = 0;
+  readonly prefix: string;
+
+  constructor(
+    private readonly client: Etcd3,
+    private readonly store: EtcdStore,
+    readonly resource: ResourceInfo,
+    private readonly opts: WatchCacheOptions = {},
+  ) {
+    this.capacity = opts.capacity ?? 4096;
+    this.prefix = storagePrefix(resource);
+  }
+
+  async start(): Promise<void> {
+    const list = await this.store.list(this.prefix);
+    this.entries.clear();
+    for (const s of list.items) {
+      const key = keyOf(this.prefix, s.obj);
+      this.entries.set(key, { key, obj: s.obj });
+    }
+    this.sortedKeys = null;
+    this.ring = [];
+    this.ringHead = 0;
+    this.revision = list.revision;
+    this.ringStart = list.revision;
+    this.watch = watchPrefix(this.client, this.prefix, list.revision + 1, (c) => this.apply(c), (err) => this.restart(err));
+    this.wakeWaiters();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.watch?.stop();
+    for (const w of this.waiters.splice(0)) w.resolve();
+  }
+
+  /** Objects in key order (namespace, then name), as etcd would list them. */
+  snapshot(namespace?: string): CacheEntry[] {
+    if (!this.sortedKeys) this.sortedKeys = [...this.entries.keys()].sort();
+    const out: CacheEntry[] = [];
+    const nsPrefix = namespace && this.resource.namespaced ? `${namespace}/` : '';
+    for (const k of this.sortedKeys) {
+      if (nsPrefix && !k.startsWith(nsPrefix)) continue;
+      const e = this.entries.get(k);
+      if (e) out.push(e);
+    }
+    return out;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Resolve once the cache has seen `revision` (or after `timeoutMs`, serving slightly stale). */
+  waitFor(revision: number, timeoutMs = 3000): Promise<void> {
+    if (this.revision >= revision || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.waiters.push({ revision, resolve: () => (clearTimeout(timer), resolve()) });
+    });
+  }
+
+  /** Replay changes after `fromRevision`, then stream live ones; 'too-old' if the ring is short. */
+  subscribe(fromRevision: number, sub: Subscriber): Subscription | 'too-old' {
+    if (fromRevision < this.ringStart) return 'too-old';
+    for (const c of this.ringSince(fromRevision)) sub.onChange(c);
+    this.subscribers.add(sub);
+    return { stop: () => this.subscribers.delete(sub) };
+  }
+
+  private ringSince(fromRevision: number): Change[] {
+    const ordered = this.ring.length < this.capacity ? this.ring : [...this.ring.slice(this.ringHead), ...this.ring.slice(0, this.ringHead)];
+    return ordered.filter((c) => c.revision > fromRevision);
+  }
+
+  private apply(changes: Change[]): void {
+    for (const c of changes) {
+      if (c.revision <= this.revision) continue; // replayed after a reconnect
+      const relKey = c.key.slice(this.prefix.length);
+      if (c.type === 'DELETED') {
+        if (this.entries.delete(relKey)) this.sortedKeys = null;
+      } else {
+        if (!this.entries.has(relKey)) this.sortedKeys = null;
+        this.entries.set(relKey, { key: relKey, obj: c.obj });
+      }
+      this.remember(c);
+      this.revision = c.revision;
+      for (const s of this.subscribers) s.onChange(c);
+    }
+    this.wakeWaiters();
+  }
+
+  private remember(c: Change): void {
+    if (this.ring.length < this.capacity) {
+      this.ring.push(c);
+      return;
+    }
+    this.ringStart = this.ring[this.ringHead].revision;
+    this.ring[this.ringHead] = c;
+    this.ringHead = (this.ringHead + 1) % this.capacity;
+  }
+
+  private wakeWaiters(): void {
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      if (this.waiters[i].revision <= this.revision) this.waiters.splice(i, 1)[0].resolve();
+    }
+  }
+
+  /** The etcd watch failed (history compacted away under it): rebuild and end every watcher. */
+  private restart(err: Error): void {
+    if (this.stopped) return;
+    this.opts.log?.('watch cache restarting', { resource: this.resource.resource, error: err.message });
+    this.watch?.stop();
+    for (const s of [...this.subscribers]) s.onReset(`watch cache for ${this.resource.resource} restarted`);
+    this.subscribers.clear();
+    const retry = () =>
+      this.start().catch((e: Error) => {
+        this.opts.log?.('watch cache relist failed', { resource: this.resource.resource, error: e.message });
+        if (!this.stopped) setTimeout(retry, 1000);
+      });
+    void retry();
+  }
+}
+
+/** `<namespace>/<name>` (or `<name>`) for an object: the cache's key, the storage key minus prefix. */
+function keyOf(prefix: string, obj: KubeObject): string {
+  const ns = obj.metadata?.namespace;
+  return ns ? `${ns}/${obj.metadata?.name}` : `${obj.metadata?.name}`;
+}

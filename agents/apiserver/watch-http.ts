@@ -1,0 +1,148 @@
+// Watches on the wire (upstream: apiserver/pkg/endpoints/handlers/watch.go).
+//
+// HTTP: 200, chunked, one `{"type":…,"object":…}` JSON line per event, flushed as it happens.
+// WebSocket: the same JSON, one text message per event. The stream starts from:
+//   resourceVersion unset or "0" → synthetic ADDED events for the current state, then changes
+//   resourceVersion N            → every change after N (from the cache's ring, or straight from
+//                                  etcd if the ring is too short); 410 Expired if etcd compacted N
+// It ends after timeoutSeconds, when the client goes away, or when the watcher falls too far
+// behind (its buffered bytes pass a limit; the client's reflector then re-lists).
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WebSocket } from 'ws';
+import { expired } from '../api/errors';
+import { groupVersion, type ResourceInfo, storagePrefix } from '../api/resources';
+import type { KubeObject, WatchEventType } from '../api/types';
+import type { Logger } from '../api/log';
+import type { Predicate } from './list';
+import type { Change } from './storage/etcd-watch';
+import { watchPrefix } from './storage/etcd-watch';
+import type { WatchCache } from './storage/watch-cache';
+import { visibleChange } from './watch-filter';
+import type { Etcd3 } from 'etcd3';
+
+/** Where events go: an HTTP response or a WebSocket. */
+export interface WatchSink {
+  /** false when the sink has too much queued: the watcher is then dropped. */
+  send(line: string): boolean;
+  end(): void;
+  onClose(cb: () => void): void;
+}
+
+const MAX_BUFFERED = 16 * 1024 * 1024;
+const BOOKMARK_INTERVAL_MS = 60_000;
+/** Upstream closes watches after 30–60 minutes so load spreads over apiservers. */
+const DEFAULT_TIMEOUT_S = 1800;
+
+export function httpSink(req: IncomingMessage, res: ServerResponse): WatchSink {
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+  res.flushHeaders();
+  return {
+    send(line) {
+      res.write(`${line}\n`);
+      return res.writableLength < MAX_BUFFERED;
+    },
+    end: () => res.end(),
+    onClose: (cb) => {
+      res.on('close', cb);
+      req.on('close', cb);
+    },
+  };
+}
+
+export function wsSink(ws: WebSocket): WatchSink {
+  return {
+    send(line) {
+      ws.send(line);
+      return ws.bufferedAmount < MAX_BUFFERED;
+    },
+    end: () => ws.close(1000),
+    onClose: (cb) => ws.on('close', cb),
+  };
+}
+
+export interface WatchParams {
+  r: ResourceInfo;
+  cache: WatchCache;
+  etcd: Etcd3;
+  match: Predicate;
+  resourceVersion?: string;
+  allowBookmarks: boolean;
+  timeoutSeconds?: number;
+  /** Turns an event's object into what is sent (a Table row for `as=Table`), else the object. */
+  render?: (obj: KubeObject, first: boolean) => unknown;
+  log: Logger;
+}
+
+export function serveWatch(sink: WatchSink, p: WatchParams): void {
+  let closed = false;
+  let first = true;
+  const cleanups: Array<() => void> = [];
+  const close = (why?: string) => {
+    if (closed) return;
+    closed = true;
+    if (why) p.log.warn('watch closed', { resource: p.r.resource, reason: why });
+    for (const c of cleanups) c();
+    sink.end();
+  };
+  sink.onClose(() => close());
+
+  const emit = (type: WatchEventType, obj: KubeObject) => {
+    if (closed) return;
+    const json = p.render ? JSON.stringify(p.render(obj, first)) : objectJson(obj);
+    first = false;
+    if (!sink.send(`{"type":"${type}","object":${json}}`)) close('watcher too slow: send buffer full');
+  };
+  const onChange = (c: Change, from: number) => {
+    if (c.revision <= from) return;
+    const ev = visibleChange(c, p.match);
+    if (ev) emit(ev.type, ev.object);
+  };
+
+  const rv = p.resourceVersion;
+  let from: number;
+  if (rv === undefined || rv === '' || rv === '0') {
+    from = p.cache.revision;
+    for (const e of p.cache.snapshot()) if (p.match(e.obj)) emit('ADDED', e.obj);
+  } else {
+    from = Number(rv);
+    if (!Number.isInteger(from) || from < 0) {
+      emit('ERROR', expired(`invalid resource version "${rv}"`).status as KubeObject);
+      close();
+      return;
+    }
+  }
+  const sub = p.cache.subscribe(from, { onChange: (c) => onChange(c, from), onReset: (why) => close(why) });
+  if (sub === 'too-old') {
+    // Older than the ring: read the history from etcd itself (e.g. a client resuming after an
+    // apiserver restart); etcd answers with an error once that revision is compacted away.
+    const w = watchPrefix(p.etcd, storagePrefix(p.r), from + 1, (cs) => cs.forEach((c) => onChange(c, from)), (err) => {
+      emit('ERROR', expired(`too old resource version: ${from} (${err.message})`).status as KubeObject);
+      close();
+    });
+    cleanups.push(() => w.stop());
+  } else {
+    cleanups.push(() => sub.stop());
+    if (p.allowBookmarks) {
+      const t = setInterval(() => emit('BOOKMARK', bookmark(p.r, p.cache.revision)), BOOKMARK_INTERVAL_MS);
+      cleanups.push(() => clearInterval(t));
+    }
+  }
+  const timer = setTimeout(() => close(), (p.timeoutSeconds ?? DEFAULT_TIMEOUT_S) * 1000);
+  cleanups.push(() => clearTimeout(timer));
+}
+
+/** Each object is serialized once, however many watchers receive it. */
+const jsonCache = new WeakMap<object, string>();
+function objectJson(obj: KubeObject): string {
+  let s = jsonCache.get(obj);
+  if (s === undefined) {
+    s = JSON.stringify(obj);
+    jsonCache.set(obj, s);
+  }
+  return s;
+}
+
+function bookmark(r: ResourceInfo, revision: number): KubeObject {
+  return { kind: r.kind, apiVersion: groupVersion(r), metadata: { resourceVersion: String(revision) } };
+}
