@@ -50,7 +50,7 @@ export function prepareForCreate(r: ResourceInfo, input: KubeObject, now: Date, 
   for (const f of ['resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink']) delete (meta as Record<string, unknown>)[f];
   obj.metadata = { ...meta, uid, creationTimestamp: now.toISOString().replace(/\.\d+Z$/, 'Z') };
   // Only kinds with a spec count generations (configmaps, secrets, events… have none upstream).
-  if (!NO_SPEC.has(r.resource)) obj.metadata.generation = 1;
+  if (!NO_SPEC.has(r.resource)) (obj.metadata as Record<string, unknown>).generation = 1;
   else delete (obj.metadata as Record<string, unknown>).generation;
   if (!r.namespaced) delete obj.metadata.namespace;
   // Nodes register with their status (the kubelet sends capacity on create); other kinds start
