@@ -36,7 +36,11 @@ function splitTerm(term: string): FieldRequirement | undefined {
       i++;
       continue;
     }
-    for (const [op, operator] of [['!=', 'NotEquals'], ['==', 'Equals'], ['=', 'Equals']] as const) {
+    for (const [op, operator] of [
+      ['!=', 'NotEquals'],
+      ['==', 'Equals'],
+      ['=', 'Equals'],
+    ] as const) {
       if (term.startsWith(op, i)) {
         return { field: term.slice(0, i), operator, value: term.slice(i + op.length) };
       }
@@ -52,7 +56,8 @@ function unescapeValue(value: string): string {
     const ch = value[i];
     if (ch === '\\') {
       const next = value[i + 1];
-      if (next !== '\\' && next !== ',' && next !== '=') throw new Error(`invalid field selector: invalid escape sequence: ${value.slice(i, i + 2)}`);
+      if (next !== '\\' && next !== ',' && next !== '=')
+        throw new Error(`invalid field selector: invalid escape sequence: ${value.slice(i, i + 2)}`);
       out += next;
       i++;
     } else if (ch === ',' || ch === '=') {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StatusError } from './errors';
 import {
-  type Requirement,
   fieldsOf,
   fromLabelSelector,
   labelSelectorToString,
@@ -9,11 +8,16 @@ import {
   matchesLabels,
   parseFieldSelector,
   parseLabelSelector,
+  type Requirement,
   requirementsToString,
   validateFieldSelector,
 } from './selectors';
 
-const req = (key: string, operator: Requirement['operator'], values: string[] = []): Requirement => ({ key, operator, values });
+const req = (key: string, operator: Requirement['operator'], values: string[] = []): Requirement => ({
+  key,
+  operator,
+  values,
+});
 
 describe('parseLabelSelector', () => {
   it.each<[string, Requirement[]]>([
@@ -35,7 +39,15 @@ describe('parseLabelSelector', () => {
     ['a < 10', [req('a', 'Lt', ['10'])]],
     ['in=notin', [req('in', 'Equals', ['notin'])]],
     ['x in (in,notin)', [req('x', 'In', ['in', 'notin'])]],
-    ['tier in (a,b), app = web ,!canary,track', [req('app', 'Equals', ['web']), req('canary', 'DoesNotExist'), req('tier', 'In', ['a', 'b']), req('track', 'Exists')]],
+    [
+      'tier in (a,b), app = web ,!canary,track',
+      [
+        req('app', 'Equals', ['web']),
+        req('canary', 'DoesNotExist'),
+        req('tier', 'In', ['a', 'b']),
+        req('track', 'Exists'),
+      ],
+    ],
     ['example.com/role=db', [req('example.com/role', 'Equals', ['db'])]],
   ])('%j', (text, want) => {
     expect(parseLabelSelector(text)).toEqual(want);
@@ -49,7 +61,10 @@ describe('parseLabelSelector', () => {
     ['a=b c', "unable to parse requirement: found 'c', expected: ',' or 'end of string'"],
     ['a in (x', "unable to parse requirement: found '', expected: ',' or ')'"],
     ['!a=b', "unable to parse requirement: found '=', expected: ',' or 'end of string'"],
-    ['a>x', "unable to parse requirement: values[0]: Invalid value: \"x\": for 'Gt', 'Lt' operators, the value must be an integer"],
+    [
+      'a>x',
+      "unable to parse requirement: values[0]: Invalid value: \"x\": for 'Gt', 'Lt' operators, the value must be an integer",
+    ],
     [
       'Foo_=b',
       "unable to parse requirement: key: Invalid value: \"Foo_\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
@@ -58,7 +73,10 @@ describe('parseLabelSelector', () => {
       'a=-b',
       "unable to parse requirement: values[0][a]: Invalid value: \"-b\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
     ],
-    ['Example.com/a=b', 'unable to parse requirement: key: Invalid value: "Example.com/a": prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \'-\' or \'.\', and must start and end with an alphanumeric character (e.g. \'example.com\', regex used for validation is \'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\')'],
+    [
+      'Example.com/a=b',
+      "unable to parse requirement: key: Invalid value: \"Example.com/a\": prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+    ],
   ])('%j is rejected', (text, message) => {
     const err = catchError(() => parseLabelSelector(text));
     expect(err.code).toBe(400);
@@ -136,15 +154,22 @@ describe('fromLabelSelector', () => {
   });
 
   it('renders a query that parses back to the same requirements', () => {
-    const sel = { matchLabels: { app: 'web', 'example.com/tier': 'front' }, matchExpressions: [{ key: 'x', operator: 'In', values: ['1', '2'] }] };
+    const sel = {
+      matchLabels: { app: 'web', 'example.com/tier': 'front' },
+      matchExpressions: [{ key: 'x', operator: 'In', values: ['1', '2'] }],
+    };
     expect(parseLabelSelector(labelSelectorToString(sel))).toEqual(fromLabelSelector(sel));
   });
 
   it('rejects unknown operators and bad values', () => {
-    expect(catchError(() => fromLabelSelector({ matchExpressions: [{ key: 'a', operator: 'Gt', values: ['1'] }] })).message).toBe('"Gt" is not a valid label selector operator');
-    expect(catchError(() => fromLabelSelector({ matchExpressions: [{ key: 'a', operator: 'In', values: [] }] })).message).toBe(
-      "values: Invalid value: []: for 'in', 'notin' operators, values set can't be empty",
-    );
+    expect(
+      catchError(() => fromLabelSelector({ matchExpressions: [{ key: 'a', operator: 'Gt', values: ['1'] }] }))
+        .message,
+    ).toBe('"Gt" is not a valid label selector operator');
+    expect(
+      catchError(() => fromLabelSelector({ matchExpressions: [{ key: 'a', operator: 'In', values: [] }] }))
+        .message,
+    ).toBe("values: Invalid value: []: for 'in', 'notin' operators, values set can't be empty");
     expect(catchError(() => fromLabelSelector({ matchLabels: { a: 'b c' } })).code).toBe(400);
   });
 });
@@ -156,7 +181,13 @@ describe('field selectors', () => {
     ['spec.nodeName==n1', [{ field: 'spec.nodeName', operator: 'Equals', value: 'n1' }]],
     ['status.phase!=Running', [{ field: 'status.phase', operator: 'NotEquals', value: 'Running' }]],
     ['involvedObject.namespace=', [{ field: 'involvedObject.namespace', operator: 'Equals', value: '' }]],
-    ['reason=a\\,b,type=Normal', [{ field: 'reason', operator: 'Equals', value: 'a,b' }, { field: 'type', operator: 'Equals', value: 'Normal' }]],
+    [
+      'reason=a\\,b,type=Normal',
+      [
+        { field: 'reason', operator: 'Equals', value: 'a,b' },
+        { field: 'type', operator: 'Equals', value: 'Normal' },
+      ],
+    ],
     ['a=1,', [{ field: 'a', operator: 'Equals', value: '1' }]],
   ])('parses %j', (text, want) => {
     expect(parseFieldSelector(text)).toEqual(want);
@@ -173,7 +204,12 @@ describe('field selectors', () => {
 
   const pod = {
     metadata: { name: 'p1', namespace: 'default' },
-    spec: { nodeName: 'n1', restartPolicy: 'Always', schedulerName: 'default-scheduler', serviceAccountName: 'default' },
+    spec: {
+      nodeName: 'n1',
+      restartPolicy: 'Always',
+      schedulerName: 'default-scheduler',
+      serviceAccountName: 'default',
+    },
     status: { phase: 'Running', podIP: '10.0.0.5', podIPs: [{ ip: '10.0.0.5' }] },
   };
   it.each<[string, boolean]>([
@@ -191,9 +227,26 @@ describe('field selectors', () => {
   });
 
   it('exposes the per-resource fields upstream indexes', () => {
-    const ev = { metadata: { name: 'e', namespace: 'ns' }, involvedObject: { kind: 'Pod', name: 'p1', namespace: 'ns', uid: 'u' }, reason: 'Pulled', source: { component: 'kubelet' }, type: 'Normal' };
-    expect(fieldsOf('events', ev)).toMatchObject({ 'involvedObject.kind': 'Pod', 'involvedObject.name': 'p1', 'involvedObject.uid': 'u', 'involvedObject.fieldPath': '', source: 'kubelet', reason: 'Pulled', type: 'Normal' });
-    expect(fieldsOf('nodes', { metadata: { name: 'n' }, spec: {} })).toMatchObject({ 'metadata.name': 'n', 'spec.unschedulable': 'false' });
+    const ev = {
+      metadata: { name: 'e', namespace: 'ns' },
+      involvedObject: { kind: 'Pod', name: 'p1', namespace: 'ns', uid: 'u' },
+      reason: 'Pulled',
+      source: { component: 'kubelet' },
+      type: 'Normal',
+    };
+    expect(fieldsOf('events', ev)).toMatchObject({
+      'involvedObject.kind': 'Pod',
+      'involvedObject.name': 'p1',
+      'involvedObject.uid': 'u',
+      'involvedObject.fieldPath': '',
+      source: 'kubelet',
+      reason: 'Pulled',
+      type: 'Normal',
+    });
+    expect(fieldsOf('nodes', { metadata: { name: 'n' }, spec: {} })).toMatchObject({
+      'metadata.name': 'n',
+      'spec.unschedulable': 'false',
+    });
     expect(fieldsOf('nodes', { spec: { unschedulable: true } })['spec.unschedulable']).toBe('true');
     expect(fieldsOf('secrets', { type: 'Opaque' }).type).toBe('Opaque');
     expect(fieldsOf('namespaces', { status: { phase: 'Active' } })['status.phase']).toBe('Active');

@@ -123,7 +123,15 @@ function parseRequirement(cur: Cursor): Requirement {
 
 function parseOperator(cur: Cursor): Operator {
   const t = cur.next();
-  const ops: Record<string, Operator> = { in: 'In', notin: 'NotIn', '=': 'Equals', '==': 'Equals', '!=': 'NotEquals', '>': 'Gt', '<': 'Lt' };
+  const ops: Record<string, Operator> = {
+    in: 'In',
+    notin: 'NotIn',
+    '=': 'Equals',
+    '==': 'Equals',
+    '!=': 'NotEquals',
+    '>': 'Gt',
+    '<': 'Lt',
+  };
   const op = Object.hasOwn(ops, t.text) ? ops[t.text] : undefined;
   if (!op) throw fail(t.text, 'in, notin, =, ==, !=, gt, lt');
   return op;
@@ -171,12 +179,16 @@ export function newRequirement(key: string, operator: Operator, values: string[]
   }
   if (operator === 'Gt' || operator === 'Lt') {
     values.forEach((v, i) => {
-      if (!/^[-+]?\d+$/.test(v)) errs.push(`values[${i}]: Invalid value: ${JSON.stringify(v)}: for 'Gt', 'Lt' operators, the value must be an integer`);
+      if (!/^[-+]?\d+$/.test(v))
+        errs.push(
+          `values[${i}]: Invalid value: ${JSON.stringify(v)}: for 'Gt', 'Lt' operators, the value must be an integer`,
+        );
     });
   }
   values.forEach((v, i) => {
     const valueErrs = isValidLabelValue(v);
-    if (valueErrs.length) errs.push(`values[${i}][${key}]: Invalid value: ${JSON.stringify(v)}: ${valueErrs.join('; ')}`);
+    if (valueErrs.length)
+      errs.push(`values[${i}][${key}]: Invalid value: ${JSON.stringify(v)}: ${valueErrs.join('; ')}`);
   });
   if (errs.length) throw new Error(errs.length === 1 ? errs[0] : `[${errs.join(', ')}]`);
   return { key, operator, values: [...new Set(values)].sort() };
@@ -237,7 +249,8 @@ export function fromLabelSelector(sel: LabelSelector | undefined | null): Requir
     for (const [k, v] of Object.entries(sel.matchLabels ?? {})) reqs.push(newRequirement(k, 'Equals', [v]));
     for (const e of sel.matchExpressions ?? []) {
       const allowed: string[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
-      if (!allowed.includes(e.operator)) throw new Error(`${JSON.stringify(e.operator)} is not a valid label selector operator`);
+      if (!allowed.includes(e.operator))
+        throw new Error(`${JSON.stringify(e.operator)} is not a valid label selector operator`);
       reqs.push(newRequirement(e.key, e.operator as Operator, [...(e.values ?? [])]));
     }
   } catch (err) {
