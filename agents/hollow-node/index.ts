@@ -1,4 +1,61 @@
-// Placeholder until this component lands: it refuses to start rather than pretend to run.
-export async function main(_argv: string[]): Promise<void> {
-  throw new Error('hollow-node is not implemented yet');
+// nodekube-agent hollow-node --master=URL (--name=NAME | --count=N --name-prefix=P)
+//   [--node-status-update-frequency=10s] [--node-lease-duration-seconds=40] [--pod-run-seconds=1] [--port=0]
+// Fake kubelets for tests and scale benchmarks (kubemark/kwok): Nodes named NAME, or P-0 … P-(N-1).
+
+import { parseDuration, parseFlags, renderFlags } from '../api/flags';
+import { type HealthServer, serveHealth } from '../api/health-server';
+import { createLogger } from '../api/log';
+import { Registry, processMetrics } from '../api/metrics';
+import { createClient } from '../client';
+import { startHollowNodes } from './hollow-nodes';
+
+export const defaultFlags = {
+  master: 'http://127.0.0.1:8080',
+  name: '',
+  count: 0,
+  namePrefix: 'hollow-node',
+  nodeStatusUpdateFrequency: '10s',
+  nodeLeaseDurationSeconds: 40,
+  podRunSeconds: 1,
+  port: 0,
+  bindAddress: '127.0.0.1',
+  kubeApiQps: 50,
+  kubeApiBurst: 100,
+};
+
+/** NAME alone, or P-0 … P-(N-1). */
+export function nodeNames(flags: { name: string; count: number; namePrefix: string }): string[] {
+  if (flags.name) return [flags.name];
+  if (flags.count > 0) return Array.from({ length: flags.count }, (_, i) => `${flags.namePrefix}-${i}`);
+  throw new Error('hollow-node needs --name=NAME or --count=N (with --name-prefix)');
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const flags = parseFlags(argv, defaultFlags);
+  const names = nodeNames(flags);
+  const log = createLogger('hollow-node');
+  log.info(`Running hollow-node ${renderFlags(flags).join(' ')}`);
+  const client = createClient({ baseUrl: flags.master, userAgent: 'nodekube-hollow-node/0.1', qps: flags.kubeApiQps, burst: flags.kubeApiBurst });
+  const registry = new Registry();
+  processMetrics(registry);
+  let health: HealthServer | undefined;
+  if (flags.port > 0) health = await serveHealth({ port: flags.port, bindAddress: flags.bindAddress, registry });
+
+  const stop = new AbortController();
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => stop.abort());
+  const running = startHollowNodes(
+    {
+      client,
+      log,
+      names,
+      statusPeriodMs: parseDuration(flags.nodeStatusUpdateFrequency),
+      leaseDurationSeconds: flags.nodeLeaseDurationSeconds,
+      podRunMs: flags.podRunSeconds * 1000,
+    },
+    stop.signal,
+  );
+  await running.ready;
+  log.info('Hollow nodes registered and running pods', { nodes: names.length });
+  await new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
+  await health?.close();
 }
