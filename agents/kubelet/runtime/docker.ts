@@ -20,8 +20,8 @@ export function dockerFromEndpoint(endpoint: string): Docker {
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
 export class DockerRuntime implements ContainerRuntime {
-  /** Exited containers never change again: inspect them once. */
-  private readonly exitedCache = new Map<string, RuntimeContainer>();
+  /** Inspect results by id, with the summary state they were taken in. */
+  private readonly inspected = new Map<string, { summaryState: string; container: RuntimeContainer }>();
 
   constructor(
     readonly docker: Docker,
@@ -55,21 +55,25 @@ export class DockerRuntime implements ContainerRuntime {
     );
   }
 
-  async listContainers(): Promise<RuntimeContainer[]> {
-    const list = await this.docker.listContainers({ all: true, filters: { label: [`${LABELS.node}=${this.nodeName}`] } });
-    const live = new Set(list.map((c) => c.Id));
-    for (const id of this.exitedCache.keys()) if (!live.has(id)) this.exitedCache.delete(id);
-    const out = await Promise.all(list.map((c) => this.inspect(c.Id).catch(() => undefined)));
+  async listContainers(podUid?: string): Promise<RuntimeContainer[]> {
+    const label = [`${LABELS.node}=${this.nodeName}`];
+    if (podUid) label.push(`${LABELS.podUid}=${podUid}`);
+    const list = await this.docker.listContainers({ all: true, filters: { label } });
+    if (!podUid) {
+      const live = new Set(list.map((c) => c.Id));
+      for (const id of this.inspected.keys()) if (!live.has(id)) this.inspected.delete(id);
+    }
+    const out = await Promise.all(list.map((c) => this.inspect(c.Id, c.State).catch(() => undefined)));
     return out.filter((c): c is RuntimeContainer => c !== undefined);
   }
 
-  private async inspect(id: string): Promise<RuntimeContainer> {
-    const cached = this.exitedCache.get(id);
-    if (cached) return cached;
-    const info = await this.docker.getContainer(id).inspect();
-    const c = toRuntimeContainer(info);
-    if (c.state === 'exited') this.exitedCache.set(id, c);
-    return c;
+  /** Inspect again only when Docker's summary state moved on (a container never restarts in place). */
+  private async inspect(id: string, summaryState: string): Promise<RuntimeContainer> {
+    const cached = this.inspected.get(id);
+    if (cached && cached.summaryState === summaryState) return cached.container;
+    const container = toRuntimeContainer(await this.docker.getContainer(id).inspect());
+    this.inspected.set(id, { summaryState, container });
+    return container;
   }
 
   async runSandbox(spec: SandboxSpec): Promise<string> {
@@ -144,7 +148,7 @@ export class DockerRuntime implements ContainerRuntime {
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode !== 404) throw err;
     }
-    this.exitedCache.delete(id);
+    this.inspected.delete(id);
   }
 
   async logs(id: string, opts: LogOptions): Promise<Readable> {
@@ -312,6 +316,7 @@ function toRuntimeContainer(info: Docker.ContainerInspectInfo): RuntimeContainer
     exitCode: exited ? s.ExitCode : undefined,
     reason: exited ? (s.OOMKilled ? 'OOMKilled' : s.ExitCode === 0 ? 'Completed' : 'Error') : undefined,
     message: exited && s.Error ? s.Error : undefined,
+    gracePeriod: labels[LABELS.gracePeriod] !== undefined ? Number(labels[LABELS.gracePeriod]) : undefined,
     ip: networks.map((n) => n.IPAddress).find((ip) => ip) || undefined,
   };
 }

@@ -32,6 +32,8 @@ export interface RuntimeContainer {
   /** Completed, Error or OOMKilled once exited. */
   reason?: string;
   message?: string;
+  /** The pod's terminationGracePeriodSeconds when the container was made (for orphans). */
+  gracePeriod?: number;
   /** The sandbox's IP on its Docker network (undefined for app containers and host-network pods). */
   ip?: string;
 }
@@ -110,8 +112,8 @@ export interface ContainerRuntime {
   version(): Promise<string>;
   imagePresent(image: string): Promise<boolean>;
   pullImage(image: string): Promise<void>;
-  /** Every container this kubelet created (by its node label), inspected. */
-  listContainers(): Promise<RuntimeContainer[]>;
+  /** Every container this kubelet created (by its node label), or only one pod's, inspected. */
+  listContainers(podUid?: string): Promise<RuntimeContainer[]>;
   /** Create and start the pause container; returns its id. */
   runSandbox(spec: SandboxSpec): Promise<string>;
   createContainer(spec: ContainerSpec): Promise<string>;
