@@ -6,6 +6,8 @@ import type { ControllerManagerConfig } from './config';
 import { newDeploymentController } from './controllers/deployment/deployment';
 import { newEndpointsController } from './controllers/endpoints/endpoints';
 import { newEndpointSliceController } from './controllers/endpoints/endpointslice';
+import { newNodeIpamController } from './controllers/nodeipam/node-ipam';
+import { newNodeLifecycleController } from './controllers/nodelifecycle/node-lifecycle';
 import { replicaSetKind, replicationControllerKind } from './controllers/replicaset/kinds';
 import { newReplicaSetController } from './controllers/replicaset/replica-set';
 
@@ -20,4 +22,11 @@ export const controllerEntries: ControllerEntry[] = [
   { name: 'deployment', build: (ctx, c) => newDeploymentController(ctx, c.flags.concurrentDeploymentSyncs) },
   { name: 'endpoint', build: (ctx, c) => newEndpointsController(ctx, c.flags.concurrentEndpointSyncs) },
   { name: 'endpointslice', build: (ctx, c) => newEndpointSliceController(ctx, c.flags.concurrentEndpointSyncs) },
+  { name: 'nodelifecycle', build: (ctx) => newNodeLifecycleController(ctx) },
+  { name: 'nodeipam', build: (ctx, c) => (c.flags.allocateNodeCidrs ? newNodeIpamController(ctx) : disabled('nodeipam', ctx)) },
 ];
+
+/** A controller switched off by a flag: no workers, nothing to sync. */
+function disabled(name: string, ctx: ControllerContext): Controller {
+  return { name, queue: ctx.queue, workers: 0, sync: async () => {} };
+}
