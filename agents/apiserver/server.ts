@@ -82,7 +82,7 @@ export function createApiServer(deps: ServerDeps): Server {
         return sendJson(res, 200, apiGroupList());
       case '/openapi/v2':
         // An empty protobuf Document: kubectl finds no schema and skips client-side validation.
-        return sendText(res, 200, '', 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf');
+        return sendText(res, 200, '', 'application/octet-stream');
       case '/metrics':
         return sendText(res, 200, deps.metrics.render(), METRICS_CONTENT_TYPE);
       case '/healthz':
