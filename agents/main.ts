@@ -9,6 +9,7 @@ const components: Record<string, () => Promise<{ main: ComponentMain }>> = {
   scheduler: () => import('./scheduler/index'),
   kubelet: () => import('./kubelet/index'),
   proxy: () => import('./kube-proxy/index'),
+  hostgw: () => import('./hostgw/index'),
   'hollow-node': () => import('./hollow-node/index'),
 };
 

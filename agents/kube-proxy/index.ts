@@ -1,4 +1,104 @@
-// Placeholder until this component lands: it refuses to start rather than pretend to run.
-export async function main(_argv: string[]): Promise<void> {
-  throw new Error('kube-proxy is not implemented yet');
+// nodekube-agent proxy --master=URL --hostname-override=NAME --cluster-cidr=10.244.0.0/16
+//   [--node-ip=IP] [--iptables-min-sync-period=1s] [--iptables-sync-period=30s]
+//   [--healthz-port=10256] [--metrics-port=10249] [--cleanup]
+//
+// Flags, wiring, start: Service and Endpoints informers feed the syncer (syncer.ts), which turns
+// the caches into iptables rules (rules.ts). /healthz on --healthz-port says whether rules were
+// synced recently (upstream's proxier health server), /metrics on --metrics-port. The rules stay
+// in place when kube-proxy stops, so traffic keeps flowing across a restart; `--cleanup` is the
+// way to remove them.
+
+import { parseDuration, parseFlags, renderFlags } from '../api/flags';
+import { type HealthServer, serveHealth } from '../api/health-server';
+import { createLogger } from '../api/log';
+import { processMetrics, Registry } from '../api/metrics';
+import { R } from '../api/resources';
+import type { Endpoints, KubeObject, Service } from '../api/types';
+import { createClient, createInformer } from '../client';
+import { cleanupRules } from './cleanup';
+import { Iptables, runCommand } from './iptables';
+import { Syncer } from './syncer';
+
+export const defaultFlags = {
+  master: 'http://127.0.0.1:8080',
+  hostnameOverride: '',
+  clusterCidr: '10.244.0.0/16',
+  nodeIp: '',
+  iptablesMinSyncPeriod: '1s',
+  iptablesSyncPeriod: '30s',
+  healthzPort: 10256,
+  metricsPort: 10249,
+  bindAddress: '0.0.0.0',
+  cleanup: false,
+};
+
+export async function main(argv: string[]): Promise<void> {
+  const flags = parseFlags(argv, defaultFlags);
+  const log = createLogger('kube-proxy');
+  log.info(`Running kube-proxy ${renderFlags(flags).join(' ')}`);
+  const iptables = await Iptables.detect();
+  log.info('Using iptables backend', { backend: iptables.backend });
+  if (flags.cleanup) {
+    const removed = await cleanupRules(iptables);
+    log.info('Removed kube-proxy rules', { chains: removed.length });
+    return;
+  }
+
+  const client = createClient({ baseUrl: flags.master, userAgent: 'nodekube-proxy/0.1' });
+  const services = createInformer<Service & KubeObject>(client, R.services);
+  const endpoints = createInformer<Endpoints & KubeObject>(client, R.endpoints);
+  const registry = new Registry();
+  processMetrics(registry);
+  const syncer = new Syncer({
+    iptables,
+    clusterCIDR: flags.clusterCidr,
+    node: { name: flags.hostnameOverride, ip: flags.nodeIp || undefined },
+    source: () => ({ services: services.list(), endpoints: endpoints.list() }),
+    minSyncPeriodMs: parseDuration(flags.iptablesMinSyncPeriod),
+    syncPeriodMs: parseDuration(flags.iptablesSyncPeriod),
+    log,
+    registry,
+    conntrack: (args) => runCommand('conntrack', args),
+  });
+  // Handlers only say "something changed"; the syncer reads the whole cache (level-triggered).
+  const wake = {
+    add: () => syncer.requestSync(),
+    update: () => syncer.requestSync(),
+    delete: () => syncer.requestSync(),
+  };
+  services.addEventHandler(wake);
+  endpoints.addEventHandler(wake);
+
+  const servers = await serve(flags, registry, syncer);
+  services.start();
+  endpoints.start();
+  await Promise.all([services.waitForSync(), endpoints.waitForSync()]);
+  log.info('Caches synced; syncing iptables rules');
+  syncer.start();
+  syncer.requestSync();
+
+  await new Promise<void>((resolve) => {
+    for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => resolve());
+  });
+  services.stop();
+  endpoints.stop();
+  await syncer.stop();
+  await Promise.all(servers.map((s) => s.close()));
+}
+
+/** /healthz on one port and /metrics on another, as upstream splits them (both serve both here). */
+async function serve(
+  flags: typeof defaultFlags,
+  registry: Registry,
+  syncer: Syncer,
+): Promise<HealthServer[]> {
+  const checks = {
+    'proxy-rules': () => {
+      if (!syncer.healthy()) throw new Error('iptables rules not synced recently');
+    },
+  };
+  const ports = [...new Set([flags.healthzPort, flags.metricsPort])].filter((p) => p > 0);
+  return Promise.all(
+    ports.map((port) => serveHealth({ port, bindAddress: flags.bindAddress, registry, checks })),
+  );
 }

@@ -60,9 +60,9 @@ export class IptablesError extends Error {
 }
 
 /** How commands are run: directly, or wrapped (tests pass `nsenter --net=/run/netns/X`). */
-type Exec = (cmd: string, args: string[], input?: string) => Promise<CommandResult>;
+export type Exec = (cmd: string, args: string[], input?: string) => Promise<CommandResult>;
 
-function execWith(prefix: string[]): Exec {
+export function execWith(prefix: string[]): Exec {
   if (prefix.length === 0) return runCommand;
   return (cmd, args, input) => runCommand(prefix[0], [...prefix.slice(1), cmd, ...args], input);
 }
