@@ -1,3 +1,229 @@
-// nodekube <command>: the installer CLI. Commands land with the installer issue.
-process.stderr.write('usage: nodekube <up|down|validate|status|kubeconfig|ssh|logs|load-image|add-node|remove-node>\n');
-process.exitCode = 2;
+// nodekube <command>: the installer CLI. This file only parses arguments, loads the inventory
+// and calls the runbook (up.ts) or a command (commands.ts).
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { parseDuration } from '../agents/api/flags';
+import * as cmd from './commands';
+import type { Context, Options } from './context';
+import { apiUrlOf, findHost, type Inventory, parseHostsList, parseVagrantConfig } from './inventory';
+import { addHostToConfig, removeHostFromConfig } from './inventory-edit';
+import { consoleReporter, formatSeconds } from './report';
+import { runStep, runSteps, StepFailed } from './run';
+import { KnownHosts, Sessions } from './ssh';
+import { renderKubeconfig } from './steps/kubeconfig';
+import { ValidationFailed, validate } from './steps/validate';
+import { nodeSteps, upSteps } from './up';
+import { vagrantDestroy, vagrantInventory, vagrantUp } from './vagrant';
+
+interface GlobalOpts {
+  root: string;
+  inventory: string;
+  hosts?: string;
+  sshKey?: string;
+  vagrant?: boolean;
+  timeout: number;
+  forgetHostKeys?: boolean;
+}
+
+const duration = (v: string) => {
+  try {
+    return parseDuration(v);
+  } catch {
+    throw new InvalidArgumentError(`not a duration like 5m or 90s: ${v}`);
+  }
+};
+
+const program = new Command('nodekube')
+  .description('Install, validate and tear down a nodekube cluster over SSH (one master, N minions).')
+  .option('--root <dir>', 'project folder (dist/, Vagrantfile, .nodekube/)', process.cwd())
+  .option(
+    '-i, --inventory <file>',
+    "machines, shaped like the seed's vagrant_config.yml",
+    'vagrant_config.yml',
+  )
+  .option('--hosts <file>', 'a plain hosts list instead ("name user@ip[:port] role" per line)')
+  .option('--ssh-key <file>', 'private key for a plain hosts list (default: ssh-agent)')
+  .option(
+    '--vagrant',
+    'read SSH endpoints from `vagrant ssh-config` (default when .vagrant/ has the machines)',
+  )
+  .option('--no-vagrant', 'SSH straight to the inventory addresses')
+  .option('--timeout <duration>', 'bound on cluster validation', duration, 5 * 60_000)
+  .option('--forget-host-keys', 'forget recorded SSH host keys first (machines were re-created)');
+
+const vagrantMachines = (root: string, inv: Inventory, provider?: string) =>
+  inv.hosts.some((h) =>
+    existsSync(join(root, '.vagrant/machines', h.name, provider ?? '', provider ? 'id' : '')),
+  );
+
+async function loadInventory(o: GlobalOpts): Promise<Inventory> {
+  if (o.hosts) return parseHostsList(readFileSync(resolve(o.root, o.hosts), 'utf8'), { keyFile: o.sshKey });
+  const file = resolve(o.root, o.inventory);
+  const inv = parseVagrantConfig(readFileSync(file, 'utf8'), dirname(file));
+  const useVagrant = o.vagrant ?? (existsSync(join(o.root, 'Vagrantfile')) && vagrantMachines(o.root, inv));
+  return useVagrant ? vagrantInventory(inv, o.root) : inv;
+}
+
+async function withContext<T>(fn: (ctx: Context) => Promise<T>): Promise<T> {
+  const o = program.opts<GlobalOpts>();
+  const opts: Options = {
+    root: o.root,
+    kubeconfigPath: join(o.root, '.nodekube/kubeconfig'),
+    validateTimeoutMs: o.timeout,
+    pollIntervalMs: 2_000,
+  };
+  const inv = await loadInventory(o);
+  const ctx: Context = {
+    inv,
+    sessions: new Sessions(new KnownHosts(join(o.root, '.nodekube/known_hosts'))),
+    out: consoleReporter(),
+    opts,
+    facts: new Map(),
+  };
+  if (o.forgetHostKeys) cmd.forgetHostKeys(ctx);
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.sessions.closeAll();
+  }
+}
+
+program
+  .command('up')
+  .description('install or converge the cluster, then validate it like kube-up.sh')
+  .action(() =>
+    withContext(async (ctx) => {
+      const t0 = Date.now();
+      await runSteps(ctx, upSteps);
+      ctx.out.line(
+        `Kubernetes master is running at ${apiUrlOf(ctx.inv)} (up took ${formatSeconds(Date.now() - t0)})`,
+      );
+      ctx.out.line(`  export KUBECONFIG=${ctx.opts.kubeconfigPath}\n  kubectl get nodes`);
+    }),
+  );
+
+program
+  .command('validate')
+  .description('wait (bounded by --timeout) for every minion Ready and componentstatuses Healthy')
+  .action(() => withContext((ctx) => runStep(ctx, validate)));
+
+program
+  .command('status')
+  .description('per host: are its units active, which versions run')
+  .action(() =>
+    withContext(async (ctx) => {
+      if (!(await cmd.status(ctx))) process.exitCode = 1;
+    }),
+  );
+
+program
+  .command('kubeconfig')
+  .description('print a kubeconfig for this cluster')
+  .action(async () => {
+    const o = program.opts<GlobalOpts>();
+    const file = resolve(o.root, o.inventory);
+    process.stdout.write(
+      renderKubeconfig(
+        apiUrlOf(
+          o.hosts
+            ? parseHostsList(readFileSync(resolve(o.root, o.hosts), 'utf8'))
+            : parseVagrantConfig(readFileSync(file, 'utf8')),
+        ),
+      ),
+    );
+  });
+
+program
+  .command('ssh <node> <command...>')
+  .description('run a command on a node: nodekube ssh minion1 -- sudo iptables-save')
+  .action((node: string, command: string[]) =>
+    withContext(async (ctx) => {
+      process.exitCode = await cmd.sshCommand(ctx, node, command.join(' '));
+    }),
+  );
+
+program
+  .command('logs <node> <component>')
+  .description(
+    "a component's journal on a node (apiserver, controller-manager, scheduler, kubelet, proxy, hostgw, etcd, docker)",
+  )
+  .option('-n, --lines <n>', 'how many lines', (v) => Number(v), 200)
+  .action((node: string, component: string, o: { lines: number }) =>
+    withContext(async (ctx) => {
+      process.exitCode = await cmd.logs(ctx, node, component, o.lines);
+    }),
+  );
+
+program
+  .command('load-image <image...>')
+  .description('copy local Docker images to every minion (docker save | ssh docker load): no registry needed')
+  .action((images: string[]) => withContext((ctx) => cmd.loadImage(ctx, images)));
+
+program
+  .command('down')
+  .description('remove what up installed (SSH keeps working); with the docker provider, destroy the machines')
+  .option('--keep-machines', 'with the docker provider: uninstall but keep the node containers')
+  .action((o: { keepMachines?: boolean }) => {
+    const g = program.opts<GlobalOpts>();
+    const inv = parseVagrantConfig(readFileSync(resolve(g.root, g.inventory), 'utf8'));
+    if (!g.hosts && vagrantMachines(g.root, inv, 'docker') && !o.keepMachines) {
+      // Node containers: destroying them removes everything, including the inner Docker's volume.
+      return vagrantDestroy(g.root).then(() => {
+        rmSync(join(g.root, '.nodekube/known_hosts'), { force: true });
+        rmSync(join(g.root, '.nodekube/kubeconfig'), { force: true });
+      });
+    }
+    return withContext(async (ctx) => {
+      await cmd.teardown(ctx);
+      cmd.forgetHostKeys(ctx);
+      rmSync(ctx.opts.kubeconfigPath, { force: true });
+    });
+  });
+
+program
+  .command('add-node <name> <ip>')
+  .description('add a minion: into the inventory, (vagrant up), node steps, wait until Ready')
+  .action(async (name: string, ip: string) => {
+    const g = program.opts<GlobalOpts>();
+    const file = resolve(g.root, g.inventory);
+    writeFileSync(file, addHostToConfig(readFileSync(file, 'utf8'), name, ip));
+    if (g.vagrant ?? existsSync(join(g.root, '.vagrant'))) await vagrantUp(g.root, [name]);
+    await withContext(async (ctx) => {
+      const host = findHost(ctx.inv, name);
+      for (const step of nodeSteps)
+        await runStep(ctx, 'local' in step ? step : { ...step, hosts: () => [host] });
+      await runStep(ctx, validate);
+    });
+  });
+
+program
+  .command('remove-node <name>')
+  .description('remove a minion: cordon and drain via the API, stop its units, delete the Node')
+  .action(async (name: string) => {
+    const g = program.opts<GlobalOpts>();
+    const file = resolve(g.root, g.inventory);
+    await withContext(async (ctx) => {
+      const host = findHost(ctx.inv, name);
+      await runStep(ctx, {
+        title: `Drain ${name} and delete its Node`,
+        local: true,
+        run: () => cmd.drainAndDelete(ctx, name),
+      });
+      await cmd
+        .teardown(ctx, [host])
+        .catch((err) => ctx.out.warn(`(could not clean ${name}: ${(err as Error).message})`));
+      cmd.forgetHostKeys(ctx, [host]);
+      writeFileSync(file, removeHostFromConfig(readFileSync(file, 'utf8'), name, ctx.inv));
+    });
+    if (g.vagrant ?? existsSync(join(g.root, '.vagrant/machines', name)))
+      await vagrantDestroy(g.root, [name]);
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  // Step failures were already printed per host; say once what failed and exit non-zero.
+  if (err instanceof StepFailed || err instanceof ValidationFailed)
+    process.stderr.write(`✗ ${(err as Error).message}\n`);
+  else process.stderr.write(`✗ ${(err as Error)?.message ?? err}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,145 @@
+// The installer's commands beyond `up`: what each does on the hosts. main.ts only parses
+// arguments and calls these.
+import { spawn } from 'node:child_process';
+import type { Context } from './context';
+import { renderTeardown } from './down';
+import { apiUrlOf, findHost, type Host, minionsOf } from './inventory';
+import { runStep } from './run';
+import { activeStates } from './services';
+import { hostKeyId } from './ssh';
+import { unitsFor } from './units';
+
+/** Per host: which units are active, and the versions it runs. */
+export async function status(ctx: Context): Promise<boolean> {
+  let allActive = true;
+  await runStep(ctx, {
+    title: 'Status',
+    hosts: (inv) => inv.hosts,
+    async run(c, host, remote) {
+      const units = [
+        ...unitsFor(c.inv, host).map((u) => u.name),
+        ...(host.roles.includes('minion') ? ['docker'] : []),
+      ];
+      const states = await activeStates(remote, units);
+      const versions = await remote.exec(
+        `echo "node $(node --version 2>/dev/null), bundle $(cut -c1-12 /opt/nodekube/BUNDLE_SHA256 2>/dev/null || echo none)"`,
+        { allowFail: true },
+      );
+      const down = [...states].filter(([, s]) => s !== 'active');
+      if (down.length) allActive = false;
+      const summary = [...states].map(([u, s]) => `${u}=${s}`).join(' ');
+      if (down.length) throw new Error(`${summary}; ${versions.stdout.trim()}`);
+      return `${summary}; ${versions.stdout.trim()}`;
+    },
+  }).catch(() => undefined);
+  return allActive;
+}
+
+/** `nodekube down` on the hosts (the docker provider's machines are destroyed by main.ts). */
+export async function teardown(ctx: Context, hosts: Host[] = ctx.inv.hosts): Promise<void> {
+  await runStep(ctx, {
+    title: 'Remove nodekube from the hosts (units, bundle, etcd data, pod containers, KUBE-* chains)',
+    hosts: () => hosts,
+    async run(c, host, remote) {
+      await remote.exec(renderTeardown(c.inv, host), { sudo: true, timeoutMs: 120_000 });
+      return 'removed';
+    },
+  });
+}
+
+export function forgetHostKeys(ctx: Context, hosts: Host[] = ctx.inv.hosts): void {
+  ctx.sessions.knownHosts.forget(hosts.map(hostKeyId));
+}
+
+/** Runs a command on one node, streaming its output; resolves with its exit code. */
+export async function sshCommand(ctx: Context, name: string, command: string): Promise<number> {
+  const remote = await ctx.sessions.get(findHost(ctx.inv, name));
+  const r = await remote.exec(command, {
+    allowFail: true,
+    timeoutMs: 3_600_000,
+    onStdout: (b) => process.stdout.write(b),
+    onStderr: (b) => process.stderr.write(b),
+  });
+  return r.code;
+}
+
+export const COMPONENT_UNIT: Record<string, string> = {
+  apiserver: 'kube-apiserver',
+  'controller-manager': 'kube-controller-manager',
+  scheduler: 'kube-scheduler',
+  proxy: 'kube-proxy',
+  hostgw: 'kube-hostgw',
+};
+
+export async function logs(ctx: Context, name: string, component: string, lines: number): Promise<number> {
+  const unit = COMPONENT_UNIT[component] ?? component;
+  return sshCommand(ctx, name, `sudo -n journalctl -u ${unit}.service -n ${lines} --no-pager`);
+}
+
+/** `docker save` here, `docker load` on every minion at once: images without a registry. */
+export async function loadImage(ctx: Context, images: string[]): Promise<void> {
+  await runStep(ctx, {
+    title: `Load ${images.join(', ')} onto every minion`,
+    hosts: minionsOf,
+    async run(_c, _host, remote) {
+      const save = spawn('docker', ['save', ...images], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let saveErr = '';
+      save.stderr.on('data', (b) => {
+        saveErr += b;
+      });
+      const saved = new Promise<void>((resolve, reject) =>
+        save.on('close', (code) =>
+          code === 0 ? resolve() : reject(new Error(`docker save: ${saveErr.trim() || `exit ${code}`}`)),
+        ),
+      );
+      const r = await remote.exec('docker load', { sudo: true, stdin: save.stdout, timeoutMs: 600_000 });
+      await saved;
+      return r.stdout.trim().split('\n').join('; ');
+    },
+  });
+}
+
+interface NodeObject {
+  metadata: { name: string; resourceVersion?: string };
+  spec?: { unschedulable?: boolean };
+}
+interface PodObject {
+  metadata: { name: string; namespace: string; ownerReferences?: { kind: string }[] };
+}
+
+/** Drain like `kubectl drain`: cordon, then delete the node's pods that are not DaemonSet's. */
+export async function drainAndDelete(ctx: Context, name: string): Promise<string> {
+  const api = apiUrlOf(ctx.inv);
+  const nodeUrl = `${api}/api/v1/nodes/${name}`;
+  const res = await fetch(nodeUrl, { signal: AbortSignal.timeout(10_000) });
+  if (res.status === 404) return 'no Node object';
+  const node = (await res.json()) as NodeObject;
+  node.spec = { ...node.spec, unschedulable: true };
+  await checked(
+    fetch(nodeUrl, {
+      method: 'PUT',
+      body: JSON.stringify(node),
+      headers: { 'content-type': 'application/json' },
+    }),
+    `cordon ${name}`,
+  );
+  const pods = (await (
+    await checked(fetch(`${api}/api/v1/pods?fieldSelector=spec.nodeName=${name}`), 'list pods')
+  ).json()) as { items: PodObject[] };
+  const evict = pods.items.filter((p) => !p.metadata.ownerReferences?.some((o) => o.kind === 'DaemonSet'));
+  for (const p of evict) {
+    await checked(
+      fetch(`${api}/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}`, { method: 'DELETE' }),
+      `delete pod ${p.metadata.name}`,
+    );
+  }
+  await checked(fetch(nodeUrl, { method: 'DELETE' }), `delete node ${name}`);
+  return `cordoned, ${evict.length} pod(s) deleted, Node deleted`;
+}
+
+async function checked(p: Promise<Response>, what: string): Promise<Response> {
+  const res = await p;
+  if (!res.ok && res.status !== 404)
+    throw new Error(`${what}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
+  return res;
+}

@@ -1,0 +1,57 @@
+// What every step gets: the inventory, SSH sessions, the reporter, options, and the facts
+// earlier steps leave for later ones (did the bundle change on this host?).
+import type { Host, Inventory } from './inventory';
+import type { Reporter } from './report';
+import type { Remote, Sessions } from './ssh';
+
+export interface Options {
+  /** Project root: dist/ is shipped from here, .nodekube/ is written here. */
+  root: string;
+  /** Where `up` writes the kubeconfig. */
+  kubeconfigPath: string;
+  /** Bound on the whole validation (kube-up's validate-cluster.sh waited up to 25 min). */
+  validateTimeoutMs: number;
+  /** How often validation polls the nodes. */
+  pollIntervalMs: number;
+}
+
+export interface HostFacts {
+  bundleChanged: boolean;
+}
+
+export interface Context {
+  inv: Inventory;
+  sessions: Sessions;
+  out: Reporter;
+  opts: Options;
+  facts: Map<string, HostFacts>;
+  /** The bundle tarball, packed once per run and sent to every host. */
+  bundle?: Promise<{ hash: string; data: Buffer }>;
+}
+
+/** A step that runs on some hosts, concurrently; its result is a short note for the status line. */
+export interface HostStep {
+  title: string;
+  hosts(inv: Inventory): Host[];
+  run(ctx: Context, host: Host, remote: Remote): Promise<string | undefined>;
+}
+
+/** A step that runs here, on the machine running the installer. */
+export interface LocalStep {
+  title: string;
+  local: true;
+  run(ctx: Context): Promise<string | undefined>;
+}
+
+export type Step = HostStep | LocalStep;
+
+export const isLocal = (s: Step): s is LocalStep => 'local' in s;
+
+export function factsOf(ctx: Context, host: Host): HostFacts {
+  let f = ctx.facts.get(host.name);
+  if (!f) {
+    f = { bundleChanged: false };
+    ctx.facts.set(host.name, f);
+  }
+  return f;
+}

@@ -1,0 +1,39 @@
+// `nodekube down`: stop and remove what `up` installed — units, bundle, etcd data, pod
+// containers, Docker's config, kube-proxy's chains, host-gw routes — and nothing else: SSH,
+// users and packages stay, so the machine can be reinstalled (kubespray#6119 locked users out).
+import type { Host, Inventory } from './inventory';
+import { unitPath } from './services';
+import { shellQuote } from './ssh';
+import { ETCD_DATA_DIR, INSTALL_DIR, unitsFor } from './units';
+
+/** The KUBE-* chains of every table: drop the jumps into them, then flush and delete them. */
+export const REMOVE_KUBE_CHAINS = `for t in nat filter mangle; do
+  iptables-save -t $t 2>/dev/null | grep -E '^-A .* -j KUBE-' | sed 's/^-A/-D/' | while read -r rule; do eval iptables -w -t $t $rule || true; done
+  for c in $(iptables-save -t $t 2>/dev/null | sed -n 's/^:\\(KUBE-[^ ]*\\).*/\\1/p'); do iptables -w -t $t -F $c || true; done
+  for c in $(iptables-save -t $t 2>/dev/null | sed -n 's/^:\\(KUBE-[^ ]*\\).*/\\1/p'); do iptables -w -t $t -X $c || true; done
+done`;
+
+export function renderTeardown(inv: Inventory, h: Host): string {
+  const units = unitsFor(inv, h).map((u) => u.name);
+  const minion = h.roles.includes('minion');
+  return [
+    'set +e',
+    `systemctl disable --now ${units.map((u) => `${u}.service`).join(' ')} 2>/dev/null`,
+    `rm -f ${units.map((u) => unitPath(u)).join(' ')}`,
+    'systemctl daemon-reload',
+    ...(minion
+      ? [
+          // Pod containers first (kubelet names them k8s_…), then Docker itself and its config.
+          'if docker info >/dev/null 2>&1; then docker ps -aq --filter name=k8s_ | xargs -r docker rm -f >/dev/null; fi',
+          'systemctl disable --now docker.service docker.socket 2>/dev/null',
+          'rm -f /etc/docker/daemon.json',
+          'ip link delete docker0 2>/dev/null',
+          // host-gw routes to the other minions' pod CIDRs
+          `ip -4 route show root ${shellQuote(inv.clusterCidr)} | grep ' via ' | while read -r r; do ip route del $r; done`,
+        ]
+      : []),
+    REMOVE_KUBE_CHAINS,
+    `rm -rf ${INSTALL_DIR} ${ETCD_DATA_DIR}`,
+    'true',
+  ].join('\n');
+}

@@ -1,0 +1,66 @@
+// Copies the agent bundle (one CJS file + etcd3's protos) to /opt/nodekube on every host, as one
+// tarball over the SSH channel's stdin; skipped when the host already has the same sha256.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { factsOf, type HostStep } from '../context';
+import { INSTALL_DIR } from '../units';
+
+/** Files shipped, relative to dist/: the agents' bundle (and its source map) and dist/proto. */
+export function bundleFiles(distDir: string): string[] {
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => {
+      const p = join(dir, name);
+      return statSync(p).isDirectory() ? walk(p) : [relative(distDir, p)];
+    });
+  const bin = ['bin/nodekube-agent.cjs', 'bin/nodekube-agent.cjs.map'].filter((f) => {
+    try {
+      return statSync(join(distDir, f)).isFile();
+    } catch {
+      return false;
+    }
+  });
+  if (!bin.includes('bin/nodekube-agent.cjs'))
+    throw new Error(`${distDir}/bin/nodekube-agent.cjs is missing: run npm run build`);
+  return [...bin, ...walk(join(distDir, 'proto'))].sort();
+}
+
+/** sha256 over each file's path and content, in path order: equal bundles, equal hashes. */
+export function bundleHash(distDir: string, files: string[]): string {
+  const h = createHash('sha256');
+  for (const f of files) h.update(`${f}\0`).update(readFileSync(join(distDir, f)));
+  return h.digest('hex');
+}
+
+async function packBundle(distDir: string): Promise<{ hash: string; data: Buffer }> {
+  const files = bundleFiles(distDir);
+  const hash = bundleHash(distDir, files);
+  // Binary output: zx decodes stdout as text, so tar runs through execFile with a Buffer result.
+  const { stdout } = await promisify(execFile)('tar', ['-C', distDir, '-cz', ...files], {
+    encoding: 'buffer',
+    maxBuffer: 512e6,
+  });
+  return { hash, data: stdout };
+}
+
+export const ship: HostStep = {
+  title: `Ship the agent bundle to ${INSTALL_DIR}`,
+  hosts: (inv) => inv.hosts,
+  async run(ctx, host, remote) {
+    ctx.bundle ??= packBundle(join(ctx.opts.root, 'dist'));
+    const { hash, data } = await ctx.bundle;
+    const have = await remote.exec(`cat ${INSTALL_DIR}/BUNDLE_SHA256 2>/dev/null`, { allowFail: true });
+    if (have.stdout.trim() === hash) return `unchanged (${hash.slice(0, 12)})`;
+    // Unpack beside, then swap, so a running agent never sees half a bundle.
+    const next = `${INSTALL_DIR}.next`;
+    await remote.exec(
+      `rm -rf ${next} && mkdir -p ${next} && tar -xz -C ${next} && echo ${hash} > ${next}/BUNDLE_SHA256 && rm -rf ${INSTALL_DIR}.old && { [ ! -e ${INSTALL_DIR} ] || mv ${INSTALL_DIR} ${INSTALL_DIR}.old; } && mv ${next} ${INSTALL_DIR} && rm -rf ${INSTALL_DIR}.old`,
+      { sudo: true, stdin: Readable.from([data]), timeoutMs: 120_000 },
+    );
+    factsOf(ctx, host).bundleChanged = true;
+    return `${(data.length / 1e6).toFixed(1)} MB (${hash.slice(0, 12)})`;
+  },
+};

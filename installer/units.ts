@@ -1,0 +1,200 @@
+// What runs on each node, as data: one typed flags object per component (STYLE 10, after k3s's
+// argsMap → GetArgs), rendered into a systemd unit. Pure: the steps write what these return.
+import { renderFlags } from '../agents/api/flags';
+import { apiUrlOf, bridgeAddress, type Host, type Inventory } from './inventory';
+
+/** Where `ship` puts the bundle (etcd3 looks for its protos at <bundle dir>/../proto). */
+export const INSTALL_DIR = '/opt/nodekube';
+export const AGENT_BUNDLE = `${INSTALL_DIR}/bin/nodekube-agent.cjs`;
+export const ETCD_DATA_DIR = '/var/lib/nodekube/etcd';
+
+export interface UnitSpec {
+  /** systemd unit name without `.service`: the upstream service names (kube-apiserver, kubelet …). */
+  name: string;
+  description: string;
+  exec: string[];
+  after?: string[];
+  requires?: string[];
+  /** True when the unit runs our bundle, so a new bundle means a restart. */
+  usesBundle: boolean;
+}
+
+export const etcdFlags = (master: Host) => ({
+  name: master.name,
+  dataDir: ETCD_DATA_DIR,
+  // Only the apiserver, on this machine, talks to etcd (DESIGN: everything goes through the apiserver).
+  listenClientUrls: 'http://127.0.0.1:2379',
+  advertiseClientUrls: 'http://127.0.0.1:2379',
+  listenPeerUrls: 'http://127.0.0.1:2380',
+  initialAdvertisePeerUrls: 'http://127.0.0.1:2380',
+  initialCluster: `${master.name}=http://127.0.0.1:2380`,
+  initialClusterState: 'new',
+});
+
+export const apiserverFlags = (inv: Inventory) => ({
+  etcdServers: 'http://127.0.0.1:2379',
+  bindAddress: '0.0.0.0',
+  port: 8080,
+  serviceClusterIpRange: inv.serviceCidr,
+  serviceNodePortRange: inv.nodePortRange,
+});
+
+export const controllerManagerFlags = (inv: Inventory) => ({
+  master: 'http://127.0.0.1:8080',
+  port: 10257,
+  clusterCidr: inv.clusterCidr,
+  nodeMonitorGracePeriod: '40s',
+});
+
+export const schedulerFlags = () => ({ master: 'http://127.0.0.1:8080', port: 10259 });
+
+export const kubeletFlags = (inv: Inventory, h: Host) => ({
+  master: apiUrlOf(inv),
+  hostnameOverride: h.name,
+  // Pinned to the private network: the classic Vagrant pitfall made the NAT address the node IP.
+  nodeIp: h.ip,
+  podCidr: h.podCidr ?? '',
+  dockerEndpoint: 'unix:///var/run/docker.sock',
+  port: 10250,
+});
+
+export const proxyFlags = (inv: Inventory, h: Host) => ({
+  master: apiUrlOf(inv),
+  hostnameOverride: h.name,
+  clusterCidr: inv.clusterCidr,
+});
+
+export const hostgwFlags = (inv: Inventory, h: Host) => ({
+  master: apiUrlOf(inv),
+  hostnameOverride: h.name,
+  nodeIp: h.ip,
+  clusterCidr: inv.clusterCidr,
+});
+
+/**
+ * The inner Docker's daemon.json. `bip` puts the bridge on this node's pod CIDR before Docker
+ * first starts (its default 172.17.0.0/16 collides with the node's own eth0 under the docker
+ * provider). No masquerading by Docker: host-gw routes pod CIDRs between nodes unchanged.
+ */
+export const dockerDaemonConfig = (h: Host) => ({
+  bip: bridgeAddress(h.podCidr ?? ''),
+  iptables: true,
+  'ip-masq': false,
+  'log-driver': 'json-file',
+  'log-opts': { 'max-size': '10m', 'max-file': '2' },
+});
+
+const agent = (component: string, flags: Record<string, string | number | boolean>) => [
+  '/usr/bin/node',
+  '--enable-source-maps',
+  AGENT_BUNDLE,
+  component,
+  ...renderFlags(flags),
+];
+
+export function masterUnits(inv: Inventory, master: Host): UnitSpec[] {
+  return [
+    {
+      name: 'etcd',
+      description: 'etcd: the cluster store',
+      exec: ['/usr/bin/etcd', ...renderFlags(etcdFlags(master))],
+      usesBundle: false,
+    },
+    {
+      name: 'kube-apiserver',
+      description: 'Kubernetes API server',
+      exec: agent('apiserver', apiserverFlags(inv)),
+      after: ['etcd.service'],
+      requires: ['etcd.service'],
+      usesBundle: true,
+    },
+    {
+      name: 'kube-controller-manager',
+      description: 'Kubernetes controller manager',
+      exec: agent('controller-manager', controllerManagerFlags(inv)),
+      after: ['kube-apiserver.service'],
+      usesBundle: true,
+    },
+    {
+      name: 'kube-scheduler',
+      description: 'Kubernetes scheduler',
+      exec: agent('scheduler', schedulerFlags()),
+      after: ['kube-apiserver.service'],
+      usesBundle: true,
+    },
+  ];
+}
+
+export function minionUnits(inv: Inventory, h: Host): UnitSpec[] {
+  return [
+    {
+      name: 'kubelet',
+      description: 'Kubernetes node agent',
+      exec: agent('kubelet', kubeletFlags(inv, h)),
+      after: ['docker.service'],
+      requires: ['docker.service'],
+      usesBundle: true,
+    },
+    {
+      name: 'kube-proxy',
+      description: 'Kubernetes service proxy (iptables)',
+      exec: agent('proxy', proxyFlags(inv, h)),
+      usesBundle: true,
+    },
+    {
+      name: 'kube-hostgw',
+      description: 'Pod network routes (host-gw)',
+      exec: agent('hostgw', hostgwFlags(inv, h)),
+      usesBundle: true,
+    },
+  ];
+}
+
+/** Every nodekube unit a host runs (docker is Debian's own unit, configured by daemon.json). */
+export function unitsFor(inv: Inventory, h: Host): UnitSpec[] {
+  return [
+    ...(h.roles.includes('master') ? masterUnits(inv, h) : []),
+    ...(h.roles.includes('minion') ? minionUnits(inv, h) : []),
+  ];
+}
+
+export function renderUnit(u: UnitSpec): string {
+  const lines = [
+    '# Written by nodekube (installer/units.ts); `nodekube up` rewrites it.',
+    '[Unit]',
+    `Description=${u.description}`,
+  ];
+  if (u.after?.length) lines.push(`After=network-online.target ${u.after.join(' ')}`);
+  else lines.push('After=network-online.target');
+  if (u.requires?.length) lines.push(`Requires=${u.requires.join(' ')}`);
+  lines.push(
+    '',
+    '[Service]',
+    `ExecStart=${u.exec.join(' \\\n  ')}`,
+    'Restart=always',
+    'RestartSec=2',
+    'LimitNOFILE=65536',
+    '',
+    '[Install]',
+    'WantedBy=multi-user.target',
+    '',
+  );
+  return lines.join('\n');
+}
+
+export type ServiceAction = 'none' | 'start' | 'restart';
+
+/**
+ * Converge without disturbing what is right: restart only when the unit file or (for our
+ * agents) the bundle changed; start what is not running; leave the rest alone.
+ */
+export function planServiceAction(s: {
+  unitChanged: boolean;
+  bundleChanged: boolean;
+  usesBundle: boolean;
+  active: boolean;
+}): ServiceAction {
+  if (!s.active) return 'start';
+  if (s.unitChanged || (s.usesBundle && s.bundleChanged)) return 'restart';
+  return 'none';
+}

@@ -1,0 +1,26 @@
+// The runbook for `nodekube up`: one ordered list, one line each (STYLE 9, kind's create.go).
+// Re-running converges: files are rewritten only when their text differs and services are
+// restarted only when their unit or the bundle they run changed.
+import type { Step } from './context';
+import { controlPlane } from './steps/control-plane';
+import { docker } from './steps/docker';
+import { etcd } from './steps/etcd';
+import { kubeconfig } from './steps/kubeconfig';
+import { nodeAgents } from './steps/node-agents';
+import { preflight } from './steps/preflight';
+import { ship } from './steps/ship';
+import { validate } from './steps/validate';
+
+export const upSteps: Step[] = [
+  preflight, //     every host: SSH, sudo, OS, versions, ports, clock, ip_forward
+  ship, //          the agent bundle to /opt/nodekube, skipped when its sha256 matches
+  etcd, //          master: etcd on loopback, wait until healthy
+  controlPlane, //  master: apiserver (wait for /healthz), controller-manager, scheduler
+  docker, //        minions: daemon.json with the pod CIDR as bridge, before Docker starts
+  nodeAgents, //    minions: kubelet, kube-proxy, kube-hostgw
+  kubeconfig, //    here: a kubeconfig for kubectl pointing at the master
+  validate, //      here: all minions Ready, componentstatuses Healthy (bounded)
+];
+
+/** The steps for one new minion (add-node): no control plane, no kubeconfig. */
+export const nodeSteps: Step[] = [preflight, ship, docker, nodeAgents];
