@@ -8,6 +8,9 @@
 // remounts /sys and hides the cgroup mounts (see DESIGN.md, "What these machines allow").
 
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type CommandResult, runCommand } from '../../agents/kube-proxy/iptables';
 import { type Started, startProcess } from './process';
 
@@ -31,6 +34,7 @@ export class NetnsLab {
   readonly tag = randomBytes(2).toString('hex');
   private readonly namespaces: Netns[] = [];
   private readonly processes: Started[] = [];
+  private readonly sockets: string[] = [];
 
   /** A fresh namespace with loopback up. */
   async add(short: string): Promise<Netns> {
@@ -111,6 +115,26 @@ export class NetnsLab {
   }
 
   /**
+   * Make a loopback port of this machine (an apiserver a test started) reachable inside `ns` at
+   * 127.0.0.1:`nsPort`. A namespace has its own loopback, so two socats meet at a Unix socket,
+   * which crosses namespaces through the file system: no interface or rule is added to the host.
+   */
+  forwardLoopback(ns: Netns, nsPort: number, hostPort: number): void {
+    const sock = join(tmpdir(), `nk${this.tag}-${ns.name}-${nsPort}.sock`);
+    this.sockets.push(sock);
+    this.processes.push(
+      startProcess(`socat-host-${this.tag}-${nsPort}`, 'socat', [
+        `UNIX-LISTEN:${sock},fork`,
+        `TCP:127.0.0.1:${hostPort}`,
+      ]),
+    );
+    this.start(ns, `socat-ns-${nsPort}`, 'socat', [
+      `TCP-LISTEN:${nsPort},bind=127.0.0.1,fork,reuseaddr`,
+      `UNIX-CONNECT:${sock}`,
+    ]);
+  }
+
+  /**
    * A tiny HTTP server answering "<name> <client address>" — the client address is what proves
    * (or disproves) masquerading. Node rather than busybox httpd: no CGI needed for the address.
    */
@@ -139,5 +163,6 @@ export class NetnsLab {
   async teardown(): Promise<void> {
     for (const p of this.processes.splice(0)) await p.stop(2000).catch(() => {});
     for (const ns of this.namespaces.splice(0).reverse()) await runCommand('ip', ['netns', 'del', ns.name]);
+    for (const sock of this.sockets.splice(0)) rmSync(sock, { force: true });
   }
 }
