@@ -49,6 +49,25 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
+/**
+ * Drop nulls and empty objects/arrays, recursively: Go clients send `"creationTimestamp": null`
+ * inside pod templates (kubectl rollout undo does), and upstream compares templates on Go
+ * structs, where null, absent and empty are the same zero value.
+ */
+export function semantic(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map(semantic).filter((v) => v !== undefined);
+    return items.length ? items : undefined;
+  }
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .map(([k, v]) => [k, semantic(v)] as const)
+      .filter(([, v]) => v !== undefined);
+    return entries.length ? Object.fromEntries(entries) : undefined;
+  }
+  return value === null ? undefined : value;
+}
+
 export function isoNow(now: number): string {
   // Kubernetes timestamps are RFC 3339 with second precision.
   return new Date(Math.floor(now / 1000) * 1000).toISOString().replace('.000Z', 'Z');

@@ -24,3 +24,14 @@ describe('pod-template-hash', () => {
     expect(podTemplateHash(a, 1)).not.toBe(podTemplateHash(a));
   });
 });
+
+describe('templates compare as Go structs do', () => {
+  it('a null creationTimestamp (kubectl rollout undo sends one) changes neither hash nor match', async () => {
+    const { templateMatches } = await import('./revision');
+    const t = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'v1' }] } };
+    const withNull = { metadata: { labels: { app: 'web' }, creationTimestamp: null }, spec: { containers: [{ name: 'c', image: 'v1' }] } } as any;
+    expect(podTemplateHash(withNull)).toBe(podTemplateHash(t));
+    const rs = { spec: { template: { ...t, metadata: { labels: { app: 'web', 'pod-template-hash': 'x' } } } } } as any;
+    expect(templateMatches(rs, withNull)).toBe(true);
+  });
+});

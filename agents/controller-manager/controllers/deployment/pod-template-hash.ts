@@ -7,7 +7,7 @@
 // past a name that is already taken by a different template.
 
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1';
-import { canonicalJson } from '../common/objects';
+import { canonicalJson, semantic } from '../common/objects';
 
 const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -31,6 +31,6 @@ export function safeEncode(n: number): string {
 }
 
 export function podTemplateHash(template: PodTemplateSpec | undefined, collisionCount = 0): string {
-  const text = canonicalJson(template ?? {}) + (collisionCount ? `#${collisionCount}` : '');
+  const text = canonicalJson(semantic(template) ?? {}) + (collisionCount ? `#${collisionCount}` : '');
   return safeEncode(fnv32a(text));
 }

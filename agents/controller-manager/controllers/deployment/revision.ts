@@ -3,7 +3,7 @@
 
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1';
 import type { KubeObject } from '../../../api/types';
-import { canonicalJson, type ReplicaSetObj } from '../common/objects';
+import { canonicalJson, type ReplicaSetObj, semantic } from '../common/objects';
 
 export const REVISION = 'deployment.kubernetes.io/revision';
 export const DESIRED_REPLICAS = 'deployment.kubernetes.io/desired-replicas';
@@ -40,7 +40,7 @@ export function newRSAnnotations(
 
 /** EqualIgnoreHash: does this ReplicaSet's template equal the deployment's, but for the hash label? */
 export function templateMatches(rs: ReplicaSetObj, template: PodTemplateSpec | undefined): boolean {
-  return canonicalJson(withoutHash(rs.spec?.template)) === canonicalJson(withoutHash(template));
+  return canonicalJson(semantic(withoutHash(rs.spec?.template))) === canonicalJson(semantic(withoutHash(template)));
 }
 
 function withoutHash(t: PodTemplateSpec | undefined): unknown {
