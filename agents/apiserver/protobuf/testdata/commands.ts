@@ -1,0 +1,35 @@
+// The kubectl commands behind the golden files here. Each `<name>.kubectl-1.33.bin` is the body
+// kubectl 1.33 POSTed for that command (protobuf; 1.32 sends the same bytes), and each
+// `<name>.kubectl-1.31.json` is what kubectl 1.31 POSTed for the same command (JSON): an
+// independent statement of what the protobuf body means. Regenerate with
+// `UPDATE_GOLDEN=1 npx vitest run --project unit agents/apiserver/protobuf/kubectl-capture`.
+
+export const CAPTURED_COMMANDS: Record<string, string[]> = {
+  deployment: ['create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=2', '--port=80'],
+  'deployment-multi': ['create', 'deployment', 'multi', '--image=nginx', '--image=busybox'],
+  namespace: ['create', 'namespace', 'team-a'],
+  'service-nodeport': ['create', 'service', 'nodeport', 'web', '--tcp=80:8080'],
+  'service-clusterip': ['create', 'service', 'clusterip', 'api', '--tcp=443:8443'],
+  'service-loadbalancer': ['create', 'service', 'loadbalancer', 'lb', '--tcp=5678:8080'],
+  'service-externalname': ['create', 'service', 'externalname', 'ext', '--external-name=example.com'],
+  configmap: ['create', 'configmap', 'cfg', '--from-literal=a=1', '--from-literal=b=two'],
+  secret: ['create', 'secret', 'generic', 'creds', '--from-literal=user=admin', '--from-literal=pass=s3cret'],
+  'secret-docker': [
+    'create',
+    'secret',
+    'docker-registry',
+    'regcred',
+    '--docker-server=r.example.com',
+    '--docker-username=u',
+    '--docker-password=p',
+  ],
+  job: ['create', 'job', 'pi', '--image=perl:5.34', '--', 'perl', '-Mbignum=bpi', '-wle', 'print bpi(20)'],
+  cronjob: ['create', 'cronjob', 'hello', '--image=busybox', '--schedule=*/1 * * * *', '--', 'echo', 'hi'],
+  serviceaccount: ['create', 'serviceaccount', 'robot'],
+  pdb: ['create', 'poddisruptionbudget', 'web-pdb', '--selector=app=web', '--min-available=50%'],
+};
+
+/** Commands that stay JSON even on 1.33 (they build objects without the typed clients). */
+export const JSON_COMMANDS: Record<string, string[]> = {
+  run: ['run', 'nginx', '--image=nginx', '--port=80', '--labels=app=nginx'],
+};

@@ -1,0 +1,129 @@
+// A throwaway API server for watching what real kubectl sends: enough discovery for kubectl to
+// resolve every resource in the catalogue (legacy discovery, plain JSON), an empty /openapi/v2
+// (which kubectl reads as "no schema"), and a log of every request body. Creates are answered
+// with a minimal object so kubectl prints "<kind>/<name> created".
+//
+// Test support only: it stores nothing and serves no real API.
+
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { groupVersion, type ResourceInfo, resources, verbsFor } from '../../../api/resources';
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  contentType: string;
+  body: Buffer;
+}
+
+export interface Recorder {
+  url: string;
+  requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+/** How to answer a write: the object to return, given the request. */
+export type Reply = (req: RecordedRequest, r: ResourceInfo | undefined) => unknown;
+
+const defaultReply: Reply = (_req, r) => ({
+  apiVersion: r ? groupVersion(r) : 'v1',
+  kind: r?.kind ?? 'Status',
+  metadata: { name: 'recorded', namespace: 'default' },
+});
+
+export function discoveryDocument(path: string): unknown | undefined {
+  if (path === '/version') {
+    return { major: '1', minor: '33', gitVersion: 'v1.33.0', platform: 'linux/amd64' };
+  }
+  if (path === '/api') return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] };
+  const groups = [...new Set(resources.filter((r) => r.group).map((r) => r.group))];
+  if (path === '/apis') {
+    return {
+      kind: 'APIGroupList',
+      apiVersion: 'v1',
+      groups: groups.map((name) => {
+        const gv = { groupVersion: `${name}/v1`, version: 'v1' };
+        return { name, versions: [gv], preferredVersion: gv };
+      }),
+    };
+  }
+  const gv = path === '/api/v1' ? 'v1' : path.startsWith('/apis/') ? path.slice('/apis/'.length) : undefined;
+  const inGroup = resources.filter((r) => groupVersion(r) === gv);
+  if (!gv || inGroup.length === 0) return undefined;
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: gv,
+    resources: inGroup.map((r) => ({
+      name: r.resource,
+      singularName: r.singular,
+      namespaced: r.namespaced,
+      kind: r.kind,
+      verbs: verbsFor(r),
+      shortNames: r.shortNames,
+      categories: r.categories,
+    })),
+  };
+}
+
+/** The resource a collection URL names: /apis/apps/v1/namespaces/default/deployments → deployments. */
+function resourceOf(url: string): ResourceInfo | undefined {
+  const parts = url.split('?')[0].split('/').filter(Boolean);
+  const rest = parts[0] === 'api' ? parts.slice(2) : parts.slice(3); // drop /api/v1 or /apis/<g>/<v>
+  const plural = rest[0] === 'namespaces' && rest.length > 2 ? rest[2] : rest[0];
+  const group = parts[0] === 'api' ? '' : parts[1];
+  return resources.find((r) => r.group === group && r.resource === plural);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export function startRecorder(reply: Reply = defaultReply): Promise<Recorder> {
+  const requests: RecordedRequest[] = [];
+  const server: Server = createServer(async (req, res) => {
+    const body = await readBody(req);
+    const rec = {
+      method: req.method ?? '',
+      url: req.url ?? '',
+      contentType: req.headers['content-type'] ?? '',
+      body,
+    };
+    requests.push(rec);
+    const path = rec.url.split('?')[0];
+    const json = (code: number, obj: unknown) =>
+      res.writeHead(code, { 'Content-Type': 'application/json' }).end(JSON.stringify(obj));
+    if (path === '/openapi/v2')
+      return res.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end();
+    const doc = rec.method === 'GET' ? discoveryDocument(path) : undefined;
+    if (doc) return json(200, doc);
+    if (rec.method === 'POST') return json(201, reply(rec, resourceOf(rec.url)));
+    json(404, {
+      kind: 'Status',
+      apiVersion: 'v1',
+      status: 'Failure',
+      reason: 'NotFound',
+      code: 404,
+      message: 'not found',
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        requests,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}
