@@ -10,7 +10,7 @@
 // `keep`: those are Go pointers, written only when set, where `replicas: 0` or `suspend: false`
 // means something.
 
-import { WireError, type WireField, WireReader, text } from './wire';
+import { text, WireError, type WireField, WireReader } from './wire';
 
 export type Scalar = 'string' | 'bytes' | 'int' | 'bool' | 'double';
 

@@ -8,8 +8,8 @@
 //   NAME   ENDPOINTS                                               AGE
 //   web    10.244.1.2:80,10.244.1.3:80,10.244.2.4:80 + 1 more...   68m
 
-import type { EndpointPort, EndpointSlice } from 'kubernetes-types/discovery/v1';
 import type { Endpoints, Service, ServicePort } from 'kubernetes-types/core/v1';
+import type { EndpointPort, EndpointSlice } from 'kubernetes-types/discovery/v1';
 import { since } from './age';
 import { AGE, column, formatLabels, joinHostPort, listWithMore, NAME, type Printer } from './columns';
 

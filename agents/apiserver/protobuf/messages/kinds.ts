@@ -2,7 +2,7 @@
 // their close relatives, keyed by `apiVersion/kind` (kubernetes/api core/v1, apps/v1, batch/v1,
 // policy/v1 generated.proto). Status is not decoded: the apiserver ignores it on create.
 
-import { b, dict, i, KEEP, list, m, type MessageSpec, message, s, skipped } from '../schema';
+import { b, dict, i, KEEP, list, type MessageSpec, m, message, s, skipped } from '../schema';
 import { DeleteOptions, IntOrString, LabelSelector, ObjectMeta } from './meta';
 import { LocalObjectReference, PodSpec, PodTemplateSpec } from './pod';
 
