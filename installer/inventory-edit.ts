@@ -19,9 +19,10 @@ export function removeHostFromConfig(text: string, name: string, inv: Inventory)
   if (!doc.hasIn(['host_groups', name])) throw new Error(`${name} is not in the inventory`);
   doc.deleteIn(['host_groups', name]);
   if (doc.hasIn(['roles', name])) doc.deleteIn(['roles', name]);
-  if (doc.hasIn(['pod_cidrs', name])) doc.deleteIn(['pod_cidrs', name]);
-  for (const h of inv.hosts) {
-    if (h.name !== name && h.podCidr) doc.setIn(['pod_cidrs', h.name], h.podCidr);
-  }
+  const pins = Object.fromEntries(
+    inv.hosts.filter((h) => h.name !== name && h.podCidr).map((h) => [h.name, h.podCidr]),
+  );
+  // A plain mapping (setIn on a missing key would make a YAML 1.1 !!omap).
+  doc.set('pod_cidrs', doc.createNode(pins));
   return doc.toString({ lineWidth: 0 });
 }

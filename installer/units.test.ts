@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { renderTeardown } from './down';
+import { findHost, parseVagrantConfig } from './inventory';
+import {
+  dockerDaemonConfig,
+  masterUnits,
+  minionUnits,
+  planServiceAction,
+  renderUnit,
+  unitsFor,
+} from './units';
+
+const inv = parseVagrantConfig(
+  'host_groups: {master: 192.168.200.100, minion1: 192.168.200.101, minion2: 192.168.200.102, minion3: 192.168.200.103}\n',
+);
+const minion2 = findHost(inv, 'minion2');
+
+describe('units from typed flags', () => {
+  it('renders the kubelet of minion2 pinned to its private IP and pod CIDR', () => {
+    const kubelet = minionUnits(inv, minion2).find((u) => u.name === 'kubelet');
+    expect(kubelet?.exec).toEqual([
+      '/usr/bin/node',
+      '--enable-source-maps',
+      '/opt/nodekube/bin/nodekube-agent.cjs',
+      'kubelet',
+      '--master=http://192.168.200.100:8080',
+      '--hostname-override=minion2',
+      '--node-ip=192.168.200.102',
+      '--pod-cidr=10.244.2.0/24',
+      '--docker-endpoint=unix:///var/run/docker.sock',
+      '--port=10250',
+    ]);
+    const text = renderUnit(kubelet as never);
+    expect(text).toContain('Requires=docker.service');
+    expect(text).toContain('ExecStart=/usr/bin/node \\\n  --enable-source-maps \\\n');
+    expect(text).toContain('Restart=always');
+    expect(text).toContain('WantedBy=multi-user.target');
+  });
+
+  it('gives the master etcd and the control plane with the contract flags', () => {
+    const units = masterUnits(inv, findHost(inv, 'master'));
+    expect(units.map((u) => u.name)).toEqual([
+      'etcd',
+      'kube-apiserver',
+      'kube-controller-manager',
+      'kube-scheduler',
+    ]);
+    expect(units[1].exec.slice(3)).toEqual([
+      'apiserver',
+      '--etcd-servers=http://127.0.0.1:2379',
+      '--bind-address=0.0.0.0',
+      '--port=8080',
+      '--service-cluster-ip-range=10.96.0.0/12',
+      '--service-node-port-range=30000-32767',
+    ]);
+    expect(units[2].exec.slice(4)).toContain('--node-monitor-grace-period=40s');
+    expect(units[0].exec).toContain('--listen-client-urls=http://127.0.0.1:2379');
+    expect(units[0].usesBundle).toBe(false);
+  });
+
+  it('gives an ai host both sets', () => {
+    const ai = parseVagrantConfig('host_groups: {boss: 10.0.0.10, w: 10.0.0.11}\nroles: {boss: ai}\n');
+    expect(unitsFor(ai, findHost(ai, 'boss')).map((u) => u.name)).toEqual([
+      'etcd',
+      'kube-apiserver',
+      'kube-controller-manager',
+      'kube-scheduler',
+      'kubelet',
+      'kube-proxy',
+      'kube-hostgw',
+    ]);
+  });
+
+  it("puts Docker's bridge on the pod CIDR and leaves masquerading to the pod network", () => {
+    expect(dockerDaemonConfig(minion2)).toMatchObject({
+      bip: '10.244.2.1/24',
+      iptables: true,
+      'ip-masq': false,
+    });
+  });
+});
+
+describe('planServiceAction: restart only what changed', () => {
+  it.each([
+    [{ unitChanged: false, bundleChanged: false, usesBundle: true, active: true }, 'none'],
+    [{ unitChanged: true, bundleChanged: false, usesBundle: true, active: true }, 'restart'],
+    [{ unitChanged: false, bundleChanged: true, usesBundle: true, active: true }, 'restart'],
+    [{ unitChanged: false, bundleChanged: true, usesBundle: false, active: true }, 'none'], // etcd ignores our bundle
+    [{ unitChanged: false, bundleChanged: false, usesBundle: true, active: false }, 'start'],
+    [{ unitChanged: true, bundleChanged: true, usesBundle: true, active: false }, 'start'],
+  ])('%o → %s', (state, want) => {
+    expect(planServiceAction(state)).toBe(want);
+  });
+});
+
+describe('teardown script', () => {
+  it('removes units, bundle, etcd data and KUBE chains but never touches SSH', () => {
+    const m = renderTeardown(inv, findHost(inv, 'master'));
+    expect(m).toContain(
+      'systemctl disable --now etcd.service kube-apiserver.service kube-controller-manager.service kube-scheduler.service',
+    );
+    expect(m).toContain('rm -rf /opt/nodekube /var/lib/nodekube/etcd');
+    expect(m).not.toContain('docker');
+    const n = renderTeardown(inv, minion2);
+    expect(n).toContain('--filter name=k8s_');
+    expect(n).toContain('rm -f /etc/docker/daemon.json');
+    expect(n).toContain('ip -4 route show root 10.244.0.0/16');
+    for (const text of [m, n]) expect(text).not.toMatch(/ssh|sudoers|userdel/);
+  });
+});

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# `npm run up`: a whole nodekube cluster on this Linux machine, from nothing:
+#   host packages + dockerd → npm ci (if needed) → build → node image (cached) →
+#   four node containers with Vagrant's docker provider → `nodekube up` → how to use kubectl.
+# Re-running converges: the image build, `vagrant up` and `nodekube up` each skip what is done.
+# Extra arguments go to `nodekube up` (e.g. --timeout 10m).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS=0
+export VAGRANT_DEFAULT_PROVIDER=docker
+
+bash provision/host-deps.sh
+if [ ! -d node_modules ]; then npm ci --no-audit --no-fund; fi
+npm run --silent build
+bash provision/node-image/build.sh
+
+# Machines Vagrant is about to create get fresh SSH host keys: forget the ones recorded for them.
+forget=()
+for name in $(ruby -ryaml -e 'puts YAML.load_file("vagrant_config.yml")["host_groups"].keys'); do
+  id_file=.vagrant/machines/$name/docker/id
+  if [ ! -f "$id_file" ] || [ "$(docker inspect -f '{{.State.Running}}' "$(cat "$id_file")" 2>/dev/null)" != true ]; then
+    forget=(--forget-host-keys)
+  fi
+done
+
+echo "• vagrant up (docker provider)"
+t0=$SECONDS
+vagrant up --parallel
+echo "  ✓ machines up ($((SECONDS - t0))s)"
+
+./bin/nodekube up "${forget[@]}" "$@"
+
+cat <<USAGE
+
+nodekube is up in ${SECONDS}s. Use it with kubectl:
+  export KUBECONFIG=$PWD/.nodekube/kubeconfig
+  kubectl get nodes
+  kubectl get componentstatuses
+Other commands: ./bin/nodekube status | validate | logs minion1 kubelet | ssh minion1 -- CMD | down
+USAGE
