@@ -1,4 +1,18 @@
-// Placeholder until this component lands: it refuses to start rather than pretend to run.
-export async function main(_argv: string[]): Promise<void> {
-  throw new Error('kubelet is not implemented yet');
+// nodekube-agent kubelet: parse flags, start the kubelet, stop it on SIGTERM.
+import { createLogger } from '../api/log';
+import { parseFlags, renderFlags } from '../api/flags';
+import { KUBELET_DEFAULTS, startKubelet } from './kubelet';
+
+export async function main(argv: string[]): Promise<void> {
+  const flags = parseFlags(argv, KUBELET_DEFAULTS);
+  if (!flags.master || !flags.hostnameOverride || !flags.nodeIp) throw new Error('--master, --hostname-override and --node-ip are required');
+  const log = createLogger('kubelet');
+  log.info(`Running kubelet ${renderFlags(flags).join(' ')}`);
+  const kubelet = await startKubelet(flags, log);
+  const shutdown = () => {
+    log.info('Shutting down (containers keep running; a restarted kubelet adopts them)');
+    kubelet.stop().finally(() => process.exit(0));
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
 }

@@ -1,0 +1,144 @@
+// Wiring: one kubelet = a Docker runtime, the pod informer for this node, pod workers, the
+// prober, the node status reporter and the kubelet server (logs/exec/attach/port-forward).
+
+import { mkdirSync } from 'node:fs';
+import type { ConfigMap, Pod, Secret, Service } from 'kubernetes-types/core/v1';
+import { isNotFound } from '../api/errors';
+import { parseDuration } from '../api/flags';
+import type { Logger } from '../api/log';
+import { Registry, processMetrics } from '../api/metrics';
+import { R } from '../api/resources';
+import { createClient, createEventRecorder, createInformer } from '../client/index';
+import type { ApiClient } from '../client/types';
+import { referencedObjects } from './env';
+import { kubeletEvents } from './events';
+import { ImageManager } from './images';
+import { NodeStatusReporter, gatherFacts } from './node-status';
+import { DEFAULT_PAUSE_IMAGE, ensurePauseImage } from './pause-image';
+import { PodWorkers } from './pod-workers';
+import { ProbeManager } from './probes';
+import { RestartBackoff } from './restart-backoff';
+import { DockerRuntime, dockerFromEndpoint } from './runtime/docker';
+import { type KubeletServer, startKubeletServer } from './server';
+import type { PodObjects } from './sync-pod';
+
+export const KUBELET_DEFAULTS = {
+  master: '',
+  hostnameOverride: '',
+  nodeIp: '',
+  podCidr: '',
+  dockerEndpoint: 'unix:///var/run/docker.sock',
+  port: 10250,
+  address: '0.0.0.0',
+  podInfraContainerImage: DEFAULT_PAUSE_IMAGE,
+  nodeStatusUpdateFrequency: '10s',
+  nodeLeaseDurationSeconds: 40,
+  rootDir: '/var/lib/kubelet',
+  /** How often every pod is synced even without events (upstream --sync-frequency). */
+  syncFrequency: '10s',
+};
+export type KubeletFlags = typeof KUBELET_DEFAULTS;
+
+export interface Kubelet {
+  workers: PodWorkers;
+  server: KubeletServer;
+  stop(): Promise<void>;
+}
+
+export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Kubelet> {
+  const nodeName = flags.hostnameOverride;
+  mkdirSync(flags.rootDir, { recursive: true });
+  const docker = dockerFromEndpoint(flags.dockerEndpoint);
+  const runtime = new DockerRuntime(docker, nodeName);
+  await ensurePauseImage(docker, flags.podInfraContainerImage);
+  const client = createClient({ baseUrl: flags.master, userAgent: `nodekube-kubelet/${nodeName}` });
+  const events = kubeletEvents(createEventRecorder(client, { component: 'kubelet', host: nodeName }));
+  const registry = new Registry();
+  processMetrics(registry);
+  const startDuration = registry.histogram('kubelet_pod_start_duration_seconds', 'Seconds from pod creation to Running, as this kubelet saw it.', [0.5, 1, 2, 3, 4, 5, 6, 8, 10, 20, 30, 45, 60, 120]);
+
+  const services = createInformer<Service & { [k: string]: unknown }>(client, R.services);
+  const podInformer = createInformer<Pod & { [k: string]: unknown }>(client, R.pods, { fieldSelector: `spec.nodeName=${nodeName}` });
+  const images = new ImageManager(runtime, events);
+  let workers: PodWorkers | undefined;
+  const probes = new ProbeManager(runtime, events, (uid) => workers?.enqueue(uid));
+  workers = new PodWorkers({
+    client,
+    images,
+    startDuration,
+    ctx: {
+      runtime,
+      events,
+      images,
+      probes,
+      backoff: new RestartBackoff(),
+      rootDir: flags.rootDir,
+      pauseImage: flags.podInfraContainerImage,
+      hostIP: flags.nodeIp,
+      fetchObjects: (pod) => fetchObjects(client, pod),
+      services: () => services.list(),
+      log,
+    },
+  });
+  registry.gaugeFunc('kubelet_running_pods', 'Pods this kubelet is running.', () => workers?.pods().length ?? 0);
+  const w = workers;
+
+  const facts = () =>
+    gatherFacts({ nodeName, nodeIP: flags.nodeIp, podCIDR: flags.podCidr || undefined, kubeletPort: flags.port, containerRuntimeVersion: runtimeVersion }, flags.rootDir);
+  const runtimeVersion = await runtime.version();
+  const nodeStatus = new NodeStatusReporter({
+    client,
+    facts,
+    statusEveryMs: parseDuration(flags.nodeStatusUpdateFrequency),
+    leaseDurationSeconds: flags.nodeLeaseDurationSeconds,
+    log,
+  });
+  await nodeStatus.register();
+  nodeStatus.start();
+
+  const server = await startKubeletServer({ port: flags.port, address: flags.address, runtime, pods: () => w.pods(), hostIP: flags.nodeIp, registry, log });
+
+  podInformer.addEventHandler({ add: (p) => w.upsert(p), update: (_, p) => w.upsert(p), delete: (p) => w.remove(p) });
+  services.start();
+  podInformer.start();
+  const stopEvents = runtime.watchEvents((uid) => w.enqueue(uid));
+  await Promise.all([podInformer.waitForSync(), services.waitForSync()]);
+  // Only now is the set of wanted pods known: adopt what runs, remove what nobody wants.
+  await w.housekeeping();
+  const housekeeping = setInterval(() => void w.housekeeping().catch((err) => log.warn('housekeeping failed', { err: String(err) })), parseDuration(flags.syncFrequency));
+  log.info('kubelet started', { node: nodeName, port: server.port });
+
+  return {
+    workers: w,
+    server,
+    async stop() {
+      clearInterval(housekeeping);
+      stopEvents();
+      podInformer.stop();
+      services.stop();
+      probes.stop();
+      w.stop();
+      nodeStatus.stop();
+      await server.close();
+    },
+  };
+}
+
+/** The ConfigMaps and Secrets a pod refers to, those that exist. */
+async function fetchObjects(client: ApiClient, pod: Pod): Promise<PodObjects> {
+  const ns = pod.metadata?.namespace;
+  const refs = referencedObjects(pod);
+  const out: PodObjects = { configMaps: new Map(), secrets: new Map() };
+  const get = async <T>(r: typeof R.configmaps, name: string, into: Map<string, T>) => {
+    try {
+      into.set(name, (await client.get(r, ns, name)) as T);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  };
+  await Promise.all([
+    ...[...refs.configMaps].map((n) => get<ConfigMap>(R.configmaps, n, out.configMaps)),
+    ...[...refs.secrets].map((n) => get<Secret>(R.secrets, n, out.secrets)),
+  ]);
+  return out;
+}
