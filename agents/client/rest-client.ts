@@ -89,42 +89,77 @@ export function createClient(opts: ClientOptions): ApiClient {
   const userAgent = opts.userAgent ?? 'nodekube/0.1';
   const timeoutMs = opts.requestTimeoutMs ?? 60_000;
 
-  function send(spec: RequestSpec, signal?: AbortSignal): Promise<http.IncomingMessage> {
+  /**
+   * One HTTP exchange. `signal` aborts it only while it is in flight: once the response has been
+   * read the request is left alone, so a late abort cannot raise an error nobody listens to.
+   */
+  async function exchange<T>(spec: RequestSpec, signal: AbortSignal, read: (res: http.IncomingMessage) => Promise<T>): Promise<T> {
     const payload = spec.body === undefined ? undefined : Buffer.from(JSON.stringify(spec.body));
-    return new Promise((resolve, reject) => {
-      const req = http.request(
-        {
-          agent,
-          host: base.hostname,
-          port: base.port || 80,
-          method: spec.method,
-          path: spec.path,
-          signal,
-          headers: {
-            Accept: 'application/json',
-            'User-Agent': userAgent,
-            ...(payload
-              ? { 'Content-Type': spec.contentType ?? 'application/json', 'Content-Length': payload.length }
-              : {}),
+    let req: http.ClientRequest | undefined;
+    const onAbort = () => req?.destroy();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      if (signal.aborted) throw new Error('aborted');
+      const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+        req = http.request(
+          {
+            agent,
+            host: base.hostname,
+            port: base.port || 80,
+            method: spec.method,
+            path: spec.path,
+            headers: {
+              Accept: 'application/json',
+              'User-Agent': userAgent,
+              ...(payload ? { 'Content-Type': spec.contentType ?? 'application/json', 'Content-Length': payload.length } : {}),
+            },
           },
-        },
-        resolve,
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
+          resolve,
+        );
+        req.on('error', reject);
+        req.end(payload);
+      });
+      res.setEncoding('utf8');
+      // Errors also surface through reading; this keeps a destroyed stream's late 'error' handled.
+      res.on('error', () => {});
+      return await read(res);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
   }
 
-  async function request<T>(spec: RequestSpec): Promise<T> {
-    await limiter.take();
-    const signal = AbortSignal.timeout(timeoutMs);
-    const res = await send(spec, signal);
-    res.setEncoding('utf8');
+  async function readAll(res: http.IncomingMessage): Promise<string> {
     let text = '';
     for await (const chunk of res) text += chunk;
-    const code = res.statusCode ?? 500;
-    if (code < 200 || code >= 300) throw errorFromResponse(code, text);
-    return (text ? JSON.parse(text) : undefined) as T;
+    return text;
+  }
+
+  /** A kept-alive socket the server closed meanwhile fails at once; a GET is safe to send again. */
+  async function request<T>(spec: RequestSpec): Promise<T> {
+    try {
+      return await requestOnce<T>(spec);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (spec.method !== 'GET' || (code !== 'ECONNRESET' && code !== 'EPIPE')) throw err;
+      return await requestOnce<T>(spec);
+    }
+  }
+
+  async function requestOnce<T>(spec: RequestSpec): Promise<T> {
+    await limiter.take();
+    // Our own timer (not AbortSignal.timeout): it must not fire into a request that already finished.
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new Error(`request timed out after ${timeoutMs} ms`)), timeoutMs);
+    try {
+      return await exchange(spec, abort.signal, async (res) => {
+        const text = await readAll(res);
+        const code = res.statusCode ?? 500;
+        if (code < 200 || code >= 300) throw errorFromResponse(code, text);
+        return (text ? JSON.parse(text) : undefined) as T;
+      });
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   const path = (r: ResourceInfo, namespace?: string, name?: string, subresource?: string) =>
@@ -177,7 +212,8 @@ export function createClient(opts: ClientOptions): ApiClient {
     onEvent: (ev: WatchEvent<T>) => void,
   ): WatchHandle {
     const abort = new AbortController();
-    if (o.signal) o.signal.addEventListener('abort', () => abort.abort(), { once: true });
+    const forward = () => abort.abort();
+    o.signal?.addEventListener('abort', forward, { once: true });
     const query = buildQuery({
       ...listQuery(o),
       watch: 'true',
@@ -186,29 +222,20 @@ export function createClient(opts: ClientOptions): ApiClient {
     });
     const done = (async () => {
       await limiter.take();
-      let res: http.IncomingMessage;
       try {
-        res = await send({ method: 'GET', path: path(r, o.namespace) + query }, abort.signal);
-      } catch (err) {
-        if (abort.signal.aborted) return;
-        throw err;
-      }
-      res.setEncoding('utf8');
-      const code = res.statusCode ?? 500;
-      try {
-        if (code !== 200) {
-          let text = '';
-          for await (const chunk of res) text += chunk;
-          throw errorFromResponse(code, text);
-        }
-        const splitter = createNdjsonSplitter((v) => onEvent(v as WatchEvent<T>));
-        for await (const chunk of res) splitter.push(chunk as string);
-        splitter.end();
+        await exchange({ method: 'GET', path: path(r, o.namespace) + query }, abort.signal, async (res) => {
+          const code = res.statusCode ?? 500;
+          if (code !== 200) throw errorFromResponse(code, await readAll(res));
+          const splitter = createNdjsonSplitter((v) => onEvent(v as WatchEvent<T>));
+          for await (const chunk of res) splitter.push(chunk as string);
+          splitter.end();
+        });
       } catch (err) {
         if (abort.signal.aborted) return;
         throw err;
       }
     })();
+    void done.finally(() => o.signal?.removeEventListener('abort', forward)).catch(() => {});
     return { stop: () => abort.abort(), done };
   }
 }
