@@ -6,6 +6,9 @@ import type { ControllerManagerConfig } from './config';
 import { newDeploymentController } from './controllers/deployment/deployment';
 import { newEndpointsController } from './controllers/endpoints/endpoints';
 import { newEndpointSliceController } from './controllers/endpoints/endpointslice';
+import { newGarbageCollector } from './controllers/garbagecollector/garbage-collector';
+import { newNamespaceController } from './controllers/namespace/namespace';
+import { newServiceAccountController } from './controllers/serviceaccount/serviceaccount';
 import { newNodeIpamController } from './controllers/nodeipam/node-ipam';
 import { newNodeLifecycleController } from './controllers/nodelifecycle/node-lifecycle';
 import { replicaSetKind, replicationControllerKind } from './controllers/replicaset/kinds';
@@ -24,6 +27,9 @@ export const controllerEntries: ControllerEntry[] = [
   { name: 'endpointslice', build: (ctx, c) => newEndpointSliceController(ctx, c.flags.concurrentEndpointSyncs) },
   { name: 'nodelifecycle', build: (ctx) => newNodeLifecycleController(ctx) },
   { name: 'nodeipam', build: (ctx, c) => (c.flags.allocateNodeCidrs ? newNodeIpamController(ctx) : disabled('nodeipam', ctx)) },
+  { name: 'garbagecollector', build: (ctx, c) => newGarbageCollector(ctx, c.flags.concurrentGcSyncs) },
+  { name: 'namespace', build: (ctx, c) => newNamespaceController(ctx, c.flags.concurrentNamespaceSyncs) },
+  { name: 'serviceaccount', build: (ctx) => newServiceAccountController(ctx) },
 ];
 
 /** A controller switched off by a flag: no workers, nothing to sync. */

@@ -37,7 +37,7 @@ export function resolvePorts(svc: ServiceObj, pod: PodObj): EndpointPort[] | und
       }
     }
     if (port === undefined) continue;
-    out.push({ name: sp.name, port, protocol: sp.protocol ?? 'TCP', ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}) });
+    out.push({ name: sp.name ?? '', port, protocol: sp.protocol ?? 'TCP', ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}) });
   }
   return out.length > 0 || (svc.spec?.ports ?? []).length === 0 ? out : undefined;
 }

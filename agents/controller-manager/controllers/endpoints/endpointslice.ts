@@ -85,6 +85,6 @@ export function desiredSlices(svc: ServiceObj, eps: PodEndpoint[]): EndpointSlic
       ...(ep.pod.spec?.nodeName ? { nodeName: ep.pod.spec.nodeName } : {}),
       targetRef: { kind: 'Pod', namespace: ep.pod.metadata?.namespace, name: ep.pod.metadata?.name, uid: ep.pod.metadata?.uid },
     })),
-    ports: group[0]?.ports ?? (svc.spec?.ports ?? []).map((p) => ({ name: p.name, port: typeof p.targetPort === 'number' ? p.targetPort : p.port, protocol: p.protocol ?? 'TCP' })),
+    ports: group[0]?.ports ?? (svc.spec?.ports ?? []).map((p) => ({ name: p.name ?? '', port: typeof p.targetPort === 'number' ? p.targetPort : p.port, protocol: p.protocol ?? 'TCP' })),
   }));
 }
