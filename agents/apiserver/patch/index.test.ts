@@ -193,8 +193,8 @@ describe('applyPatch errors', () => {
       'a json patch on a missing path',
       JSONP,
       '[{"op":"remove","path":"/metadata/labels/nope"}]',
-      422,
-      'Invalid',
+      400,
+      'BadRequest',
     ],
     [
       'retainKeys not covering the patch',
@@ -210,9 +210,12 @@ describe('applyPatch errors', () => {
     expect([err.code, err.reason]).toEqual([code, reason]);
   });
 
-  it('explains a rejected patch as upstream does, with the cause in details', () => {
-    const err = fail(JSONP, '[{"op":"test","path":"/spec/replicas","value":9}]');
-    expect(err.message).toBe('the server rejected our request due to an error in our request');
-    expect(err.status.details?.causes?.[0]?.message).toBe('testing value /spec/replicas failed: test failed');
+  it('answers a failed test with the generic 422 upstream uses, and a missing path with its reason', () => {
+    const rejected = fail(JSONP, '[{"op":"test","path":"/spec/replicas","value":9}]');
+    expect(rejected.message).toBe('the server rejected our request due to an error in our request');
+    expect(rejected.status.details).toEqual({});
+    expect(fail(JSONP, '[{"op":"add","path":"/spec/nope/x","value":1}]').message).toBe(
+      'add operation does not apply: doc is missing path: "/spec/nope/x": missing value',
+    );
   });
 });

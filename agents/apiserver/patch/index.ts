@@ -7,14 +7,20 @@
 //
 // applyPatch is pure: it returns the patched copy and never touches `original`. What happens next
 // (name/namespace checks, defaulting, validation, resourceVersion preconditions, the write) is the
-// registry's job. Errors follow upstream: a body that does not decode is 400 BadRequest; a patch
-// that decodes but cannot apply (failed `test`, missing path) is 422 Invalid with upstream's
-// generic message, the reason in details.causes.
+// registry's job. Errors follow upstream: a body that does not decode, or a JSON patch path that
+// does not exist, is 400 BadRequest with the reason; a failed JSON-patch `test` or a strategic
+// patch that contradicts its own `$retainKeys` is 422 Invalid with upstream's generic message.
 
 import { badRequest, StatusError, unsupportedMediaType } from '../../api/errors';
 import type { ResourceInfo } from '../../api/resources';
 import type { KubeObject } from '../../api/types';
-import { applyJsonPatch, decodeJsonPatch, type Json, JsonPatchError } from './json-patch';
+import {
+  applyJsonPatch,
+  decodeJsonPatch,
+  type Json,
+  JsonPatchError,
+  JsonPatchTestFailed,
+} from './json-patch';
 import { mergePatch } from './merge-patch';
 import { StrategicPatchConflict, strategicMergePatch } from './strategic-merge';
 
@@ -40,7 +46,7 @@ export function applyPatch(
   const current = structuredClone(original) as JsonMap;
   const patched = run(type, current, patch, r);
   if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) {
-    throw patchRejected('the patched document is not an object');
+    throw badRequest('the patched document is not a JSON object');
   }
   return patched as KubeObject;
 }
@@ -57,8 +63,8 @@ function run(type: string, current: JsonMap, patch: Json, r: ResourceInfo): Json
     if (type === MERGE_PATCH) return mergePatch(current, patch);
     return strategicMergePatch(current, patch, r.resource);
   } catch (err) {
-    if (err instanceof JsonPatchError || err instanceof StrategicPatchConflict)
-      throw patchRejected(err.message);
+    if (err instanceof JsonPatchTestFailed || err instanceof StrategicPatchConflict) throw patchRejected();
+    if (err instanceof JsonPatchError) throw badRequest(err.message);
     throw err;
   }
 }
@@ -82,10 +88,11 @@ function decodeOrBadRequest<T>(fn: () => T): T {
 const isMap = (v: unknown): v is JsonMap => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * 422 as apimachinery's NewGenericServerResponse builds it for a patch that cannot apply; kubectl
- * prints "The request is invalid: the server rejected our request due to an error in our request".
+ * 422 as apimachinery's NewGenericServerResponse builds it for a patch that decodes but cannot
+ * apply (a failed `test`, content outside `$retainKeys`): a generic message and empty details,
+ * so kubectl prints "The request is invalid". Upstream says no more than that, and neither do we.
  */
-export function patchRejected(why: string): StatusError {
+export function patchRejected(): StatusError {
   return new StatusError({
     kind: 'Status',
     apiVersion: 'v1',
@@ -93,7 +100,7 @@ export function patchRejected(why: string): StatusError {
     status: 'Failure',
     message: 'the server rejected our request due to an error in our request',
     reason: 'Invalid',
-    details: { causes: [{ reason: 'FieldValueInvalid', message: why }] },
+    details: {},
     code: 422,
   });
 }

@@ -74,7 +74,7 @@ describe('applyJsonPatch (RFC 6902)', () => {
     [
       'adding under a missing parent',
       [{ op: 'add', path: '/q/r', value: 1 }],
-      'doc is missing path: "/q/r": missing value',
+      'add operation does not apply: doc is missing path: "/q/r": missing value',
     ],
     [
       'an index past the end',

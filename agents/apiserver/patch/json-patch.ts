@@ -4,7 +4,8 @@
 //
 // `kubectl rollout undo` sends one (replace /spec/template and /metadata/annotations); so does
 // `kubectl patch --type json`. The patch applies all-or-nothing: operations run on a private copy,
-// and the first failure throws a JsonPatchError, which the apiserver answers with 422.
+// and the first failure throws. As upstream (apiserver patch.go interpretJSONPatchError, PR
+// #68838), a failed `test` is 422 and every other failure (missing path, bad index) is 400.
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -15,8 +16,11 @@ export interface Operation {
   from?: string;
 }
 
-/** An operation that does not apply to this document (a failed `test`, a missing path, …). */
+/** An operation that does not apply to this document (a missing path, a bad index, …): 400. */
 export class JsonPatchError extends Error {}
+
+/** A `test` operation that found a different value: the one failure upstream answers with 422. */
+export class JsonPatchTestFailed extends JsonPatchError {}
 
 /** Check the body's shape: an array of objects each with string `op` and `path`. */
 export function decodeJsonPatch(body: unknown): Operation[] {
@@ -41,6 +45,18 @@ export function applyJsonPatch(doc: Json, ops: Operation[]): Json {
 }
 
 function applyOperation(box: Record<string, Json>, op: Operation): void {
+  try {
+    runOperation(box, op);
+  } catch (err) {
+    // evanphx/json-patch names the operation in path errors: "add operation does not apply: …".
+    if (err instanceof JsonPatchError && err.message.startsWith('doc is missing')) {
+      throw new JsonPatchError(`${op.op} operation does not apply: ${err.message}`);
+    }
+    throw err;
+  }
+}
+
+function runOperation(box: Record<string, Json>, op: Operation): void {
   const path = pointer(op.path);
   switch (op.op) {
     case 'add':
@@ -75,7 +91,7 @@ function applyOperation(box: Record<string, Json>, op: Operation): void {
     case 'test': {
       const have = exists(box, path) ? get(box, path, op.path) : undefined;
       if (!deepEqual(have, op.value))
-        throw new JsonPatchError(`testing value ${op.path} failed: test failed`);
+        throw new JsonPatchTestFailed(`testing value ${op.path} failed: test failed`);
       return;
     }
     default:
