@@ -3,6 +3,7 @@
 
 import type { ResourceInfo } from '../api/resources';
 import type { KubeObject } from '../api/types';
+import { applyDefaults } from './admission/defaults';
 import type { KubeletProxy } from './handlers';
 import { applyPatch } from './patch/index';
 import type { AdmissionHooks } from './registry/hooks';
@@ -14,9 +15,10 @@ export interface AdmissionFlags {
   defaultUnreachableTolerationSeconds: number;
 }
 
-export function admissionHooks(_flags: AdmissionFlags): AdmissionHooks {
+export function admissionHooks(flags: AdmissionFlags): AdmissionHooks {
+  const opts = { notReadyTolerationSeconds: flags.defaultNotReadyTolerationSeconds, unreachableTolerationSeconds: flags.defaultUnreachableTolerationSeconds };
   return {
-    defaults: (_r: ResourceInfo, obj: KubeObject) => obj,
+    defaults: (r: ResourceInfo, obj: KubeObject) => applyDefaults(r, obj, opts),
     validate: () => [],
     applyPatch,
   };

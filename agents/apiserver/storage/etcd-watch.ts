@@ -50,31 +50,26 @@ export function watchPrefix(
   onChanges: (changes: Change[]) => void,
   onError: (err: Error) => void,
 ): EtcdWatch {
-  let watcher: Watcher | undefined;
+  // watcher() attaches at once; create() would attach our listeners only after 'connected',
+  // and a watch on a compacted revision is cancelled in the same breath (its error then lost).
+  const watcher: Watcher = client.watch().prefix(prefix).startRevision(String(startRevision)).withPreviousKV().watcher();
   let stopped = false;
-  client
-    .watch()
-    .prefix(prefix)
-    .startRevision(String(startRevision))
-    .withPreviousKV()
-    .create()
-    .then((w) => {
-      watcher = w;
-      if (stopped) {
-        void w.cancel();
-        return;
-      }
-      w.on('data', (res: IWatchResponse) => {
-        const changes = res.events.map(toChange).filter((c): c is Change => c !== null);
-        if (changes.length) onChanges(changes);
-      });
-      w.on('error', (err: Error) => onError(err));
-    })
-    .catch((err: Error) => onError(err));
+  watcher.on('data', (res: IWatchResponse) => {
+    if (stopped) return;
+    const changes = res.events.map(toChange).filter((c): c is Change => c !== null);
+    if (changes.length) onChanges(changes);
+  });
+  let failed = false;
+  watcher.on('error', (err: Error) => {
+    // etcd already dropped this watch: cancelling it again makes etcd3 throw
+    // "Failed to find watcher for IWatchResponse" from inside its stream handler.
+    failed = true;
+    if (!stopped) onError(err);
+  });
   return {
     stop() {
       stopped = true;
-      if (watcher) void watcher.cancel().catch(() => undefined);
+      if (!failed) void watcher.cancel().catch(() => undefined);
     },
   };
 }
