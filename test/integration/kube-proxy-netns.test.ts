@@ -30,6 +30,17 @@ async function responders(url: string, n: number): Promise<string[]> {
   return out;
 }
 
+/** The node's nat KUBE-* rules equal a full buildRules of `state`; returns the saved lines. */
+async function expectNodeMatchesFullBuild(): Promise<string[]> {
+  const built = buildRules({ ...state, node: { name: 'node' }, clusterCIDR }).split('\n');
+  const saved = (await iptables.save('nat'))
+    .split('\n')
+    .map((l) => l.replace(/--comment ([^"\s]\S*)/, '--comment "$1"'));
+  const kubeRules = (lines: string[]) => lines.filter((l) => l.startsWith('-A KUBE-')).sort();
+  expect(kubeRules(saved)).toEqual(kubeRules(built.slice(built.indexOf('*nat'))));
+  return saved;
+}
+
 beforeAll(async () => {
   node = await lab.add('node');
   client = await lab.add('client');
@@ -82,12 +93,7 @@ afterAll(async () => {
 
 describe('kube-proxy in a network namespace', () => {
   it('writes exactly the rules buildRules built, as iptables-save reads them back', async () => {
-    const built = buildRules({ ...state, node: { name: 'node' }, clusterCIDR }).split('\n');
-    const saved = (await iptables.save('nat'))
-      .split('\n')
-      .map((l) => l.replace(/--comment ([^"\s]\S*)/, '--comment "$1"'));
-    const kubeRules = (lines: string[]) => lines.filter((l) => l.startsWith('-A KUBE-')).sort();
-    expect(kubeRules(saved)).toEqual(kubeRules(built.slice(built.indexOf('*nat'))));
+    const saved = await expectNodeMatchesFullBuild();
     expect(saved).toContain(
       '-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
     );
@@ -142,6 +148,9 @@ describe('kube-proxy in a network namespace', () => {
     const after = await iptables.save('nat');
     const seps = (t: string) => t.split('\n').filter((l) => /^:KUBE-SEP-/.test(l)).length;
     expect(seps(after)).toBe(seps(before) - 1);
+    // That change was a partial sync (only changed chains written): the node must still hold
+    // exactly what a full sync of the new state would have written.
+    await expectNodeMatchesFullBuild();
   });
 
   it('--cleanup leaves no KUBE-* chains and no jumps', async () => {
