@@ -6,6 +6,8 @@ import type { ControllerManagerConfig } from './config';
 import { newDeploymentController } from './controllers/deployment/deployment';
 import { newEndpointsController } from './controllers/endpoints/endpoints';
 import { newEndpointSliceController } from './controllers/endpoints/endpointslice';
+import { newDaemonSetController } from './controllers/daemonset/daemonset';
+import { newJobController } from './controllers/job/job';
 import { newGarbageCollector } from './controllers/garbagecollector/garbage-collector';
 import { newNamespaceController } from './controllers/namespace/namespace';
 import { newServiceAccountController } from './controllers/serviceaccount/serviceaccount';
@@ -30,6 +32,8 @@ export const controllerEntries: ControllerEntry[] = [
   { name: 'garbagecollector', build: (ctx, c) => newGarbageCollector(ctx, c.flags.concurrentGcSyncs) },
   { name: 'namespace', build: (ctx, c) => newNamespaceController(ctx, c.flags.concurrentNamespaceSyncs) },
   { name: 'serviceaccount', build: (ctx) => newServiceAccountController(ctx) },
+  { name: 'job', build: (ctx, c) => newJobController(ctx, c.flags.concurrentJobSyncs) },
+  { name: 'daemonset', build: (ctx, c) => newDaemonSetController(ctx, c.flags.concurrentDaemonsetSyncs) },
 ];
 
 /** A controller switched off by a flag: no workers, nothing to sync. */
