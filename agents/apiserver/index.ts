@@ -10,7 +10,7 @@ import { R, resources, type ResourceInfo } from '../api/resources';
 import { ServiceAllocator, parseCidr, parsePortRange } from './admission/allocators';
 import { bootstrap } from './bootstrap';
 import { ResourceHandlers } from './handlers';
-import { admissionHooks, kubeletProxy, toTable } from './wiring';
+import { admissionHooks, kubeletProxy, protobuf, toTable } from './wiring';
 import { httpProbe } from './registry/componentstatuses';
 import { RestStorage } from './registry/rest';
 import { createApiServer } from './server';
@@ -73,7 +73,7 @@ export async function main(argv: string[]): Promise<void> {
     httpProbe('scheduler', flags.schedulerHealthUrl),
     httpProbe('controller-manager', flags.controllerManagerHealthUrl),
   ];
-  const handlers = new ResourceHandlers({ rest, caches, etcd, components, toTable, kubeletProxy: kubeletProxy(), maxBodyBytes: flags.maxRequestBodyBytes, log });
+  const handlers = new ResourceHandlers({ rest, caches, etcd, components, toTable, kubeletProxy: kubeletProxy(), protobuf, maxBodyBytes: flags.maxRequestBodyBytes, log });
   const server = createApiServer({
     handlers,
     metrics,

@@ -4,6 +4,9 @@
 import type { ResourceInfo } from '../api/resources';
 import type { KubeObject } from '../api/types';
 import { applyDefaults } from './admission/defaults';
+import { validate } from './admission/validation';
+import type { ProtobufCodec } from './body';
+import { decodeProtobufObject, isProtobufContentType } from './protobuf/index';
 import type { KubeletProxy } from './handlers';
 import { applyPatch } from './patch/index';
 import type { AdmissionHooks } from './registry/hooks';
@@ -19,7 +22,7 @@ export function admissionHooks(flags: AdmissionFlags): AdmissionHooks {
   const opts = { notReadyTolerationSeconds: flags.defaultNotReadyTolerationSeconds, unreachableTolerationSeconds: flags.defaultUnreachableTolerationSeconds };
   return {
     defaults: (r: ResourceInfo, obj: KubeObject) => applyDefaults(r, obj, opts),
-    validate: () => [],
+    validate,
     applyPatch,
   };
 }
@@ -27,3 +30,8 @@ export function admissionHooks(flags: AdmissionFlags): AdmissionHooks {
 export function kubeletProxy(): KubeletProxy | undefined {
   return undefined;
 }
+
+export const protobuf: ProtobufCodec = {
+  isProtobufContentType,
+  decodeProtobufObject: (buf) => decodeProtobufObject(buf),
+};

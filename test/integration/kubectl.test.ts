@@ -164,11 +164,13 @@ describe.each(KUBECTL_VERSIONS)('kubectl %s', (version) => {
   it('errors print as Error from server (Reason)', async () => {
     const missing = await k(n(['get', 'deploy', 'nope']));
     expect(missing.stderr).toMatch(/Error from server \(NotFound\): deployments.apps "nope" not found/);
-    const dup = await k(['create', '-f', join(files, `${ns}-d1.yaml`)]);
-    expect(dup.stderr).toMatch(/Error from server \(AlreadyExists\): .*deployments.apps "d1" already exists/);
+    const dup = await k(['create', '-f', '-'], { stdin: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }) });
+    expect(dup.stderr).toMatch(new RegExp(`Error from server \\(AlreadyExists\\): .*namespaces "${ns}" already exists`));
     const np = await ok(k, n(['get', 'svc', 'd1-np', '-o', 'jsonpath={.spec.ports[0].nodePort}']));
     const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'clash', namespace: ns }, spec: { type: 'NodePort', selector: { app: 'd1' }, ports: [{ port: 81, nodePort: Number(np) }] } };
     const clash = await k(['create', '-f', '-'], { stdin: JSON.stringify(svc) });
+    const neg = await k(['create', '-f', '-'], { stdin: deploymentYaml(ns, 'neg', -1) });
+    expect(neg.stderr).toMatch(/The Deployment "neg" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0/);
     expect(clash.stderr).toMatch(new RegExp(`The Service "clash" is invalid: spec.ports\\[0\\].nodePort: Invalid value: ${np}: provided port is already allocated`));
   });
 
