@@ -2,7 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { endpointChainName, serviceChainName } from './chain-names';
-import { buildRules, probability } from './rules';
+import { buildRules, buildRuleTables, probability, renderRestore, ruleContents } from './rules';
+import { buildServicePorts } from './service-map';
 import { endpoints, seedCluster, service } from './testing/fixtures';
 import { tracePacket } from './testing/trace';
 
@@ -188,5 +189,40 @@ describe('buildRules, other shapes', () => {
     const deletes = rules.split('\n').filter((l) => l.startsWith('-X'));
     expect(deletes).toEqual(['-X KUBE-SEP-BBBBBBBBBBBBBBBB', '-X KUBE-SVC-AAAAAAAAAAAAAAAA']);
     expect(rules).toContain(':KUBE-SVC-AAAAAAAAAAAAAAAA - [0:0]');
+  });
+});
+
+describe('partial restores (renderRestore with the previous sync)', () => {
+  const input = { node, clusterCIDR };
+  const { services, endpoints: eps } = seedCluster();
+  const first = buildRuleTables(buildServicePorts(services, eps), input);
+  const previous = ruleContents(first);
+
+  it('rewrites the fixed chains but no unchanged per-service chain', () => {
+    const text = renderRestore(buildRuleTables(buildServicePorts(services, eps), input), previous);
+    expect(text).toContain(':KUBE-SERVICES - [0:0]');
+    expect(text).not.toMatch(/KUBE-(SVC|SEP)-\w+ - \[0:0\]/);
+  });
+
+  it('after one endpoint moved: that service’s chain, the new SEP, and -X of the old one', () => {
+    const moved = eps.map((e) =>
+      e.metadata?.name === 'httpd-app'
+        ? endpoints('default', 'httpd-app', ['10.244.1.2', '10.244.3.9'], [{ port: 80 }])
+        : e,
+    );
+    const existing = { nat: [...previous.keys()].filter((k) => k.startsWith('nat/')).map((k) => k.slice(4)) };
+    const text = renderRestore(
+      buildRuleTables(buildServicePorts(services, moved), { ...input, existingChains: existing }),
+      previous,
+    );
+    const declared = text.split('\n').filter((l) => /^:KUBE-(SVC|SEP)-/.test(l));
+    expect(declared).toEqual(
+      [
+        ':KUBE-SEP-B7WZ6X3JS7NGRAGL - [0:0]', // 10.244.2.2, gone: declared so it can be deleted
+        `:${endpointChainName('default/httpd-app', 'tcp', '10.244.3.9:80')} - [0:0]`,
+        ':KUBE-SVC-47MZKVTVFE2WTG5V - [0:0]',
+      ].sort(),
+    );
+    expect(text).toContain('-X KUBE-SEP-B7WZ6X3JS7NGRAGL');
   });
 });
