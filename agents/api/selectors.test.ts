@@ -271,3 +271,57 @@ function catchError(fn: () => unknown): StatusError {
   }
   throw new Error('expected a StatusError');
 }
+
+describe('selector properties (seeded random cases)', () => {
+  // A tiny LCG so every run checks the same 500 cases.
+  let seed = 42;
+  const rand = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
+  const keys = ['app', 'tier', 'example.com/role', 'x'];
+  const values = ['a', 'b', 'c', '1', '7'];
+  const operators: Requirement['operator'][] = [
+    'In',
+    'NotIn',
+    'Exists',
+    'DoesNotExist',
+    'Equals',
+    'NotEquals',
+    'Gt',
+    'Lt',
+  ];
+  const randomRequirement = (): Requirement => {
+    const operator = operators[rand(operators.length)];
+    const key = keys[rand(keys.length)];
+    if (operator === 'Exists' || operator === 'DoesNotExist') return req(key, operator);
+    if (operator === 'Gt' || operator === 'Lt') return req(key, operator, [String(rand(10))]);
+    if (operator === 'In' || operator === 'NotIn')
+      return req(key, operator, [...new Set([values[rand(5)], values[rand(5)]])].sort());
+    return req(key, operator, [values[rand(5)]]);
+  };
+  const randomLabels = () =>
+    Object.fromEntries(keys.filter(() => rand(2) === 0).map((k) => [k, values[rand(5)]]));
+
+  it('text round trip preserves meaning, and negations are complements', () => {
+    const negation: Partial<Record<Requirement['operator'], Requirement['operator']>> = {
+      In: 'NotIn',
+      NotIn: 'In',
+      Exists: 'DoesNotExist',
+      DoesNotExist: 'Exists',
+      Equals: 'NotEquals',
+      NotEquals: 'Equals',
+    };
+    for (let i = 0; i < 500; i++) {
+      const reqs = [randomRequirement(), randomRequirement()];
+      const labels = randomLabels();
+      expect(matchesLabels(parseLabelSelector(requirementsToString(reqs)), labels)).toBe(
+        matchesLabels(reqs, labels),
+      );
+      const [r] = reqs;
+      const opposite = negation[r.operator];
+      if (opposite)
+        expect(matchesLabels([{ ...r, operator: opposite }], labels)).toBe(!matchesLabels([r], labels));
+    }
+  });
+});

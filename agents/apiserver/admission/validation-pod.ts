@@ -20,6 +20,7 @@ import {
   portNameErrors,
   required,
 } from './field-errors';
+import { validateLabels } from './validation-meta';
 
 type Obj = Record<string, any>;
 
@@ -49,6 +50,7 @@ export function validatePodSpec(spec: Obj | undefined, path: string): FieldCause
       ...list.flatMap((c: Obj, i: number) => validateContainer(c, idx(at(path, field), i), names, volumes)),
     );
   }
+  causes.push(...validateLabels(spec.nodeSelector, at(path, 'nodeSelector')));
   if (spec.restartPolicy && !RESTART_POLICIES.includes(spec.restartPolicy))
     causes.push(notSupported(at(path, 'restartPolicy'), spec.restartPolicy, RESTART_POLICIES));
   if (spec.dnsPolicy && !DNS_POLICIES.includes(spec.dnsPolicy))

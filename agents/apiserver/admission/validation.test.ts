@@ -15,6 +15,9 @@ const check = (r: ResourceInfo, obj: KubeObject, old?: KubeObject) =>
 const SUBDOMAIN_MSG =
   "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 
+const LABEL_VALUE_MSG =
+  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+
 const pod = (spec: object, metadata: object = { name: 'p', namespace: 'default' }): KubeObject => ({
   apiVersion: 'v1',
   kind: 'Pod',
@@ -195,6 +198,11 @@ describe('validate: pods', () => {
       [
         'spec.containers[0].resources.requests[cpu]: Invalid value: "2": must be less than or equal to cpu limit of 1',
       ],
+    ],
+    [
+      'nodeSelector labels',
+      { containers: [ctr('a')], nodeSelector: { disk: 'ssd!' } },
+      [`spec.nodeSelector: Invalid value: "ssd!": ${LABEL_VALUE_MSG}`],
     ],
     [
       'toleration effect',

@@ -189,6 +189,31 @@ describe('strategicMergePatch: directives', () => {
     );
   });
 
+  it('$retainKeys inside a keyed item switches a volume source (kubectl apply on volumes)', () => {
+    const orig = {
+      spec: {
+        volumes: [
+          { name: 'v', emptyDir: {} },
+          { name: 'w', emptyDir: {} },
+        ],
+      },
+    };
+    const patch = {
+      spec: {
+        '$setElementOrder/volumes': [{ name: 'v' }, { name: 'w' }],
+        volumes: [{ $retainKeys: ['configMap', 'name'], configMap: { name: 'cfg' }, name: 'v' }],
+      },
+    };
+    expect(smp('pods', orig, patch)).toEqual({
+      spec: {
+        volumes: [
+          { name: 'v', configMap: { name: 'cfg' } },
+          { name: 'w', emptyDir: {} },
+        ],
+      },
+    });
+  });
+
   it('$setElementOrder orders the merged list, keeping server-only items after their neighbour', () => {
     const orig = podSpecOf([c('a'), c('sidecar'), c('b')]);
     const patch = {
