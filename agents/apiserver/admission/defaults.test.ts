@@ -35,6 +35,7 @@ describe('applyDefaults: pods', () => {
       serviceAccountName: 'default',
       serviceAccount: 'default',
       priority: 0,
+      preemptionPolicy: 'PreemptLowerPriority',
       containers: [
         {
           name: 'c',

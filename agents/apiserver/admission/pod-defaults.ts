@@ -95,7 +95,11 @@ function defaultVolume(v: Obj): void {
 export function defaultPodOnly(spec: Obj): void {
   setDefault(spec, 'serviceAccountName', 'default');
   setDefault(spec, 'serviceAccount', spec.serviceAccountName);
-  if (!spec.priorityClassName) setDefault(spec, 'priority', 0);
+  // Priority admission without a PriorityClass: priority 0, preempting lower priorities.
+  if (!spec.priorityClassName) {
+    setDefault(spec, 'priority', 0);
+    setDefault(spec, 'preemptionPolicy', 'PreemptLowerPriority');
+  }
   // SetDefaults_Pod: requests default to limits when only limits are given.
   for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
     const limits = c.resources?.limits;
