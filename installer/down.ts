@@ -4,13 +4,16 @@
 import type { Host, Inventory } from './inventory';
 import { unitPath } from './services';
 import { shellQuote } from './ssh';
-import { ETCD_DATA_DIR, INSTALL_DIR, unitsFor } from './units';
+import { AGENT_BUNDLE, ETCD_DATA_DIR, INSTALL_DIR, unitsFor } from './units';
 
-/** The KUBE-* chains of every table: drop the jumps into them, then flush and delete them. */
+/**
+ * Fallback for the agents' own --cleanup: the KUBE-* (kube-proxy) and NODEKUBE-* (hostgw) chains
+ * of every table — drop the jumps into them, then flush and delete them.
+ */
 export const REMOVE_KUBE_CHAINS = `for t in nat filter mangle; do
-  iptables-save -t $t 2>/dev/null | grep -E '^-A .* -j KUBE-' | sed 's/^-A/-D/' | while read -r rule; do eval iptables -w -t $t $rule || true; done
-  for c in $(iptables-save -t $t 2>/dev/null | sed -n 's/^:\\(KUBE-[^ ]*\\).*/\\1/p'); do iptables -w -t $t -F $c || true; done
-  for c in $(iptables-save -t $t 2>/dev/null | sed -n 's/^:\\(KUBE-[^ ]*\\).*/\\1/p'); do iptables -w -t $t -X $c || true; done
+  iptables-save -t $t 2>/dev/null | grep -E '^-A .* -j (NODE)?KUBE-' | sed 's/^-A/-D/' | while read -r rule; do eval iptables -w -t $t $rule || true; done
+  for c in $(iptables-save -t $t 2>/dev/null | sed -nE 's/^:((NODE)?KUBE-[^ ]*).*/\\1/p'); do iptables -w -t $t -F $c || true; done
+  for c in $(iptables-save -t $t 2>/dev/null | sed -nE 's/^:((NODE)?KUBE-[^ ]*).*/\\1/p'); do iptables -w -t $t -X $c || true; done
 done`;
 
 export function renderTeardown(inv: Inventory, h: Host): string {
@@ -28,6 +31,8 @@ export function renderTeardown(inv: Inventory, h: Host): string {
           'systemctl disable --now docker.service docker.socket 2>/dev/null',
           'rm -f /etc/docker/daemon.json',
           'ip link delete docker0 2>/dev/null',
+          // The agents know their own rules and routes best (kube-proxy and hostgw --cleanup).
+          `if [ -f ${AGENT_BUNDLE} ]; then node ${AGENT_BUNDLE} proxy --cleanup; node ${AGENT_BUNDLE} hostgw --cleanup --cluster-cidr=${inv.clusterCidr}; fi`,
           // host-gw routes to the other minions' pod CIDRs
           `ip -4 route show root ${shellQuote(inv.clusterCidr)} | grep ' via ' | while read -r r; do ip route del $r; done`,
         ]
