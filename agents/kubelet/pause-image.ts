@@ -13,6 +13,9 @@ import { buildTar, busyboxRootfs } from './image-tar';
 export const DEFAULT_PAUSE_IMAGE = 'nodekube/pause:1.0';
 export const BUSYBOX_PATH = '/bin/busybox';
 
+/** `docker import` sets no environment; without PATH, commands like `sh` are not found. */
+export const IMAGE_PATH_ENV = 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
 const PAUSE_SCRIPT = 'trap "exit 0" TERM INT; while true; do sleep 3600 & wait $!; done';
 
 /** `docker import` a tar as `repo:tag`, with Dockerfile-style `changes` (CMD, ENTRYPOINT…). */
@@ -42,5 +45,5 @@ export async function ensurePauseImage(docker: Docker, image = DEFAULT_PAUSE_IMA
     if ((err as { statusCode?: number }).statusCode !== 404) throw err;
   }
   const tar = buildTar(busyboxRootfs(readFileSync(BUSYBOX_PATH), ['sh', 'sleep']));
-  await importImage(docker, tar, image, [`ENTRYPOINT ["/bin/sh", "-c", ${JSON.stringify(PAUSE_SCRIPT)}]`]);
+  await importImage(docker, tar, image, [IMAGE_PATH_ENV, `ENTRYPOINT ["/bin/sh", "-c", ${JSON.stringify(PAUSE_SCRIPT)}]`]);
 }

@@ -45,8 +45,10 @@ export class PodWorkers {
 
   upsert(pod: Pod): void {
     const uid = pod.metadata?.uid ?? '';
-    if (pod.metadata?.deletionTimestamp) this.leaving.set(uid, pod);
-    else this.desired.set(uid, pod);
+    if (pod.metadata?.deletionTimestamp) {
+      this.desired.delete(uid);
+      this.leaving.set(uid, pod);
+    } else this.desired.set(uid, pod);
     this.enqueue(uid);
   }
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import Docker from 'dockerode';
 import { buildTar, busyboxRootfs } from '../../agents/kubelet/image-tar';
 import { LABELS } from '../../agents/kubelet/naming';
-import { BUSYBOX_PATH, ensurePauseImage, importImage } from '../../agents/kubelet/pause-image';
+import { BUSYBOX_PATH, IMAGE_PATH_ENV, ensurePauseImage, importImage } from '../../agents/kubelet/pause-image';
 
 export const DOCKER_ENDPOINT = process.env.DOCKER_HOST?.startsWith('unix://') ? process.env.DOCKER_HOST : 'unix:///var/run/docker.sock';
 export const BUSYBOX_IMAGE = 'nodekube/busybox:test';
@@ -22,8 +22,9 @@ export function docker(): Docker {
 export async function ensureBusyboxImage(d = docker()): Promise<string> {
   await ensurePauseImage(d);
   try {
-    await d.getImage(BUSYBOX_IMAGE).inspect();
-    return BUSYBOX_IMAGE;
+    const info = await d.getImage(BUSYBOX_IMAGE).inspect();
+    if (info.Config?.Env?.some((e) => e.startsWith('PATH='))) return BUSYBOX_IMAGE;
+    await d.getImage(BUSYBOX_IMAGE).remove({ force: true }); // an older build without PATH
   } catch {
     // build it below
   }
@@ -34,7 +35,7 @@ export async function ensureBusyboxImage(d = docker()): Promise<string> {
       { type: 'file', path: 'www/index.html', data: Buffer.from('hello from nodekube\n') },
     ]),
   );
-  await importImage(d, tar, BUSYBOX_IMAGE, ['CMD ["/bin/sh", "-c", "trap \\"exit 0\\" TERM; while true; do sleep 1; done"]']);
+  await importImage(d, tar, BUSYBOX_IMAGE, [IMAGE_PATH_ENV, 'CMD ["/bin/sh", "-c", "trap \\"exit 0\\" TERM; while true; do sleep 1; done"]']);
   return BUSYBOX_IMAGE;
 }
 
