@@ -6,6 +6,7 @@ import type { ControllerManagerConfig } from './config';
 import { newDeploymentController } from './controllers/deployment/deployment';
 import { newEndpointsController } from './controllers/endpoints/endpoints';
 import { newEndpointSliceController } from './controllers/endpoints/endpointslice';
+import { newCronJobController } from './controllers/cronjob/cronjob';
 import { newDaemonSetController } from './controllers/daemonset/daemonset';
 import { newJobController } from './controllers/job/job';
 import { newGarbageCollector } from './controllers/garbagecollector/garbage-collector';
@@ -34,6 +35,7 @@ export const controllerEntries: ControllerEntry[] = [
   { name: 'serviceaccount', build: (ctx) => newServiceAccountController(ctx) },
   { name: 'job', build: (ctx, c) => newJobController(ctx, c.flags.concurrentJobSyncs) },
   { name: 'daemonset', build: (ctx, c) => newDaemonSetController(ctx, c.flags.concurrentDaemonsetSyncs) },
+  { name: 'cronjob', build: (ctx) => newCronJobController(ctx) },
 ];
 
 /** A controller switched off by a flag: no workers, nothing to sync. */
