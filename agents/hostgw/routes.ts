@@ -33,6 +33,17 @@ export function networkRules(clusterCIDR: string): string {
   ].join('\n');
 }
 
+/**
+ * Docker evaluates DOCKER-USER before its own FORWARD rules, and re-inserts its jumps at the top
+ * of FORWARD whenever dockerd restarts — so on a node with Docker the accept goes there too, or
+ * a dockerd restart would put Docker's DROPs for traffic into docker0 in front of ours.
+ */
+const DOCKER_USER = {
+  table: 'filter' as const,
+  chain: 'DOCKER-USER',
+  args: ['-m', 'comment', '--comment', 'nodekube pod network', '-j', FORWARD_CHAIN],
+};
+
 const JUMPS = [
   {
     table: 'filter' as const,
@@ -51,7 +62,10 @@ export class RouteTable {
 
   /** `prefix` wraps every command (tests: `['nsenter', '--net=/run/netns/X']`). */
   constructor(
-    private readonly iptables: Pick<Iptables, 'restore' | 'ensureRule' | 'deleteRule' | 'deleteChains'>,
+    private readonly iptables: Pick<
+      Iptables,
+      'restore' | 'ensureRule' | 'deleteRule' | 'deleteChains' | 'chainExists'
+    >,
     prefix: string[] = [],
   ) {
     this.exec = execWith(prefix);
@@ -84,12 +98,15 @@ export class RouteTable {
     if (r.code !== 0) throw new Error(`sysctl net.ipv4.ip_forward=1: ${r.stderr.trim()}`);
     await this.iptables.restore(networkRules(clusterCIDR));
     for (const j of JUMPS) await this.iptables.ensureRule(j.table, j.chain, j.args);
+    if (await this.iptables.chainExists(DOCKER_USER.table, DOCKER_USER.chain)) {
+      await this.iptables.ensureRule(DOCKER_USER.table, DOCKER_USER.chain, DOCKER_USER.args);
+    }
   }
 
   /** `hostgw --cleanup`: our routes, jumps and chains go; ip_forward stays (others may need it). */
   async cleanup(): Promise<void> {
     await this.apply({ add: [], del: await this.list() });
-    for (const j of JUMPS) await this.iptables.deleteRule(j.table, j.chain, j.args);
+    for (const j of [...JUMPS, DOCKER_USER]) await this.iptables.deleteRule(j.table, j.chain, j.args);
     await this.iptables.deleteChains('filter', [FORWARD_CHAIN]);
     await this.iptables.deleteChains('nat', [POSTROUTING_CHAIN]);
   }

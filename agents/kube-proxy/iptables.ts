@@ -128,6 +128,10 @@ export class Iptables {
     return true;
   }
 
+  async chainExists(table: Table, chain: string): Promise<boolean> {
+    return (await this.run(['-t', table, '-S', chain])).code === 0;
+  }
+
   /** Delete every copy of a rule; a missing rule is not an error. */
   async deleteRule(table: Table, chain: string, args: string[]): Promise<void> {
     for (let i = 0; i < 10; i++) {

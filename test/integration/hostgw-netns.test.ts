@@ -53,7 +53,11 @@ beforeAll(async () => {
   nodes = [
     nodeObject('nodeA', '192.168.88.1', '10.244.1.0/24'),
     nodeObject('nodeB', '192.168.88.2', '10.244.2.0/24'),
-  ];
+  ]; // Both nodes as a running dockerd leaves them: FORWARD policy DROP; nodeA also has Docker's
+  // DOCKER-USER chain. Pod traffic then only passes through the accepts hostgw adds.
+  for (const ns of [nodeA, nodeB]) await ns.run('iptables', ['-P', 'FORWARD', 'DROP']);
+  await nodeA.run('iptables', ['-N', 'DOCKER-USER']);
+  await nodeA.run('iptables', ['-A', 'FORWARD', '-j', 'DOCKER-USER']);
 });
 
 afterAll(async () => {
@@ -75,6 +79,11 @@ describe('hostgw between two node namespaces', () => {
     expect(await a.routes.list()).toEqual([{ dst: '10.244.2.0/24', via: '192.168.88.2' }]);
     expect(await nodeA.run('sysctl', ['-n', 'net.ipv4.ip_forward'])).toBe('1\n');
     expect(await lab.get(podA, 'http://10.244.2.2:8080/')).toBe('podB 10.244.1.2');
+    const filter = await nodeA.run('iptables-save', ['-t', 'filter']);
+    expect(filter).toContain(':FORWARD DROP');
+    expect(filter).toContain(
+      '-A DOCKER-USER -m comment --comment "nodekube pod network" -j NODEKUBE-FORWARD',
+    );
   });
 
   it('masquerades pods talking outside the cluster CIDR, not pod to pod', async () => {
