@@ -1,0 +1,160 @@
+// kubectl logs / exec / port-forward against pods on a real kubelet, with the real kubectl
+// binaries: 1.27 speaks SPDY/3.1 for exec and port-forward, 1.30 WebSocket exec and SPDY
+// port-forward, 1.33 WebSocket exec and SPDY-in-WebSocket port-forward.
+//
+// The requests go apiserver-style paths → agents/apiserver/kubelet-proxy.ts → the kubelet. A
+// small front server here routes pods/{log,exec,attach,portforward} to proxyToKubelet and passes
+// everything else to the real apiserver, which is how the apiserver itself wires the proxy.
+
+import { spawn } from 'node:child_process';
+import { type IncomingMessage, type Server, createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Node, Pod } from 'kubernetes-types/core/v1';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type KubeletSubresource, proxyToKubelet } from '../../agents/apiserver/kubelet-proxy';
+import { BUSYBOX_IMAGE } from '../support/docker';
+import { kubeconfigFor, kubectl, kubectlPath } from '../support/kubectl';
+import { type TestNode, api, createPod, getPod, podOn, startTestNode } from '../support/kubelet';
+
+let node: TestNode;
+let front: Server;
+let server: string;
+const busybox = { image: BUSYBOX_IMAGE, imagePullPolicy: 'IfNotPresent' };
+const poll = { timeout: 60_000, interval: 250 };
+const SUBRESOURCE = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/(log|exec|attach|portforward)$/;
+
+async function kubeletTarget(req: IncomingMessage) {
+  const url = new URL(req.url ?? '/', 'http://x');
+  const m = SUBRESOURCE.exec(url.pathname);
+  if (!m) return undefined;
+  const pod = await getPod(node.cp, m[1], m[2]);
+  const n = await api<Node>(node.cp, 'GET', `/api/v1/nodes/${pod.spec?.nodeName}`);
+  return {
+    nodeAddress: n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? '',
+    kubeletPort: n.status?.daemonEndpoints?.kubeletEndpoint?.Port ?? 10250,
+    namespace: m[1],
+    pod: m[2],
+    subresource: m[3] as KubeletSubresource,
+    query: url.searchParams,
+  };
+}
+
+function startFront(apiserverPort: number): Promise<Server> {
+  const s = createServer(async (req, res) => {
+    const target = await kubeletTarget(req);
+    if (target) return proxyToKubelet(req, res, null, null, target);
+    const up = request({ host: '127.0.0.1', port: apiserverPort, method: req.method, path: req.url, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    req.pipe(up);
+  });
+  s.on('upgrade', async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const target = await kubeletTarget(req);
+    if (target) return proxyToKubelet(req, null, socket, head, target);
+    const up = connect(apiserverPort, '127.0.0.1', () => {
+      up.write(`${req.method} ${req.url} HTTP/1.1\r\n${Object.entries(req.headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`);
+      up.write(head);
+      up.pipe(socket).pipe(up);
+    });
+  });
+  return new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve(s)));
+}
+
+beforeAll(async () => {
+  node = await startTestNode('kubelet-stream');
+  front = await startFront(node.cp.port);
+  server = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+  await createPod(node.cp, podOn(node, 'talker', { containers: [{ name: 'app', ...busybox, command: ['sh', '-c', 'for i in 1 2 3; do echo line $i; done; httpd -f -p 8080 -h /www'] }] }));
+  // expect.poll only works inside tests: wait by hand here, bounded.
+  for (let deadline = Date.now() + 60_000; (await getPod(node.cp, 'default', 'talker')).status?.phase !== 'Running'; ) {
+    if (Date.now() > deadline) throw new Error('pod talker did not reach Running');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+});
+afterAll(async () => {
+  front?.close();
+  await node?.stop();
+});
+
+/** Start `kubectl port-forward` and resolve with the local port it picked. */
+function portForward(version: string, pod: string, remotePort: number): Promise<{ port: number; stop(): void }> {
+  const { kubeconfig, cacheDir } = kubeconfigFor(server);
+  const child = spawn(kubectlPath(version), [`--kubeconfig=${kubeconfig}`, `--cache-dir=${cacheDir}`, 'port-forward', `pod/${pod}`, `:${remotePort}`]);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`port-forward did not start: ${out}`)), 30_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ port: Number(m[1]), stop: () => child.kill('SIGTERM') });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', () => reject(new Error(`port-forward exited: ${out}`)));
+  });
+}
+
+describe.each(['1.27', '1.30', '1.33'])('kubectl %s', (version) => {
+  const k = () => kubectl(version, server);
+
+  it('logs, with --tail', async () => {
+    const all = await k()(['logs', 'talker']);
+    expect(all).toMatchObject({ code: 0, stdout: 'line 1\nline 2\nline 3\n' });
+    expect((await k()(['logs', 'talker', '--tail=1'])).stdout).toBe('line 3\n');
+    expect((await k()(['logs', 'talker', '--timestamps'])).stdout).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z line 1\n/);
+  });
+
+  it('exec: stdout, stderr and the exit code come back', async () => {
+    const r = await k()(['exec', 'talker', '--', 'sh', '-c', 'echo to-out; echo to-err >&2; exit 7']);
+    expect(r.stdout).toBe('to-out\n');
+    expect(r.stderr).toContain('to-err');
+    expect(r.code).toBe(7);
+    expect(await k()(['exec', 'talker', '--', 'true'])).toMatchObject({ code: 0 });
+  });
+
+  it('exec -i: stdin reaches the command and EOF ends it', async () => {
+    const r = await k()(['exec', '-i', 'talker', '--', 'sh', '-c', 'tr a-z A-Z'], { stdin: 'hello stdin\n' });
+    expect(r).toMatchObject({ code: 0, stdout: 'HELLO STDIN\n' });
+  });
+
+  it('port-forward reaches the pod port', async () => {
+    const pf = await portForward(version, 'talker', 8080);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const body = await (await fetch(`http://127.0.0.1:${pf.port}/`)).text();
+        expect(body).toBe('hello from nodekube\n');
+      }
+    } finally {
+      pf.stop();
+    }
+  });
+});
+
+describe('logs of finished and restarted containers', () => {
+  it('logs -f ends when the container exits; --previous shows the last attempt', async () => {
+    await createPod(node.cp, podOn(node, 'short', { restartPolicy: 'Always', containers: [{ name: 'c', ...busybox, command: ['sh', '-c', 'echo run $RANDOM$RANDOM; sleep 2; exit 1'] }] }));
+    await expect.poll(async () => (await getPod(node.cp, 'default', 'short')).status?.containerStatuses?.[0]?.restartCount ?? 0, poll).toBeGreaterThanOrEqual(1);
+    const previous = await kubectl('1.33', server)(['logs', 'short', '--previous']);
+    expect(previous).toMatchObject({ code: 0, stdout: expect.stringMatching(/^run \d+\n$/) });
+    const current = await kubectl('1.33', server)(['logs', 'short']);
+    expect(current.stdout).not.toBe(previous.stdout);
+    const followed = await kubectl('1.27', server)(['logs', '-f', 'short'], { timeoutMs: 30_000 });
+    expect(followed.code).toBe(0);
+  });
+
+  it('a container that has not started gives the upstream BadRequest', async () => {
+    await createPod(node.cp, podOn(node, 'never-starts', { containers: [{ name: 'c', image: 'nodekube/absent:1.0', imagePullPolicy: 'Never' }] }));
+    await expect.poll(async () => (await getPod(node.cp, 'default', 'never-starts')).status?.containerStatuses?.[0]?.state?.waiting?.reason, poll).toBe('ErrImageNeverPull');
+    const r = await kubectl('1.33', server)(['logs', 'never-starts']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('is waiting to start');
+  });
+});
+
+export type { Pod };
