@@ -89,3 +89,32 @@ describe('cordon', () => {
     await expect.poll(async () => (await getJson(c.k, ['get', 'node', 'node-b'])).spec.taints?.length ?? 0, { timeout: 30_000 }).toBe(0);
   });
 });
+
+describe('CronJob', () => {
+  it('starts a Job at the next minute, which completes', async () => {
+    await run(c.k, ['apply', '-f', '-'], `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: tick}
+spec:
+  schedule: "* * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers: [{name: tick, image: busybox, command: [date]}]
+`);
+    await expect.poll(async () => {
+      const jobs = (await getJson(c.k, ['get', 'jobs'])).items.filter((j: any) => j.metadata.name.startsWith('tick-'));
+      return jobs.some((j: any) => j.status?.conditions?.some((x: any) => x.type === 'Complete' && x.status === 'True'));
+    }, { timeout: 90_000, interval: 1000 }).toBe(true);
+    const [job] = (await getJson(c.k, ['get', 'jobs'])).items.filter((j: any) => j.metadata.name.startsWith('tick-'));
+    // The name is the scheduled minute since the epoch, and the annotation says which minute.
+    const minute = Number(job.metadata.name.slice('tick-'.length));
+    expect(new Date(minute * 60_000).toISOString().replace('.000Z', 'Z')).toBe(job.metadata.annotations['batch.kubernetes.io/cronjob-scheduled-timestamp']);
+    const cj = await getJson(c.k, ['get', 'cronjob', 'tick']);
+    expect(cj.status.lastScheduleTime).toBeTruthy();
+    await run(c.k, ['delete', 'cronjob', 'tick']);
+    await expect.poll(async () => (await getJson(c.k, ['get', 'jobs'])).items.filter((j: any) => j.metadata.name.startsWith('tick-')).length, { timeout: 30_000 }).toBe(0);
+  });
+});
