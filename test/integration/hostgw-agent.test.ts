@@ -41,11 +41,11 @@ beforeAll(async () => {
   podA = await lab.pod(nodeA, 'cbr0', 'podA', '10.244.1.2/24', '10.244.1.1');
   const podB = await lab.pod(nodeB, 'cbr0', 'podB', '10.244.2.2/24', '10.244.2.1');
   lab.startEcho(podB, 'podB', 8080);
-  await registerNode('nodeA', '192.168.88.1', '10.244.1.0/24');
-  await registerNode('nodeB', '192.168.88.2', '10.244.2.0/24');
+  await registerNode('node-a', '192.168.88.1', '10.244.1.0/24');
+  await registerNode('node-b', '192.168.88.2', '10.244.2.0/24');
   for (const [ns, name, ip] of [
-    [nodeA, 'nodeA', '192.168.88.1'],
-    [nodeB, 'nodeB', '192.168.88.2'],
+    [nodeA, 'node-a', '192.168.88.1'],
+    [nodeB, 'node-b', '192.168.88.2'],
   ] as const) {
     lab.forwardLoopback(ns, 8080, cp.port);
     lab.start(ns, `hostgw-${name}`, process.execPath, [
@@ -74,7 +74,7 @@ describe('nodekube-agent hostgw against the apiserver', () => {
   });
 
   it('removes the route when the Node is deleted', async () => {
-    await client.delete(R.nodes, undefined, 'nodeB');
+    await client.delete(R.nodes, undefined, 'node-b');
     await expect
       .poll(() => nodeA.run('ip', ['route', 'show', 'proto', String(ROUTE_PROTO)]), {
         timeout: 30_000,

@@ -53,7 +53,8 @@ beforeAll(async () => {
   nodes = [
     nodeObject('nodeA', '192.168.88.1', '10.244.1.0/24'),
     nodeObject('nodeB', '192.168.88.2', '10.244.2.0/24'),
-  ]; // Both nodes as a running dockerd leaves them: FORWARD policy DROP; nodeA also has Docker's
+  ];
+  // Both nodes as a running dockerd leaves them: FORWARD policy DROP; nodeA also has Docker's
   // DOCKER-USER chain. Pod traffic then only passes through the accepts hostgw adds.
   for (const ns of [nodeA, nodeB]) await ns.run('iptables', ['-P', 'FORWARD', 'DROP']);
   await nodeA.run('iptables', ['-N', 'DOCKER-USER']);
