@@ -1,0 +1,233 @@
+// Scheduler throughput and hollow-pod start-up against a real etcd + apiserver (the
+// scheduler_perf shape from research-controlplane-perf.md, benchmarks 1 and 3).
+//
+//   algorithm   filter → score → assume over an in-memory cache, no API calls (the ceiling)
+//   throughput  N Node objects (Ready, 4 cpu / 16Gi / 110 pods) and P pending pods created
+//               through the API, then the scheduler started as its own process. Figures: bound
+//               pods/s (first to last binding seen on a watch), start → all bound, and the
+//               apiserver's own create rates for comparison.
+//   hollow      one hollow-node process with H nodes, the scheduler, P pods: wall time from the
+//               first create until every pod is Running (seen on a watch), kwok's CI shape.
+//
+// Goals on 2 cores: ≥ 300 pods/s at 500 nodes, ≥ 100 at 5,000, 10k pods Running ≤ 60 s.
+// Sizes: default 100/500/5000 nodes × 1000 pods and 10k hollow pods on 100 nodes;
+// BENCH_QUICK=1 → 100 nodes × 300 pods, 1000 hollow pods; BENCH_10K=1 adds 10k pods at 500 nodes.
+// Prints JSON: `node --import tsx bench/scheduler.ts`.
+
+import os from 'node:os';
+import { pathToFileURL } from 'node:url';
+import type { Node, Pod } from 'kubernetes-types/core/v1';
+import { R } from '../agents/api/resources';
+import type { KubeObject, WatchEvent } from '../agents/api/types';
+import { type ApiClient, createClient } from '../agents/client';
+import { nodeInternalIP } from '../agents/hollow-node/addresses';
+import { buildNode } from '../agents/hollow-node/node-object';
+import { SchedulerCache } from '../agents/scheduler/cache';
+import { schedulePod } from '../agents/scheduler/find-node';
+import { defaultFilters, defaultScores } from '../agents/scheduler/plugins';
+import { startControlPlane } from '../test/support/apiserver';
+import { freePort } from '../test/support/ports';
+import { type Started, startAgent, waitForHttpOk } from '../test/support/process';
+
+const FAST = ['--kube-api-qps=5000', '--kube-api-burst=5000'];
+
+/** Run `fn` over `items` with at most `limit` in flight. */
+async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+const benchPod = (i: number): Pod & KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: `bench-${i}`, namespace: 'default', labels: { app: 'bench' } },
+  spec: {
+    containers: [{ name: 'app', image: 'pause', resources: { requests: { cpu: '10m', memory: '16Mi' } } }],
+  },
+});
+
+/** Watch pods and resolve when `done(count)` says so; counts pods that satisfy `seen` once each. */
+function countPods(client: ApiClient, seen: (p: Pod) => boolean, total: number) {
+  const at = new Map<string, number>();
+  let resolve: () => void = () => {};
+  const finished = new Promise<void>((r) => {
+    resolve = r;
+  });
+  const onEvent = (ev: WatchEvent<Pod & KubeObject>) => {
+    const name = ev.object.metadata?.name ?? '';
+    if (ev.type === 'ERROR' || at.has(name) || !name.startsWith('bench-') || !seen(ev.object)) return;
+    at.set(name, performance.now());
+    if (at.size >= total) resolve();
+  };
+  const ready = client
+    .list(R.pods, { namespace: 'default', limit: 1 })
+    .then((l) =>
+      client.watch(R.pods, { namespace: 'default', resourceVersion: l.metadata.resourceVersion }, onEvent),
+    );
+  return { ready, finished, at, stop: async () => (await ready).stop() };
+}
+
+const round = (x: number) => Math.round(x * 10) / 10;
+
+async function throughput(nodes: number, pods: number) {
+  const cp = await startControlPlane({ name: `apiserver-bench-${nodes}` });
+  const client = createClient({ baseUrl: cp.url, qps: 0 });
+  const port = await freePort();
+  let scheduler: Started | undefined;
+  try {
+    const t0 = performance.now();
+    await pool([...Array(nodes).keys()], 32, (i) =>
+      client.create(
+        R.nodes,
+        buildNode({ name: `bench-node-${i}`, internalIP: nodeInternalIP(i) }, Date.now()) as Node &
+          KubeObject,
+      ),
+    );
+    const nodeCreateS = (performance.now() - t0) / 1000;
+    // Pods first, scheduler second (scheduler_perf's shape): the figure is the scheduler's pace,
+    // not the apiserver's create rate, which is reported beside it.
+    const bound = countPods(client, (p) => Boolean(p.spec?.nodeName), pods);
+    await bound.ready;
+    const t1 = performance.now();
+    await pool([...Array(pods).keys()], 32, (i) => client.create(R.pods, benchPod(i)));
+    const createS = (performance.now() - t1) / 1000;
+    const start = performance.now();
+    scheduler = startAgent(`scheduler-bench-${nodes}`, 'scheduler', [
+      `--master=${cp.url}`,
+      `--port=${port}`,
+      '--bind-address=127.0.0.1',
+      '--leader-elect=false',
+      ...FAST,
+    ]);
+    await Promise.race([bound.finished, new Promise((r) => setTimeout(r, 600_000))]);
+    const times = [...bound.at.values()].sort((a, b) => a - b);
+    await bound.stop();
+    const last = times[times.length - 1];
+    return {
+      nodes,
+      pods,
+      bound: times.length,
+      nodeCreatePerS: round(nodes / nodeCreateS),
+      podCreatePerS: round(pods / createS),
+      /** First binding to last: the scheduling + binding pace once running. */
+      boundPodsPerS: round(times.length / Math.max((last - times[0]) / 1000, 0.001)),
+      /** Scheduler process start (incl. node.js start-up and listing) to the last binding. */
+      schedulerStartToAllBoundS: round((last - start) / 1000),
+    };
+  } finally {
+    await scheduler?.stop();
+    await cp.stop();
+  }
+}
+
+/** The pure algorithm alone (filter → score → assume) over an in-memory cache: no API calls. */
+function algorithmOnly(nodes: number, pods: number) {
+  const cache = new SchedulerCache();
+  for (let i = 0; i < nodes; i++)
+    cache.setNode(buildNode({ name: `n-${i}`, internalIP: nodeInternalIP(i) }, Date.now()));
+  let startIndex = 0;
+  const t = performance.now();
+  for (let i = 0; i < pods; i++) {
+    const pod = benchPod(i);
+    const r = schedulePod({
+      pod,
+      nodes: cache.nodes(),
+      filters: defaultFilters,
+      scores: defaultScores,
+      ctx: { services: [] },
+      start: startIndex,
+      rand: Math.random,
+    });
+    if (r.nodeName === undefined) throw new Error(r.message);
+    startIndex = (startIndex + r.evaluated) % nodes;
+    cache.assume(pod, r.nodeName);
+  }
+  return { nodes, pods, algorithmPodsPerS: round(pods / ((performance.now() - t) / 1000)) };
+}
+
+async function hollowRunning(hollowNodes: number, pods: number) {
+  const cp = await startControlPlane({ name: 'apiserver-bench-hollow' });
+  const client = createClient({ baseUrl: cp.url, qps: 0 });
+  const port = await freePort();
+  const hollow = startAgent('hollow-bench', 'hollow-node', [
+    `--master=${cp.url}`,
+    `--count=${hollowNodes}`,
+    '--name-prefix=bench-hollow',
+    ...FAST,
+  ]);
+  const scheduler = startAgent('scheduler-bench-hollow', 'scheduler', [
+    `--master=${cp.url}`,
+    `--port=${port}`,
+    '--bind-address=127.0.0.1',
+    '--leader-elect=false',
+    ...FAST,
+  ]);
+  try {
+    await waitForHttpOk(`http://127.0.0.1:${port}/healthz`, 60_000, scheduler.logFile);
+    for (let waited = 0; (await client.list(R.nodes)).items.length < hollowNodes; waited++) {
+      if (waited > 600) throw new Error(`hollow nodes did not register; see ${hollow.logFile}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const running = countPods(client, (p) => p.status?.phase === 'Running', pods);
+    await running.ready;
+    const start = performance.now();
+    await pool([...Array(pods).keys()], 32, (i) => client.create(R.pods, benchPod(i)));
+    const createdS = (performance.now() - start) / 1000;
+    await Promise.race([running.finished, new Promise((r) => setTimeout(r, 600_000))]);
+    const times = [...running.at.values()].sort((a, b) => a - b);
+    await running.stop();
+    return {
+      hollowNodes,
+      pods,
+      running: times.length,
+      podCreatePerS: round(pods / createdS),
+      allRunningS: round((times[times.length - 1] - start) / 1000),
+    };
+  } finally {
+    await scheduler.stop();
+    await hollow.stop();
+    await cp.stop();
+  }
+}
+
+export async function run(): Promise<object> {
+  const quick = process.env.BENCH_QUICK === '1';
+  const cases: [number, number][] = quick
+    ? [[100, 300]]
+    : [
+        [100, 1000],
+        [500, 1000],
+        [5000, 1000],
+      ];
+  if (process.env.BENCH_10K === '1') cases.push([500, 10_000]);
+  const algorithm = cases.map(([nodes, pods]) => algorithmOnly(nodes, pods));
+  process.stderr.write(`${JSON.stringify(algorithm)}\n`);
+  const results: object[] = [];
+  for (const [nodes, pods] of cases) {
+    results.push(await throughput(nodes, pods));
+    process.stderr.write(`${JSON.stringify(results[results.length - 1])}\n`);
+  }
+  const hollow = quick ? await hollowRunning(20, 1000) : await hollowRunning(100, 10_000);
+  process.stderr.write(`${JSON.stringify(hollow)}\n`);
+  return {
+    load: os.loadavg().map(round),
+    cpus: os.cpus().length,
+    algorithm,
+    scheduler: results,
+    hollow,
+    goals: { podsPerSAt500: 300, podsPerSAt5000: 100, hollow10kRunningS: 60 },
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  run().then(
+    (r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`),
+    (err) => {
+      process.stderr.write(`${(err as Error).stack}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
