@@ -1,21 +1,21 @@
 // The controllers this manager runs, by upstream's names (kube-controller-manager --controllers),
 // each with the flag that sets its worker count. index.ts builds the ones --controllers enables.
 
-import type { Controller, ControllerContext } from './controller';
 import type { ControllerManagerConfig } from './config';
+import type { Controller, ControllerContext } from './controller';
+import { newCronJobController } from './controllers/cronjob/cronjob';
+import { newDaemonSetController } from './controllers/daemonset/daemonset';
 import { newDeploymentController } from './controllers/deployment/deployment';
 import { newEndpointsController } from './controllers/endpoints/endpoints';
 import { newEndpointSliceController } from './controllers/endpoints/endpointslice';
-import { newCronJobController } from './controllers/cronjob/cronjob';
-import { newDaemonSetController } from './controllers/daemonset/daemonset';
-import { newJobController } from './controllers/job/job';
 import { newGarbageCollector } from './controllers/garbagecollector/garbage-collector';
+import { newJobController } from './controllers/job/job';
 import { newNamespaceController } from './controllers/namespace/namespace';
-import { newServiceAccountController } from './controllers/serviceaccount/serviceaccount';
 import { newNodeIpamController } from './controllers/nodeipam/node-ipam';
 import { newNodeLifecycleController } from './controllers/nodelifecycle/node-lifecycle';
 import { replicaSetKind, replicationControllerKind } from './controllers/replicaset/kinds';
 import { newReplicaSetController } from './controllers/replicaset/replica-set';
+import { newServiceAccountController } from './controllers/serviceaccount/serviceaccount';
 
 export interface ControllerEntry {
   name: string;
@@ -23,13 +23,26 @@ export interface ControllerEntry {
 }
 
 export const controllerEntries: ControllerEntry[] = [
-  { name: 'replicaset', build: (ctx, c) => newReplicaSetController(ctx, replicaSetKind, c.flags.concurrentReplicasetSyncs) },
-  { name: 'replicationcontroller', build: (ctx, c) => newReplicaSetController(ctx, replicationControllerKind, c.flags.concurrentReplicasetSyncs) },
+  {
+    name: 'replicaset',
+    build: (ctx, c) => newReplicaSetController(ctx, replicaSetKind, c.flags.concurrentReplicasetSyncs),
+  },
+  {
+    name: 'replicationcontroller',
+    build: (ctx, c) =>
+      newReplicaSetController(ctx, replicationControllerKind, c.flags.concurrentReplicasetSyncs),
+  },
   { name: 'deployment', build: (ctx, c) => newDeploymentController(ctx, c.flags.concurrentDeploymentSyncs) },
   { name: 'endpoint', build: (ctx, c) => newEndpointsController(ctx, c.flags.concurrentEndpointSyncs) },
-  { name: 'endpointslice', build: (ctx, c) => newEndpointSliceController(ctx, c.flags.concurrentEndpointSyncs) },
+  {
+    name: 'endpointslice',
+    build: (ctx, c) => newEndpointSliceController(ctx, c.flags.concurrentEndpointSyncs),
+  },
   { name: 'nodelifecycle', build: (ctx) => newNodeLifecycleController(ctx) },
-  { name: 'nodeipam', build: (ctx, c) => (c.flags.allocateNodeCidrs ? newNodeIpamController(ctx) : disabled('nodeipam', ctx)) },
+  {
+    name: 'nodeipam',
+    build: (ctx, c) => (c.flags.allocateNodeCidrs ? newNodeIpamController(ctx) : disabled('nodeipam', ctx)),
+  },
   { name: 'garbagecollector', build: (ctx, c) => newGarbageCollector(ctx, c.flags.concurrentGcSyncs) },
   { name: 'namespace', build: (ctx, c) => newNamespaceController(ctx, c.flags.concurrentNamespaceSyncs) },
   { name: 'serviceaccount', build: (ctx) => newServiceAccountController(ctx) },

@@ -10,7 +10,13 @@ import { renderFlags } from '../api/flags';
 import { serveHealth } from '../api/health-server';
 import { createLogger } from '../api/log';
 import { processMetrics, Registry } from '../api/metrics';
-import { createClient, createEventRecorder, createWorkQueue, runController, runLeaderElection } from '../client';
+import {
+  createClient,
+  createEventRecorder,
+  createWorkQueue,
+  runController,
+  runLeaderElection,
+} from '../client';
 import type { ApiClient } from '../client/types';
 import { type ControllerManagerConfig, loadConfig } from './config';
 import { controllerEntries } from './controllers';
@@ -21,7 +27,12 @@ export async function main(argv: string[]): Promise<void> {
   const { flags } = config;
   const log = createLogger('controller-manager');
   log.info(`Running kube-controller-manager ${renderFlags(flags).join(' ')}`);
-  const client = createClient({ baseUrl: flags.master, userAgent: 'nodekube-controller-manager/0.1', qps: flags.kubeApiQps, burst: flags.kubeApiBurst });
+  const client = createClient({
+    baseUrl: flags.master,
+    userAgent: 'nodekube-controller-manager/0.1',
+    qps: flags.kubeApiQps,
+    burst: flags.kubeApiBurst,
+  });
   const registry = new Registry();
   processMetrics(registry);
   const health = await serveHealth({ port: flags.port, bindAddress: flags.bindAddress, registry });
@@ -55,7 +66,12 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 /** Build the enabled controllers over one informer factory, sync the caches, run until `signal`. */
-export async function runControllers(client: ApiClient, config: ControllerManagerConfig, signal: AbortSignal, registry?: Registry): Promise<void> {
+export async function runControllers(
+  client: ApiClient,
+  config: ControllerManagerConfig,
+  signal: AbortSignal,
+  registry?: Registry,
+): Promise<void> {
   const log = createLogger('controller-manager');
   const informers = createInformerFactory(client);
   const recorder = createEventRecorder(client, { component: 'controller-manager' });
@@ -64,14 +80,23 @@ export async function runControllers(client: ApiClient, config: ControllerManage
     .map((e) => {
       const queue = createWorkQueue(e.name);
       const clog = createLogger(e.name);
-      return e.build({ client, informers, recorder, queue, config, now: Date.now, log: (m) => clog.info(m) }, config);
+      return e.build(
+        { client, informers, recorder, queue, config, now: Date.now, log: (m) => clog.info(m) },
+        config,
+      );
     });
-  registry?.gaugeFunc('controller_manager_controllers', 'Controllers running in this manager.', () => controllers.length);
+  registry?.gaugeFunc(
+    'controller_manager_controllers',
+    'Controllers running in this manager.',
+    () => controllers.length,
+  );
   informers.start();
   await informers.waitForSync(signal);
   if (signal.aborted) return;
   log.info('Caches synced; starting controllers', { controllers: controllers.map((c) => c.name).join(',') });
-  const timers = controllers.filter((c) => c.tick).map((c) => setInterval(() => c.tick?.run(), c.tick?.everyMs));
+  const timers = controllers
+    .filter((c) => c.tick)
+    .map((c) => setInterval(() => c.tick?.run(), c.tick?.everyMs));
   await Promise.all(
     controllers.map((c) =>
       runController({

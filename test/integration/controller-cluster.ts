@@ -40,12 +40,20 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     ]);
     started.push(cm);
     const schedPort = await freePort();
-    const scheduler = startAgent(`scheduler-${opts.name}`, 'scheduler', [`--master=${cp.url}`, `--port=${schedPort}`, '--bind-address=127.0.0.1']);
+    const scheduler = startAgent(`scheduler-${opts.name}`, 'scheduler', [
+      `--master=${cp.url}`,
+      `--port=${schedPort}`,
+      '--bind-address=127.0.0.1',
+    ]);
     started.push(scheduler);
     await waitForHttpOk(`http://127.0.0.1:${cmPort}/healthz`, 60_000, cm.logFile);
     await waitForHttpOk(`http://127.0.0.1:${schedPort}/healthz`, 60_000, scheduler.logFile);
     const addNode = async (name: string) => {
-      const p = startAgent(`hollow-${opts.name}-${name}`, 'hollow-node', [`--master=${cp.url}`, `--name=${name}`, '--node-status-update-frequency=2s']);
+      const p = startAgent(`hollow-${opts.name}-${name}`, 'hollow-node', [
+        `--master=${cp.url}`,
+        `--name=${name}`,
+        '--node-status-update-frequency=2s',
+      ]);
       nodes.set(name, p);
       started.push(p);
     };
@@ -88,7 +96,11 @@ export async function run(k: Kubectl, args: string[], stdin?: string): Promise<s
 }
 
 /** Poll until `check` returns true (for hooks, where expect.poll is not allowed); throws with `what` on timeout. */
-export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+export async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

@@ -13,19 +13,28 @@ afterAll(async () => {
   await c?.stop();
 });
 
-const podsOf = async (selector: string) => (await getJson(c.k, ['get', 'pods', '-l', selector])).items as any[];
-const running = (pods: any[]) => pods.filter((p) => p.status?.phase === 'Running' && !p.metadata.deletionTimestamp);
+const podsOf = async (selector: string) =>
+  (await getJson(c.k, ['get', 'pods', '-l', selector])).items as any[];
+const running = (pods: any[]) =>
+  pods.filter((p) => p.status?.phase === 'Running' && !p.metadata.deletionTimestamp);
 
 describe('Deployment', () => {
   it('a 6-replica deployment spreads over the 3 nodes and reports itself available', async () => {
     await run(c.k, ['apply', '-f', '-'], deploymentYaml('web', 6, 'nginx:1.25'));
-    await expect.poll(async () => running(await podsOf('app=web')).length, { timeout: 60_000, interval: 1000 }).toBe(6);
+    await expect
+      .poll(async () => running(await podsOf('app=web')).length, { timeout: 60_000, interval: 1000 })
+      .toBe(6);
     const nodes = new Set(running(await podsOf('app=web')).map((p) => p.spec.nodeName));
     expect([...nodes].sort()).toEqual(['node-a', 'node-b', 'node-c']);
     const out = await run(c.k, ['rollout', 'status', 'deployment/web', '--timeout=60s']);
     expect(out).toContain('successfully rolled out');
     const d = await getJson(c.k, ['get', 'deployment', 'web']);
-    expect(d.status).toMatchObject({ replicas: 6, updatedReplicas: 6, availableReplicas: 6, observedGeneration: d.metadata.generation });
+    expect(d.status).toMatchObject({
+      replicas: 6,
+      updatedReplicas: 6,
+      availableReplicas: 6,
+      observedGeneration: d.metadata.generation,
+    });
   });
 });
 
@@ -34,7 +43,9 @@ async function readyCount(app: string): Promise<number> {
   const res = await fetch(`${c.cp.url}/api/v1/namespaces/default/pods?labelSelector=app%3D${app}`);
   const list = (await res.json()) as any;
   return list.items.filter(
-    (p: any) => !p.metadata.deletionTimestamp && p.status?.conditions?.some((x: any) => x.type === 'Ready' && x.status === 'True'),
+    (p: any) =>
+      !p.metadata.deletionTimestamp &&
+      p.status?.conditions?.some((x: any) => x.type === 'Ready' && x.status === 'True'),
   ).length;
 }
 
@@ -60,7 +71,11 @@ describe('rollouts with kubectl', () => {
     expect(min).toBeGreaterThanOrEqual(6);
     await expect.poll(() => imagesOf('web'), { timeout: 30_000 }).toEqual(['nginx:1.26']);
     const rss = (await getJson(c.k, ['get', 'rs', '-l', 'app=web'])).items;
-    expect(rss.map((rs: any) => [rs.metadata.annotations['deployment.kubernetes.io/revision'], rs.spec.replicas]).sort()).toEqual([
+    expect(
+      rss
+        .map((rs: any) => [rs.metadata.annotations['deployment.kubernetes.io/revision'], rs.spec.replicas])
+        .sort(),
+    ).toEqual([
       ['1', 0],
       ['2', 6],
     ]);
@@ -76,13 +91,22 @@ describe('rollouts with kubectl', () => {
 
   it('rollout undo --to-revision=1 brings the first template back as revision 3', async () => {
     await run(c.k, ['rollout', 'undo', 'deployment/web', '--to-revision=1']);
-    expect(await run(c.k, ['rollout', 'status', 'deployment/web', '--timeout=120s'])).toContain('successfully rolled out');
+    expect(await run(c.k, ['rollout', 'status', 'deployment/web', '--timeout=120s'])).toContain(
+      'successfully rolled out',
+    );
     await expect.poll(() => imagesOf('web'), { timeout: 30_000 }).toEqual(['nginx:1.25']);
     const d = await getJson(c.k, ['get', 'deployment', 'web']);
     expect(d.metadata.annotations['deployment.kubernetes.io/revision']).toBe('3');
     // The old ReplicaSet came back; no third one was made for the same template.
     const rss = (await getJson(c.k, ['get', 'rs', '-l', 'app=web'])).items;
-    expect(rss.map((rs: any) => [rs.metadata.annotations['deployment.kubernetes.io/revision'], rs.spec.template.spec.containers[0].image]).sort()).toEqual([
+    expect(
+      rss
+        .map((rs: any) => [
+          rs.metadata.annotations['deployment.kubernetes.io/revision'],
+          rs.spec.template.spec.containers[0].image,
+        ])
+        .sort(),
+    ).toEqual([
       ['2', 'nginx:1.26'],
       ['3', 'nginx:1.25'],
     ]);
@@ -98,7 +122,9 @@ describe('rollouts with kubectl', () => {
     expect(await imagesOf('web')).toEqual(['nginx:1.25']);
     expect((await getJson(c.k, ['get', 'rs', '-l', 'app=web'])).items).toHaveLength(2);
     await run(c.k, ['rollout', 'resume', 'deployment/web']);
-    expect(await run(c.k, ['rollout', 'status', 'deployment/web', '--timeout=120s'])).toContain('successfully rolled out');
+    expect(await run(c.k, ['rollout', 'status', 'deployment/web', '--timeout=120s'])).toContain(
+      'successfully rolled out',
+    );
     await expect.poll(() => imagesOf('web'), { timeout: 30_000 }).toEqual(['nginx:1.27']);
   });
 
@@ -107,7 +133,9 @@ describe('rollouts with kubectl', () => {
     await expect.poll(async () => running(await podsOf('app=web')).length, { timeout: 60_000 }).toBe(3);
     await run(c.k27, ['scale', 'deployment/web', '--replicas=5']);
     await expect.poll(async () => running(await podsOf('app=web')).length, { timeout: 60_000 }).toBe(5);
-    expect(await run(c.k, ['rollout', 'status', 'deployment/web', '--timeout=60s'])).toContain('successfully rolled out');
+    expect(await run(c.k, ['rollout', 'status', 'deployment/web', '--timeout=60s'])).toContain(
+      'successfully rolled out',
+    );
   });
 
   it('kubectl describe deployment shows the ScalingReplicaSet events', async () => {

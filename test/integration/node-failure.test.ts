@@ -29,14 +29,21 @@ afterAll(async () => {
 });
 
 const api = async (path: string) => (await (await fetch(`${c.cp.url}${path}`)).json()) as any;
-const livePods = async () => (await api('/api/v1/namespaces/default/pods?labelSelector=app%3Dweb')).items.filter((p: any) => !p.metadata.deletionTimestamp);
+const livePods = async () =>
+  (await api('/api/v1/namespaces/default/pods?labelSelector=app%3Dweb')).items.filter(
+    (p: any) => !p.metadata.deletionTimestamp,
+  );
 const readyOf = (node: any) => node.status?.conditions?.find((x: any) => x.type === 'Ready')?.status;
 
 describe('node failure', () => {
   it('a dead node goes NotReady, its pods are evicted and rebuilt elsewhere, the deployment recovers', async () => {
     await run(c.k, ['apply', '-f', '-'], deploymentYaml('web', 6, 'nginx:1.25'));
-    expect(await run(c.k, ['rollout', 'status', 'deployment/web', '--timeout=90s'])).toContain('successfully rolled out');
-    const onC = (await livePods()).filter((p: any) => p.spec.nodeName === 'node-c').map((p: any) => p.metadata.name);
+    expect(await run(c.k, ['rollout', 'status', 'deployment/web', '--timeout=90s'])).toContain(
+      'successfully rolled out',
+    );
+    const onC = (await livePods())
+      .filter((p: any) => p.spec.nodeName === 'node-c')
+      .map((p: any) => p.metadata.name);
     expect(onC.length).toBeGreaterThan(0);
 
     const t0 = Date.now();
@@ -46,22 +53,48 @@ describe('node failure', () => {
       at[k] ??= (Date.now() - t0) / 1000;
     };
 
-    await expect.poll(async () => readyOf(await api('/api/v1/nodes/node-c')), { timeout: (GRACE_S + 20) * 1000, interval: 250 }).toBe('Unknown');
+    await expect
+      .poll(async () => readyOf(await api('/api/v1/nodes/node-c')), {
+        timeout: (GRACE_S + 20) * 1000,
+        interval: 250,
+      })
+      .toBe('Unknown');
     mark('notReadySeconds');
     const node = await api('/api/v1/nodes/node-c');
-    expect(node.spec.taints.map((t: any) => `${t.key}:${t.effect}`)).toContain('node.kubernetes.io/unreachable:NoExecute');
+    expect(node.spec.taints.map((t: any) => `${t.key}:${t.effect}`)).toContain(
+      'node.kubernetes.io/unreachable:NoExecute',
+    );
     expect((await run(c.k, ['get', 'node', 'node-c'])).split('\n')[1]).toMatch(/NotReady/);
 
-    await expect.poll(async () => (await livePods()).filter((p: any) => p.spec.nodeName === 'node-c').length, { timeout: (TOLERATION_S + 20) * 1000, interval: 250 }).toBe(0);
+    await expect
+      .poll(async () => (await livePods()).filter((p: any) => p.spec.nodeName === 'node-c').length, {
+        timeout: (TOLERATION_S + 20) * 1000,
+        interval: 250,
+      })
+      .toBe(0);
     mark('evictedSeconds');
 
-    await expect.poll(async () => {
-      const pods = await livePods();
-      const ready = pods.filter((p: any) => p.spec.nodeName && p.status?.conditions?.some((x: any) => x.type === 'Ready' && x.status === 'True'));
-      return ready.length === 6 && ready.every((p: any) => p.spec.nodeName !== 'node-c');
-    }, { timeout: 60_000, interval: 250 }).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          const pods = await livePods();
+          const ready = pods.filter(
+            (p: any) =>
+              p.spec.nodeName &&
+              p.status?.conditions?.some((x: any) => x.type === 'Ready' && x.status === 'True'),
+          );
+          return ready.length === 6 && ready.every((p: any) => p.spec.nodeName !== 'node-c');
+        },
+        { timeout: 60_000, interval: 250 },
+      )
+      .toBe(true);
     mark('rescheduledSeconds');
-    await expect.poll(async () => (await api('/apis/apps/v1/namespaces/default/deployments/web')).status.availableReplicas, { timeout: 30_000, interval: 250 }).toBe(6);
+    await expect
+      .poll(
+        async () => (await api('/apis/apps/v1/namespaces/default/deployments/web')).status.availableReplicas,
+        { timeout: 30_000, interval: 250 },
+      )
+      .toBe(6);
     mark('deploymentAvailableSeconds');
 
     const timings = { graceSeconds: GRACE_S, tolerationSeconds: TOLERATION_S, ...at };
@@ -74,7 +107,14 @@ describe('node failure', () => {
 
     // The node comes back: Ready again, taints gone.
     await c.addNode('node-c');
-    await expect.poll(async () => readyOf(await api('/api/v1/nodes/node-c')), { timeout: 60_000, interval: 500 }).toBe('True');
-    await expect.poll(async () => ((await api('/api/v1/nodes/node-c')).spec.taints ?? []).length, { timeout: 30_000, interval: 500 }).toBe(0);
+    await expect
+      .poll(async () => readyOf(await api('/api/v1/nodes/node-c')), { timeout: 60_000, interval: 500 })
+      .toBe('True');
+    await expect
+      .poll(async () => ((await api('/api/v1/nodes/node-c')).spec.taints ?? []).length, {
+        timeout: 30_000,
+        interval: 500,
+      })
+      .toBe(0);
   });
 });

@@ -4,19 +4,29 @@ import type { PodObj } from '../controllers/common/objects';
 
 let seq = 0;
 
-export function pod(name: string, opts: {
-  ns?: string;
-  labels?: Record<string, string>;
-  owner?: { kind: string; name: string; uid: string };
-  node?: string;
-  phase?: string;
-  ready?: boolean | string;
-  ip?: string;
-  created?: string;
-  deleting?: boolean;
-  readySince?: string;
-} = {}): PodObj {
-  const ready = opts.ready === undefined ? undefined : opts.ready === true ? 'True' : opts.ready === false ? 'False' : opts.ready;
+export function pod(
+  name: string,
+  opts: {
+    ns?: string;
+    labels?: Record<string, string>;
+    owner?: { kind: string; name: string; uid: string };
+    node?: string;
+    phase?: string;
+    ready?: boolean | string;
+    ip?: string;
+    created?: string;
+    deleting?: boolean;
+    readySince?: string;
+  } = {},
+): PodObj {
+  const ready =
+    opts.ready === undefined
+      ? undefined
+      : opts.ready === true
+        ? 'True'
+        : opts.ready === false
+          ? 'False'
+          : opts.ready;
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -34,7 +44,9 @@ export function pod(name: string, opts: {
     status: {
       phase: opts.phase ?? (opts.node ? 'Running' : 'Pending'),
       podIP: opts.ip,
-      conditions: ready ? [{ type: 'Ready', status: ready, lastTransitionTime: opts.readySince ?? '2025-12-31T23:30:00Z' }] : undefined,
+      conditions: ready
+        ? [{ type: 'Ready', status: ready, lastTransitionTime: opts.readySince ?? '2025-12-31T23:30:00Z' }]
+        : undefined,
     },
   };
 }

@@ -54,7 +54,9 @@ export function fakeClient(): FakeClient {
       return structuredClone(obj) as T;
     },
     async list<T extends KubeObject>(r: ResourceInfo, opts: { namespace?: string } = {}) {
-      const items = [...store(r).values()].filter((o) => !opts.namespace || o.metadata?.namespace === opts.namespace);
+      const items = [...store(r).values()].filter(
+        (o) => !opts.namespace || o.metadata?.namespace === opts.namespace,
+      );
       return { apiVersion: 'v1', kind: `${r.kind}List`, metadata: {}, items } as unknown as KubeList<T>;
     },
     async create<T extends KubeObject>(r: ResourceInfo, obj: T, opts: { namespace?: string } = {}) {
@@ -62,24 +64,52 @@ export function fakeClient(): FakeClient {
       const body = structuredClone(obj) as any;
       body.metadata ??= {};
       body.metadata.namespace ??= opts.namespace;
-      if (!body.metadata.name && body.metadata.generateName) body.metadata.name = `${body.metadata.generateName}${++uid}`;
+      if (!body.metadata.name && body.metadata.generateName)
+        body.metadata.name = `${body.metadata.generateName}${++uid}`;
       const key = objectKey(body);
       if (store(r).has(key)) throw alreadyExists(q(r), body.metadata.name);
       body.metadata.uid ??= `uid-${++uid}`;
-      actions.push({ verb: 'create', resource: r.resource, namespace: body.metadata.namespace, name: body.metadata.name, body });
+      actions.push({
+        verb: 'create',
+        resource: r.resource,
+        namespace: body.metadata.namespace,
+        name: body.metadata.name,
+        body,
+      });
       store(r).set(key, body);
       return structuredClone(body) as T;
     },
     async update<T extends KubeObject>(r: ResourceInfo, obj: T, opts: { subresource?: string } = {}) {
       check('update', r);
       const body = structuredClone(obj) as any;
-      actions.push({ verb: 'update', resource: r.resource, namespace: body.metadata?.namespace, name: body.metadata?.name, subresource: opts.subresource, body });
+      actions.push({
+        verb: 'update',
+        resource: r.resource,
+        namespace: body.metadata?.namespace,
+        name: body.metadata?.name,
+        subresource: opts.subresource,
+        body,
+      });
       store(r).set(objectKey(body), body);
       return structuredClone(body) as T;
     },
-    async patch<T extends KubeObject>(r: ResourceInfo, namespace: string | undefined, name: string, _t: string, patch: unknown, opts: { subresource?: string } = {}) {
+    async patch<T extends KubeObject>(
+      r: ResourceInfo,
+      namespace: string | undefined,
+      name: string,
+      _t: string,
+      patch: unknown,
+      opts: { subresource?: string } = {},
+    ) {
       check('patch', r);
-      actions.push({ verb: 'patch', resource: r.resource, namespace, name, subresource: opts.subresource, body: patch });
+      actions.push({
+        verb: 'patch',
+        resource: r.resource,
+        namespace,
+        name,
+        subresource: opts.subresource,
+        body: patch,
+      });
       return { metadata: { name, namespace } } as T;
     },
     async delete(r: ResourceInfo, namespace: string | undefined, name: string, opts?: DeleteOptions) {
@@ -87,7 +117,13 @@ export function fakeClient(): FakeClient {
       actions.push({ verb: 'delete', resource: r.resource, namespace, name, body: opts });
       store(r).delete(namespace ? `${namespace}/${name}` : name);
     },
-    async createSubresource<T extends KubeObject>(r: ResourceInfo, namespace: string | undefined, name: string, subresource: string, body: KubeObject) {
+    async createSubresource<T extends KubeObject>(
+      r: ResourceInfo,
+      namespace: string | undefined,
+      name: string,
+      subresource: string,
+      body: KubeObject,
+    ) {
       actions.push({ verb: 'createSubresource', resource: r.resource, namespace, name, subresource, body });
       return body as T;
     },
@@ -215,7 +251,8 @@ export function fakeContext(flags: Partial<typeof defaultFlags> = {}): FakeConte
 export function summarize(actions: Action[]): string[] {
   return actions.map((a) => {
     const sub = a.subresource ? `/${a.subresource}` : '';
-    const name = a.verb === 'create' && a.body?.metadata?.generateName ? a.body.metadata.generateName : a.name;
+    const name =
+      a.verb === 'create' && a.body?.metadata?.generateName ? a.body.metadata.generateName : a.name;
     return `${a.verb} ${a.resource}${sub} ${a.namespace ? `${a.namespace}/` : ''}${name}`;
   });
 }

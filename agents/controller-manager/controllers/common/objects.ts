@@ -1,14 +1,14 @@
 // kubernetes-types interfaces carry no index signature, so they are not KubeObjects by
 // themselves; `Obj<Pod>` is the Pod shape the client and informers accept.
 
-import type { KubeObject } from '../../../api/types';
 import type {
   CronJob,
   DaemonSet,
   Deployment,
-  Endpoints,
   EndpointSlice,
+  Endpoints,
   Job,
+  KubeObject,
   Lease,
   Namespace,
   Node,
@@ -44,7 +44,11 @@ export function clone<T>(obj: T): any {
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_k, v) =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]]))
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, v[k]]),
+        )
       : v,
   );
 }

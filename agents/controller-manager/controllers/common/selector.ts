@@ -24,7 +24,9 @@ export function mapSelectorMatches(sel: Labels, labels: Labels): boolean {
 }
 
 export function selectorIsEmpty(sel: LabelSelector | undefined): boolean {
-  return !sel || (Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0);
+  return (
+    !sel || (Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0)
+  );
 }
 
 /** `app=web,tier in (fe)`: for listing through the API. */

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mostRecent, nextAfter, parseSchedule } from './cron-schedule';
 
 const at = (iso: string) => Date.parse(iso);
-const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString().replace('.000Z', 'Z'));
+const iso = (ms: number | undefined) =>
+  ms === undefined ? undefined : new Date(ms).toISOString().replace('.000Z', 'Z');
 
 describe('cron schedule: next run after 2026-01-01T00:00Z (a Thursday)', () => {
   it.each([
@@ -26,13 +27,22 @@ describe('cron schedule: next run after 2026-01-01T00:00Z (a Thursday)', () => {
     expect(iso(nextAfter(parseSchedule(spec), at('2026-01-01T00:00:00Z')))).toBe(want);
   });
 
-  it.each(['* * * *', '60 * * * *', '* * 0 * *', '*/0 * * * *', 'x * * * *', '5-1 * * * *'])('rejects %s', (spec) => {
-    expect(() => parseSchedule(spec)).toThrow();
-  });
+  it.each(['* * * *', '60 * * * *', '* * 0 * *', '*/0 * * * *', 'x * * * *', '5-1 * * * *'])(
+    'rejects %s',
+    (spec) => {
+      expect(() => parseSchedule(spec)).toThrow();
+    },
+  );
 
   it('mostRecent finds the latest missed start and counts the missed ones', () => {
     const s = parseSchedule('*/10 * * * *');
-    expect(mostRecent(s, at('2026-01-01T00:00:00Z'), at('2026-01-01T00:35:00Z'))).toEqual({ time: at('2026-01-01T00:30:00Z'), missed: 3 });
-    expect(mostRecent(s, at('2026-01-01T00:30:00Z'), at('2026-01-01T00:35:00Z'))).toEqual({ time: undefined, missed: 0 });
+    expect(mostRecent(s, at('2026-01-01T00:00:00Z'), at('2026-01-01T00:35:00Z'))).toEqual({
+      time: at('2026-01-01T00:30:00Z'),
+      missed: 3,
+    });
+    expect(mostRecent(s, at('2026-01-01T00:30:00Z'), at('2026-01-01T00:35:00Z'))).toEqual({
+      time: undefined,
+      missed: 0,
+    });
   });
 });

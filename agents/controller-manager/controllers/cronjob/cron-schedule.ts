@@ -52,7 +52,15 @@ export function parseSchedule(text: string): Schedule {
   if (dow.has(7)) dow.add(0); // 7 is Sunday too
   dow.delete(7);
   const star = (p: string) => p === '*' || p === '?' || p.startsWith('*/');
-  return { minute: sets[0], hour: sets[1], dom: sets[2], month: sets[3], dow, domStar: star(parts[2]), dowStar: star(parts[4]) };
+  return {
+    minute: sets[0],
+    hour: sets[1],
+    dom: sets[2],
+    month: sets[3],
+    dow,
+    domStar: star(parts[2]),
+    dowStar: star(parts[4]),
+  };
 }
 
 function parseField(text: string, f: FieldSpec): Set<number> {
@@ -69,7 +77,8 @@ function parseField(text: string, f: FieldSpec): Set<number> {
       lo = value(a, f);
       hi = b === undefined ? (stepText === undefined ? lo : f.max) : value(b, f);
     }
-    if (lo < f.min || hi > f.max || lo > hi) throw new Error(`value out of range in "${text}" (${f.min}-${f.max})`);
+    if (lo < f.min || hi > f.max || lo > hi)
+      throw new Error(`value out of range in "${text}" (${f.min}-${f.max})`);
     for (let v = lo; v <= hi; v += step) out.add(v);
   }
   return out;

@@ -8,15 +8,32 @@ const cronJob = (spec: Record<string, unknown>, status: Record<string, unknown> 
   apiVersion: 'batch/v1',
   kind: 'CronJob',
   metadata: { name: 'tick', namespace: 'default', uid: 'cj-uid', creationTimestamp: '2025-12-31T23:50:30Z' },
-  spec: { schedule: '*/5 * * * *', jobTemplate: { metadata: { labels: { app: 'tick' } }, spec: { template: { spec: { restartPolicy: 'Never', containers: [] } } } }, ...spec },
+  spec: {
+    schedule: '*/5 * * * *',
+    jobTemplate: {
+      metadata: { labels: { app: 'tick' } },
+      spec: { template: { spec: { restartPolicy: 'Never', containers: [] } } },
+    },
+    ...spec,
+  },
   status,
 });
 const job = (name: string, finished?: 'Complete' | 'Failed', created = '2025-12-31T23:00:00Z') => ({
   apiVersion: 'batch/v1',
   kind: 'Job',
-  metadata: { name, namespace: 'default', uid: `uid-${name}`, creationTimestamp: created, ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'tick', uid: 'cj-uid', controller: true }] },
+  metadata: {
+    name,
+    namespace: 'default',
+    uid: `uid-${name}`,
+    creationTimestamp: created,
+    ownerReferences: [
+      { apiVersion: 'batch/v1', kind: 'CronJob', name: 'tick', uid: 'cj-uid', controller: true },
+    ],
+  },
   spec: {},
-  status: finished ? { conditions: [{ type: finished, status: 'True' }], completionTime: created } : { active: 1 },
+  status: finished
+    ? { conditions: [{ type: finished, status: 'True' }], completionTime: created }
+    : { active: 1 },
 });
 
 describe('CronJob sync', () => {
@@ -24,9 +41,17 @@ describe('CronJob sync', () => {
     const ctx = fakeContext();
     ctx.informers.seed(R.cronjobs, [cronJob({})]);
     await newCronJobController(ctx).sync('default/tick');
-    expect(summarize(ctx.client.actions)).toEqual(['create jobs default/tick-29453760', 'update cronjobs/status default/tick']);
-    expect(ctx.client.actions[0].body.metadata.annotations).toEqual({ 'batch.kubernetes.io/cronjob-scheduled-timestamp': '2026-01-01T00:00:00Z' });
-    expect(ctx.client.actions[1].body.status).toMatchObject({ lastScheduleTime: '2026-01-01T00:00:00Z', active: [{ name: 'tick-29453760' }] });
+    expect(summarize(ctx.client.actions)).toEqual([
+      'create jobs default/tick-29453760',
+      'update cronjobs/status default/tick',
+    ]);
+    expect(ctx.client.actions[0].body.metadata.annotations).toEqual({
+      'batch.kubernetes.io/cronjob-scheduled-timestamp': '2026-01-01T00:00:00Z',
+    });
+    expect(ctx.client.actions[1].body.status).toMatchObject({
+      lastScheduleTime: '2026-01-01T00:00:00Z',
+      active: [{ name: 'tick-29453760' }],
+    });
     expect(ctx.queue.delayed[0]).toEqual({ key: 'default/tick', delayMs: 300_100 });
   });
 
@@ -55,6 +80,9 @@ describe('CronJob sync', () => {
       job('bad-2', 'Failed', '2025-12-31T21:30:00Z'),
     ]);
     await newCronJobController(ctx).sync('default/tick');
-    expect(summarize(ctx.client.actions).filter((a) => a.startsWith('delete'))).toEqual(['delete jobs default/ok-1', 'delete jobs default/bad-1']);
+    expect(summarize(ctx.client.actions).filter((a) => a.startsWith('delete'))).toEqual([
+      'delete jobs default/ok-1',
+      'delete jobs default/bad-1',
+    ]);
   });
 });

@@ -12,7 +12,7 @@ import { isAlreadyExists, isNotFound } from '../../../api/errors';
 import { R } from '../../../api/resources';
 import { objectKey } from '../../../api/types';
 import type { Controller, ControllerContext } from '../../controller';
-import { canonicalJson, clone, type CronJobObj, isoNow, type JobObj, ms } from '../common/objects';
+import { type CronJobObj, canonicalJson, clone, isoNow, type JobObj, ms } from '../common/objects';
 import { controllerRef, newControllerRef } from '../common/owner';
 import { isFinished } from '../job/job-math';
 import { mostRecent, nextAfter, parseSchedule, type Schedule } from './cron-schedule';
@@ -27,7 +27,10 @@ export function newCronJobController(ctx: ControllerContext, workers = 5): Contr
   const cronjobs = ctx.informers.for<CronJobObj>(R.cronjobs);
   const jobs = ctx.informers.for<JobObj>(R.jobs);
   const { queue, client, recorder } = ctx;
-  cronjobs.addEventHandler({ add: (c) => queue.add(objectKey(c)), update: (_o, c) => queue.add(objectKey(c)) });
+  cronjobs.addEventHandler({
+    add: (c) => queue.add(objectKey(c)),
+    update: (_o, c) => queue.add(objectKey(c)),
+  });
   const onJob = (j: JobObj) => {
     const ref = controllerRef(j);
     if (ref?.kind === 'CronJob') queue.add(`${j.metadata?.namespace}/${ref.name}`);
@@ -45,7 +48,12 @@ export function newCronJobController(ctx: ControllerContext, workers = 5): Contr
     try {
       schedule = parseSchedule(cj.spec?.schedule ?? '');
     } catch (err) {
-      recorder.event(cj, 'Warning', 'UnparseableSchedule', `unparseable schedule: ${cj.spec?.schedule}: ${(err as Error).message}`);
+      recorder.event(
+        cj,
+        'Warning',
+        'UnparseableSchedule',
+        `unparseable schedule: ${cj.spec?.schedule}: ${(err as Error).message}`,
+      );
       return;
     }
     let lastScheduleTime = cj.status?.lastScheduleTime;
@@ -57,11 +65,20 @@ export function newCronJobController(ctx: ControllerContext, workers = 5): Contr
     } else if (due !== undefined) {
       const policy = cj.spec?.concurrencyPolicy ?? 'Allow';
       if (policy === 'Forbid' && active.length > 0) {
-        recorder.event(cj, 'Normal', 'JobAlreadyActive', 'Not starting job because prior execution is running and concurrency policy is Forbid');
+        recorder.event(
+          cj,
+          'Normal',
+          'JobAlreadyActive',
+          'Not starting job because prior execution is running and concurrency policy is Forbid',
+        );
       } else {
         if (policy === 'Replace') {
           for (const j of active) {
-            await client.delete(R.jobs, j.metadata?.namespace, j.metadata?.name ?? '', { propagationPolicy: 'Background' }).catch(ignoreNotFound);
+            await client
+              .delete(R.jobs, j.metadata?.namespace, j.metadata?.name ?? '', {
+                propagationPolicy: 'Background',
+              })
+              .catch(ignoreNotFound);
             recorder.event(cj, 'Normal', 'SuccessfulDelete', `Deleted job ${j.metadata?.name}`);
           }
           active = [];
@@ -80,18 +97,22 @@ export function newCronJobController(ctx: ControllerContext, workers = 5): Contr
     const t = cj.spec?.jobTemplate;
     const name = jobNameFor(cj.metadata?.name ?? '', scheduled);
     try {
-      const job = await client.create<JobObj>(R.jobs, {
-        apiVersion: 'batch/v1',
-        kind: 'Job',
-        metadata: {
-          name,
-          namespace: cj.metadata?.namespace,
-          labels: { ...(t?.metadata?.labels ?? {}) },
-          annotations: { ...(t?.metadata?.annotations ?? {}), [SCHEDULED_TIMESTAMP]: isoNow(scheduled) },
-          ownerReferences: [newControllerRef(cj, 'batch/v1', 'CronJob')],
+      const job = await client.create<JobObj>(
+        R.jobs,
+        {
+          apiVersion: 'batch/v1',
+          kind: 'Job',
+          metadata: {
+            name,
+            namespace: cj.metadata?.namespace,
+            labels: { ...(t?.metadata?.labels ?? {}) },
+            annotations: { ...(t?.metadata?.annotations ?? {}), [SCHEDULED_TIMESTAMP]: isoNow(scheduled) },
+            ownerReferences: [newControllerRef(cj, 'batch/v1', 'CronJob')],
+          },
+          spec: clone(t?.spec),
         },
-        spec: clone(t?.spec),
-      }, { namespace: cj.metadata?.namespace });
+        { namespace: cj.metadata?.namespace },
+      );
       recorder.event(cj, 'Normal', 'SuccessfulCreate', `Created job ${name}`);
       return job;
     } catch (err) {
@@ -102,26 +123,50 @@ export function newCronJobController(ctx: ControllerContext, workers = 5): Contr
 
   /** Delete the oldest finished Jobs beyond the history limits. */
   async function trimHistory(cj: CronJobObj, mine: JobObj[]): Promise<void> {
-    const byAge = (a: JobObj, b: JobObj) => (a.metadata?.creationTimestamp ?? '').localeCompare(b.metadata?.creationTimestamp ?? '');
-    const finishedAs = (type: string) => mine.filter((j) => j.status?.conditions?.some((c) => c.type === type && c.status === 'True')).sort(byAge);
+    const byAge = (a: JobObj, b: JobObj) =>
+      (a.metadata?.creationTimestamp ?? '').localeCompare(b.metadata?.creationTimestamp ?? '');
+    const finishedAs = (type: string) =>
+      mine
+        .filter((j) => j.status?.conditions?.some((c) => c.type === type && c.status === 'True'))
+        .sort(byAge);
     const extra = [
       ...trimTo(finishedAs('Complete'), cj.spec?.successfulJobsHistoryLimit ?? 3),
       ...trimTo(finishedAs('Failed'), cj.spec?.failedJobsHistoryLimit ?? 1),
     ];
     for (const j of extra) {
       if (j.metadata?.deletionTimestamp) continue;
-      await client.delete(R.jobs, j.metadata?.namespace, j.metadata?.name ?? '', { propagationPolicy: 'Background' }).catch(ignoreNotFound);
+      await client
+        .delete(R.jobs, j.metadata?.namespace, j.metadata?.name ?? '', { propagationPolicy: 'Background' })
+        .catch(ignoreNotFound);
     }
   }
 
-  async function writeStatus(cj: CronJobObj, active: JobObj[], mine: JobObj[], lastScheduleTime: string | undefined): Promise<void> {
-    const completions = mine.map((j) => j.status?.completionTime).filter((t): t is string => Boolean(t)).sort();
-    const status = JSON.parse(JSON.stringify({
-      ...(cj.status ?? {}),
-      active: active.length ? active.map((j) => ({ apiVersion: 'batch/v1', kind: 'Job', name: j.metadata?.name, namespace: j.metadata?.namespace, uid: j.metadata?.uid })) : undefined,
-      lastScheduleTime,
-      lastSuccessfulTime: completions[completions.length - 1] ?? cj.status?.lastSuccessfulTime,
-    }));
+  async function writeStatus(
+    cj: CronJobObj,
+    active: JobObj[],
+    mine: JobObj[],
+    lastScheduleTime: string | undefined,
+  ): Promise<void> {
+    const completions = mine
+      .map((j) => j.status?.completionTime)
+      .filter((t): t is string => Boolean(t))
+      .sort();
+    const status = JSON.parse(
+      JSON.stringify({
+        ...(cj.status ?? {}),
+        active: active.length
+          ? active.map((j) => ({
+              apiVersion: 'batch/v1',
+              kind: 'Job',
+              name: j.metadata?.name,
+              namespace: j.metadata?.namespace,
+              uid: j.metadata?.uid,
+            }))
+          : undefined,
+        lastScheduleTime,
+        lastSuccessfulTime: completions[completions.length - 1] ?? cj.status?.lastSuccessfulTime,
+      }),
+    );
     if (canonicalJson(status) === canonicalJson(cj.status ?? {})) return;
     const body = clone(cj);
     body.status = status;
@@ -134,7 +179,12 @@ export function newCronJobController(ctx: ControllerContext, workers = 5): Contr
     workers,
     sync,
     // The delayed requeue above is the real clock; this sweep is a safety net for a lost one.
-    tick: { everyMs: 10_000, run: () => cronjobs.list().forEach((c) => queue.add(objectKey(c))) },
+    tick: {
+      everyMs: 10_000,
+      run: () => {
+        for (const c of cronjobs.list()) queue.add(objectKey(c));
+      },
+    },
   };
 }
 

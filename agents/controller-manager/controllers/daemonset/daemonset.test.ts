@@ -5,8 +5,16 @@ import { fakeContext, summarize } from '../../testing/fakes';
 import { podTemplateHash } from '../deployment/pod-template-hash';
 import { newDaemonSetController } from './daemonset';
 
-const template = { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'busybox' }] } };
-const ds = { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'default', uid: 'ds-uid', generation: 1 }, spec: { selector: { matchLabels: { app: 'agent' } }, template } };
+const template = {
+  metadata: { labels: { app: 'agent' } },
+  spec: { containers: [{ name: 'a', image: 'busybox' }] },
+};
+const ds = {
+  apiVersion: 'apps/v1',
+  kind: 'DaemonSet',
+  metadata: { name: 'agent', namespace: 'default', uid: 'ds-uid', generation: 1 },
+  spec: { selector: { matchLabels: { app: 'agent' } }, template },
+};
 const node = (name: string) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name }, spec: {} });
 const owner = { kind: 'DaemonSet', name: 'agent', uid: 'ds-uid' };
 
@@ -17,8 +25,18 @@ describe('DaemonSet sync', () => {
     ctx.informers.seed(R.nodes, [node('n1'), node('n2'), node('n3')]);
     const hash = podTemplateHash(template);
     ctx.informers.seed(R.pods, [
-      pod('agent-on-n1', { owner, node: 'n1', ready: true, labels: { app: 'agent', 'controller-revision-hash': hash } }),
-      pod('agent-on-gone', { owner, node: 'n9', ready: true, labels: { app: 'agent', 'controller-revision-hash': hash } }),
+      pod('agent-on-n1', {
+        owner,
+        node: 'n1',
+        ready: true,
+        labels: { app: 'agent', 'controller-revision-hash': hash },
+      }),
+      pod('agent-on-gone', {
+        owner,
+        node: 'n9',
+        ready: true,
+        labels: { app: 'agent', 'controller-revision-hash': hash },
+      }),
     ]);
     await newDaemonSetController(ctx).sync('default/agent');
     expect(summarize(ctx.client.actions)).toEqual([
@@ -27,10 +45,24 @@ describe('DaemonSet sync', () => {
       'delete pods default/agent-on-gone',
       'update daemonsets/status default/agent',
     ]);
-    const pinned = ctx.client.actions.slice(0, 2).map((a) => a.body.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields[0].values[0]);
+    const pinned = ctx.client.actions
+      .slice(0, 2)
+      .map(
+        (a) =>
+          a.body.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution
+            .nodeSelectorTerms[0].matchFields[0].values[0],
+      );
     expect(pinned).toEqual(['n2', 'n3']);
-    expect(ctx.client.actions[0].body.spec.tolerations.map((t: any) => t.key)).toContain('node.kubernetes.io/unreachable');
-    expect(ctx.client.actions[3].body.status).toMatchObject({ desiredNumberScheduled: 3, currentNumberScheduled: 1, numberMisscheduled: 1, numberReady: 1, updatedNumberScheduled: 1 });
+    expect(ctx.client.actions[0].body.spec.tolerations.map((t: any) => t.key)).toContain(
+      'node.kubernetes.io/unreachable',
+    );
+    expect(ctx.client.actions[3].body.status).toMatchObject({
+      desiredNumberScheduled: 3,
+      currentNumberScheduled: 1,
+      numberMisscheduled: 1,
+      numberReady: 1,
+      updatedNumberScheduled: 1,
+    });
   });
 
   it('rolling update replaces one old pod at a time (maxUnavailable 1)', async () => {
@@ -38,10 +70,22 @@ describe('DaemonSet sync', () => {
     ctx.informers.seed(R.daemonsets, [ds]);
     ctx.informers.seed(R.nodes, [node('n1'), node('n2')]);
     ctx.informers.seed(R.pods, [
-      pod('old-1', { owner, node: 'n1', ready: true, labels: { app: 'agent', 'controller-revision-hash': 'old' } }),
-      pod('old-2', { owner, node: 'n2', ready: true, labels: { app: 'agent', 'controller-revision-hash': 'old' } }),
+      pod('old-1', {
+        owner,
+        node: 'n1',
+        ready: true,
+        labels: { app: 'agent', 'controller-revision-hash': 'old' },
+      }),
+      pod('old-2', {
+        owner,
+        node: 'n2',
+        ready: true,
+        labels: { app: 'agent', 'controller-revision-hash': 'old' },
+      }),
     ]);
     await newDaemonSetController(ctx).sync('default/agent');
-    expect(summarize(ctx.client.actions).filter((a) => a.startsWith('delete'))).toEqual(['delete pods default/old-1']);
+    expect(summarize(ctx.client.actions).filter((a) => a.startsWith('delete'))).toEqual([
+      'delete pods default/old-1',
+    ]);
   });
 });

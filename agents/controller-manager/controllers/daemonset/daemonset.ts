@@ -23,7 +23,8 @@ export const REVISION_HASH = 'controller-revision-hash';
 /** The node a daemon pod is for: bound, or pinned by its affinity while still pending. */
 export function nodeOf(pod: PodObj): string | undefined {
   if (pod.spec?.nodeName) return pod.spec.nodeName;
-  const terms = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+  const terms =
+    pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
   return terms.flatMap((t) => t.matchFields ?? []).find((f) => f.key === 'metadata.name')?.values?.[0];
 }
 
@@ -38,8 +39,14 @@ export function newDaemonSetController(ctx: ControllerContext, workers = 2): Con
     const ref = controllerRef(p);
     return ref?.kind === 'DaemonSet' ? `${p.metadata?.namespace}/${ref.name}` : undefined;
   };
-  const all = () => daemonsets.list().forEach((d) => queue.add(objectKey(d)));
-  daemonsets.addEventHandler({ add: (d) => queue.add(objectKey(d)), update: (_o, d) => queue.add(objectKey(d)), delete: (d) => expectations.forget(objectKey(d)) });
+  const all = () => {
+    for (const d of daemonsets.list()) queue.add(objectKey(d));
+  };
+  daemonsets.addEventHandler({
+    add: (d) => queue.add(objectKey(d)),
+    update: (_o, d) => queue.add(objectKey(d)),
+    delete: (d) => expectations.forget(objectKey(d)),
+  });
   nodes.addEventHandler({ add: all, update: all, delete: all });
   pods.addEventHandler({
     add: (p) => {
@@ -78,7 +85,11 @@ export function newDaemonSetController(ctx: ControllerContext, workers = 2): Con
     for (const node of eligible) {
       const here = byNode.get(node.metadata?.name ?? '') ?? [];
       remove.push(...here.filter((p) => p.status?.phase === 'Failed' && !p.metadata?.deletionTimestamp));
-      const active = here.filter(isPodActive).sort((a, b) => (a.metadata?.creationTimestamp ?? '').localeCompare(b.metadata?.creationTimestamp ?? ''));
+      const active = here
+        .filter(isPodActive)
+        .sort((a, b) =>
+          (a.metadata?.creationTimestamp ?? '').localeCompare(b.metadata?.creationTimestamp ?? ''),
+        );
       if (active.length === 0) create.push(node.metadata?.name ?? '');
       else remove.push(...active.slice(1));
     }
@@ -91,23 +102,37 @@ export function newDaemonSetController(ctx: ControllerContext, workers = 2): Con
         ...create.map((n) => createPod(ds, n, hash)),
         ...remove.map((p) => client.delete(R.pods, p.metadata?.namespace, p.metadata?.name ?? '')),
       ]);
-      results.slice(0, create.length).forEach((r) => r.status === 'rejected' && expectations.creationObserved(key));
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isNotFound(r.reason));
+      const notCreated = results.slice(0, create.length).filter((r) => r.status === 'rejected').length;
+      expectations.creationObserved(key, notCreated);
+      const failed = results.find(
+        (r): r is PromiseRejectedResult => r.status === 'rejected' && !isNotFound(r.reason),
+      );
       if (failed) throw failed.reason;
     }
     await writeStatus(ds, eligible, byNode, hash);
   }
 
   /** Old-template pods to delete now: unavailable ones at once, available ones within maxUnavailable. */
-  function rollingReplacements(ds: DaemonSetObj, eligible: NodeObj[], byNode: Map<string, PodObj[]>, hash: string): PodObj[] {
+  function rollingReplacements(
+    ds: DaemonSetObj,
+    eligible: NodeObj[],
+    byNode: Map<string, PodObj[]>,
+    hash: string,
+  ): PodObj[] {
     if (ds.spec?.updateStrategy?.type === 'OnDelete') return [];
     const now = ctx.now();
     const minReady = ds.spec?.minReadySeconds ?? 0;
     const current = eligible.map((n) => (byNode.get(n.metadata?.name ?? '') ?? []).filter(isPodActive)[0]);
-    const old = current.filter((p): p is PodObj => p !== undefined && p.metadata?.labels?.[REVISION_HASH] !== hash);
+    const old = current.filter(
+      (p): p is PodObj => p !== undefined && p.metadata?.labels?.[REVISION_HASH] !== hash,
+    );
     const unavailable = current.filter((p) => !p || !isPodAvailable(p, minReady, now)).length;
     const oldUnavailable = old.filter((p) => !isPodAvailable(p, minReady, now));
-    const budget = rollingBudget(ds.spec?.updateStrategy?.rollingUpdate?.maxUnavailable, eligible.length, unavailable);
+    const budget = rollingBudget(
+      ds.spec?.updateStrategy?.rollingUpdate?.maxUnavailable,
+      eligible.length,
+      unavailable,
+    );
     const oldAvailable = old.filter((p) => isPodAvailable(p, minReady, now)).slice(0, budget);
     return [...oldUnavailable, ...oldAvailable];
   }
@@ -117,28 +142,39 @@ export function newDaemonSetController(ctx: ControllerContext, workers = 2): Con
     const spec = clone(t?.spec ?? {});
     spec.affinity = pinToNode(t?.spec?.affinity, nodeName);
     spec.tolerations = withDaemonTolerations(t?.spec?.tolerations, t?.spec?.hostNetwork === true);
-    const pod = await client.create<PodObj>(R.pods, {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        generateName: `${ds.metadata?.name}-`,
-        namespace: ds.metadata?.namespace,
-        labels: { ...(t?.metadata?.labels ?? {}), [REVISION_HASH]: hash },
-        annotations: t?.metadata?.annotations ? { ...t.metadata.annotations } : undefined,
-        ownerReferences: [newControllerRef(ds, 'apps/v1', 'DaemonSet')],
+    const pod = await client.create<PodObj>(
+      R.pods,
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          generateName: `${ds.metadata?.name}-`,
+          namespace: ds.metadata?.namespace,
+          labels: { ...(t?.metadata?.labels ?? {}), [REVISION_HASH]: hash },
+          annotations: t?.metadata?.annotations ? { ...t.metadata.annotations } : undefined,
+          ownerReferences: [newControllerRef(ds, 'apps/v1', 'DaemonSet')],
+        },
+        spec,
       },
-      spec,
-    }, { namespace: ds.metadata?.namespace });
+      { namespace: ds.metadata?.namespace },
+    );
     recorder.event(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata?.name}`);
   }
 
-  async function writeStatus(ds: DaemonSetObj, eligible: NodeObj[], byNode: Map<string, PodObj[]>, hash: string): Promise<void> {
+  async function writeStatus(
+    ds: DaemonSetObj,
+    eligible: NodeObj[],
+    byNode: Map<string, PodObj[]>,
+    hash: string,
+  ): Promise<void> {
     const now = ctx.now();
     const minReady = ds.spec?.minReadySeconds ?? 0;
     const eligibleNames = new Set(eligible.map((n) => n.metadata?.name));
     const podOn = (n: NodeObj) => (byNode.get(n.metadata?.name ?? '') ?? []).filter(isPodActive)[0];
     const scheduled = eligible.map(podOn).filter((p): p is PodObj => p !== undefined);
-    const misscheduled = [...byNode].filter(([n, ps]) => n && !eligibleNames.has(n) && ps.some(isPodActive)).length;
+    const misscheduled = [...byNode].filter(
+      ([n, ps]) => n && !eligibleNames.has(n) && ps.some(isPodActive),
+    ).length;
     const available = scheduled.filter((p) => isPodAvailable(p, minReady, now)).length;
     const status = {
       ...(ds.status ?? {}),

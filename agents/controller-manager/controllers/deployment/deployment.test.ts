@@ -4,13 +4,22 @@ import { fakeContext, summarize } from '../../testing/fakes';
 import { newDeploymentController } from './deployment';
 import { podTemplateHash } from './pod-template-hash';
 
-const template = (image: string) => ({ metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image }] } });
+const template = (image: string) => ({
+  metadata: { labels: { app: 'web' } },
+  spec: { containers: [{ name: 'c', image }] },
+});
 
 function deployment(replicas: number, image: string, extra: Record<string, any> = {}) {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: 'web', namespace: 'default', uid: 'd-uid', generation: 2, annotations: {} as Record<string, string> },
+    metadata: {
+      name: 'web',
+      namespace: 'default',
+      uid: 'd-uid',
+      generation: 2,
+      annotations: {} as Record<string, string>,
+    },
     spec: {
       replicas,
       selector: { matchLabels: { app: 'web' } },
@@ -22,7 +31,13 @@ function deployment(replicas: number, image: string, extra: Record<string, any> 
   };
 }
 
-function replicaSet(image: string, revision: number, replicas: number, available: number, created = '2025-12-01T00:00:00Z') {
+function replicaSet(
+  image: string,
+  revision: number,
+  replicas: number,
+  available: number,
+  created = '2025-12-01T00:00:00Z',
+) {
   const hash = podTemplateHash(template(image));
   const t = template(image);
   t.metadata.labels = { app: 'web', 'pod-template-hash': hash } as any;
@@ -40,7 +55,9 @@ function replicaSet(image: string, revision: number, replicas: number, available
         'deployment.kubernetes.io/desired-replicas': '6',
         'deployment.kubernetes.io/max-replicas': '7',
       },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'd-uid', controller: true }],
+      ownerReferences: [
+        { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'd-uid', controller: true },
+      ],
     },
     spec: { replicas, selector: { matchLabels: { app: 'web', 'pod-template-hash': hash } }, template: t },
     status: { replicas, readyReplicas: available, availableReplicas: available },
@@ -62,9 +79,17 @@ describe('Deployment sync', () => {
     expect(rs.spec.replicas).toBe(3);
     expect(rs.spec.selector.matchLabels).toEqual({ app: 'web', 'pod-template-hash': hash });
     expect(rs.spec.template.metadata.labels['pod-template-hash']).toBe(hash);
-    expect(rs.metadata.annotations).toMatchObject({ 'deployment.kubernetes.io/revision': '1', 'deployment.kubernetes.io/desired-replicas': '3', 'deployment.kubernetes.io/max-replicas': '4' });
-    expect(ctx.client.actions[1].body).toEqual({ metadata: { annotations: { 'deployment.kubernetes.io/revision': '1' } } });
-    expect(ctx.recorder.events.map((e) => e.message)).toEqual([`Scaled up replica set web-${hash} from 0 to 3`]);
+    expect(rs.metadata.annotations).toMatchObject({
+      'deployment.kubernetes.io/revision': '1',
+      'deployment.kubernetes.io/desired-replicas': '3',
+      'deployment.kubernetes.io/max-replicas': '4',
+    });
+    expect(ctx.client.actions[1].body).toEqual({
+      metadata: { annotations: { 'deployment.kubernetes.io/revision': '1' } },
+    });
+    expect(ctx.recorder.events.map((e) => e.message)).toEqual([
+      `Scaled up replica set web-${hash} from 0 to 3`,
+    ]);
   });
 
   it('maxSurge 1 / maxUnavailable 0: first adds one new pod, never removing an old one', async () => {
@@ -89,7 +114,9 @@ describe('Deployment sync', () => {
     await newDeploymentController(ctx).sync('default/web');
     const scaled = ctx.client.actions.filter((a) => a.resource === 'replicasets' && a.verb === 'update');
     expect(scaled.map((a) => [a.name, a.body.spec.replicas])).toEqual([[oldRS.metadata.name, 5]]);
-    expect(ctx.recorder.events.map((e) => e.message)).toEqual([`Scaled down replica set ${oldRS.metadata.name} from 6 to 5`]);
+    expect(ctx.recorder.events.map((e) => e.message)).toEqual([
+      `Scaled down replica set ${oldRS.metadata.name} from 6 to 5`,
+    ]);
 
     // 5 old + 1 new: room for one more new pod.
     const ctx2 = fakeContext();
@@ -116,16 +143,37 @@ describe('Deployment sync', () => {
     ctx.informers.seed(R.replicasets, [replicaSet('nginx:1.25', 1, 6, 6)]);
     await newDeploymentController(ctx).sync('default/web');
     expect(summarize(ctx.client.actions)).toEqual(['update deployments/status default/web']);
-    expect(ctx.client.actions[0].body.status.conditions.find((c: any) => c.type === 'Progressing').reason).toBe('DeploymentPaused');
+    expect(
+      ctx.client.actions[0].body.status.conditions.find((c: any) => c.type === 'Progressing').reason,
+    ).toBe('DeploymentPaused');
   });
 
   it('reports a complete rollout so kubectl rollout status can finish', async () => {
     const ctx = fakeContext();
     ctx.informers.seed(R.deployments, [deployment(6, 'nginx:1.25', {})]);
-    ctx.informers.seed(R.replicasets, [{ ...replicaSet('nginx:1.25', 1, 6, 6), metadata: { ...replicaSet('nginx:1.25', 1, 6, 6).metadata, annotations: { 'deployment.kubernetes.io/revision': '1', 'deployment.kubernetes.io/desired-replicas': '6', 'deployment.kubernetes.io/max-replicas': '7' } } }]);
+    ctx.informers.seed(R.replicasets, [
+      {
+        ...replicaSet('nginx:1.25', 1, 6, 6),
+        metadata: {
+          ...replicaSet('nginx:1.25', 1, 6, 6).metadata,
+          annotations: {
+            'deployment.kubernetes.io/revision': '1',
+            'deployment.kubernetes.io/desired-replicas': '6',
+            'deployment.kubernetes.io/max-replicas': '7',
+          },
+        },
+      },
+    ]);
     await newDeploymentController(ctx).sync('default/web');
     const status = ctx.client.actions.find((a) => a.subresource === 'status')!.body.status;
-    expect(status).toMatchObject({ observedGeneration: 2, replicas: 6, updatedReplicas: 6, readyReplicas: 6, availableReplicas: 6, unavailableReplicas: 0 });
+    expect(status).toMatchObject({
+      observedGeneration: 2,
+      replicas: 6,
+      updatedReplicas: 6,
+      readyReplicas: 6,
+      availableReplicas: 6,
+      unavailableReplicas: 0,
+    });
     expect(status.conditions.map((c: any) => [c.type, c.status, c.reason])).toEqual([
       ['Available', 'True', 'MinimumReplicasAvailable'],
       ['Progressing', 'True', 'NewReplicaSetAvailable'],
@@ -143,13 +191,19 @@ describe('Deployment sync', () => {
     ]);
     await newDeploymentController(ctx).sync('default/web');
     const deleted = ctx.client.actions.filter((a) => a.verb === 'delete').map((a) => a.name);
-    expect(deleted).toEqual([`web-${podTemplateHash(template('v1'))}`, `web-${podTemplateHash(template('v2'))}`]);
+    expect(deleted).toEqual([
+      `web-${podTemplateHash(template('v1'))}`,
+      `web-${podTemplateHash(template('v2'))}`,
+    ]);
   });
 
   it('an undo to an old template gives that ReplicaSet the next revision', async () => {
     const ctx = fakeContext();
     ctx.informers.seed(R.deployments, [deployment(6, 'v1')]);
-    ctx.informers.seed(R.replicasets, [replicaSet('v1', 1, 0, 0, '2025-12-01T00:00:00Z'), replicaSet('v2', 2, 6, 6, '2025-12-02T00:00:00Z')]);
+    ctx.informers.seed(R.replicasets, [
+      replicaSet('v1', 1, 0, 0, '2025-12-01T00:00:00Z'),
+      replicaSet('v2', 2, 6, 6, '2025-12-02T00:00:00Z'),
+    ]);
     await newDeploymentController(ctx).sync('default/web');
     const first = ctx.client.actions[0];
     expect(first.verb).toBe('update');

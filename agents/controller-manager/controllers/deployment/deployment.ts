@@ -31,7 +31,7 @@ export function newDeploymentController(ctx: ControllerContext, workers = 5): Co
 
   const ownerOf = (rs: ReplicaSetObj): string | undefined => {
     const ref = controllerRef(rs);
-    if (!ref || ref.kind !== 'Deployment') return undefined;
+    if (ref?.kind !== 'Deployment') return undefined;
     const key = `${rs.metadata?.namespace}/${ref.name}`;
     return deployments.get(key)?.metadata?.uid === ref.uid ? key : undefined;
   };
@@ -48,12 +48,17 @@ export function newDeploymentController(ctx: ControllerContext, workers = 5): Co
     update: (_o, d) => queue.add(objectKey(d)),
     delete: (d) => queue.add(objectKey(d)),
   });
-  replicaSets.addEventHandler({ add: onReplicaSet, update: (_o, rs) => onReplicaSet(rs), delete: onReplicaSet });
+  replicaSets.addEventHandler({
+    add: onReplicaSet,
+    update: (_o, rs) => onReplicaSet(rs),
+    delete: onReplicaSet,
+  });
   // Recreate waits for old pods to be gone: their deletion is what wakes it.
   pods.addEventHandler({
     delete(pod) {
       const ref = controllerRef(pod);
-      const rs = ref?.kind === 'ReplicaSet' ? replicaSets.get(`${pod.metadata?.namespace}/${ref.name}`) : undefined;
+      const rs =
+        ref?.kind === 'ReplicaSet' ? replicaSets.get(`${pod.metadata?.namespace}/${ref.name}`) : undefined;
       const key = rs && ownerOf(rs);
       if (key && deployments.get(key)?.spec?.strategy?.type === 'Recreate') queue.add(key);
     },
@@ -63,7 +68,12 @@ export function newDeploymentController(ctx: ControllerContext, workers = 5): Co
     const d = deployments.get(key);
     if (!d || d.metadata?.deletionTimestamp) return;
     if (selectorIsEmpty(d.spec?.selector)) {
-      ctx.recorder.event(d, 'Warning', 'SelectingAll', 'This deployment is selecting all pods. A non-empty selector is required.');
+      ctx.recorder.event(
+        d,
+        'Warning',
+        'SelectingAll',
+        'This deployment is selecting all pods. A non-empty selector is required.',
+      );
       return;
     }
     const owned = await writer.claim(d, replicaSets.list(d.metadata?.namespace));
@@ -81,7 +91,11 @@ export function newDeploymentController(ctx: ControllerContext, workers = 5): Co
 
   const oldPodsRunning = (oldRSs: ReplicaSetObj[]) => {
     const uids = new Set(oldRSs.map((rs) => rs.metadata?.uid));
-    return pods.list().some((p) => uids.has(controllerRef(p)?.uid) && (isPodActive(p) || Boolean(p.metadata?.deletionTimestamp)));
+    return pods
+      .list()
+      .some(
+        (p) => uids.has(controllerRef(p)?.uid) && (isPodActive(p) || Boolean(p.metadata?.deletionTimestamp)),
+      );
   };
 
   // Nothing else wakes a Deployment when a pod turns available after minReadySeconds, or when

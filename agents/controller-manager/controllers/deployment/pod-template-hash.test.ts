@@ -16,8 +16,14 @@ describe('pod-template-hash', () => {
   });
 
   it('is stable under key order and changes with the template or collisionCount', () => {
-    const a = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.25' }] } };
-    const b = { spec: { containers: [{ image: 'nginx:1.25', name: 'c' }] }, metadata: { labels: { app: 'web' } } };
+    const a = {
+      metadata: { labels: { app: 'web' } },
+      spec: { containers: [{ name: 'c', image: 'nginx:1.25' }] },
+    };
+    const b = {
+      spec: { containers: [{ image: 'nginx:1.25', name: 'c' }] },
+      metadata: { labels: { app: 'web' } },
+    };
     expect(podTemplateHash(a)).toBe(podTemplateHash(b));
     const c = { ...a, spec: { containers: [{ name: 'c', image: 'nginx:1.26' }] } };
     expect(podTemplateHash(c)).not.toBe(podTemplateHash(a));
@@ -29,9 +35,14 @@ describe('templates compare as Go structs do', () => {
   it('a null creationTimestamp (kubectl rollout undo sends one) changes neither hash nor match', async () => {
     const { templateMatches } = await import('./revision');
     const t = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'v1' }] } };
-    const withNull = { metadata: { labels: { app: 'web' }, creationTimestamp: null }, spec: { containers: [{ name: 'c', image: 'v1' }] } } as any;
+    const withNull = {
+      metadata: { labels: { app: 'web' }, creationTimestamp: null },
+      spec: { containers: [{ name: 'c', image: 'v1' }] },
+    } as any;
     expect(podTemplateHash(withNull)).toBe(podTemplateHash(t));
-    const rs = { spec: { template: { ...t, metadata: { labels: { app: 'web', 'pod-template-hash': 'x' } } } } } as any;
+    const rs = {
+      spec: { template: { ...t, metadata: { labels: { app: 'web', 'pod-template-hash': 'x' } } } },
+    } as any;
     expect(templateMatches(rs, withNull)).toBe(true);
   });
 });

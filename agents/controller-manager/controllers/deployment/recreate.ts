@@ -1,9 +1,13 @@
 // Recreate (recreate.go): scale every old ReplicaSet to zero, wait until their pods are gone,
 // then bring the new ReplicaSet up to the full count. There is downtime by design.
 
-import { type DeploymentWriter, replicasOf, type RolloutState } from './replica-sets';
+import { type DeploymentWriter, type RolloutState, replicasOf } from './replica-sets';
 
-export async function rolloutRecreate(w: DeploymentWriter, start: RolloutState, oldPodsRunning: boolean): Promise<void> {
+export async function rolloutRecreate(
+  w: DeploymentWriter,
+  start: RolloutState,
+  oldPodsRunning: boolean,
+): Promise<void> {
   let s = start;
   const active = s.oldRSs.filter((rs) => replicasOf(rs) > 0);
   if (active.length > 0) {

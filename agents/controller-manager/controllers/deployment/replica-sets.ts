@@ -9,7 +9,15 @@ import { canonicalJson, clone, type DeploymentObj, type ReplicaSetObj } from '..
 import { adoptPatch, claimObjects, newControllerRef, releasePatch } from '../common/owner';
 import { selectorMatches } from '../common/selector';
 import { podTemplateHash } from './pod-template-hash';
-import { DESIRED_REPLICAS, MAX_REPLICAS, maxRevision, newRSAnnotations, POD_TEMPLATE_HASH, revisionOf, templateMatches } from './revision';
+import {
+  DESIRED_REPLICAS,
+  MAX_REPLICAS,
+  maxRevision,
+  newRSAnnotations,
+  POD_TEMPLATE_HASH,
+  revisionOf,
+  templateMatches,
+} from './revision';
 import { resolveFenceposts } from './rollout-math';
 import { calculateStatus } from './status';
 
@@ -44,10 +52,20 @@ export class DeploymentWriter {
     const ns = d.metadata?.namespace;
     const adopted: ReplicaSetObj[] = [];
     for (const rs of claim.adopt) {
-      adopted.push(await this.client.patch<ReplicaSetObj>(R.replicasets, ns, rs.metadata?.name ?? '', 'merge', adoptPatch(rs, ref)));
+      adopted.push(
+        await this.client.patch<ReplicaSetObj>(
+          R.replicasets,
+          ns,
+          rs.metadata?.name ?? '',
+          'merge',
+          adoptPatch(rs, ref),
+        ),
+      );
     }
     for (const rs of claim.release) {
-      await this.client.patch(R.replicasets, ns, rs.metadata?.name ?? '', 'merge', releasePatch(rs, ref.uid)).catch(ignoreNotFound);
+      await this.client
+        .patch(R.replicasets, ns, rs.metadata?.name ?? '', 'merge', releasePatch(rs, ref.uid))
+        .catch(ignoreNotFound);
     }
     return [...claim.owned, ...adopted];
   }
@@ -72,7 +90,13 @@ export class DeploymentWriter {
     const oldMax = maxRevision(s.oldRSs);
     if (s.newRS) {
       const revision = revisionOf(s.newRS) > oldMax ? revisionOf(s.newRS) : oldMax + 1;
-      const annotations = newRSAnnotations(d.metadata?.annotations, s.newRS.metadata?.annotations, revision, want, surge);
+      const annotations = newRSAnnotations(
+        d.metadata?.annotations,
+        s.newRS.metadata?.annotations,
+        revision,
+        want,
+        surge,
+      );
       let newRS = s.newRS;
       if (canonicalJson(annotations) !== canonicalJson(newRS.metadata?.annotations ?? {})) {
         const body = clone(newRS);
@@ -84,7 +108,10 @@ export class DeploymentWriter {
     }
     const hash = podTemplateHash(d.spec?.template, d.status?.collisionCount ?? 0);
     const template = clone(d.spec?.template ?? {});
-    template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH]: hash } };
+    template.metadata = {
+      ...(template.metadata ?? {}),
+      labels: { ...(template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH]: hash },
+    };
     const selector = clone(d.spec?.selector ?? {});
     selector.matchLabels = { ...(selector.matchLabels ?? {}), [POD_TEMPLATE_HASH]: hash };
     const rs: ReplicaSetObj = {
@@ -101,7 +128,9 @@ export class DeploymentWriter {
     };
     let created: ReplicaSetObj;
     try {
-      created = await this.client.create<ReplicaSetObj>(R.replicasets, rs, { namespace: d.metadata?.namespace });
+      created = await this.client.create<ReplicaSetObj>(R.replicasets, rs, {
+        namespace: d.metadata?.namespace,
+      });
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;
       // A hash collision with a different template: count it so the next hash differs.
@@ -138,17 +167,26 @@ export class DeploymentWriter {
 
   private scaledEvent(d: DeploymentObj, rs: ReplicaSetObj, from: number, to: number): void {
     const dir = to > from ? 'up' : 'down';
-    this.recorder.event(d, 'Normal', 'ScalingReplicaSet', `Scaled ${dir} replica set ${rs.metadata?.name} from ${from} to ${to}`);
+    this.recorder.event(
+      d,
+      'Normal',
+      'ScalingReplicaSet',
+      `Scaled ${dir} replica set ${rs.metadata?.name} from ${from} to ${to}`,
+    );
   }
 
   /** cleanupDeployment: keep at most revisionHistoryLimit (10) old ReplicaSets that are scaled to zero. */
   async cleanup(s: RolloutState): Promise<void> {
     const limit = s.d.spec?.revisionHistoryLimit ?? 10;
     const idle = s.oldRSs
-      .filter((rs) => replicasOf(rs) === 0 && (rs.status?.replicas ?? 0) === 0 && !rs.metadata?.deletionTimestamp)
+      .filter(
+        (rs) => replicasOf(rs) === 0 && (rs.status?.replicas ?? 0) === 0 && !rs.metadata?.deletionTimestamp,
+      )
       .sort((a, b) => revisionOf(a) - revisionOf(b));
     for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) {
-      await this.client.delete(R.replicasets, rs.metadata?.namespace, rs.metadata?.name ?? '').catch(ignoreNotFound);
+      await this.client
+        .delete(R.replicasets, rs.metadata?.namespace, rs.metadata?.name ?? '')
+        .catch(ignoreNotFound);
     }
   }
 

@@ -11,7 +11,13 @@ export const MAX_REPLICAS = 'deployment.kubernetes.io/max-replicas';
 export const POD_TEMPLATE_HASH = 'pod-template-hash';
 
 /** Annotations a Deployment does not hand down to its ReplicaSets (everything else, e.g. change-cause, is copied). */
-const NOT_COPIED = new Set([REVISION, DESIRED_REPLICAS, MAX_REPLICAS, 'kubectl.kubernetes.io/last-applied-configuration', 'deployment.kubernetes.io/revision-history']);
+const NOT_COPIED = new Set([
+  REVISION,
+  DESIRED_REPLICAS,
+  MAX_REPLICAS,
+  'kubectl.kubernetes.io/last-applied-configuration',
+  'deployment.kubernetes.io/revision-history',
+]);
 
 export function revisionOf(obj: KubeObject): number {
   const v = Number(obj.metadata?.annotations?.[REVISION]);
@@ -40,7 +46,9 @@ export function newRSAnnotations(
 
 /** EqualIgnoreHash: does this ReplicaSet's template equal the deployment's, but for the hash label? */
 export function templateMatches(rs: ReplicaSetObj, template: PodTemplateSpec | undefined): boolean {
-  return canonicalJson(semantic(withoutHash(rs.spec?.template))) === canonicalJson(semantic(withoutHash(template)));
+  return (
+    canonicalJson(semantic(withoutHash(rs.spec?.template))) === canonicalJson(semantic(withoutHash(template)))
+  );
 }
 
 function withoutHash(t: PodTemplateSpec | undefined): unknown {

@@ -2,9 +2,22 @@
 // One step per sync; the ReplicaSet controller's status changes bring the next sync.
 
 import type { ReplicaSetObj } from '../common/objects';
-import { allOf, type DeploymentWriter, fenceposts, replicasOf, type RolloutState, sumReplicas } from './replica-sets';
-import { cleanupUnhealthy, maxScaledDown, newRSReplicasRolling, type RSCount, scaleDownOld } from './rollout-math';
-import { isComplete, calculateStatus } from './status';
+import {
+  allOf,
+  type DeploymentWriter,
+  fenceposts,
+  type RolloutState,
+  replicasOf,
+  sumReplicas,
+} from './replica-sets';
+import {
+  cleanupUnhealthy,
+  maxScaledDown,
+  newRSReplicasRolling,
+  type RSCount,
+  scaleDownOld,
+} from './rollout-math';
+import { calculateStatus, isComplete } from './status';
 
 export async function rolloutRolling(w: DeploymentWriter, start: RolloutState, now: number): Promise<void> {
   const want = start.d.spec?.replicas ?? 1;
@@ -26,7 +39,12 @@ export async function rolloutRolling(w: DeploymentWriter, start: RolloutState, n
   await w.syncStatus(s);
 }
 
-async function reconcileOld(w: DeploymentWriter, s: RolloutState, want: number, unavailable: number): Promise<RolloutState> {
+async function reconcileOld(
+  w: DeploymentWriter,
+  s: RolloutState,
+  want: number,
+  unavailable: number,
+): Promise<RolloutState> {
   if (sumReplicas(s.oldRSs) === 0) return s;
   const newRS = s.newRS!;
   const newUnavailable = replicasOf(newRS) - (newRS.status?.availableReplicas ?? 0);
@@ -47,10 +65,19 @@ async function reconcileOld(w: DeploymentWriter, s: RolloutState, want: number, 
 }
 
 function counts(rss: ReplicaSetObj[]): RSCount[] {
-  return rss.map((rs) => ({ name: rs.metadata?.name ?? '', replicas: replicasOf(rs), available: Math.min(replicasOf(rs), rs.status?.availableReplicas ?? 0) }));
+  return rss.map((rs) => ({
+    name: rs.metadata?.name ?? '',
+    replicas: replicasOf(rs),
+    available: Math.min(replicasOf(rs), rs.status?.availableReplicas ?? 0),
+  }));
 }
 
-async function apply(w: DeploymentWriter, s: RolloutState, rss: ReplicaSetObj[], plan: Map<string, number>): Promise<ReplicaSetObj[]> {
+async function apply(
+  w: DeploymentWriter,
+  s: RolloutState,
+  rss: ReplicaSetObj[],
+  plan: Map<string, number>,
+): Promise<ReplicaSetObj[]> {
   const out: ReplicaSetObj[] = [];
   for (const rs of rss) {
     const next = plan.get(rs.metadata?.name ?? '');

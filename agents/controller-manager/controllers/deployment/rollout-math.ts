@@ -21,7 +21,11 @@ export function resolveIntOrPercent(value: IntOrPercent, total: number, roundUp:
  * ResolveFenceposts: maxSurge rounds up and maxUnavailable rounds down, so a percentage never
  * blocks progress; when both come out 0 the rollout could never move, so unavailable becomes 1.
  */
-export function resolveFenceposts(maxSurge: IntOrPercent, maxUnavailable: IntOrPercent, replicas: number): { surge: number; unavailable: number } {
+export function resolveFenceposts(
+  maxSurge: IntOrPercent,
+  maxUnavailable: IntOrPercent,
+  replicas: number,
+): { surge: number; unavailable: number } {
   const surge = resolveIntOrPercent(maxSurge, replicas, true);
   let unavailable = resolveIntOrPercent(maxUnavailable, replicas, false);
   if (surge === 0 && unavailable === 0) unavailable = 1;
@@ -33,7 +37,12 @@ export function resolveFenceposts(maxSurge: IntOrPercent, maxUnavailable: IntOrP
  * 10 replicas, surge 3, 10 old + 0 new → 13 allowed, 10 exist → new RS 0 → 3.
  * When the new RS already has more than `replicas` (a scale-down mid-rollout) it shrinks to fit.
  */
-export function newRSReplicasRolling(replicas: number, surge: number, allPods: number, newRSReplicas: number): number {
+export function newRSReplicasRolling(
+  replicas: number,
+  surge: number,
+  allPods: number,
+  newRSReplicas: number,
+): number {
   const maxTotal = replicas + surge;
   if (allPods >= maxTotal) return Math.min(newRSReplicas, replicas);
   const scaleUp = Math.min(maxTotal - allPods, replicas - newRSReplicas);
@@ -45,7 +54,12 @@ export function newRSReplicasRolling(replicas: number, surge: number, allPods: n
  * not-yet-available pods as already unavailable.
  * 10 replicas, unavailable 2 → minAvailable 8; 13 pods, new RS 3 of which 0 available → 13 − 8 − 3 = 2.
  */
-export function maxScaledDown(replicas: number, unavailable: number, allPods: number, newRSUnavailable: number): number {
+export function maxScaledDown(
+  replicas: number,
+  unavailable: number,
+  allPods: number,
+  newRSUnavailable: number,
+): number {
   return allPods - (replicas - unavailable) - newRSUnavailable;
 }
 
@@ -78,7 +92,11 @@ export function cleanupUnhealthy(oldest: RSCount[], budget: number): Map<string,
  * scaleDownOldReplicaSetsForRollingUpdate: remove available old pods while the total available
  * stays at or above minAvailable. 9 available, minAvailable 8 → 1 old pod goes.
  */
-export function scaleDownOld(oldest: RSCount[], totalAvailable: number, minAvailable: number): Map<string, number> {
+export function scaleDownOld(
+  oldest: RSCount[],
+  totalAvailable: number,
+  minAvailable: number,
+): Map<string, number> {
   const out = new Map<string, number>();
   let left = totalAvailable - minAvailable;
   for (const rs of oldest) {

@@ -3,21 +3,31 @@
 // rollout the change is spread proportionally, so a half-done rollout stays half done.
 
 import type { ReplicaSetObj } from '../common/objects';
+import { allOf, type DeploymentWriter, fenceposts, type RolloutState, replicasOf } from './replica-sets';
 import { DESIRED_REPLICAS } from './revision';
-import { allOf, type DeploymentWriter, fenceposts, replicasOf, type RolloutState } from './replica-sets';
 import { proportionalScale } from './rollout-math';
 
 /** Some active ReplicaSet was sized for a different spec.replicas than the Deployment's now. */
 export function isScalingEvent(s: RolloutState): boolean {
   const want = String(s.d.spec?.replicas ?? 1);
-  return allOf(s).some((rs) => replicasOf(rs) > 0 && rs.metadata?.annotations?.[DESIRED_REPLICAS] !== undefined && rs.metadata.annotations[DESIRED_REPLICAS] !== want);
+  return allOf(s).some(
+    (rs) =>
+      replicasOf(rs) > 0 &&
+      rs.metadata?.annotations?.[DESIRED_REPLICAS] !== undefined &&
+      rs.metadata.annotations[DESIRED_REPLICAS] !== want,
+  );
 }
 
 export async function scale(w: DeploymentWriter, s: RolloutState): Promise<RolloutState> {
   const want = s.d.spec?.replicas ?? 1;
   const all = allOf(s);
   const active = all.filter((rs) => replicasOf(rs) > 0);
-  const only = active.length === 1 ? active[0] : active.length === 0 ? (s.newRS ?? s.oldRSs[s.oldRSs.length - 1]) : undefined;
+  const only =
+    active.length === 1
+      ? active[0]
+      : active.length === 0
+        ? (s.newRS ?? s.oldRSs[s.oldRSs.length - 1])
+        : undefined;
   if (only) return replace(s, only, await w.scale(s.d, only, want));
   const newRS = s.newRS;
   if (newRS && replicasOf(newRS) === want && (newRS.status?.availableReplicas ?? 0) === want) {
@@ -26,13 +36,16 @@ export async function scale(w: DeploymentWriter, s: RolloutState): Promise<Rollo
     return out;
   }
   if (s.d.spec?.strategy?.type === 'Recreate') return s;
-  const bySize = [...active].sort((a, b) => replicasOf(b) - replicasOf(a) || (a === newRS ? -1 : b === newRS ? 1 : 0));
+  const bySize = [...active].sort(
+    (a, b) => replicasOf(b) - replicasOf(a) || (a === newRS ? -1 : b === newRS ? 1 : 0),
+  );
   const plan = proportionalScale(
     bySize.map((rs) => ({ name: rs.metadata?.name ?? '', replicas: replicasOf(rs), available: 0 })),
     want + fenceposts(s.d).surge,
   );
   let out = s;
-  for (const rs of active) out = replace(out, rs, await w.scale(s.d, rs, plan.get(rs.metadata?.name ?? '') ?? replicasOf(rs)));
+  for (const rs of active)
+    out = replace(out, rs, await w.scale(s.d, rs, plan.get(rs.metadata?.name ?? '') ?? replicasOf(rs)));
   return out;
 }
 

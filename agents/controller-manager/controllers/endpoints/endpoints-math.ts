@@ -32,12 +32,19 @@ export function resolvePorts(svc: ServiceObj, pod: PodObj): EndpointPort[] | und
     else if (/^\d+$/.test(target)) port = Number(target);
     else {
       for (const c of pod.spec?.containers ?? []) {
-        const cp = c.ports?.find((p) => p.name === target && (p.protocol ?? 'TCP') === (sp.protocol ?? 'TCP'));
+        const cp = c.ports?.find(
+          (p) => p.name === target && (p.protocol ?? 'TCP') === (sp.protocol ?? 'TCP'),
+        );
         if (cp) port = cp.containerPort;
       }
     }
     if (port === undefined) continue;
-    out.push({ name: sp.name ?? '', port, protocol: sp.protocol ?? 'TCP', ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}) });
+    out.push({
+      name: sp.name ?? '',
+      port,
+      protocol: sp.protocol ?? 'TCP',
+      ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}),
+    });
   }
   return out.length > 0 || (svc.spec?.ports ?? []).length === 0 ? out : undefined;
 }
@@ -56,7 +63,9 @@ export function podEndpoints(svc: ServiceObj, pods: PodObj[]): PodEndpoint[] {
     if (!ports) continue;
     out.push({ pod, ip, ready: publishNotReady || (isPodReady(pod) && !terminating), terminating, ports });
   }
-  return out.sort((a, b) => compareIp(a.ip, b.ip) || (a.pod.metadata?.name ?? '').localeCompare(b.pod.metadata?.name ?? ''));
+  return out.sort(
+    (a, b) => compareIp(a.ip, b.ip) || (a.pod.metadata?.name ?? '').localeCompare(b.pod.metadata?.name ?? ''),
+  );
 }
 
 /** Endpoints.subsets: one subset per distinct port set, ready pods in addresses, the rest in notReadyAddresses. */
@@ -68,7 +77,12 @@ export function buildSubsets(endpoints: PodEndpoint[]): EndpointSubset[] {
     const address = {
       ip: ep.ip,
       ...(ep.pod.spec?.nodeName ? { nodeName: ep.pod.spec.nodeName } : {}),
-      targetRef: { kind: 'Pod', namespace: ep.pod.metadata?.namespace, name: ep.pod.metadata?.name, uid: ep.pod.metadata?.uid },
+      targetRef: {
+        kind: 'Pod',
+        namespace: ep.pod.metadata?.namespace,
+        name: ep.pod.metadata?.name,
+        uid: ep.pod.metadata?.uid,
+      },
     };
     bySet.get(key)![ep.ready ? 'addresses' : 'notReadyAddresses'].push(address);
   }
@@ -86,6 +100,7 @@ export function portsKey(ports: readonly { name?: string; port?: number; protoco
 function compareIp(a: string, b: string): number {
   const pa = a.split('.').map(Number);
   const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++)
+    if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
   return a.localeCompare(b);
 }

@@ -14,7 +14,9 @@ const svc = (selector: Record<string, string> | undefined, name = 'web', ns = 'd
 
 function servingPod(name: string, ip: string, ready: boolean, extra: Record<string, any> = {}) {
   const p = pod(name, { labels: { app: 'web' }, node: 'n1', ready, ip, ...extra });
-  (p.spec as any).containers = [{ name: 'c', image: 'nginx', ports: [{ name: 'http', containerPort: 8080 }] }];
+  (p.spec as any).containers = [
+    { name: 'c', image: 'nginx', ports: [{ name: 'http', containerPort: 8080 }] },
+  ];
   return p;
 }
 
@@ -35,13 +37,19 @@ describe('Endpoints sync', () => {
     const [subset] = ctx.client.actions[0].body.subsets;
     expect(subset.addresses.map((a: any) => a.ip)).toEqual(['10.244.1.3', '10.244.1.12']);
     expect(subset.notReadyAddresses.map((a: any) => a.ip)).toEqual(['10.244.2.4']);
-    expect(subset.addresses[0]).toMatchObject({ nodeName: 'n1', targetRef: { kind: 'Pod', name: 'a', namespace: 'default' } });
+    expect(subset.addresses[0]).toMatchObject({
+      nodeName: 'n1',
+      targetRef: { kind: 'Pod', name: 'a', namespace: 'default' },
+    });
     expect(subset.ports).toEqual([{ name: 'http', port: 8080, protocol: 'TCP' }]);
   });
 
   it('leaves services without a selector and default/kubernetes alone', async () => {
     const ctx = fakeContext();
-    ctx.informers.seed(R.services, [svc(undefined, 'external'), svc({ component: 'apiserver' }, 'kubernetes')]);
+    ctx.informers.seed(R.services, [
+      svc(undefined, 'external'),
+      svc({ component: 'apiserver' }, 'kubernetes'),
+    ]);
     const c = newEndpointsController(ctx);
     await c.sync('default/external');
     await c.sync('default/kubernetes');
@@ -50,7 +58,9 @@ describe('Endpoints sync', () => {
 
   it('deletes the Endpoints of a deleted Service', async () => {
     const ctx = fakeContext();
-    ctx.informers.seed(R.endpoints, [{ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web', namespace: 'default' } }]);
+    ctx.informers.seed(R.endpoints, [
+      { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web', namespace: 'default' } },
+    ]);
     await newEndpointsController(ctx).sync('default/web');
     expect(summarize(ctx.client.actions)).toEqual(['delete endpoints default/web']);
   });
@@ -64,8 +74,15 @@ describe('EndpointSlice sync', () => {
     await newEndpointSliceController(ctx).sync('default/web');
     expect(summarize(ctx.client.actions)).toEqual(['create endpointslices default/web-']);
     const slice = ctx.client.actions[0].body;
-    expect(slice.metadata.labels).toEqual({ 'kubernetes.io/service-name': 'web', 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' });
-    expect(slice.metadata.ownerReferences[0]).toMatchObject({ kind: 'Service', name: 'web', controller: true });
+    expect(slice.metadata.labels).toEqual({
+      'kubernetes.io/service-name': 'web',
+      'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
+    });
+    expect(slice.metadata.ownerReferences[0]).toMatchObject({
+      kind: 'Service',
+      name: 'web',
+      controller: true,
+    });
     expect(slice.addressType).toBe('IPv4');
     expect(slice.endpoints.map((e: any) => [e.addresses[0], e.conditions.ready])).toEqual([
       ['10.244.1.3', true],

@@ -23,16 +23,28 @@ export function newEndpointsController(ctx: ControllerContext, workers = 5): Con
     const svc = services.get(key);
     if (!svc) {
       if (namespace === 'default' && name === 'kubernetes') return;
-      if (endpoints.get(key)) await client.delete(R.endpoints, namespace, name).catch((e) => { if (!isNotFound(e)) throw e; });
+      if (endpoints.get(key))
+        await client.delete(R.endpoints, namespace, name).catch((e) => {
+          if (!isNotFound(e)) throw e;
+        });
       return;
     }
     if (!managesService(svc)) return;
     const subsets = buildSubsets(podEndpoints(svc, pods.list(namespace)));
     const labels = { ...(svc.metadata?.labels ?? {}) };
     const current = endpoints.get(key);
-    if (current && canonicalJson(current.subsets ?? []) === canonicalJson(subsets) && canonicalJson(current.metadata?.labels ?? {}) === canonicalJson(labels)) return;
+    if (
+      current &&
+      canonicalJson(current.subsets ?? []) === canonicalJson(subsets) &&
+      canonicalJson(current.metadata?.labels ?? {}) === canonicalJson(labels)
+    )
+      return;
     if (!current) {
-      await client.create<EndpointsObj>(R.endpoints, { apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace, labels }, subsets }, { namespace });
+      await client.create<EndpointsObj>(
+        R.endpoints,
+        { apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace, labels }, subsets },
+        { namespace },
+      );
       return;
     }
     const body = clone(current);

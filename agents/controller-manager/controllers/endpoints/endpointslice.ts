@@ -27,7 +27,8 @@ export function newEndpointSliceController(ctx: ControllerContext, workers = 5):
   slices.addEventHandler({
     delete: (s) => {
       const svc = s.metadata?.labels?.[SERVICE_NAME_LABEL];
-      if (svc && s.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY) ctx.queue.add(`${s.metadata?.namespace}/${svc}`);
+      if (svc && s.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY)
+        ctx.queue.add(`${s.metadata?.namespace}/${svc}`);
     },
   });
 
@@ -36,15 +37,23 @@ export function newEndpointSliceController(ctx: ControllerContext, workers = 5):
     const svc = services.get(key);
     const existing = slices
       .list(namespace)
-      .filter((s) => s.metadata?.labels?.[SERVICE_NAME_LABEL] === name && s.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY);
-    const wanted = svc && managesService(svc) ? desiredSlices(svc, podEndpoints(svc, pods.list(namespace))) : [];
+      .filter(
+        (s) =>
+          s.metadata?.labels?.[SERVICE_NAME_LABEL] === name &&
+          s.metadata?.labels?.[MANAGED_BY_LABEL] === MANAGED_BY,
+      );
+    const wanted =
+      svc && managesService(svc) ? desiredSlices(svc, podEndpoints(svc, pods.list(namespace))) : [];
     const unused = [...existing];
     for (const want of wanted) {
       const i = unused.findIndex((s) => portsKey(s.ports ?? []) === portsKey(want.ports ?? []));
       const current = i >= 0 ? unused.splice(i, 1)[0] : undefined;
       if (!current) {
         await client.create(R.endpointslices, want, { namespace });
-      } else if (canonicalJson([current.endpoints ?? [], current.ports ?? [], current.metadata?.labels]) !== canonicalJson([want.endpoints, want.ports, want.metadata?.labels])) {
+      } else if (
+        canonicalJson([current.endpoints ?? [], current.ports ?? [], current.metadata?.labels]) !==
+        canonicalJson([want.endpoints, want.ports, want.metadata?.labels])
+      ) {
         const body = clone(current);
         body.endpoints = want.endpoints;
         body.ports = want.ports;
@@ -54,7 +63,9 @@ export function newEndpointSliceController(ctx: ControllerContext, workers = 5):
     }
     // Keep one (empty) slice for a selector service with no pods, as upstream does.
     for (const s of unused) {
-      await client.delete(R.endpointslices, namespace, s.metadata?.name ?? '').catch((e) => { if (!isNotFound(e)) throw e; });
+      await client.delete(R.endpointslices, namespace, s.metadata?.name ?? '').catch((e) => {
+        if (!isNotFound(e)) throw e;
+      });
     }
   }
 
@@ -68,7 +79,11 @@ export function desiredSlices(svc: ServiceObj, eps: PodEndpoint[]): EndpointSlic
     groups.set(k, [...(groups.get(k) ?? []), ep]);
   }
   if (groups.size === 0) groups.set('[]', []);
-  const labels = { ...(svc.metadata?.labels ?? {}), [SERVICE_NAME_LABEL]: svc.metadata?.name ?? '', [MANAGED_BY_LABEL]: MANAGED_BY };
+  const labels = {
+    ...(svc.metadata?.labels ?? {}),
+    [SERVICE_NAME_LABEL]: svc.metadata?.name ?? '',
+    [MANAGED_BY_LABEL]: MANAGED_BY,
+  };
   return [...groups.values()].map((group) => ({
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
@@ -81,10 +96,25 @@ export function desiredSlices(svc: ServiceObj, eps: PodEndpoint[]): EndpointSlic
     addressType: 'IPv4',
     endpoints: group.map((ep) => ({
       addresses: [ep.ip],
-      conditions: { ready: ep.ready, serving: ep.ready || (ep.terminating && ep.ready), terminating: ep.terminating },
+      conditions: {
+        ready: ep.ready,
+        serving: ep.ready || (ep.terminating && ep.ready),
+        terminating: ep.terminating,
+      },
       ...(ep.pod.spec?.nodeName ? { nodeName: ep.pod.spec.nodeName } : {}),
-      targetRef: { kind: 'Pod', namespace: ep.pod.metadata?.namespace, name: ep.pod.metadata?.name, uid: ep.pod.metadata?.uid },
+      targetRef: {
+        kind: 'Pod',
+        namespace: ep.pod.metadata?.namespace,
+        name: ep.pod.metadata?.name,
+        uid: ep.pod.metadata?.uid,
+      },
     })),
-    ports: group[0]?.ports ?? (svc.spec?.ports ?? []).map((p) => ({ name: p.name ?? '', port: typeof p.targetPort === 'number' ? p.targetPort : p.port, protocol: p.protocol ?? 'TCP' })),
+    ports:
+      group[0]?.ports ??
+      (svc.spec?.ports ?? []).map((p) => ({
+        name: p.name ?? '',
+        port: typeof p.targetPort === 'number' ? p.targetPort : p.port,
+        protocol: p.protocol ?? 'TCP',
+      })),
   }));
 }

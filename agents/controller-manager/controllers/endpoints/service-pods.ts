@@ -4,8 +4,8 @@
 
 import { R } from '../../../api/resources';
 import { objectKey } from '../../../api/types';
-import type { Informers } from '../../controller';
 import type { WorkQueue } from '../../../client/types';
+import type { Informers } from '../../controller';
 import type { PodObj, ServiceObj } from '../common/objects';
 import { mapSelectorMatches } from '../common/selector';
 

@@ -38,7 +38,10 @@ describe('garbage collector', () => {
   it('foreground: deletes dependents, and removes the finalizer once the blocking ones are gone', async () => {
     const ctx = fakeContext();
     const gc = newGarbageCollector(ctx);
-    const owner = rs('rs-1', { deletionTimestamp: '2026-01-01T00:00:00Z', finalizers: ['foregroundDeletion'] });
+    const owner = rs('rs-1', {
+      deletionTimestamp: '2026-01-01T00:00:00Z',
+      finalizers: ['foregroundDeletion'],
+    });
     ctx.informers.seed(R.replicasets, [owner]);
     const p = pod('p1', { owner: { kind: 'ReplicaSet', name: 'web', uid: 'rs-1' } });
     (p.metadata!.ownerReferences![0] as any).blockOwnerDeletion = true;
@@ -55,10 +58,15 @@ describe('garbage collector', () => {
   it('orphan: strips the owner reference from dependents, then the finalizer', async () => {
     const ctx = fakeContext();
     const gc = newGarbageCollector(ctx);
-    ctx.informers.seed(R.replicasets, [rs('rs-1', { deletionTimestamp: '2026-01-01T00:00:00Z', finalizers: ['orphan'] })]);
+    ctx.informers.seed(R.replicasets, [
+      rs('rs-1', { deletionTimestamp: '2026-01-01T00:00:00Z', finalizers: ['orphan'] }),
+    ]);
     ctx.informers.seed(R.pods, [pod('p1', { owner: { kind: 'ReplicaSet', name: 'web', uid: 'rs-1' } })]);
     await gc.sync('apps/replicasets|default/web');
-    expect(summarize(ctx.client.actions)).toEqual(['patch pods default/p1', 'update replicasets default/web']);
+    expect(summarize(ctx.client.actions)).toEqual([
+      'patch pods default/p1',
+      'update replicasets default/web',
+    ]);
     expect(ctx.client.actions[0].body).toEqual({ metadata: { ownerReferences: null } });
   });
 });

@@ -11,20 +11,31 @@
 
 import type { OwnerReference } from 'kubernetes-types/meta/v1';
 import { isNotFound } from '../../../api/errors';
-import { R, type ResourceInfo, findResource, resourceForKind } from '../../../api/resources';
+import { findResource, R, type ResourceInfo, resourceForKind } from '../../../api/resources';
 import { type KubeObject, objectKey, splitKey } from '../../../api/types';
 import type { Informer } from '../../../client/types';
 import type { Controller, ControllerContext } from '../../controller';
 import { clone } from '../common/objects';
-import { itemKey, type ItemKey, OwnerGraph, splitItemKey } from './owner-graph';
+import { type ItemKey, itemKey, OwnerGraph, splitItemKey } from './owner-graph';
 
 export const FOREGROUND = 'foregroundDeletion';
 export const ORPHAN = 'orphan';
 
 /** The resources whose objects own or are owned in a cluster like this one. */
 export const GC_RESOURCES: ResourceInfo[] = [
-  R.pods, R.replicasets, R.deployments, R.daemonsets, R.statefulsets, R.jobs, R.cronjobs,
-  R.replicationcontrollers, R.controllerrevisions, R.endpointslices, R.services, R.configmaps, R.secrets,
+  R.pods,
+  R.replicasets,
+  R.deployments,
+  R.daemonsets,
+  R.statefulsets,
+  R.jobs,
+  R.cronjobs,
+  R.replicationcontrollers,
+  R.controllerrevisions,
+  R.endpointslices,
+  R.services,
+  R.configmaps,
+  R.secrets,
 ];
 
 export function newGarbageCollector(ctx: ControllerContext, workers = 20): Controller {
@@ -39,7 +50,10 @@ export function newGarbageCollector(ctx: ControllerContext, workers = 20): Contr
     const touched = (o: KubeObject) => {
       graph.upsert(key(o), o);
       const fin = o.metadata?.finalizers ?? [];
-      if ((o.metadata?.ownerReferences?.length ?? 0) > 0 || (o.metadata?.deletionTimestamp && (fin.includes(FOREGROUND) || fin.includes(ORPHAN)))) {
+      if (
+        (o.metadata?.ownerReferences?.length ?? 0) > 0 ||
+        (o.metadata?.deletionTimestamp && (fin.includes(FOREGROUND) || fin.includes(ORPHAN)))
+      ) {
         queue.add(key(o));
       }
     };
@@ -68,7 +82,8 @@ export function newGarbageCollector(ctx: ControllerContext, workers = 20): Contr
     if (!r || !obj) return;
     const finalizers = obj.metadata?.finalizers ?? [];
     if (obj.metadata?.deletionTimestamp && finalizers.includes(ORPHAN)) return orphanDependents(r, obj);
-    if (obj.metadata?.deletionTimestamp && finalizers.includes(FOREGROUND)) return deleteDependentsFirst(r, obj);
+    if (obj.metadata?.deletionTimestamp && finalizers.includes(FOREGROUND))
+      return deleteDependentsFirst(r, obj);
     const refs = obj.metadata?.ownerReferences ?? [];
     if (refs.length === 0 || obj.metadata?.deletionTimestamp) return;
     const alive: OwnerReference[] = [];
@@ -76,9 +91,16 @@ export function newGarbageCollector(ctx: ControllerContext, workers = 20): Contr
     const { namespace, name } = splitKey(objectKey(obj));
     if (alive.length === 0) {
       ctx.log(`deleting ${item}: every owner is gone`);
-      await client.delete(r, namespace, name, { propagationPolicy: 'Background', preconditions: { uid: obj.metadata?.uid } }).catch(ignoreGone);
+      await client
+        .delete(r, namespace, name, {
+          propagationPolicy: 'Background',
+          preconditions: { uid: obj.metadata?.uid },
+        })
+        .catch(ignoreGone);
     } else if (alive.length < refs.length) {
-      await client.patch(r, namespace, name, 'merge', { metadata: { ownerReferences: alive } }).catch(ignoreGone);
+      await client
+        .patch(r, namespace, name, 'merge', { metadata: { ownerReferences: alive } })
+        .catch(ignoreGone);
     }
   }
 
@@ -102,13 +124,18 @@ export function newGarbageCollector(ctx: ControllerContext, workers = 20): Contr
       if (!dr || !obj) continue;
       const refs = (obj.metadata?.ownerReferences ?? []).filter((x) => x.uid !== owner.metadata?.uid);
       const { namespace, name } = splitKey(objectKey(obj));
-      await client.patch(dr, namespace, name, 'merge', { metadata: { ownerReferences: refs.length ? refs : null } }).catch(ignoreGone);
+      await client
+        .patch(dr, namespace, name, 'merge', { metadata: { ownerReferences: refs.length ? refs : null } })
+        .catch(ignoreGone);
     }
     await removeFinalizer(r, owner, ORPHAN);
   }
 
   async function deleteDependentsFirst(r: ResourceInfo, owner: KubeObject): Promise<void> {
-    const deps = graph.dependentsOf(owner.metadata?.uid).map(lookup).filter((d) => d.r && d.obj);
+    const deps = graph
+      .dependentsOf(owner.metadata?.uid)
+      .map(lookup)
+      .filter((d) => d.r && d.obj);
     for (const { r: dr, obj } of deps) {
       if (obj!.metadata?.deletionTimestamp) continue;
       const { namespace, name } = splitKey(objectKey(obj!));
@@ -117,7 +144,9 @@ export function newGarbageCollector(ctx: ControllerContext, workers = 20): Contr
       await client.delete(dr!, namespace, name, { propagationPolicy: policy }).catch(ignoreGone);
     }
     // Wait for the dependents that block their owner's deletion; their DELETED events requeue us.
-    const blocking = deps.filter(({ obj }) => obj!.metadata?.ownerReferences?.some((x) => x.uid === owner.metadata?.uid && x.blockOwnerDeletion));
+    const blocking = deps.filter(({ obj }) =>
+      obj!.metadata?.ownerReferences?.some((x) => x.uid === owner.metadata?.uid && x.blockOwnerDeletion),
+    );
     if (blocking.length === 0) await removeFinalizer(r, owner, FOREGROUND);
   }
 

@@ -25,8 +25,20 @@ describe('decideJob', () => {
   });
 
   it('fails with DeadlineExceeded after activeDeadlineSeconds', () => {
-    const d = decideJob(job({ activeDeadlineSeconds: 30 }), { active: 1, succeeded: 0, failed: 0 }, T0, T0 + 30_000);
-    expect(d.finished).toEqual({ type: 'Failed', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' });
-    expect(decideJob(job({ activeDeadlineSeconds: 30 }), { active: 1, succeeded: 0, failed: 0 }, T0, T0 + 29_000).finished).toBeUndefined();
+    const d = decideJob(
+      job({ activeDeadlineSeconds: 30 }),
+      { active: 1, succeeded: 0, failed: 0 },
+      T0,
+      T0 + 30_000,
+    );
+    expect(d.finished).toEqual({
+      type: 'Failed',
+      reason: 'DeadlineExceeded',
+      message: 'Job was active longer than specified deadline',
+    });
+    expect(
+      decideJob(job({ activeDeadlineSeconds: 30 }), { active: 1, succeeded: 0, failed: 0 }, T0, T0 + 29_000)
+        .finished,
+    ).toBeUndefined();
   });
 });

@@ -25,7 +25,9 @@ export interface JobDecision {
 }
 
 export function isFinished(job: JobObj): boolean {
-  return (job.status?.conditions ?? []).some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+  return (job.status?.conditions ?? []).some(
+    (c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
+  );
 }
 
 export function decideJob(job: JobObj, counts: JobCounts, startTime: number, now: number): JobDecision {
@@ -33,18 +35,37 @@ export function decideJob(job: JobObj, counts: JobCounts, startTime: number, now
   const parallelism = spec.parallelism ?? 1;
   const completions = spec.completions ?? (spec.parallelism === undefined ? 1 : undefined);
   if (counts.failed > (spec.backoffLimit ?? 6)) {
-    return { wantActive: 0, finished: { type: 'Failed', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' } };
+    return {
+      wantActive: 0,
+      finished: {
+        type: 'Failed',
+        reason: 'BackoffLimitExceeded',
+        message: 'Job has reached the specified backoff limit',
+      },
+    };
   }
   const deadline = spec.activeDeadlineSeconds;
   if (deadline !== undefined && now - startTime >= deadline * 1000) {
-    return { wantActive: 0, finished: { type: 'Failed', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' } };
+    return {
+      wantActive: 0,
+      finished: {
+        type: 'Failed',
+        reason: 'DeadlineExceeded',
+        message: 'Job was active longer than specified deadline',
+      },
+    };
   }
   if (completions !== undefined) {
-    if (counts.succeeded >= completions) return { wantActive: 0, finished: { type: 'Complete', reason: '', message: '' } };
-    return { wantActive: spec.suspend ? 0 : Math.max(0, Math.min(parallelism, completions - counts.succeeded)) };
+    if (counts.succeeded >= completions)
+      return { wantActive: 0, finished: { type: 'Complete', reason: '', message: '' } };
+    return {
+      wantActive: spec.suspend ? 0 : Math.max(0, Math.min(parallelism, completions - counts.succeeded)),
+    };
   }
   if (counts.succeeded > 0) {
-    return counts.active === 0 ? { wantActive: 0, finished: { type: 'Complete', reason: '', message: '' } } : { wantActive: counts.active };
+    return counts.active === 0
+      ? { wantActive: 0, finished: { type: 'Complete', reason: '', message: '' } }
+      : { wantActive: counts.active };
   }
   return { wantActive: spec.suspend ? 0 : parallelism };
 }

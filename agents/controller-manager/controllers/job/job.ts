@@ -58,7 +58,9 @@ export function newJobController(ctx: ControllerContext, workers = 5): Controlle
   async function sync(key: string): Promise<void> {
     const job = jobs.get(key);
     if (!job || job.metadata?.deletionTimestamp) return;
-    const mine = pods.list(job.metadata?.namespace).filter((p) => controllerRef(p)?.uid === job.metadata?.uid);
+    const mine = pods
+      .list(job.metadata?.namespace)
+      .filter((p) => controllerRef(p)?.uid === job.metadata?.uid);
     const active = mine.filter(isPodActive);
     const counts: JobCounts = {
       active: active.length,
@@ -80,41 +82,57 @@ export function newJobController(ctx: ControllerContext, workers = 5): Controlle
       } else if (diff < 0) {
         const victims = podsToDelete(active, -diff);
         expectations.expectDeletions(key, victims.map(objectKey));
-        await Promise.all(victims.map((p) => client.delete(R.pods, p.metadata?.namespace, p.metadata?.name ?? '').catch(ignoreNotFound)));
+        await Promise.all(
+          victims.map((p) =>
+            client.delete(R.pods, p.metadata?.namespace, p.metadata?.name ?? '').catch(ignoreNotFound),
+          ),
+        );
         counts.active -= victims.length;
       }
     }
     await writeStatus(job, counts, active, startTime, now, decision.finished);
     const deadline = job.spec?.activeDeadlineSeconds;
-    if (deadline !== undefined && !decision.finished) queue.addAfter(key, Math.max(0, startTime + deadline * 1000 - now) + 100);
+    if (deadline !== undefined && !decision.finished)
+      queue.addAfter(key, Math.max(0, startTime + deadline * 1000 - now) + 100);
   }
 
   async function createPod(job: JobObj): Promise<void> {
     const t = job.spec?.template;
     const name = job.metadata?.name ?? '';
     const uid = job.metadata?.uid ?? '';
-    const pod = await client.create<PodObj>(R.pods, {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        generateName: `${name}-`,
-        namespace: job.metadata?.namespace,
-        labels: {
-          ...(t?.metadata?.labels ?? {}),
-          'batch.kubernetes.io/controller-uid': uid,
-          'batch.kubernetes.io/job-name': name,
-          'controller-uid': uid,
-          'job-name': name,
+    const pod = await client.create<PodObj>(
+      R.pods,
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          generateName: `${name}-`,
+          namespace: job.metadata?.namespace,
+          labels: {
+            ...(t?.metadata?.labels ?? {}),
+            'batch.kubernetes.io/controller-uid': uid,
+            'batch.kubernetes.io/job-name': name,
+            'controller-uid': uid,
+            'job-name': name,
+          },
+          annotations: t?.metadata?.annotations ? { ...t.metadata.annotations } : undefined,
+          ownerReferences: [newControllerRef(job, 'batch/v1', 'Job')],
         },
-        annotations: t?.metadata?.annotations ? { ...t.metadata.annotations } : undefined,
-        ownerReferences: [newControllerRef(job, 'batch/v1', 'Job')],
+        spec: clone(t?.spec),
       },
-      spec: clone(t?.spec),
-    }, { namespace: job.metadata?.namespace });
+      { namespace: job.metadata?.namespace },
+    );
     recorder.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata?.name}`);
   }
 
-  async function writeStatus(job: JobObj, counts: JobCounts, active: PodObj[], startTime: number, now: number, finished?: Finished): Promise<void> {
+  async function writeStatus(
+    job: JobObj,
+    counts: JobCounts,
+    active: PodObj[],
+    startTime: number,
+    now: number,
+    finished?: Finished,
+  ): Promise<void> {
     const status: any = {
       ...(job.status ?? {}),
       startTime: job.status?.startTime ?? isoNow(startTime),
@@ -127,14 +145,26 @@ export function newJobController(ctx: ControllerContext, workers = 5): Controlle
       const t = isoNow(now);
       status.conditions = [
         ...(job.status?.conditions ?? []),
-        { type: finished.type, status: 'True', lastProbeTime: t, lastTransitionTime: t, ...(finished.reason ? { reason: finished.reason, message: finished.message } : {}) },
+        {
+          type: finished.type,
+          status: 'True',
+          lastProbeTime: t,
+          lastTransitionTime: t,
+          ...(finished.reason ? { reason: finished.reason, message: finished.message } : {}),
+        },
       ];
       if (finished.type === 'Complete') status.completionTime = t;
       if (finished.type === 'Failed') {
-        for (const p of active) await client.delete(R.pods, p.metadata?.namespace, p.metadata?.name ?? '').catch(ignoreNotFound);
+        for (const p of active)
+          await client.delete(R.pods, p.metadata?.namespace, p.metadata?.name ?? '').catch(ignoreNotFound);
         status.active = undefined;
       }
-      recorder.event(job, finished.type === 'Complete' ? 'Normal' : 'Warning', finished.type === 'Complete' ? 'Completed' : finished.reason, finished.type === 'Complete' ? 'Job completed' : finished.message);
+      recorder.event(
+        job,
+        finished.type === 'Complete' ? 'Normal' : 'Warning',
+        finished.type === 'Complete' ? 'Completed' : finished.reason,
+        finished.type === 'Complete' ? 'Job completed' : finished.message,
+      );
     }
     const clean = JSON.parse(JSON.stringify(status));
     if (canonicalJson(clean) === canonicalJson(job.status ?? {})) return;

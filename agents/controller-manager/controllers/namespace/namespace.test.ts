@@ -16,7 +16,10 @@ describe('namespace controller', () => {
   it('deletes what is inside, waits, then finalizes the empty namespace', async () => {
     const ctx = fakeContext();
     ctx.informers.seed(R.namespaces, [ns('team', true)]);
-    ctx.client.objects.set('configmaps', new Map([['team/cfg', { metadata: { name: 'cfg', namespace: 'team' } }]]));
+    ctx.client.objects.set(
+      'configmaps',
+      new Map([['team/cfg', { metadata: { name: 'cfg', namespace: 'team' } }]]),
+    );
     const c = newNamespaceController(ctx);
     await c.sync('team');
     expect(summarize(ctx.client.actions)).toEqual(['delete configmaps team/cfg']);

@@ -8,11 +8,10 @@
 //   4. empty → finalize.
 
 import { isNotFound } from '../../../api/errors';
-import { resources } from '../../../api/resources';
+import { R, resources } from '../../../api/resources';
 import { objectKey } from '../../../api/types';
 import type { Controller, ControllerContext } from '../../controller';
 import { clone, type NamespaceObj } from '../common/objects';
-import { R } from '../../../api/resources';
 
 export const NAMESPACE_FINALIZER = 'kubernetes';
 const RECHECK_MS = 1000;
@@ -37,9 +36,11 @@ export function newNamespaceController(ctx: ControllerContext, workers = 10): Co
       for (const obj of list.items) {
         remaining++;
         if (obj.metadata?.deletionTimestamp) continue;
-        await client.delete(r, name, obj.metadata?.name ?? '', { propagationPolicy: 'Background' }).catch((err) => {
-          if (!isNotFound(err)) throw err;
-        });
+        await client
+          .delete(r, name, obj.metadata?.name ?? '', { propagationPolicy: 'Background' })
+          .catch((err) => {
+            if (!isNotFound(err)) throw err;
+          });
       }
     }
     if (remaining > 0) {

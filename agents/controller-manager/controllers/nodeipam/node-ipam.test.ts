@@ -17,7 +17,12 @@ describe('cidr-set', () => {
 });
 
 describe('node IPAM sync', () => {
-  const node = (name: string, podCIDR?: string) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name }, spec: podCIDR ? { podCIDR } : {} });
+  const node = (name: string, podCIDR?: string) => ({
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name },
+    spec: podCIDR ? { podCIDR } : {},
+  });
   it('gives a new node the lowest free /24 and respects registered ones', async () => {
     const ctx = fakeContext();
     ctx.informers.seed(R.nodes, [node('m1', '10.244.0.0/24'), node('m2'), node('m3')]);

@@ -30,7 +30,8 @@ export function newNodeIpamController(ctx: ControllerContext): Controller {
       return;
     }
     const used = new Set<string>(inFlight.values());
-    for (const n of nodes.list()) for (const c of n.spec?.podCIDRs ?? (n.spec?.podCIDR ? [n.spec.podCIDR] : [])) used.add(normalise(c));
+    for (const n of nodes.list())
+      for (const c of n.spec?.podCIDRs ?? (n.spec?.podCIDR ? [n.spec.podCIDR] : [])) used.add(normalise(c));
     const cidr = inFlight.get(name) ?? nextFree(cluster, size, used);
     if (!cidr) {
       ctx.recorder.event(node, 'Normal', 'CIDRNotAvailable', `Node ${name} status is now: CIDRNotAvailable`);
@@ -38,7 +39,12 @@ export function newNodeIpamController(ctx: ControllerContext): Controller {
     }
     inFlight.set(name, cidr);
     await client.patch(R.nodes, undefined, name, 'merge', { spec: { podCIDR: cidr, podCIDRs: [cidr] } });
-    ctx.recorder.event(node, 'Normal', 'CIDRAssignmentSucceeded', `Node ${name} was assigned podCIDR ${cidr}`);
+    ctx.recorder.event(
+      node,
+      'Normal',
+      'CIDRAssignmentSucceeded',
+      `Node ${name} was assigned podCIDR ${cidr}`,
+    );
   }
 
   return { name: 'nodeipam', queue, workers: 1, sync };

@@ -21,7 +21,12 @@ export interface NodeHealth {
   probeTime: number;
 }
 
-export function observeHeartbeat(prev: NodeHealth | undefined, node: NodeObj, lease: LeaseObj | undefined, now: number): NodeHealth {
+export function observeHeartbeat(
+  prev: NodeHealth | undefined,
+  node: NodeObj,
+  lease: LeaseObj | undefined,
+  now: number,
+): NodeHealth {
   const heartbeat = `${readyOf(node)?.lastHeartbeatTime ?? ''}|${lease?.spec?.renewTime ?? ''}`;
   if (prev && prev.heartbeat === heartbeat) return prev;
   return { heartbeat, probeTime: now };
@@ -45,10 +50,23 @@ export function unknownConditions(node: NodeObj, now: number): NodeCondition[] {
   const out = (node.status?.conditions ?? []).map((c) =>
     c.status === 'Unknown'
       ? c
-      : { ...c, status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastTransitionTime: t },
+      : {
+          ...c,
+          status: 'Unknown',
+          reason: 'NodeStatusUnknown',
+          message: 'Kubelet stopped posting node status.',
+          lastTransitionTime: t,
+        },
   );
   if (!out.some((c) => c.type === 'Ready')) {
-    out.push({ type: 'Ready', status: 'Unknown', reason: 'NodeStatusNeverUpdated', message: 'Kubelet never posted node status.', lastHeartbeatTime: t, lastTransitionTime: t });
+    out.push({
+      type: 'Ready',
+      status: 'Unknown',
+      reason: 'NodeStatusNeverUpdated',
+      message: 'Kubelet never posted node status.',
+      lastHeartbeatTime: t,
+      lastTransitionTime: t,
+    });
   }
   return out;
 }
@@ -64,8 +82,13 @@ export function unknownConditions(node: NodeObj, now: number): NodeCondition[] {
 export function desiredTaints(node: NodeObj, now: number): Taint[] {
   const ready = readyOf(node)?.status;
   const want: Taint[] = [];
-  if (ready === 'Unknown') want.push({ key: TAINT_UNREACHABLE, effect: 'NoExecute' }, { key: TAINT_UNREACHABLE, effect: 'NoSchedule' });
-  if (ready === 'False') want.push({ key: TAINT_NOT_READY, effect: 'NoExecute' }, { key: TAINT_NOT_READY, effect: 'NoSchedule' });
+  if (ready === 'Unknown')
+    want.push(
+      { key: TAINT_UNREACHABLE, effect: 'NoExecute' },
+      { key: TAINT_UNREACHABLE, effect: 'NoSchedule' },
+    );
+  if (ready === 'False')
+    want.push({ key: TAINT_NOT_READY, effect: 'NoExecute' }, { key: TAINT_NOT_READY, effect: 'NoSchedule' });
   if (node.spec?.unschedulable) want.push({ key: TAINT_UNSCHEDULABLE, effect: 'NoSchedule' });
   const current = node.spec?.taints ?? [];
   const same = (a: Taint, b: Taint) => a.key === b.key && a.effect === b.effect;

@@ -17,8 +17,19 @@ describe('node lifecycle sync', () => {
     const ctx = fakeContext({ nodeMonitorGracePeriod: '10s' });
     ctx.informers.seed(R.nodes, [node('n1')]);
     const tolerant = pod('tolerant', { node: 'n1', ready: true });
-    (tolerant.spec as any).tolerations = [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 5 }];
-    ctx.informers.seed(R.pods, [tolerant, pod('bare', { node: 'n1', ready: true }), pod('elsewhere', { node: 'n2', ready: true })]);
+    (tolerant.spec as any).tolerations = [
+      {
+        key: 'node.kubernetes.io/unreachable',
+        operator: 'Exists',
+        effect: 'NoExecute',
+        tolerationSeconds: 5,
+      },
+    ];
+    ctx.informers.seed(R.pods, [
+      tolerant,
+      pod('bare', { node: 'n1', ready: true }),
+      pod('elsewhere', { node: 'n2', ready: true }),
+    ]);
     const c = newNodeLifecycleController(ctx);
 
     await c.sync('n1'); // first look: the clock starts now
@@ -32,7 +43,10 @@ describe('node lifecycle sync', () => {
       'update nodes n1',
       'delete pods default/bare',
     ]);
-    expect(ctx.client.actions[0].body.status.conditions[0]).toMatchObject({ status: 'Unknown', reason: 'NodeStatusUnknown' });
+    expect(ctx.client.actions[0].body.status.conditions[0]).toMatchObject({
+      status: 'Unknown',
+      reason: 'NodeStatusUnknown',
+    });
     expect(ctx.client.actions[1].body.status.conditions[0]).toMatchObject({ type: 'Ready', status: 'False' });
     expect(ctx.client.actions[3].body.spec.taints.map((t: any) => `${t.key}:${t.effect}`)).toEqual([
       'node.kubernetes.io/unreachable:NoExecute',
@@ -50,6 +64,8 @@ describe('node lifecycle sync', () => {
     ctx.informers.seed(R.nodes, [n]);
     await newNodeLifecycleController(ctx).sync('n1');
     expect(summarize(ctx.client.actions)).toEqual(['update nodes n1']);
-    expect(ctx.client.actions[0].body.spec.taints).toEqual([{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }]);
+    expect(ctx.client.actions[0].body.spec.taints).toEqual([
+      { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' },
+    ]);
   });
 });

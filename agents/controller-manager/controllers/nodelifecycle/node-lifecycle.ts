@@ -13,7 +13,15 @@ import { objectKey } from '../../../api/types';
 import type { Controller, ControllerContext } from '../../controller';
 import { clone, isoNow, type LeaseObj, type NodeObj, type PodObj } from '../common/objects';
 import { isPodReady } from '../common/pods';
-import { desiredTaints, isStale, type NodeHealth, observeHeartbeat, readyOf, taintsEqual, unknownConditions } from './node-health';
+import {
+  desiredTaints,
+  isStale,
+  type NodeHealth,
+  observeHeartbeat,
+  readyOf,
+  taintsEqual,
+  unknownConditions,
+} from './node-health';
 import { evictionTime } from './taint-eviction';
 
 const LEASE_NAMESPACE = 'kube-node-lease';
@@ -60,7 +68,9 @@ export function newNodeLifecycleController(ctx: ControllerContext, workers = 2):
       if (!isPodReady(pod)) continue;
       const body = clone(pod);
       body.status.conditions = body.status.conditions.map((c: any) =>
-        c.type === 'Ready' ? { ...c, status: 'False', lastTransitionTime: isoNow(now), reason: 'NodeNotReady' } : c,
+        c.type === 'Ready'
+          ? { ...c, status: 'False', lastTransitionTime: isoNow(now), reason: 'NodeNotReady' }
+          : c,
       );
       await client.update(R.pods, body, { subresource: 'status' }).catch(ignoreNotFound);
     }
@@ -86,7 +96,12 @@ export function newNodeLifecycleController(ctx: ControllerContext, workers = 2):
     queue,
     workers,
     sync,
-    tick: { everyMs: config.nodeMonitorPeriodMs, run: () => nodes.list().forEach((n) => queue.add(objectKey(n))) },
+    tick: {
+      everyMs: config.nodeMonitorPeriodMs,
+      run: () => {
+        for (const n of nodes.list()) queue.add(objectKey(n));
+      },
+    },
   };
 }
 
@@ -110,7 +125,9 @@ function indexPodsByNode(pods: ReturnType<ControllerContext['informers']['for']>
     delete: (p) => drop(p as PodObj),
   });
   return (node: string): PodObj[] =>
-    [...(byNode.get(node) ?? [])].map((k) => pods.get(k) as PodObj | undefined).filter((p): p is PodObj => p !== undefined && p.spec?.nodeName === node);
+    [...(byNode.get(node) ?? [])]
+      .map((k) => pods.get(k) as PodObj | undefined)
+      .filter((p): p is PodObj => p !== undefined && p.spec?.nodeName === node);
 }
 
 function ignoreNotFound(err: unknown): void {

@@ -15,13 +15,16 @@ export function tolerates(tol: Toleration, taint: Taint): boolean {
 }
 
 /** When the pod must be evicted: a time (ms), 0 for at once, or Infinity for never. */
-export function evictionTime(tolerations: readonly Toleration[] | undefined, taints: readonly Taint[]): number {
+export function evictionTime(
+  tolerations: readonly Toleration[] | undefined,
+  taints: readonly Taint[],
+): number {
   let earliest = Number.POSITIVE_INFINITY;
   for (const taint of taints) {
     if (taint.effect !== 'NoExecute') continue;
     const matching = (tolerations ?? []).filter((t) => tolerates(t, taint));
     if (matching.length === 0) return 0;
-    const seconds = Math.min(...matching.map((t) => (t.tolerationSeconds ?? Number.POSITIVE_INFINITY)));
+    const seconds = Math.min(...matching.map((t) => t.tolerationSeconds ?? Number.POSITIVE_INFINITY));
     if (!Number.isFinite(seconds)) continue;
     const added = ms(taint.timeAdded) ?? 0;
     earliest = Math.min(earliest, added + Math.max(0, seconds) * 1000);

@@ -2,11 +2,11 @@
 // status a sync reports (replica_set_utils.go calculateStatus; controller_utils.go ActivePods).
 
 import type { ReplicaSetStatus } from 'kubernetes-types/apps/v1';
+import type { LabelSelector } from 'kubernetes-types/meta/v1';
 import type { PodObj } from '../common/objects';
 import { ms } from '../common/objects';
 import { isPodAvailable, isPodReady, readyCondition } from '../common/pods';
 import { selectorMatches } from '../common/selector';
-import type { LabelSelector } from 'kubernetes-types/meta/v1';
 
 const PHASE_RANK: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
 
@@ -26,7 +26,8 @@ export function compareForDeletion(a: PodObj, b: PodObj): number {
     const since = (p: PodObj) => ms(readyCondition(p)?.lastTransitionTime) ?? 0;
     if (since(a) !== since(b)) return since(b) - since(a);
   }
-  const restarts = (p: PodObj) => (p.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0);
+  const restarts = (p: PodObj) =>
+    (p.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0);
   if (restarts(a) !== restarts(b)) return restarts(b) - restarts(a);
   const created = (p: PodObj) => ms(p.metadata?.creationTimestamp) ?? 0;
   return created(b) - created(a);
@@ -45,7 +46,13 @@ export function replicaDiff(active: number, want: number, burst = 500): number {
 
 export function calculateStatus(
   pods: PodObj[],
-  opts: { selector: LabelSelector | undefined; templateLabels: Record<string, string> | undefined; minReadySeconds: number; generation: number | undefined; now: number },
+  opts: {
+    selector: LabelSelector | undefined;
+    templateLabels: Record<string, string> | undefined;
+    minReadySeconds: number;
+    generation: number | undefined;
+    now: number;
+  },
 ): ReplicaSetStatus {
   // fullyLabeled: the pod carries every label of the template, not just the selector's.
   const templateSel = { matchLabels: { ...(opts.templateLabels ?? {}) } };

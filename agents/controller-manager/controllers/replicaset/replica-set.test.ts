@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { R } from '../../../api/resources';
-import { fakeContext, summarize } from '../../testing/fakes';
 import { pod } from '../../testing/builders';
+import { fakeContext, summarize } from '../../testing/fakes';
 import { replicaSetKind, replicationControllerKind } from './kinds';
 import { newReplicaSetController } from './replica-set';
 
@@ -13,7 +13,10 @@ function rs(replicas: number, extra: Record<string, unknown> = {}) {
     spec: {
       replicas,
       selector: { matchLabels: { app: 'web' } },
-      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: { containers: [{ name: 'c', image: 'nginx' }] },
+      },
     },
     status: { replicas: 0 },
     ...extra,
@@ -36,7 +39,14 @@ describe('ReplicaSet sync', () => {
     const created = ctx.client.actions[0].body;
     expect(created.metadata.labels).toEqual({ app: 'web' });
     expect(created.metadata.ownerReferences).toEqual([
-      { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: 'rs-uid', controller: true, blockOwnerDeletion: true },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        name: 'web',
+        uid: 'rs-uid',
+        controller: true,
+        blockOwnerDeletion: true,
+      },
     ]);
     expect(ctx.recorder.events.filter((e) => e.reason === 'SuccessfulCreate')).toHaveLength(3);
   });
@@ -49,11 +59,18 @@ describe('ReplicaSet sync', () => {
     await c.sync('default/web');
     expect(summarize(ctx.client.actions).filter((a) => a.startsWith('create'))).toHaveLength(2);
     // The informer now sees both pods: the next sync has nothing to do but status.
-    ctx.informers.seed(R.pods, [pod('web-1', { labels: { app: 'web' }, owner: owned }), pod('web-2', { labels: { app: 'web' }, owner: owned })]);
+    ctx.informers.seed(R.pods, [
+      pod('web-1', { labels: { app: 'web' }, owner: owned }),
+      pod('web-2', { labels: { app: 'web' }, owner: owned }),
+    ]);
     ctx.client.actions.length = 0;
     await c.sync('default/web');
     expect(summarize(ctx.client.actions)).toEqual(['update replicasets/status default/web']);
-    expect(ctx.client.actions[0].body.status).toMatchObject({ replicas: 2, readyReplicas: 0, observedGeneration: 2 });
+    expect(ctx.client.actions[0].body.status).toMatchObject({
+      replicas: 2,
+      readyReplicas: 0,
+      observedGeneration: 2,
+    });
   });
 
   it('deletes the cheapest pods when over the count', async () => {
@@ -66,7 +83,10 @@ describe('ReplicaSet sync', () => {
     ]);
     const c = newReplicaSetController(ctx, replicaSetKind);
     await c.sync('default/web');
-    expect(summarize(ctx.client.actions).slice(0, 2).sort()).toEqual(['delete pods default/web-notready', 'delete pods default/web-pending']);
+    expect(summarize(ctx.client.actions).slice(0, 2).sort()).toEqual([
+      'delete pods default/web-notready',
+      'delete pods default/web-pending',
+    ]);
   });
 
   it('adopts a matching orphan and releases an owned pod that no longer matches', async () => {
@@ -75,7 +95,10 @@ describe('ReplicaSet sync', () => {
     ctx.informers.seed(R.pods, [
       pod('orphan', { labels: { app: 'web' }, node: 'n1', ready: true }),
       pod('relabelled', { labels: { app: 'debug' }, owner: owned, node: 'n1' }),
-      pod('someone-elses', { labels: { app: 'web' }, owner: { kind: 'ReplicaSet', name: 'x', uid: 'other' } }),
+      pod('someone-elses', {
+        labels: { app: 'web' },
+        owner: { kind: 'ReplicaSet', name: 'x', uid: 'other' },
+      }),
     ]);
     const c = newReplicaSetController(ctx, replicaSetKind);
     await c.sync('default/web');
@@ -84,7 +107,10 @@ describe('ReplicaSet sync', () => {
       'patch pods default/relabelled',
       'update replicasets/status default/web',
     ]);
-    expect(ctx.client.actions[0].body.metadata.ownerReferences[0]).toMatchObject({ uid: 'rs-uid', controller: true });
+    expect(ctx.client.actions[0].body.metadata.ownerReferences[0]).toMatchObject({
+      uid: 'rs-uid',
+      controller: true,
+    });
     expect(ctx.client.actions[1].body.metadata.ownerReferences).toEqual([]);
   });
 
@@ -95,14 +121,29 @@ describe('ReplicaSet sync', () => {
         apiVersion: 'v1',
         kind: 'ReplicationController',
         metadata: { name: 'nginx', namespace: 'default', uid: 'rc-uid', generation: 1 },
-        spec: { replicas: 2, selector: { app: 'nginx' }, template: { metadata: { labels: { app: 'nginx' } }, spec: { containers: [] } } },
+        spec: {
+          replicas: 2,
+          selector: { app: 'nginx' },
+          template: { metadata: { labels: { app: 'nginx' } }, spec: { containers: [] } },
+        },
       },
     ]);
-    ctx.informers.seed(R.pods, [pod('nginx-a', { labels: { app: 'nginx' }, owner: { kind: 'ReplicationController', name: 'nginx', uid: 'rc-uid' } })]);
+    ctx.informers.seed(R.pods, [
+      pod('nginx-a', {
+        labels: { app: 'nginx' },
+        owner: { kind: 'ReplicationController', name: 'nginx', uid: 'rc-uid' },
+      }),
+    ]);
     const c = newReplicaSetController(ctx, replicationControllerKind);
     await c.sync('default/nginx');
-    expect(summarize(ctx.client.actions)).toEqual(['create pods default/nginx-', 'update replicationcontrollers/status default/nginx']);
-    expect(ctx.client.actions[0].body.metadata.ownerReferences[0]).toMatchObject({ apiVersion: 'v1', kind: 'ReplicationController' });
+    expect(summarize(ctx.client.actions)).toEqual([
+      'create pods default/nginx-',
+      'update replicationcontrollers/status default/nginx',
+    ]);
+    expect(ctx.client.actions[0].body.metadata.ownerReferences[0]).toMatchObject({
+      apiVersion: 'v1',
+      kind: 'ReplicationController',
+    });
   });
 
   it('does nothing for a ReplicaSet that is gone', async () => {

@@ -87,7 +87,10 @@ export function newReplicaSetController(ctx: ControllerContext, kind: ReplicaKin
     await updateStatus(owner, mine);
     if (manageError) throw manageError;
     const minReady = owner.spec?.minReadySeconds ?? 0;
-    if (minReady > 0 && mine.some((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))) {
+    if (
+      minReady > 0 &&
+      mine.some((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+    ) {
       queue.addAfter(key, minReady * 1000);
     }
   }
@@ -109,18 +112,22 @@ export function newReplicaSetController(ctx: ControllerContext, kind: ReplicaKin
 
   async function createPod(owner: ReplicatedObj): Promise<void> {
     const t = owner.spec?.template;
-    const pod = await client.create<PodObj>(R.pods, {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        generateName: `${owner.metadata?.name}-`,
-        namespace: owner.metadata?.namespace,
-        labels: { ...(t?.metadata?.labels ?? {}) },
-        annotations: t?.metadata?.annotations ? { ...t.metadata.annotations } : undefined,
-        ownerReferences: [newControllerRef(owner, kind.apiVersion, kind.kind)],
+    const pod = await client.create<PodObj>(
+      R.pods,
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          generateName: `${owner.metadata?.name}-`,
+          namespace: owner.metadata?.namespace,
+          labels: { ...(t?.metadata?.labels ?? {}) },
+          annotations: t?.metadata?.annotations ? { ...t.metadata.annotations } : undefined,
+          ownerReferences: [newControllerRef(owner, kind.apiVersion, kind.kind)],
+        },
+        spec: clone(t?.spec),
       },
-      spec: clone(t?.spec),
-    }, { namespace: owner.metadata?.namespace });
+      { namespace: owner.metadata?.namespace },
+    );
     recorder.event(owner, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata?.name}`);
   }
 
@@ -153,7 +160,12 @@ export function newReplicaSetController(ctx: ControllerContext, kind: ReplicaKin
 }
 
 /** claimPods: the active pods this owner controls after adopting and releasing (see owner.ts). */
-async function claimPods(owner: ReplicatedObj, pods: Informer<PodObj>, kind: ReplicaKind, ctx: ControllerContext): Promise<PodObj[]> {
+async function claimPods(
+  owner: ReplicatedObj,
+  pods: Informer<PodObj>,
+  kind: ReplicaKind,
+  ctx: ControllerContext,
+): Promise<PodObj[]> {
   const selector = kind.selector(owner);
   const candidates = pods.list(owner.metadata?.namespace).filter(isPodActive);
   const claim = claimObjects(owner, candidates, (p) => selectorMatches(selector, p.metadata?.labels));
@@ -162,15 +174,22 @@ async function claimPods(owner: ReplicatedObj, pods: Informer<PodObj>, kind: Rep
   const adopted: PodObj[] = [];
   for (const pod of claim.adopt) {
     try {
-      adopted.push(await ctx.client.patch<PodObj>(R.pods, ns, pod.metadata?.name ?? '', 'merge', adoptPatch(pod, ref)));
+      adopted.push(
+        await ctx.client.patch<PodObj>(R.pods, ns, pod.metadata?.name ?? '', 'merge', adoptPatch(pod, ref)),
+      );
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }
   }
   for (const pod of claim.release) {
-    await ctx.client.patch(R.pods, ns, pod.metadata?.name ?? '', 'merge', releasePatch(pod, ref.uid)).catch((err) => {
-      if (!isNotFound(err)) throw err;
-    });
+    await ctx.client
+      .patch(R.pods, ns, pod.metadata?.name ?? '', 'merge', releasePatch(pod, ref.uid))
+      .catch((err) => {
+        if (!isNotFound(err)) throw err;
+      });
   }
-  return [...claim.owned, ...claim.adopt.filter((p) => adopted.some((a) => a.metadata?.name === p.metadata?.name))];
+  return [
+    ...claim.owned,
+    ...claim.adopt.filter((p) => adopted.some((a) => a.metadata?.name === p.metadata?.name)),
+  ];
 }

@@ -12,15 +12,24 @@ export function newServiceAccountController(ctx: ControllerContext, workers = 1)
   const namespaces = ctx.informers.for<NamespaceObj>(R.namespaces);
   const accounts = ctx.informers.for<ServiceAccountObj>(R.serviceaccounts);
   const { queue, client } = ctx;
-  namespaces.addEventHandler({ add: (ns) => queue.add(objectKey(ns)), update: (_o, ns) => queue.add(objectKey(ns)) });
-  accounts.addEventHandler({ delete: (sa) => sa.metadata?.name === 'default' && queue.add(sa.metadata?.namespace ?? '') });
+  namespaces.addEventHandler({
+    add: (ns) => queue.add(objectKey(ns)),
+    update: (_o, ns) => queue.add(objectKey(ns)),
+  });
+  accounts.addEventHandler({
+    delete: (sa) => sa.metadata?.name === 'default' && queue.add(sa.metadata?.namespace ?? ''),
+  });
 
   async function sync(name: string): Promise<void> {
     const ns = namespaces.get(name);
     if (!ns || ns.metadata?.deletionTimestamp || ns.status?.phase === 'Terminating') return;
     if (accounts.get(`${name}/default`)) return;
     await client
-      .create<ServiceAccountObj>(R.serviceaccounts, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: name } }, { namespace: name })
+      .create<ServiceAccountObj>(
+        R.serviceaccounts,
+        { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: name } },
+        { namespace: name },
+      )
       .catch((err) => {
         if (!isAlreadyExists(err)) throw err;
       });
