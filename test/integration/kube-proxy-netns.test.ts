@@ -59,6 +59,7 @@ beforeAll(async () => {
   for (const [i, ip] of podIPs.entries()) {
     const pod = await lab.pod(node, 'cbr0', `pod${i + 1}`, `${ip}/24`, '10.244.1.1');
     lab.startEcho(pod, `pod${i + 1}`, 8080);
+    lab.startUdpEcho(pod, `pod${i + 1}`, 5353);
   }
   iptables = await Iptables.detect(['nsenter', `--net=${node.path}`]);
   syncer = new Syncer({
@@ -69,7 +70,7 @@ beforeAll(async () => {
     minSyncPeriodMs: 200,
     syncPeriodMs: 30_000,
     log: createLogger('kube-proxy-test', { level: 'warn' }),
-    conntrack: (args) => node.run('conntrack', args),
+    conntrack: (args) => node.exec('conntrack', args), // exit 1 = "0 flow entries deleted": fine
   });
   state.services = [
     service({ name: 'web', clusterIP: '10.96.10.10', ports: web }),
@@ -151,6 +152,26 @@ describe('kube-proxy in a network namespace', () => {
     // That change was a partial sync (only changed chains written): the node must still hold
     // exactly what a full sync of the new state would have written.
     await expectNodeMatchesFullBuild();
+  });
+
+  it('flushes UDP conntrack entries of a removed endpoint, so its clients move on at once', async () => {
+    const dns = [{ name: 'dns', port: 53, targetPort: 5353, protocol: 'UDP' as const }];
+    state.services = [...state.services, service({ name: 'dns', clusterIP: '10.96.10.53', ports: dns })];
+    state.endpoints = [...state.endpoints, endpoints('default', 'dns', podIPs, dns)];
+    await syncer.sync();
+    const first = await lab.udpAsk(client, '10.96.10.53', 53, 40000);
+    expect(first).toMatch(/^pod\d$/);
+    // Same source port → same conntrack entry → same pod, for as long as the entry lives (30 s+).
+    expect(await lab.udpAsk(client, '10.96.10.53', 53, 40000)).toBe(first);
+    const remaining = podIPs.filter((_, i) => `pod${i + 1}` !== first);
+    state.endpoints = state.endpoints.map((e) =>
+      e.metadata?.name === 'dns' ? endpoints('default', 'dns', remaining, dns) : e,
+    );
+    await syncer.sync();
+    // The removed pod still runs and would still answer: only the flushed entry moves the client.
+    const next = await lab.udpAsk(client, '10.96.10.53', 53, 40000);
+    expect(next).toMatch(/^pod\d$/);
+    expect(next).not.toBe(first);
   });
 
   it('--cleanup leaves no KUBE-* chains and no jumps', async () => {

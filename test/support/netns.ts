@@ -143,6 +143,22 @@ export class NetnsLab {
     return this.start(ns, `echo-${name}`, process.execPath, ['-e', script]);
   }
 
+  /** A UDP server answering each datagram with "<name>". */
+  startUdpEcho(ns: Netns, name: string, port: number): Started {
+    const script = `const s=require('dgram').createSocket('udp4');s.on('message',(m,r)=>s.send(${JSON.stringify(name)},r.port,r.address));s.bind(${port})`;
+    return this.start(ns, `udp-${name}`, process.execPath, ['-e', script]);
+  }
+
+  /**
+   * One UDP question from inside `ns`, from a FIXED source port, so successive questions share
+   * one conntrack entry (as a resolver's retries would). Undefined when no answer in 2 s.
+   */
+  async udpAsk(ns: Netns, host: string, port: number, srcPort: number): Promise<string | undefined> {
+    const script = `const s=require('dgram').createSocket('udp4');s.on('message',m=>{process.stdout.write(String(m));process.exit(0)});setTimeout(()=>process.exit(1),2000);s.bind(${srcPort},()=>s.send('q',${port},${JSON.stringify(host)}))`;
+    const r = await ns.exec(process.execPath, ['-e', script]);
+    return r.code === 0 ? r.stdout : undefined;
+  }
+
   /** One HTTP GET from inside `ns` with busybox wget (under `timeout`, see DESIGN.md); undefined on failure. */
   async get(ns: Netns, url: string, seconds = 3): Promise<string | undefined> {
     const r = await ns.exec('busybox', ['timeout', String(seconds), 'busybox', 'wget', '-q', '-O', '-', url]);
