@@ -104,6 +104,8 @@ describe('kube-proxy in a network namespace', () => {
     const seen = await responders('http://10.96.10.10/', 30);
     expect(new Set(seen)).toEqual(new Set(['pod1', 'pod2', 'pod3']));
     expect(await lab.get(client, 'http://10.96.10.10/')).toMatch(/^pod\d 10\.244\.1\.1$/);
+    // The node itself reaches the cluster IP too (nat OUTPUT → KUBE-SERVICES).
+    expect(await lab.get(node, 'http://10.96.10.10/')).toMatch(/^pod\d /);
   });
 
   it('answers on the NodePort from another namespace', async () => {
