@@ -105,6 +105,7 @@ async function handleUpgrade(o: KubeletServerOptions, src: StreamTargetSource, w
 
   if (route.kind === 'portForward') {
     const ip = () => podIP(src, pod, o.hostIP ?? '127.0.0.1');
+    o.log.info('port-forward to pod', { pod: podLabel, transport: websocket ? 'websocket-tunnel' : 'spdy' });
     if (websocket) {
       const offered = String(req.headers['sec-websocket-protocol'] ?? '');
       if (!offered.split(',').map((s) => s.trim()).includes(PORTFORWARD_TUNNEL_PROTOCOL)) throw badRequest(`port-forward over websocket needs subprotocol ${PORTFORWARD_TUNNEL_PROTOCOL}`);

@@ -190,3 +190,27 @@ describe('kubelet pod lifecycle', () => {
     await expect.poll(async () => (await fetch(`${node.cp.url}/api/v1/namespaces/default/pods/doomed`)).status, poll).toBe(404);
   });
 });
+
+describe('kubelet restart', () => {
+  it('adopts running pods without restarting them and removes containers of pods deleted meanwhile', async () => {
+    const survivor = await createPod(node.cp, podOn(node, 'survivor', { containers: [{ name: 'c', ...busybox }] }));
+    const orphan = await createPod(node.cp, podOn(node, 'orphan', { containers: [{ name: 'c', ...busybox }] }));
+    for (const name of ['survivor', 'orphan']) await expect.poll(async () => (await getPod(node.cp, 'default', name)).status?.phase, poll).toBe('Running');
+    const idsOf = async (uid: string | undefined) =>
+      (await nodeContainers(node.nodeName)).filter((c) => c.Labels['io.kubernetes.pod.uid'] === uid && c.State === 'running').map((c) => c.Id).sort();
+    const before = await idsOf(survivor.metadata?.uid);
+    expect(before).toHaveLength(2);
+
+    await node.kubelet.stop(15_000);
+    await api(node.cp, 'DELETE', '/api/v1/namespaces/default/pods/orphan', { apiVersion: 'v1', kind: 'DeleteOptions', gracePeriodSeconds: 0 });
+    await expect.poll(async () => (await fetch(`${node.cp.url}/api/v1/namespaces/default/pods/orphan`)).status, poll).toBe(404);
+    expect(await idsOf(orphan.metadata?.uid)).toHaveLength(2); // nobody has touched them yet
+    await node.restartKubelet();
+
+    await expect.poll(() => idsOf(orphan.metadata?.uid), poll).toEqual([]);
+    expect(await idsOf(survivor.metadata?.uid)).toEqual(before);
+    const pod = await getPod(node.cp, 'default', 'survivor');
+    expect(pod.status?.phase).toBe('Running');
+    expect(pod.status?.containerStatuses?.[0].restartCount).toBe(0);
+  });
+});
