@@ -19,6 +19,7 @@ import type { Change } from './storage/etcd-watch';
 import { watchPrefix } from './storage/etcd-watch';
 import type { WatchCache } from './storage/watch-cache';
 import { visibleChange } from './watch-filter';
+import { jsonOf } from './storage/json-cache';
 import type { Etcd3 } from 'etcd3';
 
 /** Where events go: an HTTP response or a WebSocket. */
@@ -37,8 +38,18 @@ const DEFAULT_TIMEOUT_S = 1800;
 export function httpSink(req: IncomingMessage, res: ServerResponse): WatchSink {
   res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
   res.flushHeaders();
+  let corked = false;
   return {
     send(line) {
+      // Events of one etcd response go out in one write (cork until the end of this tick).
+      if (!corked) {
+        corked = true;
+        res.cork();
+        process.nextTick(() => {
+          corked = false;
+          res.uncork();
+        });
+      }
       res.write(`${line}\n`);
       return res.writableLength < MAX_BUFFERED;
     },
@@ -89,7 +100,7 @@ export function serveWatch(sink: WatchSink, p: WatchParams): void {
 
   const emit = (type: WatchEventType, obj: KubeObject) => {
     if (closed) return;
-    const json = p.render ? JSON.stringify(p.render(obj, first)) : objectJson(obj);
+    const json = p.render ? JSON.stringify(p.render(obj, first)) : jsonOf(obj);
     first = false;
     if (!sink.send(`{"type":"${type}","object":${json}}`)) close('watcher too slow: send buffer full');
   };
@@ -130,17 +141,6 @@ export function serveWatch(sink: WatchSink, p: WatchParams): void {
   }
   const timer = setTimeout(() => close(), (p.timeoutSeconds ?? DEFAULT_TIMEOUT_S) * 1000);
   cleanups.push(() => clearTimeout(timer));
-}
-
-/** Each object is serialized once, however many watchers receive it. */
-const jsonCache = new WeakMap<object, string>();
-function objectJson(obj: KubeObject): string {
-  let s = jsonCache.get(obj);
-  if (s === undefined) {
-    s = JSON.stringify(obj);
-    jsonCache.set(obj, s);
-  }
-  return s;
 }
 
 function bookmark(r: ResourceInfo, revision: number): KubeObject {

@@ -16,12 +16,11 @@ import type { KubeObject } from '../../api/types';
 import type { EtcdStore } from './etcd-store';
 import { type Change, type EtcdWatch, watchPrefix } from './etcd-watch';
 import { storagePrefix } from '../../api/resources';
+import { jsonOf } from './json-cache';
 
 export interface CacheEntry {
   key: string;
   obj: KubeObject;
-  /** JSON of `obj`, built once and reused by every list that returns it. */
-  json?: string;
 }
 
 export interface Subscriber {
@@ -40,8 +39,7 @@ export interface WatchCacheOptions {
 }
 
 export function entryJson(e: CacheEntry): string {
-  if (e.json === undefined) e.json = JSON.stringify(e.obj);
-  return e.json;
+  return jsonOf(e.obj);
 }
 
 export class WatchCache {
@@ -73,7 +71,7 @@ export class WatchCache {
     const list = await this.store.list(this.prefix);
     this.entries.clear();
     for (const s of list.items) {
-      const key = keyOf(this.prefix, s.obj);
+      const key = keyOf(s.obj);
       this.entries.set(key, { key, obj: s.obj });
     }
     this.sortedKeys = null;
@@ -139,6 +137,7 @@ export class WatchCache {
       } else {
         if (!this.entries.has(relKey)) this.sortedKeys = null;
         this.entries.set(relKey, { key: relKey, obj: c.obj });
+        jsonOf(c.obj); // serialize now, while the change is hot, for the watchers and lists to come
       }
       this.remember(c);
       this.revision = c.revision;
@@ -180,7 +179,7 @@ export class WatchCache {
 }
 
 /** `<namespace>/<name>` (or `<name>`) for an object: the cache's key, the storage key minus prefix. */
-function keyOf(prefix: string, obj: KubeObject): string {
+function keyOf(obj: KubeObject): string {
   const ns = obj.metadata?.namespace;
   return ns ? `${ns}/${obj.metadata?.name}` : `${obj.metadata?.name}`;
 }
