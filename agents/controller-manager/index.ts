@@ -5,6 +5,7 @@
 // then every enabled controller runs its workers until the lease or the process ends.
 
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { renderFlags } from '../api/flags';
 import { serveHealth } from '../api/health-server';
@@ -90,6 +91,14 @@ export async function runControllers(
     'Controllers running in this manager.',
     () => controllers.length,
   );
+  const syncs = registry?.counter(
+    'controller_manager_syncs_total',
+    'sync(key) calls by controller and result.',
+    ['controller', 'result'],
+  );
+  const depth = registry?.gauge('workqueue_depth', 'Keys waiting in each controller queue.', ['name']);
+  // Every worker of every controller waits on this one signal.
+  setMaxListeners(0, signal);
   informers.start();
   await informers.waitForSync(signal);
   if (signal.aborted) return;
@@ -102,7 +111,16 @@ export async function runControllers(
       runController({
         name: c.name,
         queue: c.queue,
-        sync: c.sync,
+        sync: async (key) => {
+          depth?.set({ name: c.name }, c.queue.len());
+          try {
+            await c.sync(key);
+            syncs?.inc({ controller: c.name, result: 'success' });
+          } catch (err) {
+            syncs?.inc({ controller: c.name, result: 'error' });
+            throw err;
+          }
+        },
         workers: c.workers,
         signal,
         log: { info: (m) => log.info(`${c.name}: ${m}`), error: (m) => log.error(`${c.name}: ${m}`) },

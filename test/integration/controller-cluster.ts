@@ -15,6 +15,8 @@ export interface Cluster {
   k: Kubectl;
   k27: Kubectl;
   addNode(name: string): Promise<void>;
+  /** Another controller-manager on the same apiserver (health on a random port), for leader election. */
+  startControllerManager(name: string): Started;
   killNode(name: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -27,11 +29,20 @@ export interface ClusterOptions {
 }
 
 export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
-  const cp = await startControlPlane({ name: `apiserver-${opts.name}`, flags: opts.apiFlags });
+  // Ports first, so componentstatuses can probe the components where they really listen.
+  const cmPort = await freePort();
+  const schedPort = await freePort();
+  const cp = await startControlPlane({
+    name: `apiserver-${opts.name}`,
+    flags: [
+      `--controller-manager-health-url=http://127.0.0.1:${cmPort}/healthz`,
+      `--scheduler-health-url=http://127.0.0.1:${schedPort}/healthz`,
+      ...(opts.apiFlags ?? []),
+    ],
+  });
   const started: Started[] = [];
   const nodes = new Map<string, Started>();
   try {
-    const cmPort = await freePort();
     const cm = startAgent(`controller-manager-${opts.name}`, 'controller-manager', [
       `--master=${cp.url}`,
       `--port=${cmPort}`,
@@ -39,7 +50,6 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       ...(opts.cmFlags ?? []),
     ]);
     started.push(cm);
-    const schedPort = await freePort();
     const scheduler = startAgent(`scheduler-${opts.name}`, 'scheduler', [
       `--master=${cp.url}`,
       `--port=${schedPort}`,
@@ -48,6 +58,16 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     started.push(scheduler);
     await waitForHttpOk(`http://127.0.0.1:${cmPort}/healthz`, 60_000, cm.logFile);
     await waitForHttpOk(`http://127.0.0.1:${schedPort}/healthz`, 60_000, scheduler.logFile);
+    const startControllerManager = (name: string) => {
+      const p = startAgent(`controller-manager-${opts.name}-${name}`, 'controller-manager', [
+        `--master=${cp.url}`,
+        '--port=0',
+        '--bind-address=127.0.0.1',
+        ...(opts.cmFlags ?? []),
+      ]);
+      started.push(p);
+      return p;
+    };
     const addNode = async (name: string) => {
       const p = startAgent(`hollow-${opts.name}-${name}`, 'hollow-node', [
         `--master=${cp.url}`,
@@ -67,6 +87,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       k: kubectl('1.33', cp.url),
       k27: kubectl('1.27', cp.url),
       addNode,
+      startControllerManager,
       async killNode(name: string) {
         await nodes.get(name)?.kill();
       },

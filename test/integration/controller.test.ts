@@ -157,3 +157,31 @@ metadata: {name: team}
     expect(gone.stderr).toContain('NotFound');
   });
 });
+
+describe('the controller-manager process', () => {
+  it('componentstatuses shows it Healthy, and /metrics counts its syncs', async () => {
+    const out = await run(c.k27, ['get', 'componentstatuses']);
+    expect(out).toMatch(/controller-manager\s+Healthy/);
+    const metrics = await (await fetch(`http://127.0.0.1:${c.cmPort}/metrics`)).text();
+    expect(metrics).toMatch(
+      /controller_manager_syncs_total\{controller="replicaset",result="success"\} [1-9]/,
+    );
+  });
+
+  it('a second controller-manager waits for the Lease and takes over when the leader dies', async () => {
+    const holder = async () =>
+      (await getJson(c.k, ['get', 'lease', '-n', 'kube-system', 'kube-controller-manager'])).spec
+        .holderIdentity;
+    const first = await holder();
+    expect(first).toBeTruthy();
+    const standby = c.startControllerManager('standby');
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await holder()).toBe(first);
+    await c.cm.kill(); // a crash: the Lease is not released, the standby waits out its duration
+    await expect.poll(holder, { timeout: 45_000, interval: 1000 }).not.toBe(first);
+    // The new leader runs the controllers: a scale is carried out.
+    await run(c.k, ['scale', 'rc', 'nginx', '--replicas=3']);
+    await expect.poll(() => podNames('app=nginx'), { timeout: 60_000 }).toHaveLength(3);
+    await standby.stop();
+  });
+});
