@@ -6,7 +6,8 @@
 
 import { isPerServiceChain } from './chain-names';
 import { chainsInSave, type Iptables, type Table } from './iptables';
-import { FIXED_CHAINS, JUMP_RULES } from './rules';
+import { JUMP_RULES } from './jumps';
+import { FIXED_CHAINS } from './rules';
 
 /** Which of the chains present on the node are ours to delete. */
 export function ownedChains(table: Table, present: string[]): string[] {

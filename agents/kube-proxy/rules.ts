@@ -21,6 +21,8 @@ import { buildServicePorts, type Endpoint, type ServicePort } from './service-ma
 export interface RulesInput {
   services: Service[];
   endpoints: Endpoints[];
+  /** The node the rules are for. Unused by the layout so far; externalTrafficPolicy: Local
+   *  (only this node's endpoints) would need it, and is not implemented. */
   node: { name: string; ip?: string };
   /** Pod network of the whole cluster: traffic from outside it to a cluster IP is masqueraded. */
   clusterCIDR: string;
@@ -229,85 +231,3 @@ export function buildRulesFromPorts(
 export function buildRules(input: RulesInput): string {
   return buildRulesFromPorts(buildServicePorts(input.services, input.endpoints), input);
 }
-
-/** A rule outside our own chains that sends traffic into them, checked with -C, added with -I. */
-export interface JumpRule {
-  table: 'nat' | 'filter';
-  chain: string;
-  args: string[];
-}
-
-/**
- * The hooks from the built-in chains into ours (upstream iptablesJumpChains). They are the only
- * rules kube-proxy places in chains it does not own, so `--cleanup` can remove exactly these.
- */
-export const JUMP_RULES: JumpRule[] = [
-  {
-    table: 'filter',
-    chain: 'INPUT',
-    args: [
-      '-m',
-      'conntrack',
-      '--ctstate',
-      'NEW',
-      '-m',
-      'comment',
-      '--comment',
-      'kubernetes externally-visible service portals',
-      '-j',
-      'KUBE-EXTERNAL-SERVICES',
-    ],
-  },
-  {
-    table: 'filter',
-    chain: 'FORWARD',
-    args: ['-m', 'comment', '--comment', 'kubernetes forwarding rules', '-j', 'KUBE-FORWARD'],
-  },
-  {
-    table: 'filter',
-    chain: 'FORWARD',
-    args: [
-      '-m',
-      'conntrack',
-      '--ctstate',
-      'NEW',
-      '-m',
-      'comment',
-      '--comment',
-      'kubernetes service portals',
-      '-j',
-      'KUBE-SERVICES',
-    ],
-  },
-  {
-    table: 'filter',
-    chain: 'OUTPUT',
-    args: [
-      '-m',
-      'conntrack',
-      '--ctstate',
-      'NEW',
-      '-m',
-      'comment',
-      '--comment',
-      'kubernetes service portals',
-      '-j',
-      'KUBE-SERVICES',
-    ],
-  },
-  {
-    table: 'nat',
-    chain: 'PREROUTING',
-    args: ['-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES'],
-  },
-  {
-    table: 'nat',
-    chain: 'OUTPUT',
-    args: ['-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES'],
-  },
-  {
-    table: 'nat',
-    chain: 'POSTROUTING',
-    args: ['-m', 'comment', '--comment', 'kubernetes postrouting rules', '-j', 'KUBE-POSTROUTING'],
-  },
-];

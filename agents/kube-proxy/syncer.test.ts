@@ -2,7 +2,7 @@
 // (the real thing runs in test/integration/kube-proxy-*.test.ts).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../api/log';
-import { JUMP_RULES } from './rules';
+import { JUMP_RULES } from './jumps';
 import { type ProxyState, Syncer } from './syncer';
 import { seedCluster } from './testing/fixtures';
 

@@ -19,7 +19,8 @@ import type { Logger } from '../api/log';
 import type { Registry } from '../api/metrics';
 import type { Endpoints, Service } from '../api/types';
 import { chainsInSave, type Iptables } from './iptables';
-import { buildRuleTables, JUMP_RULES, renderRestore, ruleContents } from './rules';
+import { JUMP_RULES } from './jumps';
+import { buildRuleTables, renderRestore, ruleContents } from './rules';
 import { buildServicePorts, conntrackCleanups, type ServicePort } from './service-map';
 
 export interface ProxyState {
