@@ -1,11 +1,11 @@
-// A throwaway API server for watching what real kubectl sends: enough discovery for kubectl to
-// resolve every resource in the catalogue (legacy discovery, plain JSON), an empty /openapi/v2
-// (which kubectl reads as "no schema"), and a log of every request body. Creates are answered
-// with a minimal object so kubectl prints "<kind>/<name> created".
+// A throwaway API server for watching what real kubectl sends (and, in tables/, for showing it
+// Tables): enough discovery for kubectl to resolve every resource in the catalogue (legacy
+// discovery, plain JSON), an empty /openapi/v2 (which kubectl reads as "no schema"), and a log of
+// every request. Creates are answered with a minimal object so kubectl prints "<kind>/<name> created".
 //
 // Test support only: it stores nothing and serves no real API.
 
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { groupVersion, type ResourceInfo, resources, verbsFor } from '../../../api/resources';
 
@@ -13,6 +13,7 @@ export interface RecordedRequest {
   method: string;
   url: string;
   contentType: string;
+  accept: string;
   body: Buffer;
 }
 
@@ -84,34 +85,37 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-export function startRecorder(reply: Reply = defaultReply): Promise<Recorder> {
+/**
+ * `reply` answers POSTs; `get`, when given, answers GETs that are not discovery (return undefined
+ * for a 404).
+ */
+export function startRecorder(reply: Reply = defaultReply, get?: Reply): Promise<Recorder> {
   const requests: RecordedRequest[] = [];
-  const server: Server = createServer(async (req, res) => {
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((err) => res.writeHead(500).end(String(err)));
+  });
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const rec = {
       method: req.method ?? '',
       url: req.url ?? '',
       contentType: req.headers['content-type'] ?? '',
+      accept: req.headers.accept ?? '',
       body,
     };
     requests.push(rec);
     const path = rec.url.split('?')[0];
-    const json = (code: number, obj: unknown) =>
+    const json = (code: number, obj: unknown) => {
       res.writeHead(code, { 'Content-Type': 'application/json' }).end(JSON.stringify(obj));
-    if (path === '/openapi/v2')
-      return res.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end();
+    };
     const doc = rec.method === 'GET' ? discoveryDocument(path) : undefined;
-    if (doc) return json(200, doc);
-    if (rec.method === 'POST') return json(201, reply(rec, resourceOf(rec.url)));
-    json(404, {
-      kind: 'Status',
-      apiVersion: 'v1',
-      status: 'Failure',
-      reason: 'NotFound',
-      code: 404,
-      message: 'not found',
-    });
-  });
+    const answer = rec.method === 'GET' && !doc ? get?.(rec, resourceOf(rec.url)) : undefined;
+    if (path === '/openapi/v2') res.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end();
+    else if (doc) json(200, doc);
+    else if (rec.method === 'POST') json(201, reply(rec, resourceOf(rec.url)));
+    else if (answer !== undefined) json(200, answer);
+    else json(404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 });
+  }
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
