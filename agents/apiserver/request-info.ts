@@ -69,9 +69,13 @@ export function parseRequest(method: string, rawUrl: string): RequestInfo {
   }
   let namespace: string | undefined;
   // namespaces/<ns>/<resource>…, unless the third segment is a namespace subresource (status, finalize)
-  if (rest[0] === 'namespaces' && rest.length >= 3 && findResource(group, rest[2])) {
-    namespace = rest[1];
-    rest = rest.slice(2);
+  if (rest[0] === 'namespaces' && rest.length >= 3) {
+    if (findResource(group, rest[2])) {
+      namespace = rest[1];
+      rest = rest.slice(2);
+    } else if (group !== '' || !['status', 'finalize'].includes(rest[2])) {
+      return { kind: 'unknown', path, group, resourceName: rest[2] };
+    }
   }
   const [resourceName, name, ...sub] = rest;
   const resource = findResource(group, resourceName);
