@@ -4,8 +4,9 @@
 // (same object, type, reason, message, source) patches `count` instead of creating a new object.
 //
 // Recording is fire-and-forget: event() returns at once, writes happen in the background, and a
-// failure is logged, never thrown into a sync path. Past MAX_PENDING writes in flight, new events
-// are dropped (logged), as upstream's broadcaster drops when its channel is full.
+// failure is logged, never thrown into a sync path. Like upstream's broadcaster (one goroutine
+// draining a channel of 1000), a few writers drain a bounded queue, so events never crowd out the
+// writes that matter (a scheduler's bindings); past MAX_PENDING queued, new events are dropped (logged).
 
 import type { Event, ObjectReference } from 'kubernetes-types/core/v1';
 import { isNotFound } from '../api/errors';
@@ -22,6 +23,7 @@ export interface EventRecorderOptions {
 }
 
 export const MAX_PENDING = 1000;
+const WRITERS = 4;
 const MAX_REMEMBERED = 4096;
 
 interface Remembered {
@@ -124,21 +126,34 @@ export function createEventRecorder(client: ApiClient, opts: EventRecorderOption
     if (remembered.size > MAX_REMEMBERED) remembered.delete(remembered.keys().next().value as string);
   }
 
+  const queue: (() => Promise<void>)[] = [];
+  let writing = 0;
+
+  function drain(): void {
+    while (writing < WRITERS && queue.length > 0) {
+      const task = queue.shift() as () => Promise<void>;
+      writing++;
+      void task().finally(() => {
+        writing--;
+        pending--;
+        drain();
+      });
+    }
+  }
+
   return {
     event(obj, type, reason, message) {
       if (pending >= MAX_PENDING) {
-        if (dropped++ % 1000 === 0)
-          log.error(`dropping events: ${pending} writes in flight (${dropped} dropped so far)`);
+        if (dropped++ % 1000 === 0) log.error(`dropping events: ${pending} queued (${dropped} dropped so far)`);
         return;
       }
       pending++;
-      write(obj, type, reason, message)
-        .catch((err) =>
-          log.error(
-            `could not record event ${reason} for ${obj.kind} ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name}: ${(err as Error).message}`,
-          ),
-        )
-        .finally(() => pending--);
+      queue.push(() =>
+        write(obj, type, reason, message).catch((err) =>
+          log.error(`could not record event ${reason} for ${obj.kind} ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name}: ${(err as Error).message}`),
+        ),
+      );
+      drain();
     },
   };
 }

@@ -84,7 +84,9 @@ interface RequestSpec {
 
 export function createClient(opts: ClientOptions): ApiClient {
   const base = new URL(opts.baseUrl);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  // Idle sockets are dropped after 4 s, before Node servers' 5 s keepAliveTimeout closes them
+  // under us (the request that reuses a socket the server is closing fails with ECONNRESET).
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256, timeout: 4000 });
   const limiter: RateLimiter = createTokenBucket({ qps: opts.qps ?? 50, burst: opts.burst ?? 100 });
   const userAgent = opts.userAgent ?? 'nodekube/0.1';
   const timeoutMs = opts.requestTimeoutMs ?? 60_000;

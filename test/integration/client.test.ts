@@ -50,12 +50,14 @@ describe('REST client', () => {
     await expect(client.get(R.configmaps, 'default', 'rest-1')).rejects.toSatisfy(isNotFound);
   });
 
-  it('watches from a resourceVersion and reports a compacted one as Expired', async () => {
+  it('watches from a resourceVersion, staying open while idle', async () => {
     const list = await client.list(R.configmaps, { namespace: 'default' });
     const seen: string[] = [];
     const w = client.watch(R.configmaps, { namespace: 'default', resourceVersion: list.metadata.resourceVersion }, (ev) => {
       seen.push(`${ev.type} ${ev.object.metadata?.name}`);
     });
+    // Longer than the client's 4 s idle-socket timeout: an idle watch must stay open.
+    await new Promise((r) => setTimeout(r, 5000));
     await client.create(R.configmaps, cm('watch-1'));
     await client.delete(R.configmaps, 'default', 'watch-1');
     await expect.poll(() => seen, { timeout: 10_000 }).toEqual(['ADDED watch-1', 'DELETED watch-1']);
