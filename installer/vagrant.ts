@@ -1,5 +1,7 @@
 // Vagrant, from the installer's side: the machines' SSH endpoints (`vagrant ssh-config`) and,
 // with the docker provider, destroying them on `down`. Local commands go through zx.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { $ } from 'zx';
 import type { Inventory } from './inventory';
 import { parseSshConfig, withVagrantSsh } from './inventory';
@@ -10,22 +12,28 @@ export async function vagrantInventory(inv: Inventory, root: string): Promise<In
   return withVagrantSsh(inv, parseSshConfig(out.stdout));
 }
 
-/** `vagrant up` for some machines (all when none named); parallel where the provider allows. */
+/** The provider the existing machines use (.vagrant/machines/<name>/<provider>/id), if any. */
+export function vagrantProvider(root: string): string | undefined {
+  const machines = join(root, '.vagrant/machines');
+  if (!existsSync(machines)) return undefined;
+  for (const name of readdirSync(machines)) {
+    for (const provider of readdirSync(join(machines, name))) {
+      if (existsSync(join(machines, name, provider, 'id'))) return provider;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `vagrant up` for some machines (all when none named), parallel where the provider allows.
+ * A new machine (add-node) gets the provider its siblings use, not Vagrant's default.
+ */
 export async function vagrantUp(root: string, names: string[] = []): Promise<void> {
-  await $({ cwd: root, stdio: 'inherit', timeout: '15m' })`vagrant up --parallel ${names}`;
+  const provider = vagrantProvider(root);
+  const args = provider ? [`--provider=${provider}`] : [];
+  await $({ cwd: root, stdio: 'inherit', timeout: '15m' })`vagrant up --parallel ${args} ${names}`;
 }
 
 export async function vagrantDestroy(root: string, names: string[] = []): Promise<void> {
   await $({ cwd: root, stdio: 'inherit', timeout: '10m' })`vagrant destroy -f ${names}`;
-}
-
-/** True when Vagrant knows this folder's machines (a .vagrant dir with machine ids). */
-export async function vagrantManaged(root: string): Promise<boolean> {
-  const out = await $({
-    cwd: root,
-    quiet: true,
-    nothrow: true,
-    timeout: '60s',
-  })`vagrant status --machine-readable`;
-  return out.exitCode === 0 && /,state,(running|stopped|poweroff|saved|preparing)/.test(out.stdout);
 }
