@@ -13,6 +13,7 @@ import { newJobController } from './controllers/job/job';
 import { newNamespaceController } from './controllers/namespace/namespace';
 import { newNodeIpamController } from './controllers/nodeipam/node-ipam';
 import { newNodeLifecycleController } from './controllers/nodelifecycle/node-lifecycle';
+import { newPodGcController } from './controllers/podgc/pod-gc';
 import { replicaSetKind, replicationControllerKind } from './controllers/replicaset/kinds';
 import { newReplicaSetController } from './controllers/replicaset/replica-set';
 import { newServiceAccountController } from './controllers/serviceaccount/serviceaccount';
@@ -49,6 +50,7 @@ export const controllerEntries: ControllerEntry[] = [
   { name: 'job', build: (ctx, c) => newJobController(ctx, c.flags.concurrentJobSyncs) },
   { name: 'daemonset', build: (ctx, c) => newDaemonSetController(ctx, c.flags.concurrentDaemonsetSyncs) },
   { name: 'cronjob', build: (ctx) => newCronJobController(ctx) },
+  { name: 'podgc', build: (ctx) => newPodGcController(ctx) },
 ];
 
 /** A controller switched off by a flag: no workers, nothing to sync. */

@@ -86,6 +86,15 @@ spec:
     await run(c.k, ['delete', 'node', 'node-c']);
     await c.killNode('node-c');
     await expect.poll(perNode, { timeout: 60_000 }).toEqual(['node-a', 'node-b']);
+    // Nothing is left bound to the deleted node: the pod GC force-deletes what its kubelet never will.
+    await expect
+      .poll(
+        async () =>
+          (await getJson(c.k, ['get', 'pods', '-A'])).items.filter((p: any) => p.spec.nodeName === 'node-c')
+            .length,
+        { timeout: 60_000 },
+      )
+      .toBe(0);
     const ds = await getJson(c.k, ['get', 'ds', 'agent']);
     expect(ds.status).toMatchObject({ desiredNumberScheduled: 2, currentNumberScheduled: 2, numberReady: 2 });
   });
