@@ -3,12 +3,12 @@
 // request, asks RestStorage or the watch cache, and answers JSON — or a Table when kubectl asks
 // for one. Subresources are dispatched at the top of `serve`.
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Etcd3 } from 'etcd3';
 import type { DeleteOptions } from 'kubernetes-types/meta/v1';
 import type { WebSocketServer } from 'ws';
-import { badRequest, methodNotAllowed, notFound, serviceUnavailable } from '../api/errors';
+import { badRequest, methodNotAllowed, notFound, serviceUnavailable, toStatusError } from '../api/errors';
 import type { Logger } from '../api/log';
 import { R, type ResourceInfo, groupVersion } from '../api/resources';
 import type { KubeObject } from '../api/types';
@@ -83,19 +83,21 @@ export class ResourceHandlers {
 
   /** WebSocket watches, and the kubelet's streaming subresources. */
   async upgrade(info: ResourceRequest, req: IncomingMessage, socket: Duplex, head: Buffer, wss: WebSocketServer): Promise<void> {
-    if (info.subresource && KUBELET_SUBRESOURCES.has(info.subresource)) {
-      const pod = await this.d.rest.get(R.pods, info.namespace, info.name ?? '');
-      if (!this.d.kubeletProxy) {
-        socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n\r\n' + JSON.stringify(serviceUnavailable('the kubelet proxy is not available').status));
-        return;
+    try {
+      if (info.subresource && KUBELET_SUBRESOURCES.has(info.subresource)) {
+        const pod = await this.d.rest.get(R.pods, info.namespace, info.name ?? '');
+        if (!this.d.kubeletProxy) throw serviceUnavailable('the kubelet proxy is not available');
+        return await this.d.kubeletProxy(info, pod, req, undefined, { socket, head });
       }
-      return this.d.kubeletProxy(info, pod, req, undefined, { socket, head });
+      if (info.verb !== 'watch' && info.verb !== 'list') throw badRequest(`${info.verb} cannot be upgraded to a stream`);
+      if (info.verb === 'list') info.query.set('watch', 'true');
+      wss.handleUpgrade(req, socket, head, (ws) => this.startWatch(info, req, wsSink(ws)));
+    } catch (err) {
+      // Not upgraded: answer with a plain HTTP Status, as the request handler would.
+      const se = toStatusError(err);
+      const body = JSON.stringify(se.status);
+      socket.end(`HTTP/1.1 ${se.code} ${STATUS_CODES[se.code] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
     }
-    if (info.verb !== 'watch' && info.verb !== 'list') {
-      socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => this.startWatch(info, req, wsSink(ws)));
   }
 
   private async answer(info: ResourceRequest, req: IncomingMessage, res: ServerResponse, code: number, obj: KubeObject): Promise<void> {

@@ -73,7 +73,7 @@ export async function main(argv: string[]): Promise<void> {
     httpProbe('scheduler', flags.schedulerHealthUrl),
     httpProbe('controller-manager', flags.controllerManagerHealthUrl),
   ];
-  const handlers = new ResourceHandlers({ rest, caches, etcd, components, toTable, kubeletProxy: kubeletProxy(), protobuf, maxBodyBytes: flags.maxRequestBodyBytes, log });
+  const handlers = new ResourceHandlers({ rest, caches, etcd, components, toTable, kubeletProxy: kubeletProxy(rest), protobuf, maxBodyBytes: flags.maxRequestBodyBytes, log });
   const server = createApiServer({
     handlers,
     metrics,

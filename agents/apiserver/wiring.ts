@@ -1,7 +1,8 @@
 // The parts of the apiserver that live in their own folders, wired in one place: admission
 // (defaults, validation), patches, Table printing, and the kubelet proxy.
 
-import type { ResourceInfo } from '../api/resources';
+import { badRequest } from '../api/errors';
+import { R, type ResourceInfo } from '../api/resources';
 import type { KubeObject } from '../api/types';
 import { applyDefaults } from './admission/defaults';
 import { validate } from './admission/validation';
@@ -9,7 +10,9 @@ import type { ProtobufCodec } from './body';
 import { decodeProtobufObject, isProtobufContentType } from './protobuf/index';
 import type { KubeletProxy } from './handlers';
 import { applyPatch } from './patch/index';
+import { type KubeletSubresource, proxyToKubelet } from './kubelet-proxy';
 import type { AdmissionHooks } from './registry/hooks';
+import type { RestStorage } from './registry/rest';
 
 export { toTable } from './tables/index';
 
@@ -27,8 +30,28 @@ export function admissionHooks(flags: AdmissionFlags): AdmissionHooks {
   };
 }
 
-export function kubeletProxy(): KubeletProxy | undefined {
-  return undefined;
+/**
+ * logs/exec/attach/portforward: find the pod's node and its kubelet, then relay (kubelet-proxy.ts
+ * answers the client itself, errors included).
+ */
+export function kubeletProxy(rest: RestStorage): KubeletProxy {
+  return async (info, pod, req, res, upgrade) => {
+    const name = pod.metadata?.name ?? '';
+    const nodeName = (pod.spec as { nodeName?: string } | undefined)?.nodeName;
+    if (!nodeName) throw badRequest(`pod ${name} does not have a host assigned`);
+    const node = await rest.get(R.nodes, undefined, nodeName);
+    const status = (node.status ?? {}) as { addresses?: Array<{ type: string; address: string }>; daemonEndpoints?: { kubeletEndpoint?: { Port?: number } } };
+    const address = status.addresses?.find((a) => a.type === 'InternalIP')?.address ?? status.addresses?.[0]?.address;
+    if (!address) throw badRequest(`node ${nodeName} has no address to reach its kubelet at`);
+    proxyToKubelet(req, res ?? null, upgrade?.socket ?? null, upgrade?.head ?? null, {
+      nodeAddress: address,
+      kubeletPort: status.daemonEndpoints?.kubeletEndpoint?.Port ?? 10250,
+      namespace: pod.metadata?.namespace ?? '',
+      pod: name,
+      subresource: info.subresource as KubeletSubresource,
+      query: info.query,
+    });
+  };
 }
 
 export const protobuf: ProtobufCodec = {

@@ -1,6 +1,9 @@
 // API semantics against the real apiserver on a real etcd: storage guards, watch resume and
 // selectors, graceful deletion and finalizers, subresources, namespace lifecycle, allocations.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Etcd3 } from 'etcd3';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ControlPlane, startControlPlane } from '../support/apiserver';
 import { api, configMap, pod, watch } from './apiserver-http';
@@ -281,5 +284,41 @@ describe('subresources and allocation', () => {
     expect((await http.get('/openapi/v2')).status).toBe(200);
     const metrics = (await http.get('/metrics')).text;
     expect(metrics).toMatch(/apiserver_request_total\{verb="GET",resource="",code="200"\}|apiserver_request_total\{verb="LIST",resource="configmaps",code="200"\} \d+/);
+  });
+});
+
+describe('streams', () => {
+  it('watches over WebSocket, one event per message', async () => {
+    const ws = new WebSocket(`${cp.url.replace('http', 'ws')}${CM}?watch=true&resourceVersion=0&fieldSelector=metadata.name%3Ds1`);
+    const messages: any[] = [];
+    ws.on('message', (m) => messages.push(JSON.parse(String(m))));
+    try {
+      await expect.poll(() => messages.length, { timeout: 10_000 }).toBe(1);
+      expect(messages[0]).toMatchObject({ type: 'ADDED', object: { metadata: { name: 's1' } } });
+      await http.patch(`${CM}/s1`, { data: { ws: 'yes' } });
+      await expect.poll(() => messages.at(-1)?.type, { timeout: 10_000 }).toBe('MODIFIED');
+    } finally {
+      ws.close();
+    }
+  });
+
+  it('pods/log is relayed to the kubelet of the pod\'s node', async () => {
+    // A stand-in for the kubelet's /containerLogs endpoint: the relay is what is under test here.
+    const kubelet = createServer((req, res) => res.end(`logs for ${req.url}`));
+    await new Promise<void>((r) => kubelet.listen(0, '127.0.0.1', () => r()));
+    const port = (kubelet.address() as AddressInfo).port;
+    try {
+      await http.post('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'log-node' }, status: { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }], daemonEndpoints: { kubeletEndpoint: { Port: port } } } });
+      await http.post(PODS, pod('p-logs', { nodeName: 'log-node' }));
+      const r = await http.get(`${PODS}/p-logs/log?container=c&tailLines=5`);
+      expect(r.status).toBe(200);
+      expect(r.text).toBe('logs for /containerLogs/default/p-logs/c?tailLines=5');
+      await http.post(PODS, pod('p-nohost'));
+      const nohost = await http.get(`${PODS}/p-nohost/log`);
+      expect(nohost.status).toBe(400);
+      expect(nohost.body.message).toBe('pod p-nohost does not have a host assigned');
+    } finally {
+      kubelet.close();
+    }
   });
 });
