@@ -20,7 +20,7 @@
 // back (following logs stay open), and an upgrade gets its request line and headers rewritten to
 // the kubelet's path, then the two sockets are piped together.
 
-import { type IncomingMessage, type ServerResponse, request } from 'node:http';
+import { type IncomingMessage, request, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 
@@ -49,26 +49,48 @@ export function kubeletPath(t: Pick<KubeletTarget, 'namespace' | 'pod' | 'subres
   return qs ? `${base}?${qs}` : base;
 }
 
-export function proxyToKubelet(req: IncomingMessage, res: ServerResponse | null, socket: Duplex | null, head: Buffer | null, target: KubeletTarget): void {
+export function proxyToKubelet(
+  req: IncomingMessage,
+  res: ServerResponse | null,
+  socket: Duplex | null,
+  head: Buffer | null,
+  target: KubeletTarget,
+): void {
   const path = kubeletPath(target);
   if (socket) relayUpgrade(req, socket, head ?? Buffer.alloc(0), target, path);
   else if (res) relayRequest(req, res, target, path);
 }
 
 function relayRequest(req: IncomingMessage, res: ServerResponse, t: KubeletTarget, path: string): void {
-  const upstream = request({ host: t.nodeAddress, port: t.kubeletPort, method: req.method, path, headers: { accept: req.headers.accept ?? '*/*' } }, (up) => {
-    const headers: Record<string, string | string[]> = {};
-    for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && k !== 'connection' && k !== 'transfer-encoding') headers[k] = v;
-    res.writeHead(up.statusCode ?? 502, headers);
-    res.flushHeaders(); // a following log may stay silent for a while: let kubectl see the 200 now
-    up.pipe(res);
-  });
+  const upstream = request(
+    {
+      host: t.nodeAddress,
+      port: t.kubeletPort,
+      method: req.method,
+      path,
+      headers: { accept: req.headers.accept ?? '*/*' },
+    },
+    (up) => {
+      const headers: Record<string, string | string[]> = {};
+      for (const [k, v] of Object.entries(up.headers))
+        if (v !== undefined && k !== 'connection' && k !== 'transfer-encoding') headers[k] = v;
+      res.writeHead(up.statusCode ?? 502, headers);
+      res.flushHeaders(); // a following log may stay silent for a while: let kubectl see the 200 now
+      up.pipe(res);
+    },
+  );
   upstream.on('error', (err) => sendFailure(res, t, err));
   res.on('close', () => upstream.destroy());
   req.pipe(upstream);
 }
 
-function relayUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, t: KubeletTarget, path: string): void {
+function relayUpgrade(
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  t: KubeletTarget,
+  path: string,
+): void {
   const kubelet = connect({ host: t.nodeAddress, port: t.kubeletPort });
   socket.on('error', () => kubelet.destroy());
   kubelet.on('error', (err) => {
@@ -85,7 +107,11 @@ function relayUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, t: Kub
 }
 
 /** The client's request line and headers, pointed at the kubelet's path and host. */
-export function upgradeRequestHead(req: IncomingMessage, t: Pick<KubeletTarget, 'nodeAddress' | 'kubeletPort'>, path: string): string {
+export function upgradeRequestHead(
+  req: IncomingMessage,
+  t: Pick<KubeletTarget, 'nodeAddress' | 'kubeletPort'>,
+  path: string,
+): string {
   const lines = [`${req.method ?? 'GET'} ${path} HTTP/1.1`, `Host: ${t.nodeAddress}:${t.kubeletPort}`];
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {

@@ -23,14 +23,26 @@ describe('sandboxSpec', () => {
   it('names the pause container k8s_POD_… and publishes hostPorts on it', () => {
     const s = sandboxSpec(pod, 1, 'nodekube/pause:1.0');
     expect(s.name).toBe('k8s_POD_web_default_u1_1');
-    expect(s.portBindings).toEqual([{ containerPort: 80, hostPort: 8080, protocol: 'TCP', hostIP: undefined }]);
-    expect(s.labels).toMatchObject({ 'io.kubernetes.docker.type': 'podsandbox', 'io.kubernetes.pod.uid': 'u1', 'io.kubernetes.pod.terminationGracePeriod': '5' });
+    expect(s.portBindings).toEqual([
+      { containerPort: 80, hostPort: 8080, protocol: 'TCP', hostIP: undefined },
+    ]);
+    expect(s.labels).toMatchObject({
+      'io.kubernetes.docker.type': 'podsandbox',
+      'io.kubernetes.pod.uid': 'u1',
+      'io.kubernetes.pod.terminationGracePeriod': '5',
+    });
   });
 });
 
 describe('containerSpec', () => {
   it('maps command/args, expands $(VAR), and turns resources into cgroup numbers', () => {
-    const s = containerSpec(pod, pod.spec!.containers[0], { attempt: 3, sandboxId: 'sb', env: new Map([['GREETING', 'hi']]), binds: [], isInit: false });
+    const s = containerSpec(pod, pod.spec!.containers[0], {
+      attempt: 3,
+      sandboxId: 'sb',
+      env: new Map([['GREETING', 'hi']]),
+      binds: [],
+      isInit: false,
+    });
     expect(s).toMatchObject({
       name: 'k8s_app_web_default_u1_3',
       entrypoint: ['sh', '-c'],

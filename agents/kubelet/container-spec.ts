@@ -4,7 +4,7 @@
 import type { Container, Pod } from 'kubernetes-types/core/v1';
 import { cpuMillis, memoryBytes } from '../api/quantity';
 import { expand } from './env';
-import { LABELS, buildContainerName, buildSandboxName } from './naming';
+import { buildContainerName, buildSandboxName, LABELS } from './naming';
 import { hashContainer } from './pod-actions';
 import type { ContainerSpec, PortBinding, SandboxSpec } from './runtime/types';
 
@@ -22,7 +22,12 @@ function podLabels(pod: Pod): Record<string, string> {
 }
 
 function nameParts(pod: Pod, attempt: number) {
-  return { pod: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? '', uid: pod.metadata?.uid ?? '', attempt };
+  return {
+    pod: pod.metadata?.name ?? '',
+    namespace: pod.metadata?.namespace ?? '',
+    uid: pod.metadata?.uid ?? '',
+    attempt,
+  };
 }
 
 export function sandboxSpec(pod: Pod, attempt: number, pauseImage: string): SandboxSpec {
@@ -30,12 +35,22 @@ export function sandboxSpec(pod: Pod, attempt: number, pauseImage: string): Sand
   for (const c of pod.spec?.containers ?? []) {
     for (const p of c.ports ?? []) {
       if (!p.hostPort) continue;
-      bindings.push({ containerPort: p.containerPort, hostPort: p.hostPort, protocol: (p.protocol ?? 'TCP') as PortBinding['protocol'], hostIP: p.hostIP });
+      bindings.push({
+        containerPort: p.containerPort,
+        hostPort: p.hostPort,
+        protocol: (p.protocol ?? 'TCP') as PortBinding['protocol'],
+        hostIP: p.hostIP,
+      });
     }
   }
   return {
     name: buildSandboxName(nameParts(pod, attempt)),
-    labels: { ...podLabels(pod), [LABELS.containerName]: 'POD', [LABELS.type]: 'podsandbox', [LABELS.attempt]: String(attempt) },
+    labels: {
+      ...podLabels(pod),
+      [LABELS.containerName]: 'POD',
+      [LABELS.type]: 'podsandbox',
+      [LABELS.attempt]: String(attempt),
+    },
     image: pauseImage,
     hostname: pod.spec?.hostname ?? pod.metadata?.name ?? '',
     hostNetwork: pod.spec?.hostNetwork === true,
@@ -80,8 +95,12 @@ export function containerSpec(pod: Pod, c: Container, input: ContainerInputs): C
     stdin: c.stdin === true,
     stdinOnce: c.stdinOnce === true,
     // requests → relative weight (1 core = 1024 shares); limits → hard CFS quota.
-    cpuShares: cpuRequest !== undefined ? Math.max(MIN_SHARES, Math.floor((cpuMillis(cpuRequest) * 1024) / 1000)) : undefined,
-    cpuQuota: cpuLimit !== undefined ? Math.max(1000, (cpuMillis(cpuLimit) * CPU_PERIOD_US) / 1000) : undefined,
+    cpuShares:
+      cpuRequest !== undefined
+        ? Math.max(MIN_SHARES, Math.floor((cpuMillis(cpuRequest) * 1024) / 1000))
+        : undefined,
+    cpuQuota:
+      cpuLimit !== undefined ? Math.max(1000, (cpuMillis(cpuLimit) * CPU_PERIOD_US) / 1000) : undefined,
     cpuPeriod: cpuLimit !== undefined ? CPU_PERIOD_US : undefined,
     memory: memLimit !== undefined ? memoryBytes(memLimit) : undefined,
     user: c.securityContext?.runAsUser !== undefined ? String(c.securityContext.runAsUser) : undefined,

@@ -1,8 +1,13 @@
 import type { Pod, Service } from 'kubernetes-types/core/v1';
 import { describe, expect, it } from 'vitest';
-import { ContainerConfigError, buildEnv, expand, referencedObjects, serviceEnv } from './env';
+import { buildEnv, ContainerConfigError, expand, referencedObjects, serviceEnv } from './env';
 
-const svc = (ns: string, name: string, ip: string, ports: Array<{ port: number; name?: string; protocol?: string }>): Service => ({
+const svc = (
+  ns: string,
+  name: string,
+  ip: string,
+  ports: Array<{ port: number; name?: string; protocol?: string }>,
+): Service => ({
   metadata: { namespace: ns, name },
   spec: { clusterIP: ip, ports },
 });
@@ -71,18 +76,39 @@ describe('buildEnv', () => {
   });
 
   it('a missing ConfigMap or key is a CreateContainerConfigError, unless optional', () => {
-    const c = { name: 'c', image: 'i', env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'nope', key: 'k' } } }] };
+    const c = {
+      name: 'c',
+      image: 'i',
+      env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'nope', key: 'k' } } }],
+    };
     expect(() => buildEnv(pod, c, sources)).toThrow(new ContainerConfigError('configmap "nope" not found'));
-    const missingKey = { name: 'c', image: 'i', env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'settings', key: 'k' } } }] };
-    expect(() => buildEnv(pod, missingKey, sources)).toThrow('couldn\'t find key k in ConfigMap shop/settings');
-    const optional = { name: 'c', image: 'i', env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'nope', key: 'k', optional: true } } }] };
+    const missingKey = {
+      name: 'c',
+      image: 'i',
+      env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'settings', key: 'k' } } }],
+    };
+    expect(() => buildEnv(pod, missingKey, sources)).toThrow(
+      "couldn't find key k in ConfigMap shop/settings",
+    );
+    const optional = {
+      name: 'c',
+      image: 'i',
+      env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'nope', key: 'k', optional: true } } }],
+    };
     expect(buildEnv(pod, optional, sources).has('X')).toBe(false);
   });
 });
 
 describe('serviceEnv', () => {
   it('writes the Docker-links family for every port and skips headless services', () => {
-    expect(serviceEnv(svc('ns', 'web-front', '10.0.0.1', [{ port: 80, name: 'http' }, { port: 53, protocol: 'UDP' }]))).toEqual([
+    expect(
+      serviceEnv(
+        svc('ns', 'web-front', '10.0.0.1', [
+          { port: 80, name: 'http' },
+          { port: 53, protocol: 'UDP' },
+        ]),
+      ),
+    ).toEqual([
       ['WEB_FRONT_SERVICE_HOST', '10.0.0.1'],
       ['WEB_FRONT_SERVICE_PORT', '80'],
       ['WEB_FRONT_SERVICE_PORT_HTTP', '80'],
@@ -109,6 +135,18 @@ describe('expand', () => {
 });
 
 it('referencedObjects collects names from env, envFrom and volumes', () => {
-  const p: Pod = { ...pod, spec: { ...pod.spec!, volumes: [{ name: 'v', secret: { secretName: 'tls' } }, { name: 'w', configMap: { name: 'files' } }] } };
-  expect(referencedObjects(p)).toEqual({ configMaps: new Set(['settings', 'files']), secrets: new Set(['creds', 'tls']) });
+  const p: Pod = {
+    ...pod,
+    spec: {
+      ...pod.spec!,
+      volumes: [
+        { name: 'v', secret: { secretName: 'tls' } },
+        { name: 'w', configMap: { name: 'files' } },
+      ],
+    },
+  };
+  expect(referencedObjects(p)).toEqual({
+    configMaps: new Set(['settings', 'files']),
+    secrets: new Set(['creds', 'tls']),
+  });
 });

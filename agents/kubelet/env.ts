@@ -34,7 +34,12 @@ export function buildEnv(pod: Pod, container: Container, src: EnvSources): Map<s
   for (const from of container.envFrom ?? []) {
     const prefix = from.prefix ?? '';
     if (from.configMapRef) {
-      const cm = lookup(src.configMaps, 'configmap', from.configMapRef.name ?? '', from.configMapRef.optional);
+      const cm = lookup(
+        src.configMaps,
+        'configmap',
+        from.configMapRef.name ?? '',
+        from.configMapRef.optional,
+      );
       for (const [k, v] of Object.entries(cm?.data ?? {})) env.set(prefix + k, v);
     }
     if (from.secretRef) {
@@ -49,20 +54,28 @@ export function buildEnv(pod: Pod, container: Container, src: EnvSources): Map<s
   return env;
 }
 
-function valueFrom(pod: Pod, container: Container, v: EnvVar, src: EnvSources, ns: string): string | undefined {
+function valueFrom(
+  pod: Pod,
+  container: Container,
+  v: EnvVar,
+  src: EnvSources,
+  ns: string,
+): string | undefined {
   const from = v.valueFrom ?? {};
   if (from.configMapKeyRef) {
     const { name = '', key, optional } = from.configMapKeyRef;
     const cm = lookup(src.configMaps, 'configmap', name, optional);
     const value = cm?.data?.[key];
-    if (value === undefined && cm && !optional) throw new ContainerConfigError(`couldn't find key ${key} in ConfigMap ${ns}/${name}`);
+    if (value === undefined && cm && !optional)
+      throw new ContainerConfigError(`couldn't find key ${key} in ConfigMap ${ns}/${name}`);
     return value;
   }
   if (from.secretKeyRef) {
     const { name = '', key, optional } = from.secretKeyRef;
     const s = lookup(src.secrets, 'secret', name, optional);
     const value = s?.data?.[key];
-    if (value === undefined && s && !optional) throw new ContainerConfigError(`couldn't find key ${key} in Secret ${ns}/${name}`);
+    if (value === undefined && s && !optional)
+      throw new ContainerConfigError(`couldn't find key ${key} in Secret ${ns}/${name}`);
     return value === undefined ? undefined : decode(value);
   }
   if (from.fieldRef) return fieldValue(pod, from.fieldRef.fieldPath, src);
@@ -81,7 +94,8 @@ function valueFrom(pod: Pod, container: Container, v: EnvVar, src: EnvSources, n
 /** The downward API's fieldRef paths (pod/util.go ConvertDownwardAPIFieldLabel). */
 export function fieldValue(pod: Pod, path: string, src: Pick<EnvSources, 'podIP' | 'hostIP'>): string {
   const keyed = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
-  if (keyed) return (keyed[1] === 'labels' ? pod.metadata?.labels : pod.metadata?.annotations)?.[keyed[2]] ?? '';
+  if (keyed)
+    return (keyed[1] === 'labels' ? pod.metadata?.labels : pod.metadata?.annotations)?.[keyed[2]] ?? '';
   switch (path) {
     case 'metadata.name':
       return pod.metadata?.name ?? '';
@@ -104,7 +118,12 @@ export function fieldValue(pod: Pod, path: string, src: Pick<EnvSources, 'podIP'
   }
 }
 
-function lookup<T>(from: ReadonlyMap<string, T>, kind: string, name: string, optional: boolean | undefined): T | undefined {
+function lookup<T>(
+  from: ReadonlyMap<string, T>,
+  kind: string,
+  name: string,
+  optional: boolean | undefined,
+): T | undefined {
   const found = from.get(name);
   if (!found && !optional) throw new ContainerConfigError(`${kind} "${name}" not found`);
   return found;
@@ -127,13 +146,19 @@ export function serviceEnv(svc: Service): Array<[string, string]> {
     [`${name}_SERVICE_HOST`, ip],
     [`${name}_SERVICE_PORT`, String(ports[0].port)],
   ];
-  for (const p of ports) if (p.name) out.push([`${name}_SERVICE_PORT_${p.name.toUpperCase().replace(/-/g, '_')}`, String(p.port)]);
+  for (const p of ports)
+    if (p.name) out.push([`${name}_SERVICE_PORT_${p.name.toUpperCase().replace(/-/g, '_')}`, String(p.port)]);
   const url = (p: (typeof ports)[number]) => `${(p.protocol ?? 'TCP').toLowerCase()}://${ip}:${p.port}`;
   out.push([`${name}_PORT`, url(ports[0])]);
   for (const p of ports) {
     const proto = p.protocol ?? 'TCP';
     const prefix = `${name}_PORT_${p.port}_${proto}`;
-    out.push([prefix, url(p)], [`${prefix}_PROTO`, proto.toLowerCase()], [`${prefix}_PORT`, String(p.port)], [`${prefix}_ADDR`, ip]);
+    out.push(
+      [prefix, url(p)],
+      [`${prefix}_PROTO`, proto.toLowerCase()],
+      [`${prefix}_PORT`, String(p.port)],
+      [`${prefix}_ADDR`, ip],
+    );
   }
   return out;
 }

@@ -10,7 +10,10 @@ export interface KubeletEvents {
 }
 
 export function kubeletEvents(recorder: EventRecorder): KubeletEvents {
-  return { event: (obj, type, reason, message) => recorder.event(obj as unknown as KubeObject, type, reason, message) };
+  return {
+    event: (obj, type, reason, message) =>
+      recorder.event(obj as unknown as KubeObject, type, reason, message),
+  };
 }
 
 /** For tests and tools that do not record events. */

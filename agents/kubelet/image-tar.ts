@@ -57,8 +57,14 @@ export function busyboxRootfs(busybox: Buffer, applets: string[], extra: TarEntr
     { type: 'dir', path: 'tmp', mode: 0o1777 },
     { type: 'dir', path: 'etc' },
     { type: 'file', path: 'bin/busybox', data: busybox, mode: 0o755 },
-    ...applets.filter((a) => a !== 'busybox').map((a): TarEntry => ({ type: 'symlink', path: `bin/${a}`, target: 'busybox' })),
-    { type: 'file', path: 'etc/passwd', data: Buffer.from('root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n') },
+    ...applets
+      .filter((a) => a !== 'busybox')
+      .map((a): TarEntry => ({ type: 'symlink', path: `bin/${a}`, target: 'busybox' })),
+    {
+      type: 'file',
+      path: 'etc/passwd',
+      data: Buffer.from('root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n'),
+    },
     { type: 'file', path: 'etc/group', data: Buffer.from('root:x:0:\nnogroup:x:65534:\n') },
     ...extra,
   ];

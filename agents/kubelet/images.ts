@@ -18,7 +18,11 @@ import type { Waiting } from './status';
 export function pullPolicy(c: Container): string {
   if (c.imagePullPolicy) return c.imagePullPolicy;
   const image = c.image ?? '';
-  const tag = image.includes('@') ? 'digest' : image.lastIndexOf(':') > image.lastIndexOf('/') ? image.slice(image.lastIndexOf(':') + 1) : 'latest';
+  const tag = image.includes('@')
+    ? 'digest'
+    : image.lastIndexOf(':') > image.lastIndexOf('/')
+      ? image.slice(image.lastIndexOf(':') + 1)
+      : 'latest';
   return tag === 'latest' ? 'Always' : 'IfNotPresent';
 }
 
@@ -63,9 +67,18 @@ export class ImageManager {
       this.backoff.next(key, now);
       const message = `Failed to pull image "${image}": ${err instanceof Error ? err.message : String(err)}`;
       this.recorder.event(pod, 'Warning', 'Failed', message);
-      return { ok: false, waiting: { reason: 'ErrImagePull', message }, retryAfterMs: this.backoff.check(key, now).remainingMs };
+      return {
+        ok: false,
+        waiting: { reason: 'ErrImagePull', message },
+        retryAfterMs: this.backoff.check(key, now).remainingMs,
+      };
     }
-    this.recorder.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${Date.now() - started}ms`);
+    this.recorder.event(
+      pod,
+      'Normal',
+      'Pulled',
+      `Successfully pulled image "${image}" in ${Date.now() - started}ms`,
+    );
     return { ok: true };
   }
 

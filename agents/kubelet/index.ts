@@ -1,11 +1,13 @@
 // nodekube-agent kubelet: parse flags, start the kubelet, stop it on SIGTERM.
-import { createLogger } from '../api/log';
+
 import { parseFlags, renderFlags } from '../api/flags';
+import { createLogger } from '../api/log';
 import { KUBELET_DEFAULTS, startKubelet } from './kubelet';
 
 export async function main(argv: string[]): Promise<void> {
   const flags = parseFlags(argv, KUBELET_DEFAULTS);
-  if (!flags.master || !flags.hostnameOverride || !flags.nodeIp) throw new Error('--master, --hostname-override and --node-ip are required');
+  if (!flags.master || !flags.hostnameOverride || !flags.nodeIp)
+    throw new Error('--master, --hostname-override and --node-ip are required');
   const log = createLogger('kubelet');
   log.info(`Running kubelet ${renderFlags(flags).join(' ')}`);
   const kubelet = await startKubelet(flags, log);

@@ -42,20 +42,34 @@ export async function killContainer(
   if (c.state !== 'running') return;
   const spec = pod?.spec?.containers.find((s) => s.name === c.containerName);
   let grace = gracePeriodSeconds(pod, c.gracePeriod ?? 30);
-  if (pod) events.event(pod, 'Normal', 'Killing', `Stopping container ${c.containerName}${reason ? `: ${reason}` : ''}`);
+  if (pod)
+    events.event(
+      pod,
+      'Normal',
+      'Killing',
+      `Stopping container ${c.containerName}${reason ? `: ${reason}` : ''}`,
+    );
   const preStop = spec?.lifecycle?.preStop;
   if (preStop && spec) {
     const started = Date.now();
     const result = await runLifecycleHandler(preStop, spec, podIP, c.id, runtime, grace);
-    if (!result.ok && pod) events.event(pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed: ${result.output}`);
+    if (!result.ok && pod)
+      events.event(pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed: ${result.output}`);
     grace = Math.max(2, grace - (Date.now() - started) / 1000); // upstream leaves at least 2 s
   }
   await runtime.stopContainer(c.id, grace);
 }
 
 /** Stop every running container of a pod: app containers in parallel, then the sandbox. */
-export async function killPod(runtime: ContainerRuntime, events: KubeletEvents, pod: Pod | undefined, containers: RuntimeContainer[], podIP: string | undefined): Promise<void> {
+export async function killPod(
+  runtime: ContainerRuntime,
+  events: KubeletEvents,
+  pod: Pod | undefined,
+  containers: RuntimeContainer[],
+  podIP: string | undefined,
+): Promise<void> {
   const apps = containers.filter((c) => !c.isSandbox && c.state === 'running');
   await Promise.all(apps.map((c) => killContainer(runtime, events, pod, c, '', podIP)));
-  for (const s of containers.filter((c) => c.isSandbox && c.state === 'running')) await runtime.stopContainer(s.id, 10);
+  for (const s of containers.filter((c) => c.isSandbox && c.state === 'running'))
+    await runtime.stopContainer(s.id, 10);
 }

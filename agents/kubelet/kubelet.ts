@@ -6,14 +6,14 @@ import type { ConfigMap, Pod, Secret, Service } from 'kubernetes-types/core/v1';
 import { isNotFound } from '../api/errors';
 import { parseDuration } from '../api/flags';
 import type { Logger } from '../api/log';
-import { Registry, processMetrics } from '../api/metrics';
+import { processMetrics, Registry } from '../api/metrics';
 import { R } from '../api/resources';
 import { createClient, createEventRecorder, createInformer } from '../client/index';
 import type { ApiClient } from '../client/types';
 import { referencedObjects } from './env';
 import { kubeletEvents } from './events';
 import { ImageManager } from './images';
-import { NodeStatusReporter, gatherFacts } from './node-status';
+import { gatherFacts, NodeStatusReporter } from './node-status';
 import { DEFAULT_PAUSE_IMAGE, ensurePauseImage } from './pause-image';
 import { PodWorkers } from './pod-workers';
 import { ProbeManager } from './probes';
@@ -55,10 +55,16 @@ export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Ku
   const events = kubeletEvents(createEventRecorder(client, { component: 'kubelet', host: nodeName }));
   const registry = new Registry();
   processMetrics(registry);
-  const startDuration = registry.histogram('kubelet_pod_start_duration_seconds', 'Seconds from pod creation to Running, as this kubelet saw it.', [0.5, 1, 2, 3, 4, 5, 6, 8, 10, 20, 30, 45, 60, 120]);
+  const startDuration = registry.histogram(
+    'kubelet_pod_start_duration_seconds',
+    'Seconds from pod creation to Running, as this kubelet saw it.',
+    [0.5, 1, 2, 3, 4, 5, 6, 8, 10, 20, 30, 45, 60, 120],
+  );
 
   const services = createInformer<Service & { [k: string]: unknown }>(client, R.services);
-  const podInformer = createInformer<Pod & { [k: string]: unknown }>(client, R.pods, { fieldSelector: `spec.nodeName=${nodeName}` });
+  const podInformer = createInformer<Pod & { [k: string]: unknown }>(client, R.pods, {
+    fieldSelector: `spec.nodeName=${nodeName}`,
+  });
   const images = new ImageManager(runtime, events);
   let workers: PodWorkers | undefined;
   const probes = new ProbeManager(runtime, events, (uid) => workers?.enqueue(uid));
@@ -80,11 +86,24 @@ export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Ku
       log,
     },
   });
-  registry.gaugeFunc('kubelet_running_pods', 'Pods this kubelet is running.', () => workers?.pods().length ?? 0);
+  registry.gaugeFunc(
+    'kubelet_running_pods',
+    'Pods this kubelet is running.',
+    () => workers?.pods().length ?? 0,
+  );
   const w = workers;
 
   const facts = () =>
-    gatherFacts({ nodeName, nodeIP: flags.nodeIp, podCIDR: flags.podCidr || undefined, kubeletPort: flags.port, containerRuntimeVersion: runtimeVersion }, flags.rootDir);
+    gatherFacts(
+      {
+        nodeName,
+        nodeIP: flags.nodeIp,
+        podCIDR: flags.podCidr || undefined,
+        kubeletPort: flags.port,
+        containerRuntimeVersion: runtimeVersion,
+      },
+      flags.rootDir,
+    );
   const runtimeVersion = await runtime.version();
   const nodeStatus = new NodeStatusReporter({
     client,
@@ -96,16 +115,31 @@ export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Ku
   await nodeStatus.register();
   nodeStatus.start();
 
-  const server = await startKubeletServer({ port: flags.port, address: flags.address, runtime, pods: () => w.pods(), hostIP: flags.nodeIp, registry, log });
+  const server = await startKubeletServer({
+    port: flags.port,
+    address: flags.address,
+    runtime,
+    pods: () => w.pods(),
+    hostIP: flags.nodeIp,
+    registry,
+    log,
+  });
 
-  podInformer.addEventHandler({ add: (p) => w.upsert(p), update: (_, p) => w.upsert(p), delete: (p) => w.remove(p) });
+  podInformer.addEventHandler({
+    add: (p) => w.upsert(p),
+    update: (_, p) => w.upsert(p),
+    delete: (p) => w.remove(p),
+  });
   services.start();
   podInformer.start();
   const stopEvents = runtime.watchEvents((uid) => w.enqueue(uid));
   await Promise.all([podInformer.waitForSync(), services.waitForSync()]);
   // Only now is the set of wanted pods known: adopt what runs, remove what nobody wants.
   await w.housekeeping();
-  const housekeeping = setInterval(() => void w.housekeeping().catch((err) => log.warn('housekeeping failed', { err: String(err) })), parseDuration(flags.syncFrequency));
+  const housekeeping = setInterval(
+    () => void w.housekeeping().catch((err) => log.warn('housekeeping failed', { err: String(err) })),
+    parseDuration(flags.syncFrequency),
+  );
   log.info('kubelet started', { node: nodeName, port: server.port });
 
   return {

@@ -35,7 +35,10 @@ export interface NodeFacts {
 }
 
 /** Facts from os and /proc (research-deps: systeminformation shells out; the agent reads directly). */
-export function gatherFacts(base: Pick<NodeFacts, 'nodeName' | 'nodeIP' | 'podCIDR' | 'kubeletPort' | 'containerRuntimeVersion'>, rootDir: string): NodeFacts {
+export function gatherFacts(
+  base: Pick<NodeFacts, 'nodeName' | 'nodeIP' | 'podCIDR' | 'kubeletPort' | 'containerRuntimeVersion'>,
+  rootDir: string,
+): NodeFacts {
   const read = (p: string) => {
     try {
       return readFileSync(p, 'utf8').trim();
@@ -70,7 +73,14 @@ const ki = (bytes: number) => `${Math.floor(bytes / 1024)}Ki`;
 export function nodeConditions(now: string, old: readonly NodeCondition[] = []): NodeCondition[] {
   const cond = (type: string, status: 'True' | 'False', reason: string, message: string): NodeCondition => {
     const prev = old.find((c) => c.type === type);
-    return { type, status, reason, message, lastHeartbeatTime: now, lastTransitionTime: prev?.status === status ? prev.lastTransitionTime : now };
+    return {
+      type,
+      status,
+      reason,
+      message,
+      lastHeartbeatTime: now,
+      lastTransitionTime: prev?.status === status ? prev.lastTransitionTime : now,
+    };
   };
   return [
     cond('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
@@ -81,7 +91,12 @@ export function nodeConditions(now: string, old: readonly NodeCondition[] = []):
 }
 
 export function nodeStatus(f: NodeFacts, now: string, old?: Node): Node['status'] {
-  const capacity = { cpu: String(f.cpuCores), memory: ki(f.memoryBytes), pods: String(MAX_PODS), 'ephemeral-storage': ki(f.ephemeralBytes) };
+  const capacity = {
+    cpu: String(f.cpuCores),
+    memory: ki(f.memoryBytes),
+    pods: String(MAX_PODS),
+    'ephemeral-storage': ki(f.ephemeralBytes),
+  };
   return {
     capacity,
     allocatable: capacity, // nothing reserved for system daemons (--kube-reserved is not supported)
@@ -112,7 +127,11 @@ export function buildNode(f: NodeFacts, now: string): Node {
     kind: 'Node',
     metadata: {
       name: f.nodeName,
-      labels: { 'kubernetes.io/hostname': f.nodeName, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': os.arch() === 'x64' ? 'amd64' : os.arch() },
+      labels: {
+        'kubernetes.io/hostname': f.nodeName,
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': os.arch() === 'x64' ? 'amd64' : os.arch(),
+      },
     },
     spec: f.podCIDR ? { podCIDR: f.podCIDR, podCIDRs: [f.podCIDR] } : {},
     status: nodeStatus(f, now),
@@ -131,7 +150,9 @@ export function buildLease(nodeName: string, durationSeconds: number, now: Date,
     metadata: {
       name: nodeName,
       namespace: LEASE_NAMESPACE,
-      ownerReferences: nodeUid ? [{ apiVersion: 'v1', kind: 'Node', name: nodeName, uid: nodeUid }] : undefined,
+      ownerReferences: nodeUid
+        ? [{ apiVersion: 'v1', kind: 'Node', name: nodeName, uid: nodeUid }]
+        : undefined,
     },
     spec: { holderIdentity: nodeName, leaseDurationSeconds: durationSeconds, renewTime: microTime(now) },
   };
@@ -160,10 +181,16 @@ export class NodeStatusReporter {
       this.o.log.info('Successfully registered node', { node: facts.nodeName });
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;
-      const existing = await this.o.client.get<Node & { [k: string]: unknown }>(R.nodes, undefined, facts.nodeName);
+      const existing = await this.o.client.get<Node & { [k: string]: unknown }>(
+        R.nodes,
+        undefined,
+        facts.nodeName,
+      );
       this.nodeUid = existing.metadata?.uid;
       if (facts.podCIDR && existing.spec?.podCIDR !== facts.podCIDR) {
-        await this.o.client.patch(R.nodes, undefined, facts.nodeName, 'merge', { spec: { podCIDR: facts.podCIDR, podCIDRs: [facts.podCIDR] } });
+        await this.o.client.patch(R.nodes, undefined, facts.nodeName, 'merge', {
+          spec: { podCIDR: facts.podCIDR, podCIDRs: [facts.podCIDR] },
+        });
       }
     }
     await this.updateStatus();
@@ -172,7 +199,9 @@ export class NodeStatusReporter {
 
   start(): void {
     const every = (ms: number, fn: () => Promise<void>, what: string) =>
-      this.timers.push(setInterval(() => fn().catch((err) => this.o.log.warn(`${what} failed`, { err: String(err) })), ms));
+      this.timers.push(
+        setInterval(() => fn().catch((err) => this.o.log.warn(`${what} failed`, { err: String(err) })), ms),
+      );
     every(this.o.statusEveryMs, () => this.updateStatus(), 'node status update');
     every(Math.max(1000, (this.o.leaseDurationSeconds * 1000) / 4), () => this.renewLease(), 'lease renewal');
   }
@@ -184,24 +213,45 @@ export class NodeStatusReporter {
 
   async updateStatus(): Promise<void> {
     const facts = this.o.facts();
-    const old = await this.o.client.get<Node & { [k: string]: unknown }>(R.nodes, undefined, facts.nodeName).catch(() => undefined);
-    await this.o.client.patch(R.nodes, undefined, facts.nodeName, 'merge', { status: nodeStatus(facts, nowSeconds(), old) }, { subresource: 'status' });
+    const old = await this.o.client
+      .get<Node & { [k: string]: unknown }>(R.nodes, undefined, facts.nodeName)
+      .catch(() => undefined);
+    await this.o.client.patch(
+      R.nodes,
+      undefined,
+      facts.nodeName,
+      'merge',
+      { status: nodeStatus(facts, nowSeconds(), old) },
+      { subresource: 'status' },
+    );
   }
 
   async renewLease(): Promise<void> {
     const { nodeName } = this.o.facts();
     const lease = buildLease(nodeName, this.o.leaseDurationSeconds, new Date(), this.nodeUid);
     try {
-      const old = await this.o.client.get<Lease & { [k: string]: unknown }>(R.leases, LEASE_NAMESPACE, nodeName);
+      const old = await this.o.client.get<Lease & { [k: string]: unknown }>(
+        R.leases,
+        LEASE_NAMESPACE,
+        nodeName,
+      );
       await this.o.client.update(R.leases, { ...old, spec: lease.spec } as never);
     } catch (err) {
       if (!isNotFound(err)) throw err;
-      await this.o.client.create(R.leases, lease as never, { namespace: LEASE_NAMESPACE }).catch(async (e) => {
-        if (!isNotFound(e)) throw e;
-        // kube-node-lease does not exist yet: create it (upstream's apiserver does at start-up).
-        await this.o.client.create(R.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: LEASE_NAMESPACE } }).catch(() => undefined);
-        await this.o.client.create(R.leases, lease as never, { namespace: LEASE_NAMESPACE });
-      });
+      await this.o.client
+        .create(R.leases, lease as never, { namespace: LEASE_NAMESPACE })
+        .catch(async (e) => {
+          if (!isNotFound(e)) throw e;
+          // kube-node-lease does not exist yet: create it (upstream's apiserver does at start-up).
+          await this.o.client
+            .create(R.namespaces, {
+              apiVersion: 'v1',
+              kind: 'Namespace',
+              metadata: { name: LEASE_NAMESPACE },
+            })
+            .catch(() => undefined);
+          await this.o.client.create(R.leases, lease as never, { namespace: LEASE_NAMESPACE });
+        });
     }
   }
 }

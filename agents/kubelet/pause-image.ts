@@ -19,9 +19,18 @@ export const IMAGE_PATH_ENV = 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin
 const PAUSE_SCRIPT = 'trap "exit 0" TERM INT; while true; do sleep 3600 & wait $!; done';
 
 /** `docker import` a tar as `repo:tag`, with Dockerfile-style `changes` (CMD, ENTRYPOINT…). */
-export async function importImage(docker: Docker, tar: Buffer, image: string, changes: string[]): Promise<void> {
+export async function importImage(
+  docker: Docker,
+  tar: Buffer,
+  image: string,
+  changes: string[],
+): Promise<void> {
   const [repo, tag = 'latest'] = splitImage(image);
-  const stream = await docker.importImage(Readable.from([tar]) as unknown as NodeJS.ReadableStream, { repo, tag, changes });
+  const stream = await docker.importImage(Readable.from([tar]) as unknown as NodeJS.ReadableStream, {
+    repo,
+    tag,
+    changes,
+  });
   await new Promise<void>((resolve, reject) =>
     docker.modem.followProgress(stream, (err: Error | null, out: Array<{ error?: string }>) => {
       const failed = out?.find((o) => o.error);
@@ -33,7 +42,9 @@ export async function importImage(docker: Docker, tar: Buffer, image: string, ch
 
 function splitImage(image: string): [string, string | undefined] {
   const colon = image.lastIndexOf(':');
-  return colon > image.lastIndexOf('/') ? [image.slice(0, colon), image.slice(colon + 1)] : [image, undefined];
+  return colon > image.lastIndexOf('/')
+    ? [image.slice(0, colon), image.slice(colon + 1)]
+    : [image, undefined];
 }
 
 /** Make sure the pause image exists; build it from busybox when it does not. */
@@ -45,5 +56,8 @@ export async function ensurePauseImage(docker: Docker, image = DEFAULT_PAUSE_IMA
     if ((err as { statusCode?: number }).statusCode !== 404) throw err;
   }
   const tar = buildTar(busyboxRootfs(readFileSync(BUSYBOX_PATH), ['sh', 'sleep']));
-  await importImage(docker, tar, image, [IMAGE_PATH_ENV, `ENTRYPOINT ["/bin/sh", "-c", ${JSON.stringify(PAUSE_SCRIPT)}]`]);
+  await importImage(docker, tar, image, [
+    IMAGE_PATH_ENV,
+    `ENTRYPOINT ["/bin/sh", "-c", ${JSON.stringify(PAUSE_SCRIPT)}]`,
+  ]);
 }

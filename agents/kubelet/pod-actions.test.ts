@@ -15,7 +15,11 @@ function pod(restartPolicy: 'Always' | 'OnFailure' | 'Never', init: string[] = [
 }
 
 let n = 0;
-function c(name: string, state: RuntimeContainer['state'], extra: Partial<RuntimeContainer> = {}): RuntimeContainer {
+function c(
+  name: string,
+  state: RuntimeContainer['state'],
+  extra: Partial<RuntimeContainer> = {},
+): RuntimeContainer {
   n++;
   const p = pod('Always');
   const spec = p.spec?.containers.find((x) => x.name === name);
@@ -57,7 +61,12 @@ describe('computePodActions', () => {
 
   it('dead sandbox: kill what runs and recreate with the next attempt', () => {
     const a = computePodActions(pod('Always'), [c('POD', 'exited', { attempt: 2 }), c('a', 'running')]);
-    expect(a).toMatchObject({ killPod: true, createSandbox: true, sandboxAttempt: 3, containersToStart: [0, 1] });
+    expect(a).toMatchObject({
+      killPod: true,
+      createSandbox: true,
+      sandboxAttempt: 3,
+      containersToStart: [0, 1],
+    });
   });
 
   it('dead sandbox of a Never pod whose containers ran: nothing is recreated', () => {
@@ -67,7 +76,12 @@ describe('computePodActions', () => {
 
   it('steady state: nothing to do', () => {
     const a = computePodActions(pod('Always'), [c('POD', 'running'), c('a', 'running'), c('b', 'running')]);
-    expect(a).toMatchObject({ killPod: false, createSandbox: false, containersToStart: [], containersToKill: [] });
+    expect(a).toMatchObject({
+      killPod: false,
+      createSandbox: false,
+      containersToStart: [],
+      containersToKill: [],
+    });
   });
 
   it.each([
@@ -78,7 +92,11 @@ describe('computePodActions', () => {
     ['OnFailure', 2, true],
     ['Never', 1, false],
   ] as const)('restartPolicy %s, exit %i → restart %s', (policy, exitCode, restart) => {
-    const a = computePodActions(pod(policy), [c('POD', 'running'), c('a', 'exited', { exitCode }), c('b', 'running')]);
+    const a = computePodActions(pod(policy), [
+      c('POD', 'running'),
+      c('a', 'exited', { exitCode }),
+      c('b', 'running'),
+    ]);
     expect(a.containersToStart).toEqual(restart ? [0] : []);
   });
 
@@ -87,13 +105,21 @@ describe('computePodActions', () => {
     const waiting = computePodActions(p, [c('POD', 'running'), c('init1', 'running')]);
     expect(waiting.nextInitContainer).toBeUndefined();
     expect(waiting.containersToStart).toEqual([]);
-    expect(computePodActions(p, [c('POD', 'running'), c('init1', 'exited')])).toMatchObject({ nextInitContainer: 1, containersToStart: [] });
-    expect(computePodActions(p, [c('POD', 'running'), c('init1', 'exited'), c('init2', 'exited')])).toMatchObject({ containersToStart: [0, 1] });
+    expect(computePodActions(p, [c('POD', 'running'), c('init1', 'exited')])).toMatchObject({
+      nextInitContainer: 1,
+      containersToStart: [],
+    });
+    expect(
+      computePodActions(p, [c('POD', 'running'), c('init1', 'exited'), c('init2', 'exited')]),
+    ).toMatchObject({ containersToStart: [0, 1] });
   });
 
   it('a failed init container is retried, except under restartPolicy Never which fails the pod', () => {
     const failed = [c('POD', 'running'), c('init1', 'exited', { exitCode: 1 })];
-    expect(computePodActions(pod('OnFailure', ['init1']), failed)).toMatchObject({ nextInitContainer: 0, killPod: false });
+    expect(computePodActions(pod('OnFailure', ['init1']), failed)).toMatchObject({
+      nextInitContainer: 0,
+      killPod: false,
+    });
     const never = computePodActions(pod('Never', ['init1']), failed);
     expect(never.nextInitContainer).toBeUndefined();
     expect(never.killPod).toBe(true);
@@ -101,13 +127,21 @@ describe('computePodActions', () => {
 
   it('a failed liveness probe kills and restarts the container', () => {
     const a = c('a', 'running');
-    const actions = computePodActions(pod('Always'), [c('POD', 'running'), a, c('b', 'running')], { livenessFailed: new Set([a.id]) });
-    expect(actions.containersToKill).toEqual([{ id: a.id, name: 'a', reason: 'Container failed liveness probe' }]);
+    const actions = computePodActions(pod('Always'), [c('POD', 'running'), a, c('b', 'running')], {
+      livenessFailed: new Set([a.id]),
+    });
+    expect(actions.containersToKill).toEqual([
+      { id: a.id, name: 'a', reason: 'Container failed liveness probe' },
+    ]);
     expect(actions.containersToStart).toEqual([0]);
   });
 
   it('a changed container spec kills and restarts the container', () => {
-    const actions = computePodActions(pod('Always'), [c('POD', 'running'), c('a', 'running', { hash: 'old' }), c('b', 'running')]);
+    const actions = computePodActions(pod('Always'), [
+      c('POD', 'running'),
+      c('a', 'running', { hash: 'old' }),
+      c('b', 'running'),
+    ]);
     expect(actions.containersToKill.map((k) => k.reason)).toEqual(['Container definition changed']);
     expect(actions.containersToStart).toEqual([0]);
   });

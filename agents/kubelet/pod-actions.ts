@@ -36,7 +36,8 @@ export function latestByName(containers: RuntimeContainer[]): Map<string, Runtim
   const latest = new Map<string, RuntimeContainer>();
   for (const c of containers) {
     const seen = latest.get(c.containerName);
-    if (!seen || c.attempt > seen.attempt || (c.attempt === seen.attempt && c.createdAt > seen.createdAt)) latest.set(c.containerName, c);
+    if (!seen || c.attempt > seen.attempt || (c.attempt === seen.attempt && c.createdAt > seen.createdAt))
+      latest.set(c.containerName, c);
   }
   return latest;
 }
@@ -58,14 +59,24 @@ export interface ProbeVerdicts {
   livenessFailed: ReadonlySet<string>;
 }
 
-export function computePodActions(pod: Pod, containers: RuntimeContainer[], probes: ProbeVerdicts = { livenessFailed: new Set() }): PodActions {
-  const actions: PodActions = { killPod: false, createSandbox: false, sandboxAttempt: 0, containersToStart: [], containersToKill: [] };
+export function computePodActions(
+  pod: Pod,
+  containers: RuntimeContainer[],
+  probes: ProbeVerdicts = { livenessFailed: new Set() },
+): PodActions {
+  const actions: PodActions = {
+    killPod: false,
+    createSandbox: false,
+    sandboxAttempt: 0,
+    containersToStart: [],
+    containersToKill: [],
+  };
   const spec = pod.spec ?? { containers: [] };
   const sandbox = latestSandbox(containers);
   const apps = latestByName(containers.filter((c) => !c.isSandbox && !c.isInit));
   const inits = latestByName(containers.filter((c) => c.isInit));
 
-  if (!sandbox || sandbox.state !== 'running') {
+  if (sandbox?.state !== 'running') {
     actions.killPod = containers.some((c) => c.state === 'running');
     // A Never pod whose sandbox died after its containers ran is finished, not restarted.
     if (sandbox && spec.restartPolicy === 'Never' && apps.size > 0) return actions;

@@ -16,8 +16,8 @@ import type { ApiClient } from '../client/types';
 import type { ImageManager } from './images';
 import { killPod } from './kill-pod';
 import { latestSandbox } from './pod-actions';
-import { type SyncContext, syncPod } from './sync-pod';
 import { computePodStatus } from './status';
+import { type SyncContext, syncPod } from './sync-pod';
 import { tearDownVolumes } from './volumes';
 
 export interface PodWorkersOptions {
@@ -79,10 +79,13 @@ export class PodWorkers {
     if (this.stopped) return;
     if (delayMs > 0) {
       if (this.timers.has(uid)) return;
-      this.timers.set(uid, setTimeout(() => {
-        this.timers.delete(uid);
-        this.enqueue(uid);
-      }, delayMs));
+      this.timers.set(
+        uid,
+        setTimeout(() => {
+          this.timers.delete(uid);
+          this.enqueue(uid);
+        }, delayMs),
+      );
       return;
     }
     if (this.busy.has(uid)) {
@@ -105,7 +108,10 @@ export class PodWorkers {
       try {
         await this.syncOne(uid);
       } catch (err) {
-        this.opts.ctx.log.error('sync pod failed', { uid, err: err instanceof Error ? err.message : String(err) });
+        this.opts.ctx.log.error('sync pod failed', {
+          uid,
+          err: err instanceof Error ? err.message : String(err),
+        });
         this.enqueue(uid, 2000);
       }
     } while (this.again.has(uid) && !this.stopped);
@@ -116,15 +122,28 @@ export class PodWorkers {
     const pod = this.desired.get(uid);
     if (!pod) return this.terminate(uid, this.leaving.get(uid));
     const { ctx } = this.opts;
+    const started = Date.now();
     const result = await syncPod(ctx, pod);
     if (!this.desired.has(uid)) return; // deleted while syncing: the terminate pass follows
+    const synced = Date.now();
     await this.writeStatus(pod, result.containers, result.waiting);
+    ctx.log.debug('synced pod', {
+      pod: `${pod.metadata?.namespace}/${pod.metadata?.name}`,
+      syncMs: synced - started,
+      statusMs: Date.now() - synced,
+    });
     if (result.retryAfterMs !== undefined) this.enqueue(uid, Math.max(100, result.retryAfterMs));
   }
 
-  private async writeStatus(pod: Pod, containers: SyncResultContainers, waiting: Map<string, { reason: string; message?: string }>): Promise<void> {
+  private async writeStatus(
+    pod: Pod,
+    containers: SyncResultContainers,
+    waiting: Map<string, { reason: string; message?: string }>,
+  ): Promise<void> {
     const uid = pod.metadata?.uid ?? '';
-    const now = (this.opts.now ?? (() => new Date()))().toISOString().replace(/\.\d+Z$/, 'Z');
+    const now = (this.opts.now ?? (() => new Date()))()
+      .toISOString()
+      .replace(/\.\d+Z$/, 'Z');
     if (!this.startTime.has(uid)) this.startTime.set(uid, pod.status?.startTime ?? now);
     const { ctx } = this.opts;
     const status: PodStatus = computePodStatus({
@@ -136,10 +155,20 @@ export class PodWorkers {
       now,
     });
     this.observeStart(pod, status);
-    const fingerprint = JSON.stringify({ ...status, conditions: status.conditions?.map((c) => ({ ...c, lastTransitionTime: undefined })) });
+    const fingerprint = JSON.stringify({
+      ...status,
+      conditions: status.conditions?.map((c) => ({ ...c, lastTransitionTime: undefined })),
+    });
     if (this.lastStatus.get(uid) === fingerprint) return;
     try {
-      await this.opts.client.patch(R.pods, pod.metadata?.namespace, pod.metadata?.name ?? '', 'merge', { status }, { subresource: 'status' });
+      await this.opts.client.patch(
+        R.pods,
+        pod.metadata?.namespace,
+        pod.metadata?.name ?? '',
+        'merge',
+        { status },
+        { subresource: 'status' },
+      );
       this.lastStatus.set(uid, fingerprint);
     } catch (err) {
       if (!isNotFound(err)) throw err;
@@ -171,7 +200,10 @@ export class PodWorkers {
     if (pod?.metadata?.deletionTimestamp) {
       const meta = pod.metadata;
       try {
-        await client.delete(R.pods, meta.namespace, meta.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid } } as KubeObject);
+        await client.delete(R.pods, meta.namespace, meta.name ?? '', {
+          gracePeriodSeconds: 0,
+          preconditions: { uid },
+        } as KubeObject);
       } catch (err) {
         if (!isNotFound(err) && !String(err).includes('Precondition')) throw err;
       }

@@ -22,16 +22,33 @@ export interface ProbeResult {
   output: string;
 }
 
-const KIND_FIELD = { liveness: 'livenessProbe', readiness: 'readinessProbe', startup: 'startupProbe' } as const;
+const KIND_FIELD = {
+  liveness: 'livenessProbe',
+  readiness: 'readinessProbe',
+  startup: 'startupProbe',
+} as const;
 const TITLE = { liveness: 'Liveness', readiness: 'Readiness', startup: 'Startup' } as const;
 
 /** Run one probe once (prober.go runProbe). */
-export async function runProbe(probe: Probe, container: Container, podIP: string | undefined, containerId: string, runtime: ContainerRuntime): Promise<ProbeResult> {
+export async function runProbe(
+  probe: Probe,
+  container: Container,
+  podIP: string | undefined,
+  containerId: string,
+  runtime: ContainerRuntime,
+): Promise<ProbeResult> {
   const timeoutMs = (probe.timeoutSeconds ?? 1) * 1000;
   try {
     if (probe.exec) {
-      const { exitCode, output } = await runtime.execSync(containerId, [...(probe.exec.command ?? [])], timeoutMs);
-      return { ok: exitCode === 0, output: exitCode === 0 ? output : `command exited with ${exitCode}: ${output.trim()}` };
+      const { exitCode, output } = await runtime.execSync(
+        containerId,
+        [...(probe.exec.command ?? [])],
+        timeoutMs,
+      );
+      return {
+        ok: exitCode === 0,
+        output: exitCode === 0 ? output : `command exited with ${exitCode}: ${output.trim()}`,
+      };
     }
     if (probe.httpGet) {
       const g = probe.httpGet;
@@ -44,7 +61,11 @@ export async function runProbe(probe: Probe, container: Container, podIP: string
       return { ok, output: ok ? '' : `HTTP probe failed with statuscode: ${res.status}` };
     }
     if (probe.tcpSocket) {
-      await tcpConnect(probe.tcpSocket.host ?? podIP ?? '127.0.0.1', resolvePort(probe.tcpSocket.port, container), timeoutMs);
+      await tcpConnect(
+        probe.tcpSocket.host ?? podIP ?? '127.0.0.1',
+        resolvePort(probe.tcpSocket.port, container),
+        timeoutMs,
+      );
       return { ok: true, output: '' };
     }
     return { ok: false, output: 'probe has no handler this kubelet supports (exec, httpGet, tcpSocket)' };
@@ -114,7 +135,11 @@ export class ProbeManager {
       const spec = pod.spec?.containers.find((s) => s.name === c.containerName);
       if (!spec || this.verdicts.has(c.id)) continue;
       this.podOf.set(c.id, uid);
-      this.verdicts.set(c.id, { ready: !spec.readinessProbe, started: !spec.startupProbe, livenessFailed: false });
+      this.verdicts.set(c.id, {
+        ready: !spec.readinessProbe,
+        started: !spec.startupProbe,
+        livenessFailed: false,
+      });
       for (const kind of ['startup', 'liveness', 'readiness'] as const) {
         const probe = spec[KIND_FIELD[kind]];
         if (probe) this.workers.set(`${c.id}/${kind}`, this.startWorker(pod, spec, c.id, kind, probe, podIP));
@@ -153,7 +178,14 @@ export class ProbeManager {
     this.workers.clear();
   }
 
-  private startWorker(pod: Pod, spec: Container, id: string, kind: ProbeKind, probe: Probe, podIP: string | undefined): () => void {
+  private startWorker(
+    pod: Pod,
+    spec: Container,
+    id: string,
+    kind: ProbeKind,
+    probe: Probe,
+    podIP: string | undefined,
+  ): () => void {
     const uid = pod.metadata?.uid ?? '';
     const failureThreshold = probe.failureThreshold ?? 3;
     const successThreshold = probe.successThreshold ?? 1;
@@ -176,7 +208,8 @@ export class ProbeManager {
         failures++;
         this.events.event(pod, 'Warning', 'Unhealthy', `${TITLE[kind]} probe failed: ${result.output}`);
       }
-      if (this.apply(v, kind, failures >= failureThreshold, successes >= successThreshold)) this.onChange(uid);
+      if (this.apply(v, kind, failures >= failureThreshold, successes >= successThreshold))
+        this.onChange(uid);
       if (kind !== 'readiness' && v.livenessFailed) return; // the container is about to be killed
       schedule((probe.periodSeconds ?? 10) * 1000);
     };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RestartBackoff, backoffMessage } from './restart-backoff';
+import { backoffMessage, RestartBackoff } from './restart-backoff';
 
 describe('RestartBackoff', () => {
   it('lets the first restart through, then waits 10s, 20s, 40s … up to 300s', () => {
@@ -42,7 +42,9 @@ describe('RestartBackoff', () => {
   });
 
   it('formats the message as upstream does', () => {
-    expect(backoffMessage(20_000, 'app', 'web', 'default', 'u')).toBe('back-off 20s restarting failed container=app pod=web_default(u)');
+    expect(backoffMessage(20_000, 'app', 'web', 'default', 'u')).toBe(
+      'back-off 20s restarting failed container=app pod=web_default(u)',
+    );
     expect(backoffMessage(300_000, 'app', 'web', 'default', 'u')).toContain('back-off 5m0s');
   });
 });

@@ -55,7 +55,13 @@ export class RestartBackoff {
 }
 
 /** Upstream's message, e.g. "back-off 20s restarting failed container=app pod=web_default(uid)". */
-export function backoffMessage(delayMs: number, container: string, pod: string, namespace: string, uid: string): string {
+export function backoffMessage(
+  delayMs: number,
+  container: string,
+  pod: string,
+  namespace: string,
+  uid: string,
+): string {
   return `back-off ${formatSeconds(delayMs)} restarting failed container=${container} pod=${pod}_${namespace}(${uid})`;
 }
 

@@ -9,12 +9,12 @@
 //
 // Plain HTTP and no authentication: the kubelet port must only be reachable from the masters.
 
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Pod } from 'kubernetes-types/core/v1';
-import { WebSocketServer, createWebSocketStream } from 'ws';
-import { type StatusError, badRequest, notFound, toStatusError } from '../api/errors';
+import { createWebSocketStream, WebSocketServer } from 'ws';
+import { badRequest, notFound, type StatusError, toStatusError } from '../api/errors';
 import type { Logger } from '../api/log';
 import { METRICS_CONTENT_TYPE, type Registry } from '../api/metrics';
 import type { ContainerRuntime } from './runtime/types';
@@ -22,9 +22,14 @@ import { SpdySession } from './spdy/session';
 import { parseLogQuery, serveLogs } from './streaming/logs';
 import { PORTFORWARD_PROTOCOL, PORTFORWARD_TUNNEL_PROTOCOL, servePortForward } from './streaming/portforward';
 import { parseRemoteCommand } from './streaming/remotecommand';
-import { SPDY_REMOTECOMMAND_PROTOCOLS, negotiate, serveSpdyRemoteCommand, writeSpdyUpgrade } from './streaming/spdy-exec';
-import { type StreamTargetSource, findPod, podIP, runningContainer } from './streaming/target';
-import { WS_REMOTECOMMAND_PROTOCOLS, serveWebSocketRemoteCommand } from './streaming/websocket-exec';
+import {
+  negotiate,
+  SPDY_REMOTECOMMAND_PROTOCOLS,
+  serveSpdyRemoteCommand,
+  writeSpdyUpgrade,
+} from './streaming/spdy-exec';
+import { findPod, podIP, runningContainer, type StreamTargetSource } from './streaming/target';
+import { serveWebSocketRemoteCommand, WS_REMOTECOMMAND_PROTOCOLS } from './streaming/websocket-exec';
 
 export interface KubeletServerOptions {
   port: number;
@@ -42,12 +47,23 @@ export interface KubeletServer {
 }
 
 /** `/exec/ns/pod/container` → its parts; undefined for any other path. */
-export function parseStreamPath(pathname: string): { kind: 'containerLogs' | 'exec' | 'attach' | 'portForward'; namespace: string; pod: string; container?: string } | undefined {
+export function parseStreamPath(pathname: string):
+  | {
+      kind: 'containerLogs' | 'exec' | 'attach' | 'portForward';
+      namespace: string;
+      pod: string;
+      container?: string;
+    }
+  | undefined {
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
   const [kind, namespace, pod, container] = parts;
   if (kind === 'portForward' && parts.length === 3) return { kind, namespace, pod };
   // Without a container name the pod's first container is meant (kubectl always names one).
-  if ((kind === 'containerLogs' || kind === 'exec' || kind === 'attach') && (parts.length === 3 || parts.length === 4)) return { kind, namespace, pod, container };
+  if (
+    (kind === 'containerLogs' || kind === 'exec' || kind === 'attach') &&
+    (parts.length === 3 || parts.length === 4)
+  )
+    return { kind, namespace, pod, container };
   return undefined;
 }
 
@@ -77,28 +93,46 @@ export function startKubeletServer(o: KubeletServerOptions): Promise<KubeletServ
     server.once('error', reject);
     server.listen(o.port, o.address, () => {
       server.off('error', reject);
-      resolve({ port: (server.address() as AddressInfo).port, close: () => closeServer(server, wss, upgraded) });
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        close: () => closeServer(server, wss, upgraded),
+      });
     });
   });
 }
 
-async function handleRequest(o: KubeletServerOptions, src: StreamTargetSource, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handleRequest(
+  o: KubeletServerOptions,
+  src: StreamTargetSource,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://kubelet');
   if (url.pathname === '/healthz') return sendText(res, 200, 'ok');
   if (url.pathname === '/metrics') return sendText(res, 200, o.registry.render(), METRICS_CONTENT_TYPE);
-  if (url.pathname === '/pods') return sendJson(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: {}, items: o.pods() });
+  if (url.pathname === '/pods')
+    return sendJson(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: {}, items: o.pods() });
   const route = parseStreamPath(url.pathname);
   if (!route) throw notFound({ group: '', resource: 'paths' }, url.pathname);
-  if (route.kind !== 'containerLogs') throw badRequest(`${route.kind} needs a connection upgrade (SPDY/3.1 or websocket)`);
+  if (route.kind !== 'containerLogs')
+    throw badRequest(`${route.kind} needs a connection upgrade (SPDY/3.1 or websocket)`);
   const q = parseLogQuery(url.searchParams);
   q.container = route.container;
   await serveLogs(src, route.namespace, route.pod, q, res);
 }
 
-async function handleUpgrade(o: KubeletServerOptions, src: StreamTargetSource, wss: WebSocketServer, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+async function handleUpgrade(
+  o: KubeletServerOptions,
+  src: StreamTargetSource,
+  wss: WebSocketServer,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://kubelet');
   const route = parseStreamPath(url.pathname);
-  if (!route || route.kind === 'containerLogs') throw notFound({ group: '', resource: 'paths' }, url.pathname);
+  if (!route || route.kind === 'containerLogs')
+    throw notFound({ group: '', resource: 'paths' }, url.pathname);
   const pod = findPod(src, route.namespace, route.pod);
   const websocket = (req.headers.upgrade ?? '').toLowerCase() === 'websocket';
   const podLabel = `${pod.metadata?.name}_${pod.metadata?.namespace}`;
@@ -108,12 +142,21 @@ async function handleUpgrade(o: KubeletServerOptions, src: StreamTargetSource, w
     o.log.info('port-forward to pod', { pod: podLabel, transport: websocket ? 'websocket-tunnel' : 'spdy' });
     if (websocket) {
       const offered = String(req.headers['sec-websocket-protocol'] ?? '');
-      if (!offered.split(',').map((s) => s.trim()).includes(PORTFORWARD_TUNNEL_PROTOCOL)) throw badRequest(`port-forward over websocket needs subprotocol ${PORTFORWARD_TUNNEL_PROTOCOL}`);
+      if (
+        !offered
+          .split(',')
+          .map((s) => s.trim())
+          .includes(PORTFORWARD_TUNNEL_PROTOCOL)
+      )
+        throw badRequest(`port-forward over websocket needs subprotocol ${PORTFORWARD_TUNNEL_PROTOCOL}`);
       req.headers['sec-websocket-protocol'] = TUNNEL_PLACEHOLDER;
-      wss.handleUpgrade(req, socket, head, (ws) => servePortForward(new SpdySession(createWebSocketStream(ws)), ip, podLabel));
+      wss.handleUpgrade(req, socket, head, (ws) =>
+        servePortForward(new SpdySession(createWebSocketStream(ws)), ip, podLabel),
+      );
       return;
     }
-    if (!negotiate(req.headers['x-stream-protocol-version'], [PORTFORWARD_PROTOCOL])) throw badRequest(`port-forward needs X-Stream-Protocol-Version: ${PORTFORWARD_PROTOCOL}`);
+    if (!negotiate(req.headers['x-stream-protocol-version'], [PORTFORWARD_PROTOCOL]))
+      throw badRequest(`port-forward needs X-Stream-Protocol-Version: ${PORTFORWARD_PROTOCOL}`);
     writeSpdyUpgrade(socket, PORTFORWARD_PROTOCOL);
     if (head.length) socket.unshift(head);
     servePortForward(new SpdySession(socket), ip, podLabel);
@@ -124,21 +167,33 @@ async function handleUpgrade(o: KubeletServerOptions, src: StreamTargetSource, w
   opts.container = route.container;
   const container = await runningContainer(src, pod, opts.container);
   const stdio = { stdin: opts.stdin, stdout: opts.stdout, stderr: opts.stderr, tty: opts.tty };
-  const open = () => (route.kind === 'exec' ? o.runtime.exec(container.id, opts.command, stdio) : o.runtime.attach(container.id, stdio));
-  o.log.info(`${route.kind} in container`, { pod: podLabel, container: container.containerName, transport: websocket ? 'websocket' : 'spdy' });
+  const open = () =>
+    route.kind === 'exec'
+      ? o.runtime.exec(container.id, opts.command, stdio)
+      : o.runtime.attach(container.id, stdio);
+  o.log.info(`${route.kind} in container`, {
+    pod: podLabel,
+    container: container.containerName,
+    transport: websocket ? 'websocket' : 'spdy',
+  });
   if (websocket) {
     wss.handleUpgrade(req, socket, head, (ws) => void serveWebSocketRemoteCommand(ws, opts, open));
     return;
   }
   const protocol = negotiate(req.headers['x-stream-protocol-version'], SPDY_REMOTECOMMAND_PROTOCOLS);
-  if (!protocol) throw badRequest(`unsupported X-Stream-Protocol-Version; this kubelet speaks ${SPDY_REMOTECOMMAND_PROTOCOLS.join(', ')}`);
+  if (!protocol)
+    throw badRequest(
+      `unsupported X-Stream-Protocol-Version; this kubelet speaks ${SPDY_REMOTECOMMAND_PROTOCOLS.join(', ')}`,
+    );
   await serveSpdyRemoteCommand(socket, head, protocol, opts, open);
 }
 
 function rejectUpgrade(socket: Duplex, err: StatusError): void {
   const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', ...err.status });
   const code = err.status.code ?? 500;
-  socket.end(`HTTP/1.1 ${code} ${err.status.reason ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${code} ${err.status.reason ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 function sendStatus(res: ServerResponse, err: StatusError): void {

@@ -1,7 +1,14 @@
 // Pod status from what Docker shows (upstream: kubelet_pods.go generateAPIPodStatus, getPhase,
 // status/generate.go for the conditions). Pure: the status manager writes the result.
 
-import type { Container, ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1';
+import type {
+  Container,
+  ContainerState,
+  ContainerStatus,
+  Pod,
+  PodCondition,
+  PodStatus,
+} from 'kubernetes-types/core/v1';
 import { latestByName, latestSandbox, shouldRestart } from './pod-actions';
 import type { RuntimeContainer } from './runtime/types';
 
@@ -25,12 +32,28 @@ export interface StatusInput {
 export function computePodStatus(input: StatusInput): PodStatus {
   const { pod, containers } = input;
   const spec = pod.spec ?? { containers: [] };
-  const initStatuses = (spec.initContainers ?? []).map((c) => containerStatus(input, c, containers.filter((x) => x.isInit)));
-  const appStatuses = spec.containers.map((c) => containerStatus(input, c, containers.filter((x) => !x.isInit && !x.isSandbox)));
+  const initStatuses = (spec.initContainers ?? []).map((c) =>
+    containerStatus(
+      input,
+      c,
+      containers.filter((x) => x.isInit),
+    ),
+  );
+  const appStatuses = spec.containers.map((c) =>
+    containerStatus(
+      input,
+      c,
+      containers.filter((x) => !x.isInit && !x.isSandbox),
+    ),
+  );
   const initialized = initDone(pod, containers);
   const phase = podPhase(pod, appStatuses, initStatuses, initialized);
   const sandbox = latestSandbox(containers);
-  const podIP = spec.hostNetwork ? input.hostIP : sandbox?.state === 'running' ? sandbox.ip : pod.status?.podIP;
+  const podIP = spec.hostNetwork
+    ? input.hostIP
+    : sandbox?.state === 'running'
+      ? sandbox.ip
+      : pod.status?.podIP;
 
   return {
     phase,
@@ -46,13 +69,29 @@ export function computePodStatus(input: StatusInput): PodStatus {
   };
 }
 
-function containerStatus(input: StatusInput, spec: Container, candidates: RuntimeContainer[]): ContainerStatus {
-  const attempts = candidates.filter((c) => c.containerName === spec.name).sort((a, b) => b.attempt - a.attempt);
+function containerStatus(
+  input: StatusInput,
+  spec: Container,
+  candidates: RuntimeContainer[],
+): ContainerStatus {
+  const attempts = candidates
+    .filter((c) => c.containerName === spec.name)
+    .sort((a, b) => b.attempt - a.attempt);
   const [latest, previous] = attempts;
   const waiting = input.waiting.get(spec.name);
-  const base = { name: spec.name, image: spec.image ?? '', imageID: latest?.imageId ?? '', restartCount: latest?.attempt ?? 0 };
+  const base = {
+    name: spec.name,
+    image: spec.image ?? '',
+    imageID: latest?.imageId ?? '',
+    restartCount: latest?.attempt ?? 0,
+  };
   if (!latest) {
-    return { ...base, ready: false, started: false, state: { waiting: waiting ?? { reason: 'ContainerCreating' } } };
+    return {
+      ...base,
+      ready: false,
+      started: false,
+      state: { waiting: waiting ?? { reason: 'ContainerCreating' } },
+    };
   }
   const containerID = `docker://${latest.id}`;
   if (latest.state === 'running') {
@@ -76,7 +115,14 @@ function containerStatus(input: StatusInput, spec: Container, candidates: Runtim
       lastState: latest.state === 'exited' ? terminated(latest) : previous ? terminated(previous) : {},
     };
   }
-  return { ...base, containerID, ready: false, started: false, state: terminated(latest), lastState: previous ? terminated(previous) : {} };
+  return {
+    ...base,
+    containerID,
+    ready: false,
+    started: false,
+    state: terminated(latest),
+    lastState: previous ? terminated(previous) : {},
+  };
 }
 
 function terminated(c: RuntimeContainer): ContainerState {
@@ -101,7 +147,12 @@ function initDone(pod: Pod, containers: RuntimeContainer[]): boolean {
 }
 
 /** getPhase in kubelet_pods.go, counting app containers by state. */
-export function podPhase(pod: Pod, apps: ContainerStatus[], inits: ContainerStatus[], initialized: boolean): PodStatus['phase'] {
+export function podPhase(
+  pod: Pod,
+  apps: ContainerStatus[],
+  inits: ContainerStatus[],
+  initialized: boolean,
+): PodStatus['phase'] {
   const policy = pod.spec?.restartPolicy ?? 'Always';
   if (!initialized) {
     const failedInit = inits.some((s) => (s.state?.terminated?.exitCode ?? 0) !== 0);
@@ -116,7 +167,8 @@ export function podPhase(pod: Pod, apps: ContainerStatus[], inits: ContainerStat
     else if (s.state?.terminated) {
       stopped++;
       if (s.state.terminated.exitCode === 0) succeeded++;
-    } else if (s.lastState?.terminated) stopped++; // crash-looping counts as having run
+    } else if (s.lastState?.terminated)
+      stopped++; // crash-looping counts as having run
     else waiting++;
   }
   if (waiting > 0) return 'Pending';
@@ -130,7 +182,13 @@ export function podPhase(pod: Pod, apps: ContainerStatus[], inits: ContainerStat
   return 'Pending';
 }
 
-function conditions(input: StatusInput, phase: PodStatus['phase'], initialized: boolean, inits: ContainerStatus[], apps: ContainerStatus[]): PodCondition[] {
+function conditions(
+  input: StatusInput,
+  phase: PodStatus['phase'],
+  initialized: boolean,
+  inits: ContainerStatus[],
+  apps: ContainerStatus[],
+): PodCondition[] {
   const old = input.pod.status?.conditions ?? [];
   const cond = (type: string, ok: boolean, reason?: string, message?: string): PodCondition => {
     const status = ok ? 'True' : 'False';
@@ -151,7 +209,12 @@ function conditions(input: StatusInput, phase: PodStatus['phase'], initialized: 
   const readyMessage = finished ? undefined : `containers with unready status: [${unready.join(' ')}]`;
   const ours = ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'];
   return [
-    cond('Initialized', initialized || finished, finished ? 'PodCompleted' : 'ContainersNotInitialized', `containers with incomplete status: [${incomplete.join(' ')}]`),
+    cond(
+      'Initialized',
+      initialized || finished,
+      finished ? 'PodCompleted' : 'ContainersNotInitialized',
+      `containers with incomplete status: [${incomplete.join(' ')}]`,
+    ),
     cond('Ready', !finished && unready.length === 0, readyReason, readyMessage),
     cond('ContainersReady', !finished && unready.length === 0, readyReason, readyMessage),
     cond('PodScheduled', true),
@@ -161,7 +224,9 @@ function conditions(input: StatusInput, phase: PodStatus['phase'], initialized: 
 
 /** Guaranteed: every container has equal cpu and memory requests and limits; BestEffort: none set. */
 export function qosClass(containers: Container[]): 'Guaranteed' | 'Burstable' | 'BestEffort' {
-  const any = containers.some((c) => Object.keys(c.resources?.requests ?? {}).length || Object.keys(c.resources?.limits ?? {}).length);
+  const any = containers.some(
+    (c) => Object.keys(c.resources?.requests ?? {}).length || Object.keys(c.resources?.limits ?? {}).length,
+  );
   if (!any) return 'BestEffort';
   const guaranteed = containers.every((c) =>
     ['cpu', 'memory'].every((r) => {

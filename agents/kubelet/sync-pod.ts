@@ -12,13 +12,13 @@
 import type { ConfigMap, Container, Pod, Secret, Service } from 'kubernetes-types/core/v1';
 import type { Logger } from '../api/log';
 import { containerSpec, sandboxSpec } from './container-spec';
-import { ContainerConfigError, buildEnv } from './env';
+import { buildEnv, ContainerConfigError } from './env';
 import type { KubeletEvents } from './events';
 import type { ImageManager } from './images';
 import { killContainer, killPod, runLifecycleHandler } from './kill-pod';
 import { computePodActions, hashContainer, latestByName, latestSandbox, podFinished } from './pod-actions';
 import type { ProbeManager } from './probes';
-import { RestartBackoff, backoffMessage } from './restart-backoff';
+import { backoffMessage, RestartBackoff } from './restart-backoff';
 import type { ContainerRuntime, RuntimeContainer } from './runtime/types';
 import type { Waiting } from './status';
 import { containerBinds, setUpVolumes } from './volumes';
@@ -77,7 +77,8 @@ export async function syncPod(ctx: SyncContext, pod: Pod): Promise<SyncResult> {
   } catch (err) {
     if (!(err instanceof ContainerConfigError)) throw err;
     ctx.events.event(pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed: ${err.message}`);
-    for (const c of spec.containers) waiting.set(c.name, { reason: 'CreateContainerConfigError', message: err.message });
+    for (const c of spec.containers)
+      waiting.set(c.name, { reason: 'CreateContainerConfigError', message: err.message });
     return { containers, waiting, retryAfterMs: 2000 };
   }
 
@@ -85,13 +86,18 @@ export async function syncPod(ctx: SyncContext, pod: Pod): Promise<SyncResult> {
     try {
       await ctx.runtime.runSandbox(sandboxSpec(pod, actions.sandboxAttempt, ctx.pauseImage));
     } catch (err) {
-      ctx.events.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${errorText(err)}`);
+      ctx.events.event(
+        pod,
+        'Warning',
+        'FailedCreatePodSandBox',
+        `Failed to create pod sandbox: ${errorText(err)}`,
+      );
       return { containers: await ctx.runtime.listContainers(uid), waiting, retryAfterMs: 2000 };
     }
     containers = await ctx.runtime.listContainers(uid);
   }
   const sandbox = latestSandbox(containers);
-  if (!sandbox || sandbox.state !== 'running') return { containers, waiting };
+  if (sandbox?.state !== 'running') return { containers, waiting };
   const podIP = spec.hostNetwork ? ctx.hostIP : sandbox.ip;
 
   const toStart: Array<{ c: Container; isInit: boolean }> =
@@ -100,7 +106,13 @@ export async function syncPod(ctx: SyncContext, pod: Pod): Promise<SyncResult> {
       : actions.containersToStart.map((i) => ({ c: spec.containers[i], isInit: false }));
   const latest = latestByName(containers.filter((c) => !c.isSandbox));
   for (const { c, isInit } of toStart) {
-    const r = await startContainer(ctx, pod, c, isInit, { sandbox, podIP, previous: latest.get(c.name), objects, volumePaths });
+    const r = await startContainer(ctx, pod, c, isInit, {
+      sandbox,
+      podIP,
+      previous: latest.get(c.name),
+      objects,
+      volumePaths,
+    });
     if (r) {
       waiting.set(c.name, r.waiting);
       retry(r.retryAfterMs);
@@ -126,7 +138,13 @@ interface StartInputs {
 }
 
 /** Start one container; returns why it has to wait instead, if it does. */
-async function startContainer(ctx: SyncContext, pod: Pod, c: Container, isInit: boolean, input: StartInputs): Promise<{ waiting: Waiting; retryAfterMs?: number } | undefined> {
+async function startContainer(
+  ctx: SyncContext,
+  pod: Pod,
+  c: Container,
+  isInit: boolean,
+  input: StartInputs,
+): Promise<{ waiting: Waiting; retryAfterMs?: number } | undefined> {
   const { previous } = input;
   const meta = pod.metadata ?? {};
   if (previous?.state === 'exited') {
@@ -134,8 +152,19 @@ async function startContainer(ctx: SyncContext, pod: Pod, c: Container, isInit: 
     const finished = Date.parse(previous.finishedAt ?? '') || Date.now();
     const b = ctx.backoff.check(key, finished);
     if (b.inBackoff) {
-      ctx.events.event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${meta.name}_${meta.namespace}(${meta.uid})`);
-      const message = backoffMessage(b.delayMs, c.name, meta.name ?? '', meta.namespace ?? '', meta.uid ?? '');
+      ctx.events.event(
+        pod,
+        'Warning',
+        'BackOff',
+        `Back-off restarting failed container ${c.name} in pod ${meta.name}_${meta.namespace}(${meta.uid})`,
+      );
+      const message = backoffMessage(
+        b.delayMs,
+        c.name,
+        meta.name ?? '',
+        meta.namespace ?? '',
+        meta.uid ?? '',
+      );
       return { waiting: { reason: 'CrashLoopBackOff', message }, retryAfterMs: b.remainingMs };
     }
     ctx.backoff.next(key, finished);
@@ -145,12 +174,20 @@ async function startContainer(ctx: SyncContext, pod: Pod, c: Container, isInit: 
 
   let id: string;
   try {
-    const env = buildEnv(pod, c, { ...input.objects, services: ctx.services(), podIP: input.podIP, hostIP: ctx.hostIP });
+    const env = buildEnv(pod, c, {
+      ...input.objects,
+      services: ctx.services(),
+      podIP: input.podIP,
+      hostIP: ctx.hostIP,
+    });
     const binds = containerBinds(c, input.volumePaths);
     const attempt = previous ? previous.attempt + 1 : 0;
-    id = await ctx.runtime.createContainer(containerSpec(pod, c, { attempt, sandboxId: input.sandbox.id, env, binds, isInit }));
+    id = await ctx.runtime.createContainer(
+      containerSpec(pod, c, { attempt, sandboxId: input.sandbox.id, env, binds, isInit }),
+    );
   } catch (err) {
-    const reason = err instanceof ContainerConfigError ? 'CreateContainerConfigError' : 'CreateContainerError';
+    const reason =
+      err instanceof ContainerConfigError ? 'CreateContainerConfigError' : 'CreateContainerError';
     ctx.events.event(pod, 'Warning', 'Failed', `Error: ${errorText(err)}`);
     return { waiting: { reason, message: errorText(err) }, retryAfterMs: 2000 };
   }
@@ -158,17 +195,30 @@ async function startContainer(ctx: SyncContext, pod: Pod, c: Container, isInit: 
   try {
     await ctx.runtime.startContainer(id);
   } catch (err) {
-    ctx.events.event(pod, 'Warning', 'Failed', `Error: failed to start container "${c.name}": ${errorText(err)}`);
+    ctx.events.event(
+      pod,
+      'Warning',
+      'Failed',
+      `Error: failed to start container "${c.name}": ${errorText(err)}`,
+    );
     return { waiting: { reason: 'RunContainerError', message: errorText(err) }, retryAfterMs: 2000 };
   }
   ctx.events.event(pod, 'Normal', 'Started', `Started container ${c.name}`);
   const postStart = c.lifecycle?.postStart;
   if (postStart) {
-    const r = await runLifecycleHandler(postStart, c, input.podIP, id, ctx.runtime, pod.spec?.terminationGracePeriodSeconds ?? 30);
+    const r = await runLifecycleHandler(
+      postStart,
+      c,
+      input.podIP,
+      id,
+      ctx.runtime,
+      pod.spec?.terminationGracePeriodSeconds ?? 30,
+    );
     if (!r.ok) {
       ctx.events.event(pod, 'Warning', 'FailedPostStartHook', `PostStartHook failed: ${r.output}`);
       const [started] = (await ctx.runtime.listContainers(meta.uid)).filter((x) => x.id === id);
-      if (started) await killContainer(ctx.runtime, ctx.events, pod, started, 'FailedPostStartHook', input.podIP);
+      if (started)
+        await killContainer(ctx.runtime, ctx.events, pod, started, 'FailedPostStartHook', input.podIP);
     }
   }
   return undefined;
@@ -183,7 +233,10 @@ async function removeOldAttempts(runtime: ContainerRuntime, containers: RuntimeC
   }
   for (const [name, list] of byName) {
     const keep = name === 'POD' ? 1 : KEEP_ATTEMPTS;
-    const old = list.sort((a, b) => b.attempt - a.attempt).slice(keep).filter((c) => c.state !== 'running');
+    const old = list
+      .sort((a, b) => b.attempt - a.attempt)
+      .slice(keep)
+      .filter((c) => c.state !== 'running');
     for (const c of old) await runtime.removeContainer(c.id);
   }
 }

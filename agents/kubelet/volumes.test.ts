@@ -54,6 +54,8 @@ describe('volumes', () => {
   });
 
   it('a missing ConfigMap fails set-up', async () => {
-    await expect(setUpVolumes(pod, root, { configMaps: new Map(), secrets: new Map() })).rejects.toThrow('configmap "settings" not found');
+    await expect(setUpVolumes(pod, root, { configMaps: new Map(), secrets: new Map() })).rejects.toThrow(
+      'configmap "settings" not found',
+    );
   });
 });

@@ -28,7 +28,10 @@ function pluginDir(volume: Volume): string | undefined {
 export function volumeHostPath(rootDir: string, uid: string, volume: Volume): string {
   if (volume.hostPath) return volume.hostPath.path;
   const plugin = pluginDir(volume);
-  if (!plugin) throw new ContainerConfigError(`volume "${volume.name}": only emptyDir, hostPath, configMap and secret are supported`);
+  if (!plugin)
+    throw new ContainerConfigError(
+      `volume "${volume.name}": only emptyDir, hostPath, configMap and secret are supported`,
+    );
   return join(podDir(rootDir, uid), 'volumes', plugin, volume.name);
 }
 
@@ -51,14 +54,16 @@ export async function setUpVolumes(
     await mkdir(path, { recursive: true });
     if (v.configMap) {
       const cm = objects.configMaps.get(v.configMap.name ?? '');
-      if (!cm && !v.configMap.optional) throw new ContainerConfigError(`configmap "${v.configMap.name}" not found`);
+      if (!cm && !v.configMap.optional)
+        throw new ContainerConfigError(`configmap "${v.configMap.name}" not found`);
       const files = { ...(cm?.data ?? {}) } as Record<string, string | Buffer>;
       for (const [k, b64] of Object.entries(cm?.binaryData ?? {})) files[k] = Buffer.from(b64, 'base64');
       await writeKeys(path, files, v.configMap.items, v.configMap.defaultMode);
     }
     if (v.secret) {
       const s = objects.secrets.get(v.secret.secretName ?? '');
-      if (!s && !v.secret.optional) throw new ContainerConfigError(`secret "${v.secret.secretName}" not found`);
+      if (!s && !v.secret.optional)
+        throw new ContainerConfigError(`secret "${v.secret.secretName}" not found`);
       const files: Record<string, Buffer> = {};
       for (const [k, b64] of Object.entries(s?.data ?? {})) files[k] = Buffer.from(b64, 'base64');
       for (const [k, text] of Object.entries(s?.stringData ?? {})) files[k] = Buffer.from(text);
@@ -69,14 +74,22 @@ export async function setUpVolumes(
 }
 
 /** Write each key (or only `items`, renamed to their paths) as a file; unchanged files are left alone. */
-async function writeKeys(dir: string, data: Record<string, string | Buffer>, items: readonly KeyToPath[] | undefined, defaultMode = 0o644): Promise<void> {
+async function writeKeys(
+  dir: string,
+  data: Record<string, string | Buffer>,
+  items: readonly KeyToPath[] | undefined,
+  defaultMode = 0o644,
+): Promise<void> {
   const wanted: readonly KeyToPath[] = items ?? Object.keys(data).map((key) => ({ key, path: key }));
   for (const item of wanted) {
     const content = data[item.key];
     if (content === undefined) throw new ContainerConfigError(`configmap/secret key "${item.key}" not found`);
     const file = join(dir, safeRelative(item.path));
     await mkdir(dirname(file), { recursive: true });
-    const same = await readFile(file).then((old) => old.equals(Buffer.from(content)), () => false);
+    const same = await readFile(file).then(
+      (old) => old.equals(Buffer.from(content)),
+      () => false,
+    );
     if (same) continue;
     await writeFile(`${file}.tmp`, content);
     await chmod(`${file}.tmp`, item.mode ?? defaultMode);
@@ -86,7 +99,8 @@ async function writeKeys(dir: string, data: Record<string, string | Buffer>, ite
 
 function safeRelative(p: string): string {
   const n = normalize(p);
-  if (n.startsWith('..') || n.startsWith('/')) throw new ContainerConfigError(`invalid volume item path "${p}"`);
+  if (n.startsWith('..') || n.startsWith('/'))
+    throw new ContainerConfigError(`invalid volume item path "${p}"`);
   return n;
 }
 

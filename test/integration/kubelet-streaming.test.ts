@@ -7,16 +7,16 @@
 // everything else to the real apiserver, which is how the apiserver itself wires the proxy.
 
 import { spawn } from 'node:child_process';
-import { type IncomingMessage, type Server, createServer, request } from 'node:http';
+import { createServer, type IncomingMessage, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { Node, Pod } from 'kubernetes-types/core/v1';
+import type { Node } from 'kubernetes-types/core/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KubeletSubresource, proxyToKubelet } from '../../agents/apiserver/kubelet-proxy';
 import { BUSYBOX_IMAGE } from '../support/docker';
 import { kubeconfigFor, kubectl, kubectlPath } from '../support/kubectl';
-import { type TestNode, api, createPod, getPod, podOn, startTestNode } from '../support/kubelet';
+import { api, createPod, getPod, podOn, startTestNode, type TestNode } from '../support/kubelet';
 
 let node: TestNode;
 let front: Server;
@@ -45,17 +45,24 @@ function startFront(apiserverPort: number): Promise<Server> {
   const s = createServer(async (req, res) => {
     const target = await kubeletTarget(req);
     if (target) return proxyToKubelet(req, res, null, null, target);
-    const up = request({ host: '127.0.0.1', port: apiserverPort, method: req.method, path: req.url, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
+    const up = request(
+      { host: '127.0.0.1', port: apiserverPort, method: req.method, path: req.url, headers: req.headers },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
     req.pipe(up);
   });
   s.on('upgrade', async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const target = await kubeletTarget(req);
     if (target) return proxyToKubelet(req, null, socket, head, target);
     const up = connect(apiserverPort, '127.0.0.1', () => {
-      up.write(`${req.method} ${req.url} HTTP/1.1\r\n${Object.entries(req.headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`);
+      up.write(
+        `${req.method} ${req.url} HTTP/1.1\r\n${Object.entries(req.headers)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join('\r\n')}\r\n\r\n`,
+      );
       up.write(head);
       up.pipe(socket).pipe(up);
     });
@@ -67,9 +74,23 @@ beforeAll(async () => {
   node = await startTestNode('kubelet-stream');
   front = await startFront(node.cp.port);
   server = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
-  await createPod(node.cp, podOn(node, 'talker', { containers: [{ name: 'app', ...busybox, command: ['sh', '-c', 'for i in 1 2 3; do echo line $i; done; httpd -f -p 8080 -h /www'] }] }));
+  await createPod(
+    node.cp,
+    podOn(node, 'talker', {
+      containers: [
+        {
+          name: 'app',
+          ...busybox,
+          command: ['sh', '-c', 'for i in 1 2 3; do echo line $i; done; httpd -f -p 8080 -h /www'],
+        },
+      ],
+    }),
+  );
   // expect.poll only works inside tests: wait by hand here, bounded.
-  for (let deadline = Date.now() + 60_000; (await getPod(node.cp, 'default', 'talker')).status?.phase !== 'Running'; ) {
+  for (
+    let deadline = Date.now() + 60_000;
+    (await getPod(node.cp, 'default', 'talker')).status?.phase !== 'Running';
+  ) {
     if (Date.now() > deadline) throw new Error('pod talker did not reach Running');
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -80,9 +101,19 @@ afterAll(async () => {
 });
 
 /** Start `kubectl port-forward` and resolve with the local port it picked. */
-function portForward(version: string, pod: string, remotePort: number): Promise<{ port: number; stop(): void }> {
+function portForward(
+  version: string,
+  pod: string,
+  remotePort: number,
+): Promise<{ port: number; stop(): void }> {
   const { kubeconfig, cacheDir } = kubeconfigFor(server);
-  const child = spawn(kubectlPath(version), [`--kubeconfig=${kubeconfig}`, `--cache-dir=${cacheDir}`, 'port-forward', `pod/${pod}`, `:${remotePort}`]);
+  const child = spawn(kubectlPath(version), [
+    `--kubeconfig=${kubeconfig}`,
+    `--cache-dir=${cacheDir}`,
+    'port-forward',
+    `pod/${pod}`,
+    `:${remotePort}`,
+  ]);
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`port-forward did not start: ${out}`)), 30_000);
@@ -107,7 +138,9 @@ describe.each(['1.27', '1.30', '1.33'])('kubectl %s', (version) => {
     const all = await k()(['logs', 'talker']);
     expect(all).toMatchObject({ code: 0, stdout: 'line 1\nline 2\nline 3\n' });
     expect((await k()(['logs', 'talker', '--tail=1'])).stdout).toBe('line 3\n');
-    expect((await k()(['logs', 'talker', '--timestamps'])).stdout).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z line 1\n/);
+    expect((await k()(['logs', 'talker', '--timestamps'])).stdout).toMatch(
+      /^\d{4}-\d\d-\d\dT[\d:.]+Z line 1\n/,
+    );
   });
 
   it('exec: stdout, stderr and the exit code come back', async () => {
@@ -136,10 +169,47 @@ describe.each(['1.27', '1.30', '1.33'])('kubectl %s', (version) => {
   });
 });
 
+describe('attach', () => {
+  it("kubectl attach streams a running container's output until it exits", async () => {
+    await createPod(
+      node.cp,
+      podOn(node, 'ticker', {
+        restartPolicy: 'Never',
+        containers: [
+          {
+            name: 'c',
+            ...busybox,
+            command: ['sh', '-c', 'sleep 3; for i in 1 2 3; do echo tick $i; sleep 0.3; done'],
+          },
+        ],
+      }),
+    );
+    await expect
+      .poll(async () => (await getPod(node.cp, 'default', 'ticker')).status?.phase, poll)
+      .toBe('Running');
+    const r = await kubectl('1.33', server)(['attach', 'ticker', '-c', 'c'], { timeoutMs: 30_000 });
+    expect(r.stdout).toContain('tick 3');
+  });
+});
+
 describe('logs of finished and restarted containers', () => {
   it('logs -f ends when the container exits; --previous shows the last attempt', async () => {
-    await createPod(node.cp, podOn(node, 'short', { restartPolicy: 'Always', containers: [{ name: 'c', ...busybox, command: ['sh', '-c', 'echo run $RANDOM$RANDOM; sleep 2; exit 1'] }] }));
-    await expect.poll(async () => (await getPod(node.cp, 'default', 'short')).status?.containerStatuses?.[0]?.restartCount ?? 0, poll).toBeGreaterThanOrEqual(1);
+    await createPod(
+      node.cp,
+      podOn(node, 'short', {
+        restartPolicy: 'Always',
+        containers: [
+          { name: 'c', ...busybox, command: ['sh', '-c', 'echo run $RANDOM$RANDOM; sleep 2; exit 1'] },
+        ],
+      }),
+    );
+    await expect
+      .poll(
+        async () =>
+          (await getPod(node.cp, 'default', 'short')).status?.containerStatuses?.[0]?.restartCount ?? 0,
+        poll,
+      )
+      .toBeGreaterThanOrEqual(1);
     const previous = await kubectl('1.33', server)(['logs', 'short', '--previous']);
     expect(previous).toMatchObject({ code: 0, stdout: expect.stringMatching(/^run \d+\n$/) });
     const current = await kubectl('1.33', server)(['logs', 'short']);
@@ -149,12 +219,22 @@ describe('logs of finished and restarted containers', () => {
   });
 
   it('a container that has not started gives the upstream BadRequest', async () => {
-    await createPod(node.cp, podOn(node, 'never-starts', { containers: [{ name: 'c', image: 'nodekube/absent:1.0', imagePullPolicy: 'Never' }] }));
-    await expect.poll(async () => (await getPod(node.cp, 'default', 'never-starts')).status?.containerStatuses?.[0]?.state?.waiting?.reason, poll).toBe('ErrImageNeverPull');
+    await createPod(
+      node.cp,
+      podOn(node, 'never-starts', {
+        containers: [{ name: 'c', image: 'nodekube/absent:1.0', imagePullPolicy: 'Never' }],
+      }),
+    );
+    await expect
+      .poll(
+        async () =>
+          (await getPod(node.cp, 'default', 'never-starts')).status?.containerStatuses?.[0]?.state?.waiting
+            ?.reason,
+        poll,
+      )
+      .toBe('ErrImageNeverPull');
     const r = await kubectl('1.33', server)(['logs', 'never-starts']);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('is waiting to start');
   });
 });
-
-export type { Pod };

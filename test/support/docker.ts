@@ -6,9 +6,16 @@ import { readFileSync } from 'node:fs';
 import Docker from 'dockerode';
 import { buildTar, busyboxRootfs } from '../../agents/kubelet/image-tar';
 import { LABELS } from '../../agents/kubelet/naming';
-import { BUSYBOX_PATH, IMAGE_PATH_ENV, ensurePauseImage, importImage } from '../../agents/kubelet/pause-image';
+import {
+  BUSYBOX_PATH,
+  ensurePauseImage,
+  IMAGE_PATH_ENV,
+  importImage,
+} from '../../agents/kubelet/pause-image';
 
-export const DOCKER_ENDPOINT = process.env.DOCKER_HOST?.startsWith('unix://') ? process.env.DOCKER_HOST : 'unix:///var/run/docker.sock';
+export const DOCKER_ENDPOINT = process.env.DOCKER_HOST?.startsWith('unix://')
+  ? process.env.DOCKER_HOST
+  : 'unix:///var/run/docker.sock';
 export const BUSYBOX_IMAGE = 'nodekube/busybox:test';
 
 export function docker(): Docker {
@@ -35,14 +42,24 @@ export async function ensureBusyboxImage(d = docker()): Promise<string> {
       { type: 'file', path: 'www/index.html', data: Buffer.from('hello from nodekube\n') },
     ]),
   );
-  await importImage(d, tar, BUSYBOX_IMAGE, [IMAGE_PATH_ENV, 'CMD ["/bin/sh", "-c", "trap \\"exit 0\\" TERM; while true; do sleep 1; done"]']);
+  await importImage(d, tar, BUSYBOX_IMAGE, [
+    IMAGE_PATH_ENV,
+    'CMD ["/bin/sh", "-c", "trap \\"exit 0\\" TERM; while true; do sleep 1; done"]',
+  ]);
   return BUSYBOX_IMAGE;
 }
 
 /** Remove (by id) every container the given kubelet node name created. */
 export async function removeNodeContainers(nodeName: string, d = docker()): Promise<number> {
   const list = await d.listContainers({ all: true, filters: { label: [`${LABELS.node}=${nodeName}`] } });
-  await Promise.all(list.map((c) => d.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  await Promise.all(
+    list.map((c) =>
+      d
+        .getContainer(c.Id)
+        .remove({ force: true, v: true })
+        .catch(() => undefined),
+    ),
+  );
   return list.length;
 }
 

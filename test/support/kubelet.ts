@@ -65,8 +65,18 @@ export async function startTestNode(prefix: string, cp?: ControlPlane): Promise<
 }
 
 /** JSON over REST against the apiserver; throws with the Status message on failure. */
-export async function api<T = unknown>(cp: ControlPlane, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
-  const res = await fetch(`${cp.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': contentType }, body: body === undefined ? undefined : JSON.stringify(body) });
+export async function api<T = unknown>(
+  cp: ControlPlane,
+  method: string,
+  path: string,
+  body?: unknown,
+  contentType = 'application/json',
+): Promise<T> {
+  const res = await fetch(`${cp.url}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': contentType },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
   return (text ? JSON.parse(text) : undefined) as T;
@@ -82,6 +92,14 @@ export async function createPod(cp: ControlPlane, pod: Pod): Promise<Pod> {
 }
 
 /** A pod bound to the test node (no scheduler runs in these tests). */
-export function podOn(node: TestNode, name: string, spec: Partial<NonNullable<Pod['spec']>> & Pick<NonNullable<Pod['spec']>, 'containers'>, ns = 'default'): Pod {
-  return { metadata: { name, namespace: ns }, spec: { nodeName: node.nodeName, terminationGracePeriodSeconds: 2, ...spec } };
+export function podOn(
+  node: TestNode,
+  name: string,
+  spec: Partial<NonNullable<Pod['spec']>> & Pick<NonNullable<Pod['spec']>, 'containers'>,
+  ns = 'default',
+): Pod {
+  return {
+    metadata: { name, namespace: ns },
+    spec: { nodeName: node.nodeName, terminationGracePeriodSeconds: 2, ...spec },
+  };
 }

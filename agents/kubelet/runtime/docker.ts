@@ -8,7 +8,15 @@ import { type Duplex, Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { LABELS } from '../naming';
 import { demuxDockerStream, mergeDockerStream } from './demux';
-import type { ContainerRuntime, ContainerSpec, LogOptions, RuntimeContainer, SandboxSpec, StreamOptions, StreamSession } from './types';
+import type {
+  ContainerRuntime,
+  ContainerSpec,
+  LogOptions,
+  RuntimeContainer,
+  SandboxSpec,
+  StreamOptions,
+  StreamSession,
+} from './types';
 
 /** `unix:///var/run/docker.sock` or `tcp://host:2375` → dockerode options. */
 export function dockerFromEndpoint(endpoint: string): Docker {
@@ -82,7 +90,10 @@ export class DockerRuntime implements ContainerRuntime {
     for (const p of spec.portBindings) {
       const key = `${p.containerPort}/${p.protocol.toLowerCase()}`;
       exposed[key] = {};
-      (bindings[key] ??= []).push({ HostPort: String(p.hostPort), HostIp: p.hostIP || undefined });
+      bindings[key] = [
+        ...(bindings[key] ?? []),
+        { HostPort: String(p.hostPort), HostIp: p.hostIP || undefined },
+      ];
     }
     const container = await this.docker.createContainer({
       name: spec.name,
@@ -155,9 +166,17 @@ export class DockerRuntime implements ContainerRuntime {
     const c = this.docker.getContainer(id);
     const info = await c.inspect();
     const tail = opts.tailLines ?? 'all';
-    const base = { stdout: true, stderr: true, timestamps: opts.timestamps, tail: tail as number, since: opts.since ?? 0 };
+    const base = {
+      stdout: true,
+      stderr: true,
+      timestamps: opts.timestamps,
+      tail: tail as number,
+      since: opts.since ?? 0,
+    };
     // dockerode returns a stream when following and a Buffer otherwise (research-deps.md).
-    const raw: unknown = opts.follow ? await c.logs({ ...base, follow: true }) : await c.logs({ ...base, follow: false });
+    const raw: unknown = opts.follow
+      ? await c.logs({ ...base, follow: true })
+      : await c.logs({ ...base, follow: false });
     const source = Buffer.isBuffer(raw) ? Readable.from([raw]) : (raw as Readable);
     return info.Config.Tty ? source : mergeDockerStream(source);
   }
@@ -170,7 +189,11 @@ export class DockerRuntime implements ContainerRuntime {
       AttachStderr: opts.stderr,
       Tty: opts.tty,
     });
-    const socket = (await exec.start({ hijack: true, stdin: opts.stdin, Tty: opts.tty })) as unknown as Duplex;
+    const socket = (await exec.start({
+      hijack: true,
+      stdin: opts.stdin,
+      Tty: opts.tty,
+    })) as unknown as Duplex;
     return streamSession(socket, opts, {
       resize: (w, h) => exec.resize({ w, h }).then(() => undefined),
       exitCode: () => execExitCode(exec),
@@ -181,14 +204,28 @@ export class DockerRuntime implements ContainerRuntime {
     const c = this.docker.getContainer(id);
     const info = await c.inspect();
     const tty = info.Config.Tty;
-    const socket = (await c.attach({ stream: true, hijack: true, stdin: opts.stdin, stdout: opts.stdout, stderr: opts.stderr })) as unknown as Duplex;
-    return streamSession(socket, { ...opts, tty }, {
-      resize: (w, h) => c.resize({ w, h }).then(() => undefined),
-      exitCode: async () => (await c.wait()).StatusCode as number,
-    });
+    const socket = (await c.attach({
+      stream: true,
+      hijack: true,
+      stdin: opts.stdin,
+      stdout: opts.stdout,
+      stderr: opts.stderr,
+    })) as unknown as Duplex;
+    return streamSession(
+      socket,
+      { ...opts, tty },
+      {
+        resize: (w, h) => c.resize({ w, h }).then(() => undefined),
+        exitCode: async () => (await c.wait()).StatusCode as number,
+      },
+    );
   }
 
-  async execSync(id: string, cmd: string[], timeoutMs: number): Promise<{ exitCode: number; output: string }> {
+  async execSync(
+    id: string,
+    cmd: string[],
+    timeoutMs: number,
+  ): Promise<{ exitCode: number; output: string }> {
     const session = await this.exec(id, cmd, { stdin: false, stdout: true, stderr: true, tty: false });
     const chunks: Buffer[] = [];
     session.stdout.on('data', (d: Buffer) => chunks.push(d));
@@ -215,7 +252,11 @@ export class DockerRuntime implements ContainerRuntime {
       while (!stopped) {
         try {
           stream = (await this.docker.getEvents({
-            filters: { type: ['container'], label: [`${LABELS.node}=${this.nodeName}`], event: ['start', 'die', 'oom'] },
+            filters: {
+              type: ['container'],
+              label: [`${LABELS.node}=${this.nodeName}`],
+              event: ['start', 'die', 'oom'],
+            },
           })) as unknown as Readable;
           await readEvents(stream, onPodEvent);
         } catch {
@@ -260,7 +301,9 @@ function streamSession(
   opts: StreamOptions,
   ops: { resize(w: number, h: number): Promise<void>; exitCode(): Promise<number> },
 ): StreamSession {
-  const { stdout, stderr } = opts.tty ? { stdout: socket as Readable, stderr: null } : demuxDockerStream(socket);
+  const { stdout, stderr } = opts.tty
+    ? { stdout: socket as Readable, stderr: null }
+    : demuxDockerStream(socket);
   const ended = new Promise<void>((resolve) => {
     socket.once('end', resolve);
     socket.once('close', resolve);
@@ -292,7 +335,13 @@ async function execExitCode(exec: Docker.Exec): Promise<number> {
 function toRuntimeContainer(info: Docker.ContainerInspectInfo): RuntimeContainer {
   const labels = info.Config.Labels ?? {};
   const s = info.State;
-  const state = s.Running ? 'running' : s.Status === 'created' ? 'created' : s.Status === 'exited' || s.Status === 'dead' ? 'exited' : 'unknown';
+  const state = s.Running
+    ? 'running'
+    : s.Status === 'created'
+      ? 'created'
+      : s.Status === 'exited' || s.Status === 'dead'
+        ? 'exited'
+        : 'unknown';
   const time = (t: string | undefined) => (t && t !== ZERO_TIME ? t : undefined);
   const exited = state === 'exited';
   const networks = Object.values(info.NetworkSettings?.Networks ?? {});

@@ -29,7 +29,13 @@ export const FLAG_FIN = 0x01;
 export const FLAG_UNIDIRECTIONAL = 0x02;
 
 /** RST_STREAM status codes. */
-export const RstStatus = { PROTOCOL_ERROR: 1, INVALID_STREAM: 2, REFUSED_STREAM: 3, CANCEL: 5, INTERNAL_ERROR: 6 } as const;
+export const RstStatus = {
+  PROTOCOL_ERROR: 1,
+  INVALID_STREAM: 2,
+  REFUSED_STREAM: 3,
+  CANCEL: 5,
+  INTERNAL_ERROR: 6,
+} as const;
 
 export type Frame =
   | { type: 'data'; streamId: number; fin: boolean; data: Buffer }
@@ -67,26 +73,55 @@ function parseFrame(buf: Buffer): Frame {
   const flags = buf[4];
   const body = buf.subarray(HEADER);
   const fin = (flags & FLAG_FIN) !== 0;
-  if ((buf[0] & 0x80) === 0) return { type: 'data', streamId: buf.readUInt32BE(0) & STREAM_ID_MASK, fin, data: body };
+  if ((buf[0] & 0x80) === 0)
+    return { type: 'data', streamId: buf.readUInt32BE(0) & STREAM_ID_MASK, fin, data: body };
   const type = buf.readUInt16BE(2);
   switch (type) {
     case FrameType.SYN_STREAM:
       // stream id, associated-to stream id, priority(3) unused(5) slot(8), header block
-      return { type: 'syn_stream', streamId: body.readUInt32BE(0) & STREAM_ID_MASK, associatedId: body.readUInt32BE(4) & STREAM_ID_MASK, fin, headerBlock: body.subarray(10) };
+      return {
+        type: 'syn_stream',
+        streamId: body.readUInt32BE(0) & STREAM_ID_MASK,
+        associatedId: body.readUInt32BE(4) & STREAM_ID_MASK,
+        fin,
+        headerBlock: body.subarray(10),
+      };
     case FrameType.SYN_REPLY:
-      return { type: 'syn_reply', streamId: body.readUInt32BE(0) & STREAM_ID_MASK, fin, headerBlock: body.subarray(4) };
+      return {
+        type: 'syn_reply',
+        streamId: body.readUInt32BE(0) & STREAM_ID_MASK,
+        fin,
+        headerBlock: body.subarray(4),
+      };
     case FrameType.HEADERS:
-      return { type: 'headers', streamId: body.readUInt32BE(0) & STREAM_ID_MASK, fin, headerBlock: body.subarray(4) };
+      return {
+        type: 'headers',
+        streamId: body.readUInt32BE(0) & STREAM_ID_MASK,
+        fin,
+        headerBlock: body.subarray(4),
+      };
     case FrameType.RST_STREAM:
-      return { type: 'rst_stream', streamId: body.readUInt32BE(0) & STREAM_ID_MASK, status: body.readUInt32BE(4) };
+      return {
+        type: 'rst_stream',
+        streamId: body.readUInt32BE(0) & STREAM_ID_MASK,
+        status: body.readUInt32BE(4),
+      };
     case FrameType.SETTINGS:
       return { type: 'settings' };
     case FrameType.PING:
       return { type: 'ping', id: body.readUInt32BE(0) };
     case FrameType.GOAWAY:
-      return { type: 'goaway', lastGoodStreamId: body.readUInt32BE(0) & STREAM_ID_MASK, status: body.length >= 8 ? body.readUInt32BE(4) : 0 };
+      return {
+        type: 'goaway',
+        lastGoodStreamId: body.readUInt32BE(0) & STREAM_ID_MASK,
+        status: body.length >= 8 ? body.readUInt32BE(4) : 0,
+      };
     case FrameType.WINDOW_UPDATE:
-      return { type: 'window_update', streamId: body.readUInt32BE(0) & STREAM_ID_MASK, delta: body.readUInt32BE(4) & STREAM_ID_MASK };
+      return {
+        type: 'window_update',
+        streamId: body.readUInt32BE(0) & STREAM_ID_MASK,
+        delta: body.readUInt32BE(4) & STREAM_ID_MASK,
+      };
     default:
       return { type: 'unknown', frameType: type };
   }
@@ -166,7 +201,10 @@ export function decodeHeaderBlock(buf: Buffer): Record<string, string> {
   let off = 4;
   for (let i = 0; i < count; i++) {
     const nameLen = buf.readUInt32BE(off);
-    const name = buf.subarray(off + 4, off + 4 + nameLen).toString().toLowerCase();
+    const name = buf
+      .subarray(off + 4, off + 4 + nameLen)
+      .toString()
+      .toLowerCase();
     off += 4 + nameLen;
     const valueLen = buf.readUInt32BE(off);
     out[name] = buf.subarray(off + 4, off + 4 + valueLen).toString();

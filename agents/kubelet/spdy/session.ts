@@ -11,7 +11,18 @@
 
 import { EventEmitter } from 'node:events';
 import { Duplex } from 'node:stream';
-import { type Frame, FrameParser, RstStatus, dataFrame, decodeHeaderBlock, encodeHeaderBlock, goAwayFrame, pingFrame, rstStreamFrame, synReplyFrame } from './frames';
+import {
+  dataFrame,
+  decodeHeaderBlock,
+  encodeHeaderBlock,
+  type Frame,
+  FrameParser,
+  goAwayFrame,
+  pingFrame,
+  RstStatus,
+  rstStreamFrame,
+  synReplyFrame,
+} from './frames';
 import { HeaderCompressor, HeaderDecompressor } from './zlib';
 
 const MAX_DATA_FRAME = 32 * 1024;
@@ -112,7 +123,9 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> {
   }
 
   private reply(streamId: number): Promise<void> {
-    return this.enqueue(async () => synReplyFrame(streamId, await this.deflate.compress(encodeHeaderBlock({})), false));
+    return this.enqueue(async () =>
+      synReplyFrame(streamId, await this.deflate.compress(encodeHeaderBlock({})), false),
+    );
   }
 
   /** Queue a frame; resolves once it is handed to the socket (waiting for drain if needed). */
@@ -131,7 +144,9 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> {
     const sends: Promise<void>[] = [];
     for (let off = 0; off < data.length; off += MAX_DATA_FRAME) {
       const last = off + MAX_DATA_FRAME >= data.length;
-      sends.push(this.enqueue(async () => dataFrame(streamId, data.subarray(off, off + MAX_DATA_FRAME), fin && last)));
+      sends.push(
+        this.enqueue(async () => dataFrame(streamId, data.subarray(off, off + MAX_DATA_FRAME), fin && last)),
+      );
     }
     return Promise.all(sends).then(() => undefined);
   }

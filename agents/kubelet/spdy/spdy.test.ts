@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { SPDY3_DICTIONARY } from './dictionary';
-import { FrameParser, dataFrame, decodeHeaderBlock, encodeHeaderBlock, goAwayFrame, pingFrame, rstStreamFrame, synReplyFrame, synStreamFrame } from './frames';
+import {
+  dataFrame,
+  decodeHeaderBlock,
+  encodeHeaderBlock,
+  FrameParser,
+  goAwayFrame,
+  pingFrame,
+  rstStreamFrame,
+  synReplyFrame,
+  synStreamFrame,
+} from './frames';
 import { HeaderCompressor, HeaderDecompressor } from './zlib';
 
 describe('SPDY/3 dictionary', () => {
@@ -37,7 +47,11 @@ describe('frames', () => {
   it('header blocks survive compression across several blocks of one session', async () => {
     const c = new HeaderCompressor();
     const d = new HeaderDecompressor();
-    const blocks: Record<string, string>[] = [{ streamtype: 'stdout' }, { streamtype: 'stderr', port: '80' }, { streamtype: 'stdout' }];
+    const blocks: Record<string, string>[] = [
+      { streamtype: 'stdout' },
+      { streamtype: 'stderr', port: '80' },
+      { streamtype: 'stdout' },
+    ];
     for (const h of blocks) {
       const compressed = await c.compress(encodeHeaderBlock(h));
       expect(decodeHeaderBlock(await d.decompress(compressed))).toEqual(h);

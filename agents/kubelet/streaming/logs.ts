@@ -5,7 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { badRequest } from '../../api/errors';
-import { type StreamTargetSource, containerAttempts, findPod } from './target';
+import { containerAttempts, findPod, type StreamTargetSource } from './target';
 
 export interface LogQuery {
   container?: string;
@@ -29,7 +29,8 @@ export function parseLogQuery(q: URLSearchParams, nowMs = Date.now()): LogQuery 
   };
   const sinceSeconds = int('sinceSeconds');
   const sinceTime = q.get('sinceTime');
-  if (sinceSeconds !== undefined && sinceTime) throw badRequest('at most one of `sinceTime` or `sinceSeconds` may be specified');
+  if (sinceSeconds !== undefined && sinceTime)
+    throw badRequest('at most one of `sinceTime` or `sinceSeconds` may be specified');
   let since: number | undefined;
   if (sinceSeconds !== undefined) since = Math.floor(nowMs / 1000) - sinceSeconds;
   if (sinceTime) {
@@ -48,7 +49,13 @@ export function parseLogQuery(q: URLSearchParams, nowMs = Date.now()): LogQuery 
   };
 }
 
-export async function serveLogs(src: StreamTargetSource, namespace: string, podName: string, q: LogQuery, res: ServerResponse): Promise<void> {
+export async function serveLogs(
+  src: StreamTargetSource,
+  namespace: string,
+  podName: string,
+  q: LogQuery,
+  res: ServerResponse,
+): Promise<void> {
   const pod = findPod(src, namespace, podName);
   const { name, attempts } = await containerAttempts(src, pod, q.container);
   const target = q.previous ? attempts[1] : attempts[0];
@@ -59,7 +66,12 @@ export async function serveLogs(src: StreamTargetSource, namespace: string, podN
         : `container "${name}" in pod "${podName}" is waiting to start: ContainerCreating`,
     );
   }
-  const stream = await src.runtime.logs(target.id, { follow: q.follow && !q.previous, timestamps: q.timestamps, tailLines: q.tailLines, since: q.since });
+  const stream = await src.runtime.logs(target.id, {
+    follow: q.follow && !q.previous,
+    timestamps: q.timestamps,
+    tailLines: q.tailLines,
+    since: q.since,
+  });
   res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
   res.on('close', () => stream.destroy());
   await pipeLimited(stream, res, q.limitBytes);

@@ -18,7 +18,11 @@ interface Pair {
   data?: SpdyStream;
 }
 
-export function servePortForward(session: SpdySession, podIP: () => Promise<string | undefined>, podLabel: string): void {
+export function servePortForward(
+  session: SpdySession,
+  podIP: () => Promise<string | undefined>,
+  podLabel: string,
+): void {
   const pairs = new Map<string, Pair>();
   let anonymous = 0;
   session.on('stream', (s) => {
@@ -37,7 +41,13 @@ export function servePortForward(session: SpdySession, podIP: () => Promise<stri
   });
 }
 
-async function forward(errorStream: SpdyStream, data: SpdyStream, port: number, podIP: () => Promise<string | undefined>, podLabel: string): Promise<void> {
+async function forward(
+  errorStream: SpdyStream,
+  data: SpdyStream,
+  port: number,
+  podIP: () => Promise<string | undefined>,
+  podLabel: string,
+): Promise<void> {
   const fail = (message: string) => {
     errorStream.end(message);
     data.end();

@@ -27,7 +27,8 @@ export function parseRemoteCommand(q: URLSearchParams, requireCommand: boolean):
     tty: bool('tty'),
   };
   if (requireCommand && opts.command.length === 0) throw badRequest('you must specify at least 1 command');
-  if (!opts.stdin && !opts.stdout && !opts.stderr) throw badRequest('you must specify at least 1 of stdin, stdout, stderr');
+  if (!opts.stdin && !opts.stdout && !opts.stderr)
+    throw badRequest('you must specify at least 1 of stdin, stdout, stderr');
   if (opts.tty) opts.stderr = false; // a terminal merges stderr into stdout
   return opts;
 }

@@ -9,9 +9,9 @@
 //   …the command exits…                             ← stdout/stderr FIN, error: a Status, FIN; GOAWAY
 
 import type { Duplex } from 'node:stream';
-import { SpdySession, type SpdyStream } from '../spdy/session';
 import type { StreamSession } from '../runtime/types';
-import { type RemoteCommandOptions, errorStatus, exitStatus, pumpSession } from './remotecommand';
+import { SpdySession, type SpdyStream } from '../spdy/session';
+import { errorStatus, exitStatus, pumpSession, type RemoteCommandOptions } from './remotecommand';
 
 /** Protocols we speak, best first; v5 over SPDY behaves as v4 (v5 only adds WebSocket CLOSE). */
 export const SPDY_REMOTECOMMAND_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
@@ -24,15 +24,26 @@ export function negotiate(offered: string | string[] | undefined, supported: str
 }
 
 export function writeSpdyUpgrade(socket: Duplex, protocol: string): void {
-  socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${protocol}\r\n\r\n`);
+  socket.write(
+    `HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${protocol}\r\n\r\n`,
+  );
 }
 
 /** Wait until the client has opened every stream the options call for. */
 function expectedStreams(session: SpdySession, opts: RemoteCommandOptions): Promise<Map<string, SpdyStream>> {
-  const wanted = ['error', ...(opts.stdin ? ['stdin'] : []), ...(opts.stdout ? ['stdout'] : []), ...(opts.stderr ? ['stderr'] : []), ...(opts.tty ? ['resize'] : [])];
+  const wanted = [
+    'error',
+    ...(opts.stdin ? ['stdin'] : []),
+    ...(opts.stdout ? ['stdout'] : []),
+    ...(opts.stderr ? ['stderr'] : []),
+    ...(opts.tty ? ['resize'] : []),
+  ];
   const got = new Map<string, SpdyStream>();
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for client streams (have ${[...got.keys()].join(',')})`)), STREAM_WAIT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`timed out waiting for client streams (have ${[...got.keys()].join(',')})`)),
+      STREAM_WAIT_MS,
+    );
     session.on('stream', (s) => {
       got.set(s.headers.streamtype ?? '', s);
       if (wanted.every((w) => got.has(w))) {
@@ -47,7 +58,13 @@ function expectedStreams(session: SpdySession, opts: RemoteCommandOptions): Prom
   });
 }
 
-export async function serveSpdyRemoteCommand(socket: Duplex, head: Buffer, protocol: string, opts: RemoteCommandOptions, open: () => Promise<StreamSession>): Promise<void> {
+export async function serveSpdyRemoteCommand(
+  socket: Duplex,
+  head: Buffer,
+  protocol: string,
+  opts: RemoteCommandOptions,
+  open: () => Promise<StreamSession>,
+): Promise<void> {
   writeSpdyUpgrade(socket, protocol);
   if (head.length) socket.unshift(head);
   const session = new SpdySession(socket);
@@ -68,8 +85,18 @@ export async function serveSpdyRemoteCommand(socket: Duplex, head: Buffer, proto
     return;
   }
   session.on('close', () => exec.close());
-  streams.get('resize')?.on('data', jsonLines((size: { Width: number; Height: number }) => void exec.resize(size.Width, size.Height).catch(() => undefined)));
-  const code = await pumpSession(exec, { stdin: streams.get('stdin'), stdout: streams.get('stdout'), stderr: streams.get('stderr') });
+  streams.get('resize')?.on(
+    'data',
+    jsonLines(
+      (size: { Width: number; Height: number }) =>
+        void exec.resize(size.Width, size.Height).catch(() => undefined),
+    ),
+  );
+  const code = await pumpSession(exec, {
+    stdin: streams.get('stdin'),
+    stdout: streams.get('stdout'),
+    stderr: streams.get('stderr'),
+  });
   await new Promise<void>((r) => errorStream.end(JSON.stringify(exitStatus(code)), r));
   await session.close();
 }

@@ -2,7 +2,7 @@
 // and the container (by name, default the first) — its current attempt, or the previous one.
 
 import type { Pod } from 'kubernetes-types/core/v1';
-import { type StatusError, badRequest, notFound } from '../../api/errors';
+import { badRequest, notFound, type StatusError } from '../../api/errors';
 import { latestSandbox } from '../pod-actions';
 import type { ContainerRuntime, RuntimeContainer } from '../runtime/types';
 
@@ -18,22 +18,32 @@ export function findPod(src: StreamTargetSource, namespace: string, name: string
 }
 
 /** The container's attempts, newest first. */
-export async function containerAttempts(src: StreamTargetSource, pod: Pod, container: string | undefined): Promise<{ name: string; attempts: RuntimeContainer[] }> {
+export async function containerAttempts(
+  src: StreamTargetSource,
+  pod: Pod,
+  container: string | undefined,
+): Promise<{ name: string; attempts: RuntimeContainer[] }> {
   const specs = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
   const name = container || pod.spec?.containers[0]?.name || '';
   if (!specs.some((c) => c.name === name)) {
     throw badRequest(`container ${name} is not valid for pod ${pod.metadata?.name}`);
   }
   const all = await src.runtime.listContainers(pod.metadata?.uid);
-  const attempts = all.filter((c) => !c.isSandbox && c.containerName === name).sort((a, b) => b.attempt - a.attempt);
+  const attempts = all
+    .filter((c) => !c.isSandbox && c.containerName === name)
+    .sort((a, b) => b.attempt - a.attempt);
   return { name, attempts };
 }
 
 /** The running container to exec/attach into, or the BadRequest kubectl shows. */
-export async function runningContainer(src: StreamTargetSource, pod: Pod, container: string | undefined): Promise<RuntimeContainer> {
+export async function runningContainer(
+  src: StreamTargetSource,
+  pod: Pod,
+  container: string | undefined,
+): Promise<RuntimeContainer> {
   const { name, attempts } = await containerAttempts(src, pod, container);
   const current = attempts[0];
-  if (!current || current.state !== 'running') throw notRunning(name, pod);
+  if (current?.state !== 'running') throw notRunning(name, pod);
   return current;
 }
 

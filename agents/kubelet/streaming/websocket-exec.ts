@@ -10,7 +10,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { StreamSession } from '../runtime/types';
-import { type RemoteCommandOptions, errorStatus, exitStatus, pumpSession } from './remotecommand';
+import { errorStatus, exitStatus, pumpSession, type RemoteCommandOptions } from './remotecommand';
 
 export const WS_REMOTECOMMAND_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
 
@@ -31,7 +31,11 @@ function channelWriter(ws: WebSocket, channel: number): Writable {
   });
 }
 
-export async function serveWebSocketRemoteCommand(ws: WebSocket, opts: RemoteCommandOptions, open: () => Promise<StreamSession>): Promise<void> {
+export async function serveWebSocketRemoteCommand(
+  ws: WebSocket,
+  opts: RemoteCommandOptions,
+  open: () => Promise<StreamSession>,
+): Promise<void> {
   const stdin = new PassThrough();
   let exec: StreamSession | undefined;
   const pendingResizes: Array<{ Width: number; Height: number }> = [];
@@ -73,5 +77,6 @@ export async function serveWebSocketRemoteCommand(ws: WebSocket, opts: RemoteCom
 }
 
 function sendStatus(ws: WebSocket, status: object): void {
-  if (ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([STATUS]), Buffer.from(JSON.stringify(status))]), { binary: true });
+  if (ws.readyState === ws.OPEN)
+    ws.send(Buffer.concat([Buffer.from([STATUS]), Buffer.from(JSON.stringify(status))]), { binary: true });
 }
