@@ -210,3 +210,88 @@ describe('Deployment sync', () => {
     expect(first.body.metadata.annotations['deployment.kubernetes.io/revision']).toBe('3');
   });
 });
+
+describe('Recreate', () => {
+  const recreate = (image: string) => deployment(6, image, { strategy: { type: 'Recreate' } });
+
+  it('first scales every old ReplicaSet to zero, creating nothing', async () => {
+    const ctx = fakeContext();
+    ctx.informers.seed(R.deployments, [recreate('v2')]);
+    ctx.informers.seed(R.replicasets, [replicaSet('v1', 1, 6, 6)]);
+    await newDeploymentController(ctx).sync('default/web');
+    const writes = ctx.client.actions.filter((a) => a.resource === 'replicasets');
+    expect(writes.map((a) => [a.verb, a.body.spec.replicas])).toEqual([['update', 0]]);
+  });
+
+  it('waits while old pods still run, then creates the new ReplicaSet at full size', async () => {
+    const ctx = fakeContext();
+    ctx.informers.seed(R.deployments, [recreate('v2')]);
+    ctx.informers.seed(R.replicasets, [replicaSet('v1', 1, 0, 0)]);
+    const oldPod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'old',
+        namespace: 'default',
+        uid: 'p1',
+        ownerReferences: [
+          { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'x', uid: 'rs-v1', controller: true },
+        ],
+      },
+      spec: { nodeName: 'n1', containers: [] },
+      status: { phase: 'Running' },
+    };
+    ctx.informers.seed(R.pods, [oldPod]);
+    const c = newDeploymentController(ctx);
+    await c.sync('default/web');
+    expect(ctx.client.actions.filter((a) => a.verb === 'create')).toEqual([]);
+    ctx.informers.informer(R.pods).remove(oldPod);
+    await c.sync('default/web');
+    const created = ctx.client.actions.filter((a) => a.verb === 'create');
+    expect(created.map((a) => a.body.spec.replicas)).toEqual([6]);
+  });
+});
+
+describe('progress deadline', () => {
+  it('a rollout without progress for progressDeadlineSeconds is reported as ProgressDeadlineExceeded', async () => {
+    const ctx = fakeContext();
+    const d = deployment(6, 'v2', { progressDeadlineSeconds: 60 });
+    const newRS = replicaSet('v2', 2, 1, 0, '2025-12-31T23:00:00Z');
+    const oldRS = replicaSet('v1', 1, 6, 6);
+    d.status = {
+      observedGeneration: 2,
+      replicas: 7,
+      updatedReplicas: 1,
+      readyReplicas: 6,
+      availableReplicas: 6,
+      unavailableReplicas: 1,
+      conditions: [
+        {
+          type: 'Available',
+          status: 'True',
+          reason: 'MinimumReplicasAvailable',
+          message: 'Deployment has minimum availability.',
+          lastUpdateTime: '2025-12-31T23:00:00Z',
+          lastTransitionTime: '2025-12-31T23:00:00Z',
+        },
+        {
+          type: 'Progressing',
+          status: 'True',
+          reason: 'ReplicaSetUpdated',
+          message: `ReplicaSet "${newRS.metadata.name}" is progressing.`,
+          lastUpdateTime: '2025-12-31T23:58:00Z',
+          lastTransitionTime: '2025-12-31T23:00:00Z',
+        },
+      ],
+    } as any;
+    ctx.informers.seed(R.deployments, [d]);
+    ctx.informers.seed(R.replicasets, [oldRS, newRS]);
+    await newDeploymentController(ctx).sync('default/web');
+    const status = ctx.client.actions.find((a) => a.subresource === 'status')!.body.status;
+    expect(status.conditions.find((x: any) => x.type === 'Progressing')).toMatchObject({
+      status: 'False',
+      reason: 'ProgressDeadlineExceeded',
+      message: `ReplicaSet "${newRS.metadata.name}" has timed out progressing.`,
+    });
+  });
+});
