@@ -2,21 +2,34 @@
 // issue #2's acceptance list. Each kubectl version works in its own namespace, so the three
 // runs share one control plane without seeing each other's objects.
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ControlPlane, startControlPlane } from '../support/apiserver';
+import { freePort } from '../support/ports';
 import { KUBECTL_VERSIONS, type Kubectl, kubeconfigFor, kubectl, kubectlPath } from '../support/kubectl';
 
 let cp: ControlPlane;
 const files = mkdtempSync(join(tmpdir(), 'nodekube-kubectl-test-'));
+// componentstatuses probes these: a healthy stand-in for the controller-manager's /healthz, and a
+// port nothing listens on for the scheduler.
+const healthy = createServer((_req, res) => res.end('ok'));
+let schedulerPort = 0;
 
 beforeAll(async () => {
-  cp = await startControlPlane({ name: 'apiserver-kubectl' });
+  await new Promise<void>((r) => healthy.listen(0, '127.0.0.1', () => r()));
+  schedulerPort = await freePort();
+  cp = await startControlPlane({
+    name: 'apiserver-kubectl',
+    flags: [`--controller-manager-health-url=http://127.0.0.1:${(healthy.address() as AddressInfo).port}/healthz`, `--scheduler-health-url=http://127.0.0.1:${schedulerPort}/healthz`],
+  });
 });
 afterAll(async () => {
   await cp?.stop();
+  healthy.close();
 });
 
 function file(name: string, text: string): string {
@@ -193,10 +206,12 @@ describe.each(KUBECTL_VERSIONS)('kubectl %s', (version) => {
     expect((await k(n(['get', 'deploy', 'd2']))).stderr).toMatch(/NotFound/);
   });
 
-  it('componentstatuses reports etcd healthy', async () => {
+  it('componentstatuses probes etcd and the components live', async () => {
     const out = await ok(k, ['get', 'componentstatuses']);
     expect(out).toMatch(/^NAME\s+STATUS\s+MESSAGE\s+ERROR/);
     expect(out).toMatch(/^etcd-0\s+Healthy\s+\{"health":"true"\}/m);
+    expect(out).toMatch(/^controller-manager\s+Healthy\s+ok/m);
+    expect(out).toContain(`Get "http://127.0.0.1:${schedulerPort}/healthz": dial tcp 127.0.0.1:${schedulerPort}: connect: connection refused`);
     expect(out).toMatch(/^scheduler\s+Unhealthy/m);
   });
 });

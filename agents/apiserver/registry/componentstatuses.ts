@@ -16,7 +16,9 @@ export function httpProbe(name: string, url: string, timeoutMs = 2000): Componen
   return {
     name,
     async probe() {
-      const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+      const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) }).catch((err: unknown) => {
+        throw new Error(fetchFailure(url, err));
+      });
       const body = (await res.text()).trim();
       if (!res.ok) throw new Error(`Get "${url}": HTTP ${res.status}: ${body}`);
       return body || 'ok';
@@ -24,13 +26,21 @@ export function httpProbe(name: string, url: string, timeoutMs = 2000): Componen
   };
 }
 
+/** Go's wording for a failed GET, as `kubectl get cs` shows it upstream. */
+export function fetchFailure(url: string, err: unknown): string {
+  const cause = (err as { cause?: { code?: string } })?.cause;
+  const host = new URL(url).host;
+  if (cause?.code === 'ECONNREFUSED') return `Get "${url}": dial tcp ${host}: connect: connection refused`;
+  if ((err as Error)?.name === 'TimeoutError') return `Get "${url}": context deadline exceeded`;
+  return `Get "${url}": ${err instanceof Error ? err.message : String(err)}`;
+}
+
 async function statusOf(p: ComponentProbe): Promise<KubeObject> {
   let condition: Record<string, string>;
   try {
     condition = { type: 'Healthy', status: 'True', message: await p.probe() };
   } catch (err) {
-    const msg = err instanceof Error ? (err.cause instanceof Error ? `${err.message}: ${err.cause.message}` : err.message) : String(err);
-    condition = { type: 'Healthy', status: 'False', error: msg };
+    condition = { type: 'Healthy', status: 'False', error: err instanceof Error ? err.message : String(err) };
   }
   return { kind: 'ComponentStatus', apiVersion: 'v1', metadata: { name: p.name }, conditions: [condition] };
 }

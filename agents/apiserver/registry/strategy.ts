@@ -113,6 +113,10 @@ export function prepareForUpdate(r: ResourceInfo, input: KubeObject, old: KubeOb
   next.kind = r.kind;
   keepServerMetadata(next, old);
   if (hasStatusSubresource(r)) next.status = clone(old.status);
+  // A namespace's finalizers change only through /finalize (upstream namespace strategy).
+  if (r.resource === 'namespaces' && subresource !== 'finalize') {
+    next.spec = { ...(next.spec as object), finalizers: clone((old.spec as { finalizers?: string[] } | undefined)?.finalizers) };
+  }
   if (!NO_SPEC.has(r.resource) && !jsonEqual(specOf(r, next), specOf(r, old))) {
     next.metadata = { ...next.metadata, generation: (old.metadata?.generation ?? 1) + 1 };
   }
