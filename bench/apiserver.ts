@@ -4,6 +4,7 @@
 //   create / get / list / watch latency p50 and p99 with 1k and then 10k pods stored
 //   watch latency: from a write's response to its event arriving at a watcher
 //   fan-out: 100 watchers, a burst of writes, events delivered per second across all watchers
+import { cpus, loadavg } from 'node:os';
 import { startControlPlane } from '../test/support/apiserver';
 
 const PODS = '/api/v1/namespaces/default/pods';
@@ -119,6 +120,8 @@ async function fanOut(base: string, watchers: number, writes: number) {
 }
 
 export async function run() {
+  // The machine's load, so figures from a busy shared machine are read as such.
+  const load = { cores: cpus().length, loadAvg1mBefore: Number(loadavg()[0].toFixed(1)), loadAvg1mAfter: 0 };
   const cp = await startControlPlane({ name: 'apiserver-bench' });
   try {
     const base = cp.url;
@@ -130,7 +133,9 @@ export async function run() {
     const fillSeconds = (performance.now() - fill) / 1000;
     const at10k = await measureAt(base, 10_000, 2_000_000);
     const fan = await fanOut(base, 100, 1000);
+    load.loadAvg1mAfter = Number(loadavg()[0].toFixed(1));
     return {
+      load,
       at1k,
       at10k,
       fill: { pods: 9000, concurrency: 16, seconds: Number(fillSeconds.toFixed(1)), createsPerSecond: Math.round(9000 / fillSeconds) },

@@ -17,6 +17,8 @@ afterAll(async () => {
 
 it('survives kill -9 without losing acknowledged writes or watch events', async () => {
   const http = api(cp.url);
+  const nodePortSvc = (name: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { type: 'NodePort', selector: { a: 'b' }, ports: [{ port: 80, nodePort: 31000 }] } });
+  expect((await http.post('/api/v1/namespaces/default/services', nodePortSvc('before'))).status).toBe(201);
   const startRv = (await http.get(CM)).body.metadata.resourceVersion;
   const first = watch(cp.url, `${CM}?watch=true&resourceVersion=${startRv}&labelSelector=run%3Dr1`);
 
@@ -42,6 +44,11 @@ it('survives kill -9 without losing acknowledged writes or watch events', async 
   await expect.poll(() => acknowledged.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(ackedBeforeKill + 20);
   writing = false;
   await writer;
+
+  // Allocations live in etcd with the Services: the restarted server still knows 31000 is taken.
+  const again = await http.post('/api/v1/namespaces/default/services', nodePortSvc('after'));
+  expect(again.status).toBe(422);
+  expect(again.body.message).toMatch(/provided port is already allocated/);
 
   // Every acknowledged write is there.
   const names = new Set((await http.get(`${CM}?labelSelector=run%3Dr1`)).body.items.map((i: any) => i.metadata.name));

@@ -61,6 +61,17 @@ describe('storage', () => {
     expect(main.body.status.replicas).toBe(2);
   });
 
+  it('accepts YAML bodies (YAML 1.1, as kubectl writes them) and honours dryRun', async () => {
+    const yaml = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\ndata:\n  mode: "0755"\n  flag: "yes"\n';
+    const r = await http.post(CM, yaml, 'application/yaml');
+    expect(r.status).toBe(201);
+    expect(r.body.data).toEqual({ mode: '0755', flag: 'yes' });
+    const dry = await http.post(`${CM}?dryRun=All`, configMap('dry-only'));
+    expect(dry.status).toBe(201);
+    expect(dry.body.metadata.uid).toBeTruthy();
+    expect((await http.get(`${CM}/dry-only`)).status).toBe(404);
+  });
+
   it('generateName makes a unique name', async () => {
     const r = await http.post(CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'gen-' } });
     expect(r.status).toBe(201);
