@@ -88,3 +88,69 @@ describe('kubectl 1.31 sends JSON for the same commands', () => {
     expect(JSON.parse(body.body.toString('utf8'))).toEqual(JSON.parse(readFileSync(golden, 'utf8')));
   });
 });
+
+describe('kubectl 1.33 drain', () => {
+  const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' }, spec: {} };
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: 'web-1',
+      namespace: 'default',
+      uid: 'u1',
+      ownerReferences: [
+        { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: 'r', controller: true },
+      ],
+    },
+    spec: { nodeName: 'node-1', containers: [{ name: 'c', image: 'nginx' }] },
+  };
+
+  /** A node with one pod that disappears once evicted or deleted. */
+  async function drain(eviction: boolean) {
+    let gone = false;
+    const server = await startRecorder(
+      () => {
+        gone = true;
+        return { kind: 'Status', apiVersion: 'v1', status: 'Success' };
+      },
+      (req, r) => {
+        if (req.method === 'DELETE') gone = true;
+        if (r?.resource === 'nodes') return node;
+        if (r?.resource !== 'pods') return undefined;
+        if (req.url.split('?')[0].endsWith('/pods')) {
+          return {
+            apiVersion: 'v1',
+            kind: 'PodList',
+            metadata: { resourceVersion: '1' },
+            items: gone ? [] : [pod],
+          };
+        }
+        return gone ? undefined : pod;
+      },
+      { eviction },
+    );
+    try {
+      const result = await kubectl('1.33', server.url)(['drain', 'node-1', '--force', '--timeout=30s']);
+      return { result, writes: server.requests.filter((q) => q.method !== 'GET') };
+    } finally {
+      await server.close();
+    }
+  }
+
+  it('evicts with a JSON Eviction when the server offers pods/eviction', { timeout: 60_000 }, async () => {
+    const { result, writes } = await drain(true);
+    expect(result.stdout).toContain('node/node-1 drained');
+    expect(writes.map((w) => [w.method, w.url.split('?')[0], w.contentType])).toEqual([
+      ['PATCH', '/api/v1/nodes/node-1', 'application/strategic-merge-patch+json'],
+      ['POST', '/api/v1/namespaces/default/pods/web-1/eviction', 'application/json'],
+    ]);
+  });
+
+  it('falls back to DELETE with a protobuf DeleteOptions body without it', { timeout: 60_000 }, async () => {
+    const { result, writes } = await drain(false);
+    expect(result.stdout).toContain('node/node-1 drained');
+    const del = writes.find((w) => w.method === 'DELETE');
+    expect(del?.contentType).toBe('application/vnd.kubernetes.protobuf');
+    expect(decodeProtobufObject(del?.body as Buffer)).toEqual({ apiVersion: 'v1', kind: 'DeleteOptions' });
+  });
+});

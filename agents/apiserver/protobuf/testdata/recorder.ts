@@ -32,7 +32,7 @@ const defaultReply: Reply = (_req, r) => ({
   metadata: { name: 'recorded', namespace: 'default' },
 });
 
-export function discoveryDocument(path: string): unknown | undefined {
+export function discoveryDocument(path: string, eviction = true): unknown | undefined {
   if (path === '/version') {
     return { major: '1', minor: '33', gitVersion: 'v1.33.0', platform: 'linux/amd64' };
   }
@@ -55,15 +55,30 @@ export function discoveryDocument(path: string): unknown | undefined {
     kind: 'APIResourceList',
     apiVersion: 'v1',
     groupVersion: gv,
-    resources: inGroup.map((r) => ({
-      name: r.resource,
-      singularName: r.singular,
-      namespaced: r.namespaced,
-      kind: r.kind,
-      verbs: verbsFor(r),
-      shortNames: r.shortNames,
-      categories: r.categories,
-    })),
+    resources: inGroup.flatMap((r) => [
+      {
+        name: r.resource,
+        singularName: r.singular,
+        namespaced: r.namespaced,
+        kind: r.kind,
+        verbs: verbsFor(r),
+        shortNames: r.shortNames,
+        categories: r.categories,
+      },
+      // kubectl drain evicts only when discovery lists pods/eviction; otherwise it deletes.
+      ...(eviction && r.subresources?.includes('eviction')
+        ? [
+            {
+              name: `${r.resource}/eviction`,
+              namespaced: true,
+              group: 'policy',
+              version: 'v1',
+              kind: 'Eviction',
+              verbs: ['create'],
+            },
+          ]
+        : []),
+    ]),
   };
 }
 
@@ -87,9 +102,13 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 
 /**
  * `reply` answers POSTs; `get`, when given, answers GETs that are not discovery (return undefined
- * for a 404).
+ * for a 404). `eviction: false` leaves pods/eviction out of discovery, as an old server would.
  */
-export function startRecorder(reply: Reply = defaultReply, get?: Reply): Promise<Recorder> {
+export function startRecorder(
+  reply: Reply = defaultReply,
+  get?: Reply,
+  opts: { eviction?: boolean } = {},
+): Promise<Recorder> {
   const requests: RecordedRequest[] = [];
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((err) => res.writeHead(500).end(String(err)));
@@ -108,8 +127,10 @@ export function startRecorder(reply: Reply = defaultReply, get?: Reply): Promise
     const json = (code: number, obj: unknown) => {
       res.writeHead(code, { 'Content-Type': 'application/json' }).end(JSON.stringify(obj));
     };
-    const doc = rec.method === 'GET' ? discoveryDocument(path) : undefined;
-    const answer = rec.method === 'GET' && !doc ? get?.(rec, resourceOf(rec.url)) : undefined;
+    const doc = rec.method === 'GET' ? discoveryDocument(path, opts.eviction ?? true) : undefined;
+    // PATCH and DELETE are answered like GET (the object as it is), enough for kubectl to carry on.
+    const readLike = (rec.method === 'GET' && !doc) || rec.method === 'PATCH' || rec.method === 'DELETE';
+    const answer = readLike ? get?.(rec, resourceOf(rec.url)) : undefined;
     if (path === '/openapi/v2') res.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end();
     else if (doc) json(200, doc);
     else if (rec.method === 'POST') json(201, reply(rec, resourceOf(rec.url)));
