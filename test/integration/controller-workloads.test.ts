@@ -109,6 +109,19 @@ spec:
         timeout: 30_000,
       })
       .toEqual(['busybox:2', 'busybox:2']);
+    // Each template is a ControllerRevision: history lists both, undo goes back to the first.
+    const history = await run(c.k27, ['rollout', 'history', 'daemonset/agent']);
+    expect(history).toMatch(/^1\s/m);
+    expect(history).toMatch(/^2\s/m);
+    await run(c.k, ['rollout', 'undo', 'daemonset/agent']);
+    expect(await run(c.k, ['rollout', 'status', 'daemonset/agent', '--timeout=90s'])).toContain(
+      'successfully rolled out',
+    );
+    await expect
+      .poll(async () => (await podsOf('app=agent')).map((p: any) => p.spec.containers[0].image), {
+        timeout: 30_000,
+      })
+      .toEqual(['busybox', 'busybox']);
   });
 });
 

@@ -40,23 +40,24 @@ describe('DaemonSet sync', () => {
     ]);
     await newDaemonSetController(ctx).sync('default/agent');
     expect(summarize(ctx.client.actions)).toEqual([
+      `create controllerrevisions default/agent-${hash}`,
       'create pods default/agent-',
       'create pods default/agent-',
       'delete pods default/agent-on-gone',
       'update daemonsets/status default/agent',
     ]);
     const pinned = ctx.client.actions
-      .slice(0, 2)
+      .slice(1, 3)
       .map(
         (a) =>
           a.body.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution
             .nodeSelectorTerms[0].matchFields[0].values[0],
       );
     expect(pinned).toEqual(['n2', 'n3']);
-    expect(ctx.client.actions[0].body.spec.tolerations.map((t: any) => t.key)).toContain(
+    expect(ctx.client.actions[1].body.spec.tolerations.map((t: any) => t.key)).toContain(
       'node.kubernetes.io/unreachable',
     );
-    expect(ctx.client.actions[3].body.status).toMatchObject({
+    expect(ctx.client.actions[4].body.status).toMatchObject({
       desiredNumberScheduled: 3,
       currentNumberScheduled: 1,
       numberMisscheduled: 1,

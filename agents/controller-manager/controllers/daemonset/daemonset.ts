@@ -17,8 +17,9 @@ import { controllerRef, newControllerRef } from '../common/owner';
 import { isPodActive, isPodAvailable, isPodReady } from '../common/pods';
 import { podTemplateHash } from '../deployment/pod-template-hash';
 import { pinToNode, rollingBudget, shouldRun, withDaemonTolerations } from './daemon-math';
+import { REVISION_HASH, type RevisionObj, syncRevisions } from './revisions';
 
-export const REVISION_HASH = 'controller-revision-hash';
+export { REVISION_HASH };
 
 /** The node a daemon pod is for: bound, or pinned by its affinity while still pending. */
 export function nodeOf(pod: PodObj): string | undefined {
@@ -32,6 +33,7 @@ export function newDaemonSetController(ctx: ControllerContext, workers = 2): Con
   const daemonsets = ctx.informers.for<DaemonSetObj>(R.daemonsets);
   const pods = ctx.informers.for<PodObj>(R.pods);
   const nodes = ctx.informers.for<NodeObj>(R.nodes);
+  const revisions = ctx.informers.for<RevisionObj>(R.controllerrevisions);
   const expectations = new Expectations(ctx.now);
   const { queue, client, recorder } = ctx;
 
@@ -73,6 +75,13 @@ export function newDaemonSetController(ctx: ControllerContext, workers = 2): Con
     if (!ds || ds.metadata?.deletionTimestamp) return;
     const hash = podTemplateHash(ds.spec?.template);
     const mine = pods.list(ds.metadata?.namespace).filter((p) => controllerRef(p)?.uid === ds.metadata?.uid);
+    await syncRevisions(
+      client,
+      revisions,
+      ds,
+      hash,
+      new Set(mine.map((p) => p.metadata?.labels?.[REVISION_HASH] ?? '')),
+    );
     const byNode = new Map<string, PodObj[]>();
     for (const p of mine) {
       const n = nodeOf(p) ?? '';
