@@ -3,6 +3,7 @@
 import type { Host, Inventory } from './inventory';
 import type { Reporter } from './report';
 import type { Remote, Sessions } from './ssh';
+import type { Bundle } from './steps/ship';
 
 export interface Options {
   /** Project root: dist/ is shipped from here, .nodekube/ is written here. */
@@ -25,8 +26,8 @@ export interface Context {
   out: Reporter;
   opts: Options;
   facts: Map<string, HostFacts>;
-  /** The bundle tarball, packed once per run and sent to every host. */
-  bundle?: Promise<{ hash: string; data: Buffer }>;
+  /** The agent bundle: hashed once per run, packed once if any host needs it (steps/ship.ts). */
+  bundle?: Bundle;
 }
 
 /** A step that runs on some hosts, concurrently; its result is a short note for the status line. */

@@ -12,7 +12,15 @@ export const docker: HostStep = {
   async run(_ctx, host, remote) {
     const config = `${JSON.stringify(dockerDaemonConfig(host), null, 2)}\n`;
     const changed = await remote.writeFileIfChanged('/etc/docker/daemon.json', config);
-    await remote.exec('systemctl enable --quiet docker.socket docker.service', { sudo: true });
+    // Debian's docker has a SysV script too, which makes `enable` slow: only when needed.
+    const enabled = await remote.exec(
+      'systemctl is-enabled --quiet docker.service && systemctl is-enabled --quiet docker.socket',
+      {
+        allowFail: true,
+      },
+    );
+    if (enabled.code !== 0)
+      await remote.exec('systemctl enable --quiet docker.socket docker.service', { sudo: true });
     const active = (await activeStates(remote, ['docker'])).get('docker') === 'active';
     const action = !active ? 'start' : changed ? 'restart' : 'none';
     if (action !== 'none')

@@ -35,25 +35,37 @@ export function bundleHash(distDir: string, files: string[]): string {
   return h.digest('hex');
 }
 
-async function packBundle(distDir: string): Promise<{ hash: string; data: Buffer }> {
+/** The bundle's identity, computed once per run; the tarball is packed only if a host needs it. */
+export interface Bundle {
+  hash: string;
+  tarball(): Promise<Buffer>;
+}
+
+export function localBundle(distDir: string): Bundle {
   const files = bundleFiles(distDir);
-  const hash = bundleHash(distDir, files);
-  // Binary output: zx decodes stdout as text, so tar runs through execFile with a Buffer result.
-  const { stdout } = await promisify(execFile)('tar', ['-C', distDir, '-cz', ...files], {
-    encoding: 'buffer',
-    maxBuffer: 512e6,
-  });
-  return { hash, data: stdout };
+  let packed: Promise<Buffer> | undefined;
+  return {
+    hash: bundleHash(distDir, files),
+    // Binary output: zx decodes stdout as text, so tar runs through execFile with a Buffer result.
+    tarball: () => {
+      packed ??= promisify(execFile)('tar', ['-C', distDir, '-cz', ...files], {
+        encoding: 'buffer',
+        maxBuffer: 512e6,
+      }).then((r) => r.stdout);
+      return packed;
+    },
+  };
 }
 
 export const ship: HostStep = {
   title: `Ship the agent bundle to ${INSTALL_DIR}`,
   hosts: (inv) => inv.hosts,
   async run(ctx, host, remote) {
-    ctx.bundle ??= packBundle(join(ctx.opts.root, 'dist'));
-    const { hash, data } = await ctx.bundle;
+    ctx.bundle ??= localBundle(join(ctx.opts.root, 'dist'));
+    const { hash } = ctx.bundle;
     const have = await remote.exec(`cat ${INSTALL_DIR}/BUNDLE_SHA256 2>/dev/null`, { allowFail: true });
     if (have.stdout.trim() === hash) return `unchanged (${hash.slice(0, 12)})`;
+    const data = await ctx.bundle.tarball();
     // Unpack beside, then swap, so a running agent never sees half a bundle.
     const next = `${INSTALL_DIR}.next`;
     await remote.exec(
