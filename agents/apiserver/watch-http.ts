@@ -24,8 +24,8 @@ import type { Etcd3 } from 'etcd3';
 
 /** Where events go: an HTTP response or a WebSocket. */
 export interface WatchSink {
-  /** false when the sink has too much queued: the watcher is then dropped. */
-  send(line: string): boolean;
+  /** One event as a JSON line (newline included). false when too much is queued: the watcher is dropped. */
+  send(line: Buffer): boolean;
   end(): void;
   onClose(cb: () => void): void;
 }
@@ -50,7 +50,7 @@ export function httpSink(req: IncomingMessage, res: ServerResponse): WatchSink {
           res.uncork();
         });
       }
-      res.write(`${line}\n`);
+      res.write(line);
       return res.writableLength < MAX_BUFFERED;
     },
     end: () => res.end(),
@@ -64,7 +64,7 @@ export function httpSink(req: IncomingMessage, res: ServerResponse): WatchSink {
 export function wsSink(ws: WebSocket): WatchSink {
   return {
     send(line) {
-      ws.send(line);
+      ws.send(line.subarray(0, line.length - 1), { binary: false });
       return ws.bufferedAmount < MAX_BUFFERED;
     },
     end: () => ws.close(1000),
@@ -100,9 +100,9 @@ export function serveWatch(sink: WatchSink, p: WatchParams): void {
 
   const emit = (type: WatchEventType, obj: KubeObject) => {
     if (closed) return;
-    const json = p.render ? JSON.stringify(p.render(obj, first)) : jsonOf(obj);
+    const line = p.render ? Buffer.from(`{"type":"${type}","object":${JSON.stringify(p.render(obj, first))}}\n`) : eventLine(type, obj);
     first = false;
-    if (!sink.send(`{"type":"${type}","object":${json}}`)) close('watcher too slow: send buffer full');
+    if (!sink.send(line)) close('watcher too slow: send buffer full');
   };
   const onChange = (c: Change, from: number) => {
     if (c.revision <= from) return;
@@ -141,6 +141,16 @@ export function serveWatch(sink: WatchSink, p: WatchParams): void {
   }
   const timer = setTimeout(() => close(), (p.timeoutSeconds ?? DEFAULT_TIMEOUT_S) * 1000);
   cleanups.push(() => clearTimeout(timer));
+}
+
+/** The encoded event, built once per (object, type) and written to every watcher that gets it. */
+const lines = new WeakMap<object, Partial<Record<WatchEventType, Buffer>>>();
+function eventLine(type: WatchEventType, obj: KubeObject): Buffer {
+  let byType = lines.get(obj);
+  if (!byType) lines.set(obj, (byType = {}));
+  let line = byType[type];
+  if (!line) line = byType[type] = Buffer.from(`{"type":"${type}","object":${jsonOf(obj)}}\n`);
+  return line;
 }
 
 function bookmark(r: ResourceInfo, revision: number): KubeObject {
