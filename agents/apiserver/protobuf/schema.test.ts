@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { IntOrString, ObjectMeta, Quantity, Time } from './messages/meta';
-import { VolumeSource } from './messages/pod';
+import { EnvVar, Probe, ResourceRequirements, VolumeSource } from './messages/pod';
 import { decodeMessage, dict, i, KEEP, list, message, s } from './schema';
 import { WireError, WireReader } from './wire';
 
@@ -110,6 +110,34 @@ describe('decodeMessage', () => {
       name: 'web-abc-x',
       ownerReferences: [{ kind: 'ReplicaSet', name: 'web-abc', apiVersion: 'apps/v1', controller: true }],
       finalizers: ['kubernetes'],
+    });
+  });
+
+  it('decodes map<string, Quantity> (container resources) to strings', () => {
+    const entry = (k: string, q: string) => [...bytes(1, k), ...bytes(2, bytes(1, q))];
+    const buf = u8([
+      ...bytes(1, entry('cpu', '250m')),
+      ...bytes(1, entry('memory', '64Mi')),
+      ...bytes(2, bytes(1, 'cpu')),
+    ]);
+    expect(decodeMessage(ResourceRequirements, buf)).toEqual({
+      limits: { cpu: '250m', memory: '64Mi' },
+      requests: { cpu: '' },
+    });
+  });
+
+  it('writes embedded structs inline: probe handlers, env key selectors', () => {
+    const port = bytes(2, [...vint(1, 0), ...vint(2, 8080)]);
+    const probe = u8([...bytes(1, bytes(2, [...bytes(1, '/healthz'), ...port])), ...vint(4, 10)]);
+    expect(decodeMessage(Probe, probe)).toEqual({
+      httpGet: { path: '/healthz', port: 8080 },
+      periodSeconds: 10,
+    });
+    const keyRef = bytes(4, [...bytes(1, bytes(1, 'creds')), ...bytes(2, 'password')]);
+    const env = u8([...bytes(1, 'PASS'), ...bytes(3, keyRef)]);
+    expect(decodeMessage(EnvVar, env)).toEqual({
+      name: 'PASS',
+      valueFrom: { secretKeyRef: { name: 'creds', key: 'password' } },
     });
   });
 

@@ -121,14 +121,12 @@ function mapEntry(
     if (f.field === 1) key = scalar('string', f, `${path}.key`) as string;
     else if (f.field === 2) val = value(spec.type, f, `${path}[${key}]`, onUnknown);
   }
-  if (val === undefined)
-    val = spec.type === 'bytes' || spec.type === 'string' ? '' : typeof spec.type === 'string' ? 0 : {};
-  return [
-    key,
-    typeof spec.type === 'object' && spec.type.convert
-      ? spec.type.convert(val as Record<string, unknown>)
-      : val,
-  ];
+  if (val === undefined) {
+    // An absent value is the zero value; a message's zero still goes through its convert.
+    if (typeof spec.type === 'object') val = decodeMessage(spec.type, new Uint8Array(), path, onUnknown);
+    else val = spec.type === 'bytes' || spec.type === 'string' ? '' : 0;
+  }
+  return [key, val];
 }
 
 export function decodeMessage(
