@@ -51,6 +51,13 @@ export function createApiServer(deps: ServerDeps): Server {
       .finally(done);
   });
 
+  // Keep idle connections longer than clients do (Go's 90 s, undici's 4 s): a server closing a
+  // kept-alive socket as a client reuses it shows up there as ECONNRESET / "socket hang up".
+  server.keepAliveTimeout = 90_000;
+  server.headersTimeout = 95_000;
+  // Watches stream for up to timeoutSeconds; only the request itself must arrive in time.
+  server.requestTimeout = 0;
+
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const info = safeParse(req);
     if (info?.kind !== 'resource') {
