@@ -2,7 +2,7 @@
 // and calls the runbook (up.ts) or a command (commands.ts).
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseDuration } from '../agents/api/flags';
 import * as cmd from './commands';
 import type { Context, Options } from './context';
@@ -49,7 +49,11 @@ const program = new Command('nodekube')
     'read SSH endpoints from `vagrant ssh-config` (default when .vagrant/ has the machines)',
   )
   .option('--no-vagrant', 'SSH straight to the inventory addresses')
-  .option('--timeout <duration>', 'bound on cluster validation', duration, 5 * 60_000)
+  .addOption(
+    new Option('--timeout <duration>', 'bound on cluster validation')
+      .argParser(duration)
+      .default(5 * 60_000, '5m'),
+  )
   .option('--forget-host-keys', 'forget recorded SSH host keys first (machines were re-created)');
 
 const vagrantMachines = (root: string, inv: Inventory, provider?: string) =>
