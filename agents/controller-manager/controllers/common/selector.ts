@@ -9,18 +9,29 @@ import { fromLabelSelector, labelSelectorToString, matchesLabels } from '../../.
 type Labels = Readonly<Record<string, string>> | undefined;
 
 export function selectorMatches(sel: LabelSelector | undefined, labels: Labels): boolean {
-  if (!sel) return false;
+  return compileSelector(sel)(labels);
+}
+
+/** Parse once, match many: a sync that checks every pod in a namespace compiles its selector once. */
+export function compileSelector(sel: LabelSelector | undefined): (labels: Labels) => boolean {
+  if (!sel) return () => false;
+  let reqs: ReturnType<typeof fromLabelSelector>;
   try {
-    return matchesLabels(fromLabelSelector(sel), labels as Record<string, string> | undefined);
+    reqs = fromLabelSelector(sel);
   } catch {
-    return false;
+    return () => false;
   }
+  return (labels) => matchesLabels(reqs, labels as Record<string, string> | undefined);
 }
 
 /** A map selector (`spec.selector` of RCs and Services): an empty map selects nothing here. */
 export function mapSelectorMatches(sel: Labels, labels: Labels): boolean {
-  if (!sel || Object.keys(sel).length === 0) return false;
-  return selectorMatches({ matchLabels: { ...sel } }, labels);
+  return compileMapSelector(sel)(labels);
+}
+
+export function compileMapSelector(sel: Labels): (labels: Labels) => boolean {
+  if (!sel || Object.keys(sel).length === 0) return () => false;
+  return compileSelector({ matchLabels: { ...sel } });
 }
 
 export function selectorIsEmpty(sel: LabelSelector | undefined): boolean {

@@ -7,7 +7,7 @@ import { R } from '../../../api/resources';
 import type { ApiClient, EventRecorder } from '../../../client/types';
 import { canonicalJson, clone, type DeploymentObj, type ReplicaSetObj } from '../common/objects';
 import { adoptPatch, claimObjects, newControllerRef, releasePatch } from '../common/owner';
-import { selectorMatches } from '../common/selector';
+import { compileSelector } from '../common/selector';
 import { podTemplateHash } from './pod-template-hash';
 import {
   DESIRED_REPLICAS,
@@ -47,7 +47,8 @@ export class DeploymentWriter {
 
   /** claimReplicaSets: the ReplicaSets this Deployment controls after adoption and release. */
   async claim(d: DeploymentObj, candidates: ReplicaSetObj[]): Promise<ReplicaSetObj[]> {
-    const claim = claimObjects(d, candidates, (rs) => selectorMatches(d.spec?.selector, rs.metadata?.labels));
+    const selects = compileSelector(d.spec?.selector);
+    const claim = claimObjects(d, candidates, (rs) => selects(rs.metadata?.labels));
     const ref = newControllerRef(d, 'apps/v1', 'Deployment');
     const ns = d.metadata?.namespace;
     const adopted: ReplicaSetObj[] = [];

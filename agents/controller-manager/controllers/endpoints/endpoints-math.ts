@@ -7,7 +7,7 @@
 import type { EndpointPort, EndpointSubset } from 'kubernetes-types/core/v1';
 import type { PodObj, ServiceObj } from '../common/objects';
 import { isPodReady } from '../common/pods';
-import { mapSelectorMatches } from '../common/selector';
+import { compileMapSelector } from '../common/selector';
 
 export interface PodEndpoint {
   pod: PodObj;
@@ -52,8 +52,9 @@ export function resolvePorts(svc: ServiceObj, pod: PodObj): EndpointPort[] | und
 export function podEndpoints(svc: ServiceObj, pods: PodObj[]): PodEndpoint[] {
   const publishNotReady = svc.spec?.publishNotReadyAddresses === true;
   const out: PodEndpoint[] = [];
+  const selects = compileMapSelector(svc.spec?.selector);
   for (const pod of pods) {
-    if (!mapSelectorMatches(svc.spec?.selector, pod.metadata?.labels)) continue;
+    if (!selects(pod.metadata?.labels)) continue;
     const ip = pod.status?.podIP;
     const phase = pod.status?.phase;
     if (!ip || phase === 'Succeeded' || phase === 'Failed') continue;

@@ -16,7 +16,7 @@ import { Expectations } from '../common/expectations';
 import { canonicalJson, clone, type PodObj } from '../common/objects';
 import { adoptPatch, claimObjects, controllerRef, newControllerRef, releasePatch } from '../common/owner';
 import { isPodActive } from '../common/pods';
-import { selectorMatches } from '../common/selector';
+import { compileSelector, selectorMatches } from '../common/selector';
 import { slowStartBatch } from '../common/slow-start';
 import type { ReplicaKind, ReplicatedObj } from './kinds';
 import { calculateStatus, podsToDelete, replicaDiff } from './replica-math';
@@ -168,7 +168,8 @@ async function claimPods(
 ): Promise<PodObj[]> {
   const selector = kind.selector(owner);
   const candidates = pods.list(owner.metadata?.namespace).filter(isPodActive);
-  const claim = claimObjects(owner, candidates, (p) => selectorMatches(selector, p.metadata?.labels));
+  const selects = compileSelector(selector);
+  const claim = claimObjects(owner, candidates, (p) => selects(p.metadata?.labels));
   const ref = newControllerRef(owner, kind.apiVersion, kind.kind);
   const ns = owner.metadata?.namespace;
   const adopted: PodObj[] = [];
