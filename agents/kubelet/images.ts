@@ -5,8 +5,12 @@
 //   Always        pull every time a container starts
 //
 // A failed pull is ErrImagePull; retries wait with a back-off (10 s doubling), and while waiting
-// the container shows ImagePullBackOff. There is no registry on these machines, so images are
-// loaded onto nodes ahead of time and pods use Never or IfNotPresent.
+// the container shows ImagePullBackOff.
+//
+// One deliberate difference from upstream: nodekube clusters usually have no registry (images
+// are loaded onto the nodes with `nodekube load-image`), while manifests such as `image: nginx`
+// default to Always. So when an Always pull fails but the image is on the node, the kubelet runs
+// the local copy and says so in a Warning event, instead of failing with ErrImagePull.
 
 import type { Container, Pod } from 'kubernetes-types/core/v1';
 import type { KubeletEvents } from './events';
@@ -42,8 +46,8 @@ export class ImageManager {
   async ensureImage(pod: Pod, c: Container, now = Date.now()): Promise<EnsureResult> {
     const image = c.image ?? '';
     const policy = pullPolicy(c);
-    const present = policy !== 'Always' && (await this.runtime.imagePresent(image));
-    if (present) {
+    const present = await this.runtime.imagePresent(image);
+    if (present && policy !== 'Always') {
       this.recorder.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
       return { ok: true };
     }
@@ -53,7 +57,7 @@ export class ImageManager {
       return { ok: false, waiting: { reason: 'ErrImageNeverPull', message } };
     }
     const key = `${pod.metadata?.uid}/${image}`;
-    const wait = this.backoff.check(key, now);
+    const wait = this.backoff.check(key);
     if (wait.inBackoff) {
       const message = `Back-off pulling image "${image}"`;
       this.recorder.event(pod, 'Normal', 'BackOff', message);
@@ -64,13 +68,22 @@ export class ImageManager {
     try {
       await this.runtime.pullImage(image);
     } catch (err) {
-      this.backoff.next(key, now);
       const message = `Failed to pull image "${image}": ${err instanceof Error ? err.message : String(err)}`;
+      if (present) {
+        this.recorder.event(
+          pod,
+          'Warning',
+          'Failed',
+          `${message}; using the image already present on the node`,
+        );
+        return { ok: true };
+      }
+      this.backoff.next(key, now);
       this.recorder.event(pod, 'Warning', 'Failed', message);
       return {
         ok: false,
         waiting: { reason: 'ErrImagePull', message },
-        retryAfterMs: this.backoff.check(key, now).remainingMs,
+        retryAfterMs: this.backoff.check(key).remainingMs,
       };
     }
     this.recorder.event(

@@ -27,13 +27,14 @@ export class RestartBackoff {
   }
 
   /**
-   * Whether a restart now would come too soon after a finish at `finishedAtMs`. Returns the
+   * Whether a restart now would come too soon after a finish at `finishedAtMs` (default: the
+   * last recorded one). Returns the
    * current delay (for the message) and how long until the restart is allowed.
    */
-  check(key: string, finishedAtMs: number): { inBackoff: boolean; delayMs: number; remainingMs: number } {
+  check(key: string, finishedAtMs?: number): { inBackoff: boolean; delayMs: number; remainingMs: number } {
     const e = this.entries.get(key);
     if (!e || this.expired(e)) return { inBackoff: false, delayMs: 0, remainingMs: 0 };
-    const remainingMs = finishedAtMs + e.delayMs - this.now();
+    const remainingMs = (finishedAtMs ?? e.lastUpdateMs) + e.delayMs - this.now();
     return { inBackoff: remainingMs > 0, delayMs: e.delayMs, remainingMs: Math.max(0, remainingMs) };
   }
 
