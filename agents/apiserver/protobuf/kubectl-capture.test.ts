@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Kubectl, kubectl } from '../../../test/support/kubectl';
 import type { KubeObject } from '../../api/types';
 import { decodeProtobufObject, isProtobufContentType } from './index';
-import { CAPTURED_COMMANDS, JSON_COMMANDS } from './testdata/commands';
+import { CAPTURED_COMMANDS, CRONJOB_FIXTURE, JSON_COMMANDS } from './testdata/commands';
 import { type Recorder, startRecorder } from './testdata/recorder';
 
 const dir = join(import.meta.dirname, 'testdata');
@@ -23,12 +23,15 @@ let rec: Recorder;
 const kubectls = new Map<string, Kubectl>();
 
 beforeAll(async () => {
-  rec = await startRecorder((req, r) => {
-    const obj: KubeObject = isProtobufContentType(req.contentType)
-      ? decodeProtobufObject(req.body)
-      : JSON.parse(req.body.toString('utf8'));
-    return { ...obj, kind: obj.kind ?? r?.kind, metadata: { namespace: 'default', ...obj.metadata } };
-  });
+  rec = await startRecorder(
+    (req, r) => {
+      const obj: KubeObject = isProtobufContentType(req.contentType)
+        ? decodeProtobufObject(req.body)
+        : JSON.parse(req.body.toString('utf8'));
+      return { ...obj, kind: obj.kind ?? r?.kind, metadata: { namespace: 'default', ...obj.metadata } };
+    },
+    (req) => (req.url.split('?')[0].endsWith('/cronjobs/hello') ? CRONJOB_FIXTURE : undefined),
+  );
 });
 
 afterAll(async () => {

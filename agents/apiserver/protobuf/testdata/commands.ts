@@ -27,6 +27,38 @@ export const CAPTURED_COMMANDS: Record<string, string[]> = {
   cronjob: ['create', 'cronjob', 'hello', '--image=busybox', '--schedule=*/1 * * * *', '--', 'echo', 'hi'],
   serviceaccount: ['create', 'serviceaccount', 'robot'],
   pdb: ['create', 'poddisruptionbudget', 'web-pdb', '--selector=app=web', '--min-available=50%'],
+  // Reads CRONJOB_FIXTURE first, then posts a Job owned by it.
+  'job-from-cronjob': ['create', 'job', 'hello-manual', '--from=cronjob/hello'],
+};
+
+/** The CronJob the recorder serves for `create job --from=cronjob/hello`. */
+export const CRONJOB_FIXTURE = {
+  apiVersion: 'batch/v1',
+  kind: 'CronJob',
+  metadata: { name: 'hello', namespace: 'default', uid: '6b1f1a52-94a5-4bf5-9d0c-3a6f8e0f2c11' },
+  spec: {
+    schedule: '*/5 * * * *',
+    jobTemplate: {
+      metadata: { labels: { app: 'hello' } },
+      spec: {
+        backoffLimit: 2,
+        template: {
+          spec: {
+            restartPolicy: 'OnFailure',
+            containers: [
+              {
+                name: 'hello',
+                image: 'busybox:1.36',
+                args: ['sh', '-c', 'date; echo hello'],
+                env: [{ name: 'GREETING', value: 'hi' }],
+                resources: { requests: { cpu: '100m', memory: '16Mi' }, limits: { memory: '32Mi' } },
+              },
+            ],
+          },
+        },
+      },
+    },
+  },
 };
 
 /** Commands that stay JSON even on 1.33 (they build objects without the typed clients). */
