@@ -65,6 +65,7 @@ export class ResourceHandlers {
         return this.watch(info, req, res);
       case 'create': {
         if (info.name) throw methodNotAllowed(`POST is not supported on a named ${r.singular}`);
+        if (r.namespaced && !info.namespace) throw methodNotAllowed(`POST is not supported on ${r.resource} across all namespaces: use /namespaces/<namespace>/${r.resource}`);
         const obj = await this.objectBody(info, req);
         return sendJson(res, 201, await this.d.rest.create(r, info.namespace, obj, { dryRun: dryRun(info) }));
       }
@@ -155,7 +156,7 @@ export class ResourceHandlers {
     }
     if (sub === 'status') {
       if (verb === 'get') return this.answer(info, req, res, 200, await this.d.rest.get(r, ns, name));
-      if (verb === 'update') return sendJson(res, 200, await this.d.rest.update(r, ns, name, await this.objectBody(info, req, true), 'status'));
+      if (verb === 'update') return sendJson(res, 200, await this.d.rest.update(r, ns, name, await this.objectBody(info, req), 'status'));
       if (verb === 'patch') return sendJson(res, 200, await this.patch(info, req, 'status'));
     }
     if (sub === 'scale') {
@@ -172,7 +173,7 @@ export class ResourceHandlers {
     }
     if (verb === 'create' && sub === 'binding') return sendJson(res, 201, await bindPod(this.d.rest, ns ?? '', name, await this.rawObject(req)));
     if (verb === 'create' && sub === 'eviction') return sendJson(res, 201, await evictPod(this.d.rest, ns ?? '', name, await this.rawObject(req)));
-    if (verb === 'update' && sub === 'finalize') return sendJson(res, 200, await finalizeNamespace(this.d.rest, name, await this.objectBody(info, req, true)));
+    if (verb === 'update' && sub === 'finalize') return sendJson(res, 200, await finalizeNamespace(this.d.rest, name, await this.objectBody(info, req)));
     throw methodNotAllowed(`${req.method} is not supported on ${r.resource}/${sub}`);
   }
 
@@ -216,8 +217,8 @@ export class ResourceHandlers {
     };
   }
 
-  /** A POST/PUT body that must be this URL's kind (`sub` bodies carry the parent's kind too). */
-  private async objectBody(info: ResourceRequest, req: IncomingMessage, _sub = false): Promise<KubeObject> {
+  /** A POST/PUT body, which must be this URL's kind (status and finalize bodies are the parent's kind). */
+  private async objectBody(info: ResourceRequest, req: IncomingMessage): Promise<KubeObject> {
     const obj = await this.rawObject(req);
     const r = info.resource;
     const gv = groupVersion(r);

@@ -36,6 +36,7 @@ describe('malformed requests', () => {
     { what: 'no name at all', send: () => http.post(CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: {} }), code: 422, reason: 'Invalid', message: /metadata.name: Required value/ },
     { what: 'an invalid label', send: () => http.post(CM, configMap('bad-label', {}, { 'a b': 'c' })), code: 422, reason: 'Invalid' },
     { what: 'a namespace that differs from the URL', send: () => http.post(CM, { ...configMap('ns-mismatch'), metadata: { name: 'ns-mismatch', namespace: 'kube-system' } }), code: 400, reason: 'BadRequest' },
+    { what: 'a create across all namespaces', send: () => http.post('/api/v1/configmaps', configMap('nowhere')), code: 405, reason: 'MethodNotAllowed' },
     { what: 'an unknown content type', send: () => http.post(CM, 'name=x', 'application/x-www-form-urlencoded'), code: 415, reason: 'UnsupportedMediaType' },
     { what: 'a name that differs from the URL on PUT', send: () => http.put(`${CM}/one`, configMap('other')), code: 400, reason: 'BadRequest' },
     { what: 'a merge patch that is not JSON', send: () => http.patch(`${CM}/kept`, '{nope'), code: 400, reason: 'BadRequest' },

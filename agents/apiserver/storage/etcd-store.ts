@@ -127,17 +127,6 @@ export class EtcdStore {
     return this.txn(key, { target: 'Mod', result: 'Equal', mod_revision: expectedRevision }, null, side);
   }
 
-  /** Write raw values (bookkeeping keys), guarded like SideWrite. */
-  async writeRaw(writes: SideWrite[]): Promise<boolean> {
-    const res = await this.client.kv.txn({
-      compare: writes.map(guardFor),
-      success: writes.map(opFor),
-      failure: [],
-    });
-    this.observe(res.header.revision);
-    return res.succeeded;
-  }
-
   private async txn(key: string, guard: ICompare, value: string | null, side: SideWrite[]): Promise<WriteOutcome> {
     const res = await this.client.kv.txn({
       compare: [{ ...guard, key: enc(key) }, ...side.map(guardFor)],
