@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Kubectl, kubectl } from '../../../test/support/kubectl';
 import type { KubeObject } from '../../api/types';
 import { decodeProtobufObject, isProtobufContentType } from './index';
-import { CAPTURED_COMMANDS, CRONJOB_FIXTURE, JSON_COMMANDS } from './testdata/commands';
+import { CAPTURED_COMMANDS, CRONJOB_FIXTURE, DEPLOYMENT_FIXTURE, JSON_COMMANDS } from './testdata/commands';
 import { type Recorder, startRecorder } from './testdata/recorder';
 
 const dir = join(import.meta.dirname, 'testdata');
@@ -30,7 +30,21 @@ beforeAll(async () => {
         : JSON.parse(req.body.toString('utf8'));
       return { ...obj, kind: obj.kind ?? r?.kind, metadata: { namespace: 'default', ...obj.metadata } };
     },
-    (req) => (req.url.split('?')[0].endsWith('/cronjobs/hello') ? CRONJOB_FIXTURE : undefined),
+    (req) => {
+      const path = req.url.split('?')[0];
+      if (path.endsWith('/cronjobs/hello')) return CRONJOB_FIXTURE;
+      if (path.endsWith('/deployments/web')) return DEPLOYMENT_FIXTURE;
+      if (path.endsWith('/deployments/web/scale')) {
+        const { name, namespace } = DEPLOYMENT_FIXTURE.metadata;
+        return {
+          apiVersion: 'autoscaling/v1',
+          kind: 'Scale',
+          metadata: { name, namespace },
+          spec: { replicas: 3 },
+        };
+      }
+      return undefined;
+    },
   );
 });
 
@@ -38,12 +52,12 @@ afterAll(async () => {
   await rec?.close();
 });
 
-/** Runs one command and returns the single POST it made. */
+/** Runs one command and returns the single write (POST, PATCH, PUT, DELETE) it made. */
 async function post(version: string, args: string[]) {
   const before = rec.requests.length;
   if (!kubectls.has(version)) kubectls.set(version, kubectl(version, rec.url));
   const result = await (kubectls.get(version) as Kubectl)(args);
-  const posts = rec.requests.slice(before).filter((r) => r.method === 'POST');
+  const posts = rec.requests.slice(before).filter((r) => r.method !== 'GET');
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   expect(posts).toHaveLength(1);
@@ -66,7 +80,7 @@ describe('kubectl 1.33 sends protobuf for typed creates', () => {
 
   it.each(Object.keys(JSON_COMMANDS))('%s stays JSON', { timeout: 60_000 }, async (name) => {
     const { body } = await post('1.33', JSON_COMMANDS[name]);
-    expect(body.contentType).toBe('application/json');
+    expect(body.contentType).toMatch(/^application\/(json|merge-patch\+json|strategic-merge-patch\+json)$/);
   });
 });
 

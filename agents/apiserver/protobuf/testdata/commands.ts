@@ -64,4 +64,22 @@ export const CRONJOB_FIXTURE = {
 /** Commands that stay JSON even on 1.33 (they build objects without the typed clients). */
 export const JSON_COMMANDS: Record<string, string[]> = {
   run: ['run', 'nginx', '--image=nginx', '--port=80', '--labels=app=nginx'],
+  // Reads DEPLOYMENT_FIXTURE for its selector, then posts a Service.
+  expose: ['expose', 'deployment', 'web', '--port=80', '--target-port=8080'],
+  scale: ['scale', 'deployment', 'web', '--replicas=3'],
+};
+
+/** The Deployment the recorder serves for `expose` and `scale`. */
+export const DEPLOYMENT_FIXTURE = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web', namespace: 'default', uid: '0f5b9d2e-1c1d-4a57-8a55-1d2f3c4b5a69' },
+  spec: {
+    replicas: 2,
+    selector: { matchLabels: { app: 'web' } },
+    template: {
+      metadata: { labels: { app: 'web' } },
+      spec: { containers: [{ name: 'nginx', image: 'nginx' }] },
+    },
+  },
 };
