@@ -48,7 +48,10 @@ function watchRunning(
 
 export async function run(): Promise<unknown> {
   const cp = await startControlPlane({ name: 'apiserver-bench-kubelet' });
-  const node = await startTestNode('bench-kubelet', cp);
+  const node = await startTestNode('bench-kubelet', cp, [
+    '--sync-frequency=10s',
+    '--node-status-update-frequency=10s',
+  ]);
   const abort = new AbortController();
   try {
     const names = Array.from({ length: PODS }, (_, i) => `bench-${i}`);

@@ -441,3 +441,32 @@ describe('kubelet container settings', () => {
     expect(metrics).toMatch(/kubelet_running_pods [1-9]/);
   });
 });
+
+describe('kubelet host network', () => {
+  it('a hostNetwork pod shares the node network: pod IP = node IP, its port answers on the node', async () => {
+    const { freePort } = await import('../support/ports');
+    const port = await freePort();
+    await createPod(
+      node.cp,
+      podOn(node, 'on-host', {
+        hostNetwork: true,
+        containers: [
+          { name: 'c', ...busybox, command: ['httpd', '-f', '-p', `127.0.0.1:${port}`, '-h', '/www'] },
+        ],
+      }),
+    );
+    await expect
+      .poll(async () => (await getPod(node.cp, 'default', 'on-host')).status?.phase, poll)
+      .toBe('Running');
+    expect((await getPod(node.cp, 'default', 'on-host')).status?.podIP).toBe('127.0.0.1');
+    await expect
+      .poll(
+        async () =>
+          await fetch(`http://127.0.0.1:${port}/`)
+            .then((r) => r.text())
+            .catch(() => ''),
+        poll,
+      )
+      .toBe('hello from nodekube\n');
+  });
+});

@@ -23,7 +23,12 @@ export interface TestNode {
   stop(): Promise<void>;
 }
 
-export async function startTestNode(prefix: string, cp?: ControlPlane): Promise<TestNode> {
+/** `extraFlags` come last, so they override the defaults below (`--sync-frequency=10s`). */
+export async function startTestNode(
+  prefix: string,
+  cp?: ControlPlane,
+  extraFlags: string[] = [],
+): Promise<TestNode> {
   await ensureBusyboxImage();
   const plane = cp ?? (await startControlPlane({ name: `apiserver-${prefix}` }));
   const nodeName = `${prefix}-${process.pid}-${Date.now() % 100000}`;
@@ -40,6 +45,7 @@ export async function startTestNode(prefix: string, cp?: ControlPlane): Promise<
       '--pod-cidr=10.244.9.0/24',
       '--node-status-update-frequency=2s',
       '--sync-frequency=3s',
+      ...extraFlags,
     ]);
     await waitForHttpOk(`http://127.0.0.1:${kubeletPort}/healthz`, 60_000, proc.logFile);
     return proc;
