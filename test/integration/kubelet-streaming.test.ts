@@ -2,78 +2,23 @@
 // binaries: 1.27 speaks SPDY/3.1 for exec and port-forward, 1.30 WebSocket exec and SPDY
 // port-forward, 1.33 WebSocket exec and SPDY-in-WebSocket port-forward.
 //
-// The requests go apiserver-style paths → agents/apiserver/kubelet-proxy.ts → the kubelet. A
-// small front server here routes pods/{log,exec,attach,portforward} to proxyToKubelet and passes
-// everything else to the real apiserver, which is how the apiserver itself wires the proxy.
+// The requests go to the real apiserver, which relays pods/{log,exec,attach,portforward} to the
+// pod's kubelet through agents/apiserver/kubelet-proxy.ts.
 
 import { spawn } from 'node:child_process';
-import { createServer, type IncomingMessage, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { connect } from 'node:net';
-import type { Duplex } from 'node:stream';
-import type { Node } from 'kubernetes-types/core/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type KubeletSubresource, proxyToKubelet } from '../../agents/apiserver/kubelet-proxy';
 import { BUSYBOX_IMAGE } from '../support/docker';
 import { kubeconfigFor, kubectl, kubectlPath } from '../support/kubectl';
-import { api, createPod, getPod, podOn, startTestNode, type TestNode } from '../support/kubelet';
+import { createPod, getPod, podOn, startTestNode, type TestNode } from '../support/kubelet';
 
 let node: TestNode;
-let front: Server;
 let server: string;
 const busybox = { image: BUSYBOX_IMAGE, imagePullPolicy: 'IfNotPresent' };
 const poll = { timeout: 60_000, interval: 250 };
-const SUBRESOURCE = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/(log|exec|attach|portforward)$/;
-
-async function kubeletTarget(req: IncomingMessage) {
-  const url = new URL(req.url ?? '/', 'http://x');
-  const m = SUBRESOURCE.exec(url.pathname);
-  if (!m) return undefined;
-  const pod = await getPod(node.cp, m[1], m[2]);
-  const n = await api<Node>(node.cp, 'GET', `/api/v1/nodes/${pod.spec?.nodeName}`);
-  return {
-    nodeAddress: n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? '',
-    kubeletPort: n.status?.daemonEndpoints?.kubeletEndpoint?.Port ?? 10250,
-    namespace: m[1],
-    pod: m[2],
-    subresource: m[3] as KubeletSubresource,
-    query: url.searchParams,
-  };
-}
-
-function startFront(apiserverPort: number): Promise<Server> {
-  const s = createServer(async (req, res) => {
-    const target = await kubeletTarget(req);
-    if (target) return proxyToKubelet(req, res, null, null, target);
-    const up = request(
-      { host: '127.0.0.1', port: apiserverPort, method: req.method, path: req.url, headers: req.headers },
-      (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      },
-    );
-    req.pipe(up);
-  });
-  s.on('upgrade', async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const target = await kubeletTarget(req);
-    if (target) return proxyToKubelet(req, null, socket, head, target);
-    const up = connect(apiserverPort, '127.0.0.1', () => {
-      up.write(
-        `${req.method} ${req.url} HTTP/1.1\r\n${Object.entries(req.headers)
-          .map(([k, v]) => `${k}: ${v}`)
-          .join('\r\n')}\r\n\r\n`,
-      );
-      up.write(head);
-      up.pipe(socket).pipe(up);
-    });
-  });
-  return new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve(s)));
-}
 
 beforeAll(async () => {
   node = await startTestNode('kubelet-stream');
-  front = await startFront(node.cp.port);
-  server = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+  server = node.cp.url;
   await createPod(
     node.cp,
     podOn(node, 'talker', {
@@ -96,7 +41,6 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  front?.close();
   await node?.stop();
 });
 
