@@ -182,3 +182,14 @@ describe('logs of finished and restarted containers', () => {
     expect(r.stderr).toContain('is waiting to start');
   });
 });
+
+describe('transports', () => {
+  it('the kubelet saw SPDY exec (1.27), WebSocket exec (1.30+) and the WebSocket port-forward tunnel (1.33)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const log = readFileSync(node.kubelet.logFile, 'utf8');
+    expect(log).toMatch(/exec in container .*transport=spdy/);
+    expect(log).toMatch(/exec in container .*transport=websocket/);
+    expect(log).toMatch(/port-forward to pod .*transport=spdy/);
+    expect(log).toMatch(/port-forward to pod .*transport=websocket-tunnel/);
+  });
+});
