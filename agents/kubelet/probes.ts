@@ -129,6 +129,7 @@ export class ProbeManager {
         stop();
         this.workers.delete(key);
         this.verdicts.delete(id);
+        this.podOf.delete(id);
       }
     }
     for (const c of running) {
