@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideJob } from './job-math';
+import { decideJob, failureBackoffMs } from './job-math';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const job = (spec: Record<string, unknown>) => ({ spec: { template: {}, ...spec } }) as any;
@@ -40,5 +40,17 @@ describe('decideJob', () => {
       decideJob(job({ activeDeadlineSeconds: 30 }), { active: 1, succeeded: 0, failed: 0 }, T0, T0 + 29_000)
         .finished,
     ).toBeUndefined();
+  });
+});
+
+describe('failureBackoffMs', () => {
+  it.each([
+    [0, undefined, 0, 0],
+    [1, 0, 0, 10_000],
+    [2, 0, 5_000, 15_000],
+    [3, 0, 40_000, 0],
+    [10, 0, 0, 360_000],
+  ])('%i failures, last at %s, now %i → wait %i ms', (failed, last, now, want) => {
+    expect(failureBackoffMs(failed, last, now)).toBe(want);
   });
 });

@@ -69,3 +69,14 @@ export function decideJob(job: JobObj, counts: JobCounts, startTime: number, now
   }
   return { wantActive: spec.suspend ? 0 : parallelism };
 }
+
+/**
+ * Pod failure back-off (job_controller.go getBackoff): after n failures a replacement waits
+ * 10 s · 2^(n−1), capped at 6 minutes, counted from the last failure: 1 → 10 s, 2 → 20 s, 3 → 40 s.
+ * Returns how long to wait from `now` (0: create now).
+ */
+export function failureBackoffMs(failed: number, lastFailure: number | undefined, now: number): number {
+  if (failed <= 0 || lastFailure === undefined) return 0;
+  const delay = Math.min(10_000 * 2 ** (failed - 1), 360_000);
+  return Math.max(0, lastFailure + delay - now);
+}

@@ -59,3 +59,16 @@ describe('Job sync', () => {
     expect(ctx.recorder.events.map((e) => e.reason)).toEqual(['Completed']);
   });
 });
+
+describe('Job failure back-off', () => {
+  it('waits 10 s after the first failure before replacing the pod', async () => {
+    const ctx = fakeContext();
+    ctx.informers.seed(R.jobs, [theJob({ startTime: '2025-12-31T23:59:00Z' })]);
+    const failed = pod('pi-x', { owner, node: 'n1', phase: 'Failed', created: '2025-12-31T23:59:55Z' });
+    (failed.status as any).startTime = '2025-12-31T23:59:55Z';
+    ctx.informers.seed(R.pods, [failed, pod('pi-y', { owner, node: 'n1', ready: true })]);
+    await newJobController(ctx).sync('default/pi');
+    expect(summarize(ctx.client.actions).filter((a) => a.startsWith('create'))).toEqual([]);
+    expect(ctx.queue.delayed).toEqual([{ key: 'default/pi', delayMs: 5_100 }]);
+  });
+});

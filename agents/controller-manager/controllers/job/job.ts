@@ -16,7 +16,7 @@ import { controllerRef, newControllerRef } from '../common/owner';
 import { isPodActive, isPodReady } from '../common/pods';
 import { slowStartBatch } from '../common/slow-start';
 import { podsToDelete } from '../replicaset/replica-math';
-import { decideJob, type Finished, isFinished, type JobCounts } from './job-math';
+import { decideJob, type Finished, failureBackoffMs, isFinished, type JobCounts } from './job-math';
 
 export function newJobController(ctx: ControllerContext, workers = 5): Controller {
   const jobs = ctx.informers.for<JobObj>(R.jobs);
@@ -73,7 +73,10 @@ export function newJobController(ctx: ControllerContext, workers = 5): Controlle
     const decision = decideJob(job, counts, startTime, now);
     if (expectations.satisfied(key)) {
       const diff = decision.wantActive - active.length;
-      if (diff > 0) {
+      const wait = failureBackoffMs(counts.failed, lastFailure(mine), now);
+      if (diff > 0 && wait > 0) {
+        queue.addAfter(key, wait + 100);
+      } else if (diff > 0) {
         expectations.expectCreations(key, diff);
         const { succeeded, error } = await slowStartBatch(diff, () => createPod(job));
         expectations.creationObserved(key, diff - succeeded);
@@ -174,6 +177,19 @@ export function newJobController(ctx: ControllerContext, workers = 5): Controlle
   }
 
   return { name: 'job', queue, workers, sync };
+}
+
+/** When the most recent pod failure happened (its containers' finish time, else its start). */
+function lastFailure(pods: PodObj[]): number | undefined {
+  const times = pods
+    .filter((p) => p.status?.phase === 'Failed')
+    .map((p) => {
+      const finished = (p.status?.containerStatuses ?? []).map(
+        (c) => ms(c.state?.terminated?.finishedAt) ?? 0,
+      );
+      return Math.max(0, ...finished) || (ms(p.status?.startTime) ?? ms(p.metadata?.creationTimestamp) ?? 0);
+    });
+  return times.length ? Math.max(...times) : undefined;
 }
 
 function ignoreNotFound(err: unknown): void {
