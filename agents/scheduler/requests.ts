@@ -17,7 +17,23 @@ function containerRequests(c: Container, nonZero: boolean): Resources {
   return { milliCpu: cpu, memory: mem, pods: 0 };
 }
 
+// Filters ask for the same pod's requests once per node (hundreds of times per pod at 5,000
+// nodes), so the parsed result is remembered per pod object. Pods from the informer are frozen,
+// so an object's requests cannot change under the memo.
+const memo = new WeakMap<Pod, Resources>();
+const memoNonZero = new WeakMap<Pod, Resources>();
+
 export function podRequests(pod: Pod, nonZero = false): Resources {
+  const cache = nonZero ? memoNonZero : memo;
+  let r = cache.get(pod);
+  if (!r) {
+    r = computePodRequests(pod, nonZero);
+    cache.set(pod, r);
+  }
+  return r;
+}
+
+function computePodRequests(pod: Pod, nonZero: boolean): Resources {
   const sum: Resources = { milliCpu: 0, memory: 0, pods: 1 };
   for (const c of pod.spec?.containers ?? []) {
     const r = containerRequests(c, nonZero);

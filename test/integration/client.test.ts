@@ -28,7 +28,7 @@ afterAll(async () => {
 
 describe('REST client', () => {
   it('creates, reads, updates, patches and deletes, with upstream Status errors', async () => {
-    const created = await client.create(R.configmaps, cm('rest-1', { a: '1' }));
+    const created = await client.create<KubeObject>(R.configmaps, cm('rest-1', { a: '1' }));
     expect(created.metadata?.resourceVersion).toBeTruthy();
     expect(await client.get(R.configmaps, 'default', 'rest-1')).toMatchObject({ data: { a: '1' } });
 

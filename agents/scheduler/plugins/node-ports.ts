@@ -22,8 +22,8 @@ export function portConflicts(want: string, used: ReadonlySet<string>): boolean 
 export const nodePorts: FilterPlugin = {
   name: NAME,
   filter(pod: Pod, { usedPorts }: NodeInfo): Status {
+    if (usedPorts.size === 0) return SUCCESS;
     const wanted = podHostPorts(pod);
-    if (wanted.length === 0 || usedPorts.size === 0) return SUCCESS;
     return wanted.some((w) => portConflicts(w, usedPorts)) ? unschedulable(REASON_PORTS) : SUCCESS;
   },
 };
