@@ -17,7 +17,14 @@ function podBody(i: number): string {
     metadata: { name: `bench-${i}`, labels: { app: 'bench', shard: String(i % 10) } },
     spec: {
       nodeName: `node-${i % 50}`,
-      containers: [{ name: 'app', image: 'registry.local/app:1.0', ports: [{ containerPort: 8080 }], resources: { requests: { cpu: '100m', memory: '64Mi' } } }],
+      containers: [
+        {
+          name: 'app',
+          image: 'registry.local/app:1.0',
+          ports: [{ containerPort: 8080 }],
+          resources: { requests: { cpu: '100m', memory: '64Mi' } },
+        },
+      ],
     },
   });
 }
@@ -37,7 +44,11 @@ async function timed(fn: () => Promise<Response>): Promise<number> {
 }
 
 /** Run `count` jobs with `concurrency` in flight, returning each job's latency. */
-async function pool(count: number, concurrency: number, job: (i: number) => Promise<number>): Promise<number[]> {
+async function pool(
+  count: number,
+  concurrency: number,
+  job: (i: number) => Promise<number>,
+): Promise<number[]> {
   const out: number[] = [];
   let next = 0;
   await Promise.all(
@@ -76,13 +87,16 @@ function openWatch(url: string, onLine: (line: string) => void): { ready: Promis
 }
 
 async function measureAt(base: string, stored: number, firstIndex: number) {
-  const post = (i: number) => fetch(base + PODS, { method: 'POST', headers: { 'content-type': 'application/json' }, body: podBody(i) });
+  const post = (i: number) =>
+    fetch(base + PODS, { method: 'POST', headers: { 'content-type': 'application/json' }, body: podBody(i) });
   const create = await pool(200, 1, (i) => timed(() => post(firstIndex + i)));
   const get = await pool(200, 1, (i) => timed(() => fetch(`${base}${PODS}/bench-${(i * 37) % stored}`)));
   const list = await pool(stored >= 10_000 ? 10 : 20, 1, () => timed(() => fetch(base + PODS)));
   // Watch latency: write, then wait for the write's event at a watcher opened beforehand.
   const waiting = new Map<string, (t: number) => void>();
-  const rv = ((await (await fetch(`${base}${CMS}?limit=1`)).json()) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+  const rv = (
+    (await (await fetch(`${base}${CMS}?limit=1`)).json()) as { metadata: { resourceVersion: string } }
+  ).metadata.resourceVersion;
   const w = openWatch(`${base}${CMS}?watch=true&resourceVersion=${rv}`, (line) => {
     const name = /"name":"([^"]+)"/.exec(line)?.[1];
     if (name) waiting.get(name)?.(performance.now());
@@ -92,11 +106,22 @@ async function measureAt(base: string, stored: number, firstIndex: number) {
     const name = `wl-${stored}-${i}`;
     const arrived = new Promise<number>((r) => waiting.set(name, r));
     const t = performance.now();
-    await (await fetch(base + CMS, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } }) })).arrayBuffer();
+    await (
+      await fetch(base + CMS, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } }),
+      })
+    ).arrayBuffer();
     return (await arrived) - t;
   });
   w.stop();
-  return { create: percentiles(create), get: percentiles(get), list: percentiles(list), watch: percentiles(watchLatency) };
+  return {
+    create: percentiles(create),
+    get: percentiles(get),
+    list: percentiles(list),
+    watch: percentiles(watchLatency),
+  };
 }
 
 async function fanOut(base: string, watchers: number, writes: number) {
@@ -104,7 +129,9 @@ async function fanOut(base: string, watchers: number, writes: number) {
   const expected = watchers * writes;
   let done: () => void = () => undefined;
   const all = new Promise<void>((r) => (done = r));
-  const rv = ((await (await fetch(`${base}${CMS}?limit=1`)).json()) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+  const rv = (
+    (await (await fetch(`${base}${CMS}?limit=1`)).json()) as { metadata: { resourceVersion: string } }
+  ).metadata.resourceVersion;
   const ws = Array.from({ length: watchers }, () =>
     openWatch(`${base}${CMS}?watch=true&resourceVersion=${rv}&labelSelector=fan%3Dout`, () => {
       if (++received === expected) done();
@@ -112,11 +139,31 @@ async function fanOut(base: string, watchers: number, writes: number) {
   );
   await Promise.all(ws.map((w) => w.ready));
   const t = performance.now();
-  await pool(writes, 16, (i) => timed(() => fetch(base + CMS, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `fan-${i}`, labels: { fan: 'out' } }, data: { i: String(i) } }) })));
+  await pool(writes, 16, (i) =>
+    timed(() =>
+      fetch(base + CMS, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: `fan-${i}`, labels: { fan: 'out' } },
+          data: { i: String(i) },
+        }),
+      }),
+    ),
+  );
   await Promise.race([all, new Promise((r) => setTimeout(r, 60_000))]);
   const seconds = (performance.now() - t) / 1000;
   for (const w of ws) w.stop();
-  return { watchers, writes, delivered: received, expected, seconds: Number(seconds.toFixed(2)), eventsPerSecond: Math.round(received / seconds) };
+  return {
+    watchers,
+    writes,
+    delivered: received,
+    expected,
+    seconds: Number(seconds.toFixed(2)),
+    eventsPerSecond: Math.round(received / seconds),
+  };
 }
 
 export async function run() {
@@ -125,7 +172,14 @@ export async function run() {
   const cp = await startControlPlane({ name: 'apiserver-bench' });
   try {
     const base = cp.url;
-    const post = (i: number) => timed(() => fetch(base + PODS, { method: 'POST', headers: { 'content-type': 'application/json' }, body: podBody(i) }));
+    const post = (i: number) =>
+      timed(() =>
+        fetch(base + PODS, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: podBody(i),
+        }),
+      );
     await pool(1000, 16, post);
     const at1k = await measureAt(base, 1000, 1_000_000);
     const fill = performance.now();
@@ -138,12 +192,21 @@ export async function run() {
       load,
       at1k,
       at10k,
-      fill: { pods: 9000, concurrency: 16, seconds: Number(fillSeconds.toFixed(1)), createsPerSecond: Math.round(9000 / fillSeconds) },
+      fill: {
+        pods: 9000,
+        concurrency: 16,
+        seconds: Number(fillSeconds.toFixed(1)),
+        createsPerSecond: Math.round(9000 / fillSeconds),
+      },
       fanOut: fan,
       goals: {
         list10kP99Ms: { goal: 1000, measured: at10k.list.p99, met: at10k.list.p99 <= 1000 },
         writeP99Ms: { goal: 50, measured: at10k.create.p99, met: at10k.create.p99 <= 50 },
-        fanOutEventsPerSecond: { goal: 10_000, measured: fan.eventsPerSecond, met: fan.eventsPerSecond >= 10_000 },
+        fanOutEventsPerSecond: {
+          goal: 10_000,
+          measured: fan.eventsPerSecond,
+          met: fan.eventsPerSecond >= 10_000,
+        },
       },
     };
   } finally {

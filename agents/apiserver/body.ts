@@ -44,7 +44,11 @@ export function mediaType(contentType: string | undefined): string {
 }
 
 /** Decode an object body (POST/PUT). */
-export function decodeObject(contentType: string | undefined, body: Buffer, protobuf?: ProtobufCodec): KubeObject {
+export function decodeObject(
+  contentType: string | undefined,
+  body: Buffer,
+  protobuf?: ProtobufCodec,
+): KubeObject {
   const type = mediaType(contentType);
   if (body.length === 0) throw badRequest('the request body is empty');
   if (protobuf?.isProtobufContentType(type)) {

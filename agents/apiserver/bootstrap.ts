@@ -10,7 +10,7 @@ import type { RestStorage } from './registry/rest';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
-async function ensure(rest: RestStorage, create: () => Promise<unknown>): Promise<void> {
+async function ensure(create: () => Promise<unknown>): Promise<void> {
   try {
     await create();
   } catch (err) {
@@ -29,14 +29,24 @@ export function kubernetesEndpoints(ip: string, port: number): KubeObject {
 
 export async function bootstrap(rest: RestStorage, advertiseIp: string, port: number): Promise<void> {
   for (const name of SYSTEM_NAMESPACES) {
-    await ensure(rest, () => rest.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+    await ensure(() =>
+      rest.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }),
+    );
   }
-  await ensure(rest, () =>
+  await ensure(() =>
     rest.create(R.services, 'default', {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
-      spec: { type: 'ClusterIP', sessionAffinity: 'None', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: port }] },
+      metadata: {
+        name: 'kubernetes',
+        namespace: 'default',
+        labels: { component: 'apiserver', provider: 'kubernetes' },
+      },
+      spec: {
+        type: 'ClusterIP',
+        sessionAffinity: 'None',
+        ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: port }],
+      },
     }),
   );
   const wanted = kubernetesEndpoints(advertiseIp, port);
@@ -47,6 +57,6 @@ export async function bootstrap(rest: RestStorage, advertiseIp: string, port: nu
     }
   } catch (err) {
     if (!isNotFound(err)) throw err;
-    await ensure(rest, () => rest.create(R.endpoints, 'default', wanted));
+    await ensure(() => rest.create(R.endpoints, 'default', wanted));
   }
 }

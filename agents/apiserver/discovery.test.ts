@@ -4,21 +4,51 @@ import { apiGroupList, apiResourceList, versionInfo } from './discovery';
 describe('discovery', () => {
   it('lists every named group with its preferred version', () => {
     const groups = (apiGroupList() as any).groups.map((g: any) => g.preferredVersion.groupVersion);
-    expect(groups).toEqual(expect.arrayContaining(['apps/v1', 'batch/v1', 'coordination.k8s.io/v1', 'policy/v1', 'discovery.k8s.io/v1']));
+    expect(groups).toEqual(
+      expect.arrayContaining([
+        'apps/v1',
+        'batch/v1',
+        'coordination.k8s.io/v1',
+        'policy/v1',
+        'discovery.k8s.io/v1',
+      ]),
+    );
   });
 
   it('describes core resources with verbs, short names, categories and subresources', () => {
     const core = apiResourceList('', 'v1') as any;
     const byName = new Map(core.resources.map((r: any) => [r.name, r]));
-    expect(byName.get('pods')).toMatchObject({ kind: 'Pod', namespaced: true, shortNames: ['po'], categories: ['all'], verbs: expect.arrayContaining(['watch', 'patch']) });
-    expect(byName.get('pods/eviction')).toMatchObject({ group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] });
+    expect(byName.get('pods')).toMatchObject({
+      kind: 'Pod',
+      namespaced: true,
+      shortNames: ['po'],
+      categories: ['all'],
+      verbs: expect.arrayContaining(['watch', 'patch']),
+    });
+    expect(byName.get('pods/eviction')).toMatchObject({
+      group: 'policy',
+      version: 'v1',
+      kind: 'Eviction',
+      verbs: ['create'],
+    });
     expect(byName.get('pods/exec')).toMatchObject({ kind: 'PodExecOptions' });
     expect(byName.get('componentstatuses')).toMatchObject({ verbs: ['get', 'list'], shortNames: ['cs'] });
-    expect((apiResourceList('apps', 'v1') as any).resources).toContainEqual(expect.objectContaining({ name: 'deployments/scale', group: 'autoscaling', version: 'v1', kind: 'Scale' }));
+    expect((apiResourceList('apps', 'v1') as any).resources).toContainEqual(
+      expect.objectContaining({
+        name: 'deployments/scale',
+        group: 'autoscaling',
+        version: 'v1',
+        kind: 'Scale',
+      }),
+    );
     expect(apiResourceList('apps', 'v2')).toBeUndefined();
   });
 
   it('reports a 1.x version kubectl understands', () => {
-    expect(versionInfo()).toMatchObject({ major: '1', minor: '30', gitVersion: expect.stringMatching(/^v1\.30\./) });
+    expect(versionInfo()).toMatchObject({
+      major: '1',
+      minor: '30',
+      gitVersion: expect.stringMatching(/^v1\.30\./),
+    });
   });
 });

@@ -8,7 +8,7 @@
 //   GET /apis/apps/v1     APIResourceList (deployments/scale is autoscaling/v1 Scale)
 //   GET /version          the version kubectl's dispatcher picks its binary by
 
-import { type ResourceInfo, groupVersion, resources, verbsFor } from '../api/resources';
+import { groupVersion, type ResourceInfo, resources, verbsFor } from '../api/resources';
 
 /** The Kubernetes version this server speaks; the gcloud `kubectl` dispatcher runs kubectl.1.<minor>. */
 export const SERVER_VERSION = { major: '1', minor: '30', gitVersion: 'v1.30.0-nodekube' };
@@ -61,7 +61,11 @@ function subresourceShape(r: ResourceInfo, sub: string): SubresourceShape {
 }
 
 export function apiVersions(serverAddress: string): object {
-  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+  };
 }
 
 /** Named groups in catalogue order, each with its one version. */
@@ -101,5 +105,10 @@ export function apiResourceList(group: string, version: string): object | undefi
       list.push({ name: `${r.resource}/${sub}`, singularName: '', namespaced: r.namespaced, ...s });
     }
   }
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources: list };
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: group ? `${group}/${version}` : version,
+    resources: list,
+  };
 }

@@ -3,16 +3,16 @@
 // request, asks RestStorage or the watch cache, and answers JSON — or a Table when kubectl asks
 // for one. Subresources are dispatched at the top of `serve`.
 
-import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Etcd3 } from 'etcd3';
 import type { DeleteOptions } from 'kubernetes-types/meta/v1';
 import type { WebSocketServer } from 'ws';
 import { badRequest, methodNotAllowed, notFound, serviceUnavailable, toStatusError } from '../api/errors';
 import type { Logger } from '../api/log';
-import { R, type ResourceInfo, groupVersion } from '../api/resources';
+import { groupVersion, R, type ResourceInfo } from '../api/resources';
 import type { KubeObject } from '../api/types';
-import { type ProtobufCodec, decodeObject, mediaType, readBody } from './body';
+import { decodeObject, mediaType, type ProtobufCodec, readBody } from './body';
 import { paginate, predicateFor, renderList, selectionFromQuery } from './list';
 import { type ComponentProbe, getComponentStatus, listComponentStatuses } from './registry/componentstatuses';
 import { qualified, type RestStorage } from './registry/rest';
@@ -33,7 +33,13 @@ export interface TableOptions {
 }
 
 /** exec/attach/portforward/log: handled by the kubelet proxy once it exists. */
-export type KubeletProxy = (info: ResourceRequest, pod: KubeObject, req: IncomingMessage, res: ServerResponse | undefined, upgrade?: { socket: Duplex; head: Buffer }) => Promise<void>;
+export type KubeletProxy = (
+  info: ResourceRequest,
+  pod: KubeObject,
+  req: IncomingMessage,
+  res: ServerResponse | undefined,
+  upgrade?: { socket: Duplex; head: Buffer },
+) => Promise<void>;
 
 export interface HandlerDeps {
   rest: RestStorage;
@@ -65,45 +71,77 @@ export class ResourceHandlers {
         return this.watch(info, req, res);
       case 'create': {
         if (info.name) throw methodNotAllowed(`POST is not supported on a named ${r.singular}`);
-        if (r.namespaced && !info.namespace) throw methodNotAllowed(`POST is not supported on ${r.resource} across all namespaces: use /namespaces/<namespace>/${r.resource}`);
+        if (r.namespaced && !info.namespace)
+          throw methodNotAllowed(
+            `POST is not supported on ${r.resource} across all namespaces: use /namespaces/<namespace>/${r.resource}`,
+          );
         const obj = await this.objectBody(info, req);
         return sendJson(res, 201, await this.d.rest.create(r, info.namespace, obj, { dryRun: dryRun(info) }));
       }
       case 'update': {
         const obj = await this.objectBody(info, req);
-        return sendJson(res, 200, await this.d.rest.update(r, info.namespace, info.name ?? '', obj, '', { dryRun: dryRun(info) }));
+        return sendJson(
+          res,
+          200,
+          await this.d.rest.update(r, info.namespace, info.name ?? '', obj, '', { dryRun: dryRun(info) }),
+        );
       }
       case 'patch':
         return sendJson(res, 200, await this.patch(info, req, ''));
       case 'delete':
-        return sendJson(res, 200, await this.d.rest.delete(r, info.namespace, info.name ?? '', await this.deleteOptions(info, req), { dryRun: dryRun(info) }));
+        return sendJson(
+          res,
+          200,
+          await this.d.rest.delete(r, info.namespace, info.name ?? '', await this.deleteOptions(info, req), {
+            dryRun: dryRun(info),
+          }),
+        );
       case 'deletecollection':
         return this.deleteCollection(info, req, res);
     }
   }
 
   /** WebSocket watches, and the kubelet's streaming subresources. */
-  async upgrade(info: ResourceRequest, req: IncomingMessage, socket: Duplex, head: Buffer, wss: WebSocketServer): Promise<void> {
+  async upgrade(
+    info: ResourceRequest,
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    wss: WebSocketServer,
+  ): Promise<void> {
     try {
       if (info.subresource && KUBELET_SUBRESOURCES.has(info.subresource)) {
         const pod = await this.d.rest.get(R.pods, info.namespace, info.name ?? '');
         if (!this.d.kubeletProxy) throw serviceUnavailable('the kubelet proxy is not available');
         return await this.d.kubeletProxy(info, pod, req, undefined, { socket, head });
       }
-      if (info.verb !== 'watch' && info.verb !== 'list') throw badRequest(`${info.verb} cannot be upgraded to a stream`);
+      if (info.verb !== 'watch' && info.verb !== 'list')
+        throw badRequest(`${info.verb} cannot be upgraded to a stream`);
       if (info.verb === 'list') info.query.set('watch', 'true');
       wss.handleUpgrade(req, socket, head, (ws) => this.startWatch(info, req, wsSink(ws)));
     } catch (err) {
       // Not upgraded: answer with a plain HTTP Status, as the request handler would.
       const se = toStatusError(err);
       const body = JSON.stringify(se.status);
-      socket.end(`HTTP/1.1 ${se.code} ${STATUS_CODES[se.code] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 ${se.code} ${STATUS_CODES[se.code] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
     }
   }
 
-  private async answer(info: ResourceRequest, req: IncomingMessage, res: ServerResponse, code: number, obj: KubeObject): Promise<void> {
+  private async answer(
+    info: ResourceRequest,
+    req: IncomingMessage,
+    res: ServerResponse,
+    code: number,
+    obj: KubeObject,
+  ): Promise<void> {
     if (wantsTable(req.headers.accept)) {
-      return sendJson(res, code, this.d.toTable(info.resource, [obj], { now: new Date(), includeObject: includeObject(info) }));
+      return sendJson(
+        res,
+        code,
+        this.d.toTable(info.resource, [obj], { now: new Date(), includeObject: includeObject(info) }),
+      );
     }
     sendJson(res, code, obj);
   }
@@ -116,7 +154,16 @@ export class ResourceHandlers {
     const limit = Number(query.get('limit') ?? 0) || 0;
     const page = paginate(cache.snapshot(info.namespace), match, limit, query.get('continue'), rv);
     if (wantsTable(req.headers.accept)) {
-      const table = this.d.toTable(r, page.entries.map((e) => e.obj), { now: new Date(), includeObject: includeObject(info), resourceVersion: rv, continue: page.continueToken });
+      const table = this.d.toTable(
+        r,
+        page.entries.map((e) => e.obj),
+        {
+          now: new Date(),
+          includeObject: includeObject(info),
+          resourceVersion: rv,
+          continue: page.continueToken,
+        },
+      );
       return sendJson(res, 200, table);
     }
     sendJson(res, 200, renderList(r, groupVersion(r), page, rv));
@@ -140,7 +187,14 @@ export class ResourceHandlers {
       resourceVersion: query.get('resourceVersion') ?? undefined,
       allowBookmarks: query.get('allowWatchBookmarks') === 'true',
       timeoutSeconds: timeout ? Number(timeout) : undefined,
-      render: table ? (obj, first) => this.d.toTable(r, [obj], { now: new Date(), noHeaders: !first, includeObject: includeObject(info) }) : undefined,
+      render: table
+        ? (obj, first) =>
+            this.d.toTable(r, [obj], {
+              now: new Date(),
+              noHeaders: !first,
+              includeObject: includeObject(info),
+            })
+        : undefined,
       log: this.d.log,
     });
   }
@@ -156,57 +210,104 @@ export class ResourceHandlers {
     }
     if (sub === 'status') {
       if (verb === 'get') return this.answer(info, req, res, 200, await this.d.rest.get(r, ns, name));
-      if (verb === 'update') return sendJson(res, 200, await this.d.rest.update(r, ns, name, await this.objectBody(info, req), 'status'));
+      if (verb === 'update')
+        return sendJson(
+          res,
+          200,
+          await this.d.rest.update(r, ns, name, await this.objectBody(info, req), 'status'),
+        );
       if (verb === 'patch') return sendJson(res, 200, await this.patch(info, req, 'status'));
     }
     if (sub === 'scale') {
       if (verb === 'get') return sendJson(res, 200, await getScale(this.d.rest, r, ns, name));
       if (verb === 'update') {
-        const body = decodeObject(req.headers['content-type'], await readBody(req, this.d.maxBodyBytes), this.d.protobuf);
+        const body = decodeObject(
+          req.headers['content-type'],
+          await readBody(req, this.d.maxBodyBytes),
+          this.d.protobuf,
+        );
         return sendJson(res, 200, await updateScale(this.d.rest, r, ns, name, () => body));
       }
       if (verb === 'patch') {
         const text = (await readBody(req, this.d.maxBodyBytes)).toString('utf8');
         const type = req.headers['content-type'] ?? 'application/merge-patch+json';
-        return sendJson(res, 200, await updateScale(this.d.rest, r, ns, name, (scale) => this.d.rest.hooks.applyPatch(type, scale, text, r)));
+        return sendJson(
+          res,
+          200,
+          await updateScale(this.d.rest, r, ns, name, (scale) =>
+            this.d.rest.hooks.applyPatch(type, scale, text, r),
+          ),
+        );
       }
     }
-    if (verb === 'create' && sub === 'binding') return sendJson(res, 201, await bindPod(this.d.rest, ns ?? '', name, await this.rawObject(req)));
-    if (verb === 'create' && sub === 'eviction') return sendJson(res, 201, await evictPod(this.d.rest, ns ?? '', name, await this.rawObject(req)));
-    if (verb === 'update' && sub === 'finalize') return sendJson(res, 200, await finalizeNamespace(this.d.rest, name, await this.objectBody(info, req)));
+    if (verb === 'create' && sub === 'binding')
+      return sendJson(res, 201, await bindPod(this.d.rest, ns ?? '', name, await this.rawObject(req)));
+    if (verb === 'create' && sub === 'eviction')
+      return sendJson(res, 201, await evictPod(this.d.rest, ns ?? '', name, await this.rawObject(req)));
+    if (verb === 'update' && sub === 'finalize')
+      return sendJson(res, 200, await finalizeNamespace(this.d.rest, name, await this.objectBody(info, req)));
     throw methodNotAllowed(`${req.method} is not supported on ${r.resource}/${sub}`);
   }
 
-  private async componentStatuses(info: ResourceRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async componentStatuses(
+    info: ResourceRequest,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
     const r = info.resource;
-    if (info.verb === 'get') return this.answer(info, req, res, 200, await getComponentStatus(this.d.components, info.name ?? ''));
+    if (info.verb === 'get')
+      return this.answer(info, req, res, 200, await getComponentStatus(this.d.components, info.name ?? ''));
     if (info.verb !== 'list') throw methodNotAllowed(`${info.verb} is not supported on componentstatuses`);
     const items = await listComponentStatuses(this.d.components);
-    if (wantsTable(req.headers.accept)) return sendJson(res, 200, this.d.toTable(r, items, { now: new Date(), includeObject: includeObject(info) }));
+    if (wantsTable(req.headers.accept))
+      return sendJson(
+        res,
+        200,
+        this.d.toTable(r, items, { now: new Date(), includeObject: includeObject(info) }),
+      );
     sendJson(res, 200, { kind: 'ComponentStatusList', apiVersion: 'v1', metadata: {}, items });
   }
 
   private async patch(info: ResourceRequest, req: IncomingMessage, sub: string): Promise<KubeObject> {
     const type = mediaType(req.headers['content-type']);
     const text = (await readBody(req, this.d.maxBodyBytes)).toString('utf8');
-    return this.d.rest.patch(info.resource, info.namespace, info.name ?? '', type, text, sub, { dryRun: dryRun(info) });
+    return this.d.rest.patch(info.resource, info.namespace, info.name ?? '', type, text, sub, {
+      dryRun: dryRun(info),
+    });
   }
 
-  private async deleteCollection(info: ResourceRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async deleteCollection(
+    info: ResourceRequest,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
     const { resource: r } = info;
     const opts = await this.deleteOptions(info, req);
     const match = predicateFor(r, selectionFromQuery(r, info.query, info.namespace));
-    const targets = this.cache(r).snapshot(info.namespace).filter((e) => match(e.obj));
+    const targets = this.cache(r)
+      .snapshot(info.namespace)
+      .filter((e) => match(e.obj));
     const items: KubeObject[] = [];
     for (const t of targets) {
-      items.push(await this.d.rest.delete(r, t.obj.metadata?.namespace, t.obj.metadata?.name ?? '', opts, { dryRun: dryRun(info) }).catch(() => t.obj));
+      items.push(
+        await this.d.rest
+          .delete(r, t.obj.metadata?.namespace, t.obj.metadata?.name ?? '', opts, { dryRun: dryRun(info) })
+          .catch(() => t.obj),
+      );
     }
-    sendJson(res, 200, { kind: `${r.kind}List`, apiVersion: groupVersion(r), metadata: { resourceVersion: String(this.cache(r).revision) }, items });
+    sendJson(res, 200, {
+      kind: `${r.kind}List`,
+      apiVersion: groupVersion(r),
+      metadata: { resourceVersion: String(this.cache(r).revision) },
+      items,
+    });
   }
 
   private async deleteOptions(info: ResourceRequest, req: IncomingMessage): Promise<DeleteOptions> {
     const body = await readBody(req, this.d.maxBodyBytes);
-    const opts: DeleteOptions = body.length ? (decodeObject(req.headers['content-type'], body, this.d.protobuf) as DeleteOptions) : {};
+    const opts: DeleteOptions = body.length
+      ? (decodeObject(req.headers['content-type'], body, this.d.protobuf) as DeleteOptions)
+      : {};
     const q = info.query;
     const grace = q.get('gracePeriodSeconds');
     return {
@@ -223,20 +324,30 @@ export class ResourceHandlers {
     const r = info.resource;
     const gv = groupVersion(r);
     if (obj.kind && obj.kind !== r.kind) {
-      throw badRequest(`the kind of the object in the request body (${obj.kind}) does not match the expected kind (${r.kind}) for ${gv} ${r.resource}`);
+      throw badRequest(
+        `the kind of the object in the request body (${obj.kind}) does not match the expected kind (${r.kind}) for ${gv} ${r.resource}`,
+      );
     }
     if (obj.apiVersion && obj.apiVersion !== gv) {
-      throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${gv})`);
+      throw badRequest(
+        `the API version in the data (${obj.apiVersion}) does not match the expected API version (${gv})`,
+      );
     }
     const ns = obj.metadata?.namespace;
     if (r.namespaced && ns && info.namespace && ns !== info.namespace) {
-      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
     }
     return obj;
   }
 
   private async rawObject(req: IncomingMessage): Promise<KubeObject> {
-    return decodeObject(req.headers['content-type'], await readBody(req, this.d.maxBodyBytes), this.d.protobuf);
+    return decodeObject(
+      req.headers['content-type'],
+      await readBody(req, this.d.maxBodyBytes),
+      this.d.protobuf,
+    );
   }
 
   private cache(r: ResourceInfo): WatchCache {

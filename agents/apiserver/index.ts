@@ -5,18 +5,18 @@
 import { networkInterfaces } from 'node:os';
 import { type FlagValue, parseFlags, renderFlags } from '../api/flags';
 import { createLogger } from '../api/log';
-import { Registry, processMetrics } from '../api/metrics';
-import { R, resources, type ResourceInfo } from '../api/resources';
-import { ServiceAllocator, parseCidr, parsePortRange } from './admission/allocators';
+import { processMetrics, Registry } from '../api/metrics';
+import { R, type ResourceInfo, resources } from '../api/resources';
+import { parseCidr, parsePortRange, ServiceAllocator } from './admission/allocators';
 import { bootstrap } from './bootstrap';
 import { ResourceHandlers } from './handlers';
-import { admissionHooks, kubeletProxy, protobuf, toTable } from './wiring';
 import { httpProbe } from './registry/componentstatuses';
 import { RestStorage } from './registry/rest';
 import { createApiServer } from './server';
-import { EtcdStore, connectEtcd } from './storage/etcd-store';
-import { WatchCache } from './storage/watch-cache';
 import { startCompactor } from './storage/compactor';
+import { connectEtcd, EtcdStore } from './storage/etcd-store';
+import { WatchCache } from './storage/watch-cache';
+import { admissionHooks, kubeletProxy, protobuf, toTable } from './wiring';
 
 export const defaultFlags = {
   etcdServers: 'http://127.0.0.1:2379',
@@ -57,11 +57,18 @@ export async function main(argv: string[]): Promise<void> {
   const caches = new Map<ResourceInfo, WatchCache>();
   for (const r of resources) {
     if (r === R.componentstatuses) continue;
-    caches.set(r, new WatchCache(etcd, store, r, { capacity: flags.watchCacheSize, log: (m, f) => log.warn(m, f) }));
+    caches.set(
+      r,
+      new WatchCache(etcd, store, r, { capacity: flags.watchCacheSize, log: (m, f) => log.warn(m, f) }),
+    );
   }
   await Promise.all([...caches.values()].map((c) => c.start()));
 
-  const allocator = new ServiceAllocator(store, parseCidr(flags.serviceClusterIpRange), parsePortRange(flags.serviceNodePortRange));
+  const allocator = new ServiceAllocator(
+    store,
+    parseCidr(flags.serviceClusterIpRange),
+    parsePortRange(flags.serviceNodePortRange),
+  );
   const rest = new RestStorage(store, caches, admissionHooks(flags), allocator);
   const ip = advertiseIp(flags);
   await bootstrap(rest, ip, flags.port);
@@ -69,11 +76,27 @@ export async function main(argv: string[]): Promise<void> {
   const metrics = new Registry();
   processMetrics(metrics);
   const components = [
-    { name: 'etcd-0', probe: async () => (await store.currentRevision(), '{"health":"true"}') },
+    {
+      name: 'etcd-0',
+      probe: async () => {
+        await store.currentRevision();
+        return '{"health":"true"}';
+      },
+    },
     httpProbe('scheduler', flags.schedulerHealthUrl),
     httpProbe('controller-manager', flags.controllerManagerHealthUrl),
   ];
-  const handlers = new ResourceHandlers({ rest, caches, etcd, components, toTable, kubeletProxy: kubeletProxy(rest), protobuf, maxBodyBytes: flags.maxRequestBodyBytes, log });
+  const handlers = new ResourceHandlers({
+    rest,
+    caches,
+    etcd,
+    components,
+    toTable,
+    kubeletProxy: kubeletProxy(rest),
+    protobuf,
+    maxBodyBytes: flags.maxRequestBodyBytes,
+    log,
+  });
   const server = createApiServer({
     handlers,
     metrics,

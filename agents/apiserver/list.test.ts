@@ -4,21 +4,37 @@ import { R } from '../api/resources';
 import { decodeContinue, paginate, predicateFor, renderList, selectionFromQuery } from './list';
 import { visibleChange } from './watch-filter';
 
-const cm = (ns: string, name: string, labels: Record<string, string> = {}) => ({ key: `${ns}/${name}`, obj: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns, labels } } });
+const cm = (ns: string, name: string, labels: Record<string, string> = {}) => ({
+  key: `${ns}/${name}`,
+  obj: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns, labels } },
+});
 // In key order, as the watch cache hands it out.
-const snapshot = [cm('a', 'one', { tier: 'web' }), cm('a', 'two', { tier: 'db' }), cm('b', 'four'), cm('b', 'three', { tier: 'web' })];
+const snapshot = [
+  cm('a', 'one', { tier: 'web' }),
+  cm('a', 'two', { tier: 'db' }),
+  cm('b', 'four'),
+  cm('b', 'three', { tier: 'web' }),
+];
 const all = () => true;
 
 describe('selection', () => {
   it('combines namespace, label and field selectors', () => {
-    const match = predicateFor(R.configmaps, selectionFromQuery(R.configmaps, new URLSearchParams('labelSelector=tier in (web)&fieldSelector=metadata.namespace!=a')));
+    const match = predicateFor(
+      R.configmaps,
+      selectionFromQuery(
+        R.configmaps,
+        new URLSearchParams('labelSelector=tier in (web)&fieldSelector=metadata.namespace!=a'),
+      ),
+    );
     expect(snapshot.filter((e) => match(e.obj)).map((e) => e.obj.metadata.name)).toEqual(['three']);
     const inA = predicateFor(R.configmaps, selectionFromQuery(R.configmaps, new URLSearchParams(''), 'a'));
     expect(snapshot.filter((e) => inA(e.obj))).toHaveLength(2);
   });
 
   it('refuses fields the resource does not index', () => {
-    expect(() => selectionFromQuery(R.configmaps, new URLSearchParams('fieldSelector=spec.nodeName=x'))).toThrow();
+    expect(() =>
+      selectionFromQuery(R.configmaps, new URLSearchParams('fieldSelector=spec.nodeName=x')),
+    ).toThrow();
   });
 });
 
@@ -44,7 +60,11 @@ describe('paginate', () => {
 
   it('renders a typed list with the resourceVersion', () => {
     const body = JSON.parse(renderList(R.configmaps, 'v1', paginate(snapshot, all, 2, null, '7'), '7'));
-    expect(body).toMatchObject({ kind: 'ConfigMapList', apiVersion: 'v1', metadata: { resourceVersion: '7', remainingItemCount: 2 } });
+    expect(body).toMatchObject({
+      kind: 'ConfigMapList',
+      apiVersion: 'v1',
+      metadata: { resourceVersion: '7', remainingItemCount: 2 },
+    });
     expect(body.items).toHaveLength(2);
   });
 });
@@ -52,7 +72,13 @@ describe('paginate', () => {
 describe('visibleChange', () => {
   const web = (labels: Record<string, string>) => ({ metadata: { name: 'x', labels } });
   const isWeb = (o: any) => o.metadata.labels.tier === 'web';
-  const change = (type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: any, prev?: any) => ({ type, key: 'k', obj, prev, revision: 2 });
+  const change = (type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: any, prev?: any) => ({
+    type,
+    key: 'k',
+    obj,
+    prev,
+    revision: 2,
+  });
   it.each([
     ['enters the selection', change('MODIFIED', web({ tier: 'web' }), web({ tier: 'db' })), 'ADDED'],
     ['stays inside', change('MODIFIED', web({ tier: 'web' }), web({ tier: 'web' })), 'MODIFIED'],

@@ -8,7 +8,16 @@
 
 import { badRequest } from '../api/errors';
 import type { ResourceInfo } from '../api/resources';
-import { type FieldRequirement, type Requirement, fieldsOf, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, validateFieldSelector } from '../api/selectors';
+import {
+  type FieldRequirement,
+  fieldsOf,
+  matchesFields,
+  matchesLabels,
+  parseFieldSelector,
+  parseLabelSelector,
+  type Requirement,
+  validateFieldSelector,
+} from '../api/selectors';
 import type { KubeObject } from '../api/types';
 import { type CacheEntry, entryJson } from './storage/watch-cache';
 
@@ -51,7 +60,9 @@ export function decodeContinue(token: string): ContinueToken {
     if (typeof t.start !== 'string' || typeof t.rv !== 'string') throw new Error('missing fields');
     return t;
   } catch {
-    throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+    throw badRequest(
+      'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+    );
   }
 }
 
@@ -62,7 +73,13 @@ export interface Page {
 }
 
 /** Filter a key-ordered snapshot and cut one page of at most `limit` items (0 = all). */
-export function paginate(snapshot: CacheEntry[], match: Predicate, limit: number, cont: string | null, rv: string): Page {
+export function paginate(
+  snapshot: CacheEntry[],
+  match: Predicate,
+  limit: number,
+  cont: string | null,
+  rv: string,
+): Page {
   const start = cont ? decodeContinue(cont).start : undefined;
   const out: CacheEntry[] = [];
   let i = 0;
@@ -74,7 +91,11 @@ export function paginate(snapshot: CacheEntry[], match: Predicate, limit: number
     if (!match(e.obj)) continue;
     if (limit > 0 && out.length === limit) {
       const remaining = snapshot.slice(i).filter((x) => match(x.obj)).length;
-      return { entries: out, continueToken: encodeContinue({ rv, start: out[out.length - 1].key }), remainingItemCount: remaining };
+      return {
+        entries: out,
+        continueToken: encodeContinue({ rv, start: out[out.length - 1].key }),
+        remainingItemCount: remaining,
+      };
     }
     out.push(e);
   }

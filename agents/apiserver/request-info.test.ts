@@ -3,13 +3,25 @@ import { parseRequest } from './request-info';
 
 describe('parseRequest', () => {
   const cases: Array<[string, string, Record<string, unknown>]> = [
-    ['GET', '/api/v1/namespaces/default/pods/web-1', { verb: 'get', namespace: 'default', name: 'web-1', subresource: undefined }],
+    [
+      'GET',
+      '/api/v1/namespaces/default/pods/web-1',
+      { verb: 'get', namespace: 'default', name: 'web-1', subresource: undefined },
+    ],
     ['GET', '/api/v1/namespaces/default/pods', { verb: 'list', namespace: 'default', name: undefined }],
     ['GET', '/api/v1/pods?watch=true', { verb: 'watch', namespace: undefined }],
     ['GET', '/api/v1/watch/namespaces/default/pods', { verb: 'watch', namespace: 'default' }],
     ['GET', '/api/v1/namespaces/default/pods/web-1/log', { verb: 'get', name: 'web-1', subresource: 'log' }],
-    ['POST', '/api/v1/namespaces/default/pods/web-1/eviction', { verb: 'create', name: 'web-1', subresource: 'eviction' }],
-    ['PATCH', '/apis/apps/v1/namespaces/ns1/deployments/d/scale', { verb: 'patch', group: 'apps', name: 'd', subresource: 'scale' }],
+    [
+      'POST',
+      '/api/v1/namespaces/default/pods/web-1/eviction',
+      { verb: 'create', name: 'web-1', subresource: 'eviction' },
+    ],
+    [
+      'PATCH',
+      '/apis/apps/v1/namespaces/ns1/deployments/d/scale',
+      { verb: 'patch', group: 'apps', name: 'd', subresource: 'scale' },
+    ],
     ['DELETE', '/api/v1/namespaces/default/configmaps', { verb: 'deletecollection' }],
     ['GET', '/api/v1/namespaces', { verb: 'list', name: undefined }],
     ['GET', '/api/v1/namespaces/kube-system', { verb: 'get', name: 'kube-system', namespace: undefined }],

@@ -27,25 +27,45 @@ export interface ServerDeps {
 
 /** The body upstream sends for a path no handler serves; kubectl prints its message. */
 const notFoundPath = () => ({
-  kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: {}, code: 404,
+  kind: 'Status',
+  apiVersion: 'v1',
+  metadata: {},
+  status: 'Failure',
+  message: 'the server could not find the requested resource',
+  reason: 'NotFound',
+  details: {},
+  code: 404,
 });
 
 export function createApiServer(deps: ServerDeps): Server {
-  const requests = deps.metrics.counter('apiserver_request_total', 'Requests by verb, resource and HTTP code.', ['verb', 'resource', 'code']);
-  const durations = deps.metrics.histogram('apiserver_request_duration_seconds', 'Request latency by verb and resource (watches: until the stream opens).', undefined, ['verb', 'resource']);
+  const requests = deps.metrics.counter(
+    'apiserver_request_total',
+    'Requests by verb, resource and HTTP code.',
+    ['verb', 'resource', 'code'],
+  );
+  const durations = deps.metrics.histogram(
+    'apiserver_request_duration_seconds',
+    'Request latency by verb and resource (watches: until the stream opens).',
+    undefined,
+    ['verb', 'resource'],
+  );
   const wss = new WebSocketServer({ noServer: true });
 
   const server = createServer((req, res) => {
     const started = process.hrtime.bigint();
     const info = safeParse(req);
     const verb = info?.kind === 'resource' ? info.verb.toUpperCase() : (req.method ?? 'GET');
-    const resource = info?.kind === 'resource' ? info.resource.resource + (info.subresource ? `/${info.subresource}` : '') : '';
+    const resource =
+      info?.kind === 'resource'
+        ? info.resource.resource + (info.subresource ? `/${info.subresource}` : '')
+        : '';
     res.once('finish', () => requests.inc({ verb, resource, code: res.statusCode }));
     const done = () => durations.observe({ verb, resource }, Number(process.hrtime.bigint() - started) / 1e9);
     route(req, res, info)
       .catch((err) => {
         const se = toStatusError(err);
-        if (se.code >= 500) deps.log.error('request failed', { method: req.method, url: req.url, error: se.message });
+        if (se.code >= 500)
+          deps.log.error('request failed', { method: req.method, url: req.url, error: se.message });
         sendError(res, se);
       })
       .finally(done);
@@ -70,11 +90,25 @@ export function createApiServer(deps: ServerDeps): Server {
     });
   });
 
-  async function route(req: IncomingMessage, res: ServerResponse, info: RequestInfo | undefined): Promise<void> {
-    if (!info) return sendJson(res, 400, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'malformed URL', reason: 'BadRequest', code: 400 });
+  async function route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    info: RequestInfo | undefined,
+  ): Promise<void> {
+    if (!info)
+      return sendJson(res, 400, {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: 'malformed URL',
+        reason: 'BadRequest',
+        code: 400,
+      });
     if (info.kind === 'resource') return deps.handlers.serve(info, req, res);
     if (info.kind === 'unknown') return sendJson(res, 404, notFoundPath());
-    if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(`${req.method} is not supported on ${info.path}`);
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      throw methodNotAllowed(`${req.method} is not supported on ${info.path}`);
     return nonResource(info.path, info.query, res);
   }
 
@@ -100,7 +134,19 @@ export function createApiServer(deps: ServerDeps): Server {
         return sendText(res, status, body);
       }
       case '/':
-        return sendJson(res, 200, { paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/metrics', '/openapi/v2', '/readyz', '/version'] });
+        return sendJson(res, 200, {
+          paths: [
+            '/api',
+            '/api/v1',
+            '/apis',
+            '/healthz',
+            '/livez',
+            '/metrics',
+            '/openapi/v2',
+            '/readyz',
+            '/version',
+          ],
+        });
     }
     if (segs[0] === 'api' && segs.length === 2) {
       const list = apiResourceList('', segs[1]);

@@ -12,7 +12,10 @@ import type { KubeObject, WatchEventType } from '../api/types';
 import type { Predicate } from './list';
 import type { Change } from './storage/etcd-watch';
 
-export function visibleChange(c: Change, match: Predicate): { type: WatchEventType; object: KubeObject } | null {
+export function visibleChange(
+  c: Change,
+  match: Predicate,
+): { type: WatchEventType; object: KubeObject } | null {
   if (c.type === 'DELETED') return match(c.obj) ? { type: 'DELETED', object: c.obj } : null;
   const now = match(c.obj);
   const before = c.prev !== undefined && c.type === 'MODIFIED' && match(c.prev);

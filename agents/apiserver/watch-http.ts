@@ -9,18 +9,18 @@
 // behind (its buffered bytes pass a limit; the client's reflector then re-lists).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Etcd3 } from 'etcd3';
 import type { WebSocket } from 'ws';
 import { expired } from '../api/errors';
+import type { Logger } from '../api/log';
 import { groupVersion, type ResourceInfo, storagePrefix } from '../api/resources';
 import type { KubeObject, WatchEventType } from '../api/types';
-import type { Logger } from '../api/log';
 import type { Predicate } from './list';
 import type { Change } from './storage/etcd-watch';
 import { watchPrefix } from './storage/etcd-watch';
+import { jsonOf } from './storage/json-cache';
 import type { WatchCache } from './storage/watch-cache';
 import { visibleChange } from './watch-filter';
-import { jsonOf } from './storage/json-cache';
-import type { Etcd3 } from 'etcd3';
 
 /** Where events go: an HTTP response or a WebSocket. */
 export interface WatchSink {
@@ -36,16 +36,21 @@ const BOOKMARK_INTERVAL_MS = 60_000;
 const DEFAULT_TIMEOUT_S = 1800;
 
 export function httpSink(req: IncomingMessage, res: ServerResponse): WatchSink {
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Transfer-Encoding': 'chunked',
+    'Cache-Control': 'no-cache, private',
+  });
   res.flushHeaders();
   let corked = false;
   return {
     send(line) {
-      // Events of one etcd response go out in one write (cork until the end of this tick).
+      // Events that arrive together (one etcd response, or several read at once) go out in one
+      // write: cork until the I/O phase is over, as upstream flushes only once its queue is empty.
       if (!corked) {
         corked = true;
         res.cork();
-        process.nextTick(() => {
+        setImmediate(() => {
           corked = false;
           res.uncork();
         });
@@ -100,7 +105,9 @@ export function serveWatch(sink: WatchSink, p: WatchParams): void {
 
   const emit = (type: WatchEventType, obj: KubeObject) => {
     if (closed) return;
-    const line = p.render ? Buffer.from(`{"type":"${type}","object":${JSON.stringify(p.render(obj, first))}}\n`) : eventLine(type, obj);
+    const line = p.render
+      ? Buffer.from(`{"type":"${type}","object":${JSON.stringify(p.render(obj, first))}}\n`)
+      : eventLine(type, obj);
     first = false;
     if (!sink.send(line)) close('watcher too slow: send buffer full');
   };
@@ -127,10 +134,18 @@ export function serveWatch(sink: WatchSink, p: WatchParams): void {
   if (sub === 'too-old') {
     // Older than the ring: read the history from etcd itself (e.g. a client resuming after an
     // apiserver restart); etcd answers with an error once that revision is compacted away.
-    const w = watchPrefix(p.etcd, storagePrefix(p.r), from + 1, (cs) => cs.forEach((c) => onChange(c, from)), (err) => {
-      emit('ERROR', expired(`too old resource version: ${from} (${err.message})`).status as KubeObject);
-      close();
-    });
+    const w = watchPrefix(
+      p.etcd,
+      storagePrefix(p.r),
+      from + 1,
+      (cs) => {
+        for (const c of cs) onChange(c, from);
+      },
+      (err) => {
+        emit('ERROR', expired(`too old resource version: ${from} (${err.message})`).status as KubeObject);
+        close();
+      },
+    );
     cleanups.push(() => w.stop());
   } else {
     cleanups.push(() => sub.stop());
@@ -147,9 +162,15 @@ export function serveWatch(sink: WatchSink, p: WatchParams): void {
 const lines = new WeakMap<object, Partial<Record<WatchEventType, Buffer>>>();
 function eventLine(type: WatchEventType, obj: KubeObject): Buffer {
   let byType = lines.get(obj);
-  if (!byType) lines.set(obj, (byType = {}));
+  if (!byType) {
+    byType = {};
+    lines.set(obj, byType);
+  }
   let line = byType[type];
-  if (!line) line = byType[type] = Buffer.from(`{"type":"${type}","object":${jsonOf(obj)}}\n`);
+  if (!line) {
+    line = Buffer.from(`{"type":"${type}","object":${jsonOf(obj)}}\n`);
+    byType[type] = line;
+  }
   return line;
 }
 

@@ -7,10 +7,10 @@ import type { KubeObject } from '../api/types';
 import { applyDefaults } from './admission/defaults';
 import { validate } from './admission/validation';
 import type { ProtobufCodec } from './body';
-import { decodeProtobufObject, isProtobufContentType } from './protobuf/index';
 import type { KubeletProxy } from './handlers';
-import { applyPatch } from './patch/index';
 import { type KubeletSubresource, proxyToKubelet } from './kubelet-proxy';
+import { applyPatch } from './patch/index';
+import { decodeProtobufObject, isProtobufContentType } from './protobuf/index';
 import type { AdmissionHooks } from './registry/hooks';
 import type { RestStorage } from './registry/rest';
 
@@ -22,7 +22,10 @@ export interface AdmissionFlags {
 }
 
 export function admissionHooks(flags: AdmissionFlags): AdmissionHooks {
-  const opts = { notReadyTolerationSeconds: flags.defaultNotReadyTolerationSeconds, unreachableTolerationSeconds: flags.defaultUnreachableTolerationSeconds };
+  const opts = {
+    notReadyTolerationSeconds: flags.defaultNotReadyTolerationSeconds,
+    unreachableTolerationSeconds: flags.defaultUnreachableTolerationSeconds,
+  };
   return {
     defaults: (r: ResourceInfo, obj: KubeObject) => applyDefaults(r, obj, opts),
     validate,
@@ -40,8 +43,12 @@ export function kubeletProxy(rest: RestStorage): KubeletProxy {
     const nodeName = (pod.spec as { nodeName?: string } | undefined)?.nodeName;
     if (!nodeName) throw badRequest(`pod ${name} does not have a host assigned`);
     const node = await rest.get(R.nodes, undefined, nodeName);
-    const status = (node.status ?? {}) as { addresses?: Array<{ type: string; address: string }>; daemonEndpoints?: { kubeletEndpoint?: { Port?: number } } };
-    const address = status.addresses?.find((a) => a.type === 'InternalIP')?.address ?? status.addresses?.[0]?.address;
+    const status = (node.status ?? {}) as {
+      addresses?: Array<{ type: string; address: string }>;
+      daemonEndpoints?: { kubeletEndpoint?: { Port?: number } };
+    };
+    const address =
+      status.addresses?.find((a) => a.type === 'InternalIP')?.address ?? status.addresses?.[0]?.address;
     if (!address) throw badRequest(`node ${nodeName} has no address to reach its kubelet at`);
     proxyToKubelet(req, res ?? null, upgrade?.socket ?? null, upgrade?.head ?? null, {
       nodeAddress: address,

@@ -7,11 +7,22 @@ export interface Reply {
 }
 
 export function api(base: string) {
-  const call = async (method: string, path: string, body?: unknown, contentType = 'application/json', headers: Record<string, string> = {}): Promise<Reply> => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+    headers: Record<string, string> = {},
+  ): Promise<Reply> => {
     const res = await fetch(base + path, {
       method,
       headers: { 'content-type': contentType, ...headers },
-      body: body === undefined ? undefined : typeof body === 'string' || body instanceof Uint8Array ? (body as string) : JSON.stringify(body),
+      body:
+        body === undefined
+          ? undefined
+          : typeof body === 'string' || body instanceof Uint8Array
+            ? (body as string)
+            : JSON.stringify(body),
     });
     const text = await res.text();
     let parsed: unknown;
@@ -23,7 +34,8 @@ export function api(base: string) {
     return { status: res.status, body: parsed, text };
   };
   return {
-    get: (p: string, headers?: Record<string, string>) => call('GET', p, undefined, 'application/json', headers),
+    get: (p: string, headers?: Record<string, string>) =>
+      call('GET', p, undefined, 'application/json', headers),
     post: (p: string, b: unknown, ct?: string) => call('POST', p, b, ct),
     put: (p: string, b: unknown, ct?: string) => call('PUT', p, b, ct),
     patch: (p: string, b: unknown, ct = 'application/merge-patch+json') => call('PATCH', p, b, ct),
@@ -69,7 +81,11 @@ export function watch(base: string, path: string, headers: Record<string, string
   return { events, ended, stop: () => ac.abort() };
 }
 
-export const configMap = (name: string, data: Record<string, string> = {}, labels?: Record<string, string>) => ({
+export const configMap = (
+  name: string,
+  data: Record<string, string> = {},
+  labels?: Record<string, string>,
+) => ({
   apiVersion: 'v1',
   kind: 'ConfigMap',
   metadata: { name, ...(labels ? { labels } : {}) },

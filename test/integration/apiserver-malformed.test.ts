@@ -25,23 +25,123 @@ async function allKeys(): Promise<string[]> {
 }
 
 describe('malformed requests', () => {
-  const cases: Array<{ what: string; send: () => Promise<{ status: number; body: any }>; code: number; reason: string; message?: RegExp }> = [
-    { what: 'bad JSON', send: () => http.post(CM, '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"bad-json"'), code: 400, reason: 'BadRequest' },
-    { what: 'bad YAML', send: () => http.post(CM, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bad-yaml\n  - [', 'application/yaml'), code: 400, reason: 'BadRequest' },
+  const cases: Array<{
+    what: string;
+    send: () => Promise<{ status: number; body: any }>;
+    code: number;
+    reason: string;
+    message?: RegExp;
+  }> = [
+    {
+      what: 'bad JSON',
+      send: () => http.post(CM, '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"bad-json"'),
+      code: 400,
+      reason: 'BadRequest',
+    },
+    {
+      what: 'bad YAML',
+      send: () =>
+        http.post(
+          CM,
+          'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bad-yaml\n  - [',
+          'application/yaml',
+        ),
+      code: 400,
+      reason: 'BadRequest',
+    },
     { what: 'a JSON array', send: () => http.post(CM, '[1,2]'), code: 400, reason: 'BadRequest' },
-    { what: 'a Pod sent to configmaps', send: () => http.post(CM, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'wrong-kind' } }), code: 400, reason: 'BadRequest', message: /kind/ },
-    { what: 'a wrong apiVersion', send: () => http.post(CM, { apiVersion: 'apps/v1', kind: 'ConfigMap', metadata: { name: 'wrong-version' } }), code: 400, reason: 'BadRequest', message: /API version/ },
-    { what: 'a body over the size limit', send: () => http.post(CM, configMap('huge', { blob: 'x'.repeat(4 * 1024 * 1024) })), code: 413, reason: 'RequestEntityTooLarge' },
-    { what: 'an invalid name', send: () => http.post(CM, configMap('Bad_Name')), code: 422, reason: 'Invalid', message: /metadata.name: Invalid value: "Bad_Name"/ },
-    { what: 'no name at all', send: () => http.post(CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: {} }), code: 422, reason: 'Invalid', message: /metadata.name: Required value/ },
-    { what: 'an invalid label', send: () => http.post(CM, configMap('bad-label', {}, { 'a b': 'c' })), code: 422, reason: 'Invalid' },
-    { what: 'a namespace that differs from the URL', send: () => http.post(CM, { ...configMap('ns-mismatch'), metadata: { name: 'ns-mismatch', namespace: 'kube-system' } }), code: 400, reason: 'BadRequest' },
-    { what: 'a create across all namespaces', send: () => http.post('/api/v1/configmaps', configMap('nowhere')), code: 405, reason: 'MethodNotAllowed' },
-    { what: 'an unknown content type', send: () => http.post(CM, 'name=x', 'application/x-www-form-urlencoded'), code: 415, reason: 'UnsupportedMediaType' },
-    { what: 'a name that differs from the URL on PUT', send: () => http.put(`${CM}/one`, configMap('other')), code: 400, reason: 'BadRequest' },
-    { what: 'a merge patch that is not JSON', send: () => http.patch(`${CM}/kept`, '{nope'), code: 400, reason: 'BadRequest' },
-    { what: 'a JSON patch whose test fails', send: () => http.patch(`${CM}/kept`, '[{"op":"test","path":"/data/a","value":"other"}]', 'application/json-patch+json'), code: 422, reason: 'Invalid' },
-    { what: 'a patch making the object invalid', send: () => http.patch(`${CM}/kept`, '{"metadata":{"labels":{"bad key!":"x"}}}'), code: 422, reason: 'Invalid' },
+    {
+      what: 'a Pod sent to configmaps',
+      send: () => http.post(CM, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'wrong-kind' } }),
+      code: 400,
+      reason: 'BadRequest',
+      message: /kind/,
+    },
+    {
+      what: 'a wrong apiVersion',
+      send: () =>
+        http.post(CM, { apiVersion: 'apps/v1', kind: 'ConfigMap', metadata: { name: 'wrong-version' } }),
+      code: 400,
+      reason: 'BadRequest',
+      message: /API version/,
+    },
+    {
+      what: 'a body over the size limit',
+      send: () => http.post(CM, configMap('huge', { blob: 'x'.repeat(4 * 1024 * 1024) })),
+      code: 413,
+      reason: 'RequestEntityTooLarge',
+    },
+    {
+      what: 'an invalid name',
+      send: () => http.post(CM, configMap('Bad_Name')),
+      code: 422,
+      reason: 'Invalid',
+      message: /metadata.name: Invalid value: "Bad_Name"/,
+    },
+    {
+      what: 'no name at all',
+      send: () => http.post(CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: {} }),
+      code: 422,
+      reason: 'Invalid',
+      message: /metadata.name: Required value/,
+    },
+    {
+      what: 'an invalid label',
+      send: () => http.post(CM, configMap('bad-label', {}, { 'a b': 'c' })),
+      code: 422,
+      reason: 'Invalid',
+    },
+    {
+      what: 'a namespace that differs from the URL',
+      send: () =>
+        http.post(CM, {
+          ...configMap('ns-mismatch'),
+          metadata: { name: 'ns-mismatch', namespace: 'kube-system' },
+        }),
+      code: 400,
+      reason: 'BadRequest',
+    },
+    {
+      what: 'a create across all namespaces',
+      send: () => http.post('/api/v1/configmaps', configMap('nowhere')),
+      code: 405,
+      reason: 'MethodNotAllowed',
+    },
+    {
+      what: 'an unknown content type',
+      send: () => http.post(CM, 'name=x', 'application/x-www-form-urlencoded'),
+      code: 415,
+      reason: 'UnsupportedMediaType',
+    },
+    {
+      what: 'a name that differs from the URL on PUT',
+      send: () => http.put(`${CM}/one`, configMap('other')),
+      code: 400,
+      reason: 'BadRequest',
+    },
+    {
+      what: 'a merge patch that is not JSON',
+      send: () => http.patch(`${CM}/kept`, '{nope'),
+      code: 400,
+      reason: 'BadRequest',
+    },
+    {
+      what: 'a JSON patch whose test fails',
+      send: () =>
+        http.patch(
+          `${CM}/kept`,
+          '[{"op":"test","path":"/data/a","value":"other"}]',
+          'application/json-patch+json',
+        ),
+      code: 422,
+      reason: 'Invalid',
+    },
+    {
+      what: 'a patch making the object invalid',
+      send: () => http.patch(`${CM}/kept`, '{"metadata":{"labels":{"bad key!":"x"}}}'),
+      code: 422,
+      reason: 'Invalid',
+    },
   ];
 
   it.each(cases)('$what → $code $reason, nothing stored', async ({ send, code, reason, message }) => {

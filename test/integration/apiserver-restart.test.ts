@@ -17,7 +17,12 @@ afterAll(async () => {
 
 it('survives kill -9 without losing acknowledged writes or watch events', async () => {
   const http = api(cp.url);
-  const nodePortSvc = (name: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { type: 'NodePort', selector: { a: 'b' }, ports: [{ port: 80, nodePort: 31000 }] } });
+  const nodePortSvc = (name: string) => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name },
+    spec: { type: 'NodePort', selector: { a: 'b' }, ports: [{ port: 80, nodePort: 31000 }] },
+  });
   expect((await http.post('/api/v1/namespaces/default/services', nodePortSvc('before'))).status).toBe(201);
   const startRv = (await http.get(CM)).body.metadata.resourceVersion;
   const first = watch(cp.url, `${CM}?watch=true&resourceVersion=${startRv}&labelSelector=run%3Dr1`);
@@ -41,7 +46,9 @@ it('survives kill -9 without losing acknowledged writes or watch events', async 
   const ackedBeforeKill = acknowledged.length;
   await first.ended;
   await cp.restartApiserver();
-  await expect.poll(() => acknowledged.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(ackedBeforeKill + 20);
+  await expect
+    .poll(() => acknowledged.length, { timeout: 30_000 })
+    .toBeGreaterThanOrEqual(ackedBeforeKill + 20);
   writing = false;
   await writer;
 
@@ -51,7 +58,9 @@ it('survives kill -9 without losing acknowledged writes or watch events', async 
   expect(again.body.message).toMatch(/provided port is already allocated/);
 
   // Every acknowledged write is there.
-  const names = new Set((await http.get(`${CM}?labelSelector=run%3Dr1`)).body.items.map((i: any) => i.metadata.name));
+  const names = new Set(
+    (await http.get(`${CM}?labelSelector=run%3Dr1`)).body.items.map((i: any) => i.metadata.name),
+  );
   for (const n of acknowledged) expect(names.has(n), `${n} was acknowledged`).toBe(true);
 
   // Resume from the last event the first watch saw: together the two streams hold each
@@ -59,7 +68,9 @@ it('survives kill -9 without losing acknowledged writes or watch events', async 
   const lastSeen = first.events.at(-1)?.object.metadata.resourceVersion ?? startRv;
   const resumed = watch(cp.url, `${CM}?watch=true&resourceVersion=${lastSeen}&labelSelector=run%3Dr1`);
   try {
-    await expect.poll(() => first.events.length + resumed.events.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(names.size);
+    await expect
+      .poll(() => first.events.length + resumed.events.length, { timeout: 30_000 })
+      .toBeGreaterThanOrEqual(names.size);
     const all = [...first.events, ...resumed.events];
     expect(all.every((e) => e.type === 'ADDED')).toBe(true);
     const added = all.map((e) => e.object.metadata.name);

@@ -3,8 +3,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Etcd3 } from 'etcd3';
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { type ControlPlane, startControlPlane } from '../support/apiserver';
 import { api, configMap, pod, watch } from './apiserver-http';
 
@@ -30,7 +30,11 @@ describe('storage', () => {
     expect(Number(r.body.metadata.resourceVersion)).toBeGreaterThan(0);
     const dup = await http.post(CM, configMap('s1'));
     expect(dup.status).toBe(409);
-    expect(dup.body).toMatchObject({ kind: 'Status', reason: 'AlreadyExists', message: 'configmaps "s1" already exists' });
+    expect(dup.body).toMatchObject({
+      kind: 'Status',
+      reason: 'AlreadyExists',
+      message: 'configmaps "s1" already exists',
+    });
   });
 
   it('update with a stale resourceVersion is a Conflict; without one it wins', async () => {
@@ -47,14 +51,25 @@ describe('storage', () => {
 
   it('generation moves on spec changes only; status writes keep the spec', async () => {
     const d = {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'g1' },
-      spec: { replicas: 1, selector: { matchLabels: { app: 'g1' } }, template: { metadata: { labels: { app: 'g1' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'g1' },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'g1' } },
+        template: { metadata: { labels: { app: 'g1' } }, spec: { containers: [{ name: 'c', image: 'x' }] } },
+      },
     };
     const path = '/apis/apps/v1/namespaces/default/deployments';
     expect((await http.post(path, d)).body.metadata.generation).toBe(1);
-    expect((await http.patch(`${path}/g1`, { metadata: { labels: { x: 'y' } } })).body.metadata.generation).toBe(1);
+    expect(
+      (await http.patch(`${path}/g1`, { metadata: { labels: { x: 'y' } } })).body.metadata.generation,
+    ).toBe(1);
     expect((await http.patch(`${path}/g1`, { spec: { replicas: 2 } })).body.metadata.generation).toBe(2);
-    const st = await http.patch(`${path}/g1/status`, { spec: { replicas: 9 }, status: { replicas: 2, observedGeneration: 2 } });
+    const st = await http.patch(`${path}/g1/status`, {
+      spec: { replicas: 9 },
+      status: { replicas: 2, observedGeneration: 2 },
+    });
     expect(st.body.spec.replicas).toBe(2);
     expect(st.body.status).toMatchObject({ replicas: 2, observedGeneration: 2 });
     const main = await http.patch(`${path}/g1`, { status: { replicas: 0 } });
@@ -62,7 +77,8 @@ describe('storage', () => {
   });
 
   it('accepts YAML bodies (YAML 1.1, as kubectl writes them) and honours dryRun', async () => {
-    const yaml = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\ndata:\n  mode: "0755"\n  flag: "yes"\n';
+    const yaml =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\ndata:\n  mode: "0755"\n  flag: "yes"\n';
     const r = await http.post(CM, yaml, 'application/yaml');
     expect(r.status).toBe(201);
     expect(r.body.data).toEqual({ mode: '0755', flag: 'yes' });
@@ -73,7 +89,11 @@ describe('storage', () => {
   });
 
   it('generateName makes a unique name', async () => {
-    const r = await http.post(CM, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'gen-' } });
+    const r = await http.post(CM, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { generateName: 'gen-' },
+    });
     expect(r.status).toBe(201);
     expect(r.body.metadata.name).toMatch(/^gen-[a-z0-9]{5}$/);
   });
@@ -82,7 +102,11 @@ describe('storage', () => {
     const etcd = new Etcd3({ hosts: cp.etcd.url });
     try {
       const raw = await etcd.get('/registry/configmaps/default/s1').string();
-      expect(JSON.parse(raw ?? '{}')).toMatchObject({ kind: 'ConfigMap', metadata: { name: 's1' }, data: { a: '4' } });
+      expect(JSON.parse(raw ?? '{}')).toMatchObject({
+        kind: 'ConfigMap',
+        metadata: { name: 's1' },
+        data: { a: '4' },
+      });
       expect(JSON.parse(raw ?? '{}').metadata.resourceVersion).toBeUndefined();
     } finally {
       etcd.close();
@@ -92,7 +116,8 @@ describe('storage', () => {
 
 describe('lists', () => {
   it('filter by label and field selectors and page with limit/continue', async () => {
-    for (const i of [1, 2, 3, 4, 5]) await http.post(CM, configMap(`l${i}`, {}, { set: 'l', parity: i % 2 ? 'odd' : 'even' }));
+    for (const i of [1, 2, 3, 4, 5])
+      await http.post(CM, configMap(`l${i}`, {}, { set: 'l', parity: i % 2 ? 'odd' : 'even' }));
     const odd = await http.get(`${CM}?labelSelector=${encodeURIComponent('set=l,parity in (odd)')}`);
     expect(odd.body.kind).toBe('ConfigMapList');
     expect(odd.body.items.map((i: any) => i.metadata.name)).toEqual(['l1', 'l3', 'l5']);
@@ -101,9 +126,15 @@ describe('lists', () => {
     const page1 = await http.get(`${CM}?labelSelector=set%3Dl&limit=2`);
     expect(page1.body.items).toHaveLength(2);
     expect(page1.body.metadata.remainingItemCount).toBe(3);
-    const page2 = await http.get(`${CM}?labelSelector=set%3Dl&limit=2&continue=${page1.body.metadata.continue}`);
-    const page3 = await http.get(`${CM}?labelSelector=set%3Dl&limit=2&continue=${page2.body.metadata.continue}`);
-    expect([...page1.body.items, ...page2.body.items, ...page3.body.items].map((i: any) => i.metadata.name)).toEqual(['l1', 'l2', 'l3', 'l4', 'l5']);
+    const page2 = await http.get(
+      `${CM}?labelSelector=set%3Dl&limit=2&continue=${page1.body.metadata.continue}`,
+    );
+    const page3 = await http.get(
+      `${CM}?labelSelector=set%3Dl&limit=2&continue=${page2.body.metadata.continue}`,
+    );
+    expect(
+      [...page1.body.items, ...page2.body.items, ...page3.body.items].map((i: any) => i.metadata.name),
+    ).toEqual(['l1', 'l2', 'l3', 'l4', 'l5']);
     expect(page3.body.metadata.continue).toBeUndefined();
     const bad = await http.get(`${CM}?fieldSelector=spec.nodeName%3Dx`);
     expect(bad.status).toBe(400);
@@ -117,7 +148,9 @@ describe('watch', () => {
       await expect.poll(() => w.events.length, { timeout: 10_000 }).toBe(5);
       expect(w.events.every((e) => e.type === 'ADDED')).toBe(true);
       await http.patch(`${CM}/l1`, { data: { k: 'v' } });
-      await expect.poll(() => w.events.at(-1), { timeout: 10_000 }).toMatchObject({ type: 'MODIFIED', object: { metadata: { name: 'l1' } } });
+      await expect
+        .poll(() => w.events.at(-1), { timeout: 10_000 })
+        .toMatchObject({ type: 'MODIFIED', object: { metadata: { name: 'l1' } } });
     } finally {
       w.stop();
     }
@@ -130,7 +163,9 @@ describe('watch', () => {
     await http.del(`${CM}/w1`);
     const w = watch(cp.url, `${CM}?watch=true&resourceVersion=${start}`);
     try {
-      await expect.poll(() => w.events.map((e) => `${e.type} ${e.object.metadata.name}`), { timeout: 10_000 }).toEqual(['ADDED w1', 'MODIFIED w1', 'DELETED w1']);
+      await expect
+        .poll(() => w.events.map((e) => `${e.type} ${e.object.metadata.name}`), { timeout: 10_000 })
+        .toEqual(['ADDED w1', 'MODIFIED w1', 'DELETED w1']);
     } finally {
       w.stop();
     }
@@ -150,7 +185,10 @@ describe('watch', () => {
   });
 
   it('honours timeoutSeconds, and sends BOOKMARKs only when asked', async () => {
-    const w = watch(cp.url, `${CM}?watch=true&resourceVersion=0&timeoutSeconds=1&fieldSelector=metadata.name%3Ds1`);
+    const w = watch(
+      cp.url,
+      `${CM}?watch=true&resourceVersion=0&timeoutSeconds=1&fieldSelector=metadata.name%3Ds1`,
+    );
     await w.ended;
     expect(w.events.map((e) => e.type)).toEqual(['ADDED']);
   });
@@ -172,11 +210,16 @@ describe('watch', () => {
     const w = watch(cp.url, `${CM}?watch=true&resourceVersion=${old}`);
     await w.ended;
     expect(w.events).toHaveLength(1);
-    expect(w.events[0]).toMatchObject({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired' } });
+    expect(w.events[0]).toMatchObject({
+      type: 'ERROR',
+      object: { kind: 'Status', code: 410, reason: 'Expired' },
+    });
   });
 
   it('Table watches carry columnDefinitions on the first event only', async () => {
-    const w = watch(cp.url, `${CM}?watch=true&resourceVersion=0&labelSelector=set%3Dl`, { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' });
+    const w = watch(cp.url, `${CM}?watch=true&resourceVersion=0&labelSelector=set%3Dl`, {
+      accept: 'application/json;as=Table;v=v1;g=meta.k8s.io',
+    });
     try {
       await expect.poll(() => w.events.length, { timeout: 10_000 }).toBe(5);
       expect(w.events[0].object.kind).toBe('Table');
@@ -196,13 +239,25 @@ describe('deletion', () => {
     expect((await http.get(`${PODS}/p-unbound`)).status).toBe(404);
 
     await http.post(PODS, pod('p-bound'));
-    const bind = await http.post(`${PODS}/p-bound/binding`, { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'p-bound' }, target: { kind: 'Node', name: 'n1' } });
+    const bind = await http.post(`${PODS}/p-bound/binding`, {
+      apiVersion: 'v1',
+      kind: 'Binding',
+      metadata: { name: 'p-bound' },
+      target: { kind: 'Node', name: 'n1' },
+    });
     expect(bind.status).toBe(201);
-    const rebind = await http.post(`${PODS}/p-bound/binding`, { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'p-bound' }, target: { kind: 'Node', name: 'n2' } });
+    const rebind = await http.post(`${PODS}/p-bound/binding`, {
+      apiVersion: 'v1',
+      kind: 'Binding',
+      metadata: { name: 'p-bound' },
+      target: { kind: 'Node', name: 'n2' },
+    });
     expect(rebind.status).toBe(409);
     const bound = (await http.get(`${PODS}/p-bound`)).body;
     expect(bound.spec.nodeName).toBe('n1');
-    expect(bound.status.conditions).toContainEqual(expect.objectContaining({ type: 'PodScheduled', status: 'True' }));
+    expect(bound.status.conditions).toContainEqual(
+      expect.objectContaining({ type: 'PodScheduled', status: 'True' }),
+    );
 
     const graceful = await http.del(`${PODS}/p-bound`);
     expect(graceful.body.metadata.deletionTimestamp).toBeTruthy();
@@ -214,7 +269,12 @@ describe('deletion', () => {
 
   it('eviction deletes gracefully and answers 201 Success', async () => {
     await http.post(PODS, pod('p-evict'));
-    const r = await http.post(`${PODS}/p-evict/eviction`, { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'p-evict', namespace: 'default' }, deleteOptions: {} });
+    const r = await http.post(`${PODS}/p-evict/eviction`, {
+      apiVersion: 'policy/v1',
+      kind: 'Eviction',
+      metadata: { name: 'p-evict', namespace: 'default' },
+      deleteOptions: {},
+    });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ kind: 'Status', status: 'Success' });
     expect((await http.get(`${PODS}/p-evict`)).status).toBe(404);
@@ -236,17 +296,26 @@ describe('deletion', () => {
   });
 
   it('namespace deletion is Terminating until /finalize clears its finalizers', async () => {
-    await http.post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'doomed' } });
+    await http.post('/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'doomed' },
+    });
     const del = await http.del('/api/v1/namespaces/doomed');
     expect(del.body.status.phase).toBe('Terminating');
     const refused = await http.post('/api/v1/namespaces/doomed/configmaps', configMap('late'));
     expect(refused.status).toBe(403);
-    expect(refused.body.message).toMatch(/unable to create new content in namespace doomed because it is being terminated/);
+    expect(refused.body.message).toMatch(
+      /unable to create new content in namespace doomed because it is being terminated/,
+    );
     const ns = (await http.get('/api/v1/namespaces/doomed')).body;
     const fin = await http.put('/api/v1/namespaces/doomed/finalize', { ...ns, spec: { finalizers: [] } });
     expect(fin.status).toBe(200);
     expect((await http.get('/api/v1/namespaces/doomed')).status).toBe(404);
-    expect((await http.post('/api/v1/namespaces/nowhere/configmaps', configMap('x'))).body).toMatchObject({ code: 404, message: 'namespaces "nowhere" not found' });
+    expect((await http.post('/api/v1/namespaces/nowhere/configmaps', configMap('x'))).body).toMatchObject({
+      code: 404,
+      message: 'namespaces "nowhere" not found',
+    });
   });
 });
 
@@ -254,32 +323,63 @@ describe('subresources and allocation', () => {
   it('scale answers autoscaling/v1 Scale for GET, PUT and PATCH', async () => {
     const path = '/apis/apps/v1/namespaces/default/deployments/g1/scale';
     const s = await http.get(path);
-    expect(s.body).toMatchObject({ apiVersion: 'autoscaling/v1', kind: 'Scale', spec: { replicas: 2 }, status: { selector: 'app=g1' } });
-    expect((await http.patch(path, { spec: { replicas: 5 } })).body).toMatchObject({ kind: 'Scale', spec: { replicas: 5 } });
-    expect((await http.put(path, { ...s.body, metadata: { name: 'g1', namespace: 'default' }, spec: { replicas: 6 } })).body.spec.replicas).toBe(6);
+    expect(s.body).toMatchObject({
+      apiVersion: 'autoscaling/v1',
+      kind: 'Scale',
+      spec: { replicas: 2 },
+      status: { selector: 'app=g1' },
+    });
+    expect((await http.patch(path, { spec: { replicas: 5 } })).body).toMatchObject({
+      kind: 'Scale',
+      spec: { replicas: 5 },
+    });
+    expect(
+      (
+        await http.put(path, {
+          ...s.body,
+          metadata: { name: 'g1', namespace: 'default' },
+          spec: { replicas: 6 },
+        })
+      ).body.spec.replicas,
+    ).toBe(6);
     expect((await http.get('/apis/apps/v1/namespaces/default/deployments/g1')).body.spec.replicas).toBe(6);
   });
 
   it('the kubernetes Service has the first ClusterIP and endpoints at this apiserver', async () => {
-    expect((await http.get('/api/v1/namespaces/default/services/kubernetes')).body.spec.clusterIP).toBe('10.96.0.1');
+    expect((await http.get('/api/v1/namespaces/default/services/kubernetes')).body.spec.clusterIP).toBe(
+      '10.96.0.1',
+    );
     const ep = (await http.get('/api/v1/namespaces/default/endpoints/kubernetes')).body;
     expect(ep.subsets[0]).toMatchObject({ addresses: [{ ip: '127.0.0.1' }], ports: [{ port: cp.port }] });
   });
 
   it('NodePorts are unique, persisted, and released on delete', async () => {
     const svc = (name: string, nodePort?: number) => ({
-      apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { type: 'NodePort', selector: { app: name }, ports: [{ port: 80, ...(nodePort ? { nodePort } : {}) }] },
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name },
+      spec: {
+        type: 'NodePort',
+        selector: { app: name },
+        ports: [{ port: 80, ...(nodePort ? { nodePort } : {}) }],
+      },
     });
     const a = await http.post('/api/v1/namespaces/default/services', svc('np-a', 30080));
     expect(a.body.spec.ports[0].nodePort).toBe(30080);
     const b = await http.post('/api/v1/namespaces/default/services', svc('np-b', 30080));
     expect(b.status).toBe(422);
-    expect(b.body.message).toBe('Service "np-b" is invalid: spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated');
+    expect(b.body.message).toBe(
+      'Service "np-b" is invalid: spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated',
+    );
     const etcd = new Etcd3({ hosts: cp.etcd.url });
     try {
-      expect(JSON.parse((await etcd.get('/registry/ranges/servicenodeports').string()) ?? '{}').allocated).toContain(30080);
+      expect(
+        JSON.parse((await etcd.get('/registry/ranges/servicenodeports').string()) ?? '{}').allocated,
+      ).toContain(30080);
       await http.del('/api/v1/namespaces/default/services/np-a');
-      expect(JSON.parse((await etcd.get('/registry/ranges/servicenodeports').string()) ?? '{}').allocated).not.toContain(30080);
+      expect(
+        JSON.parse((await etcd.get('/registry/ranges/servicenodeports').string()) ?? '{}').allocated,
+      ).not.toContain(30080);
     } finally {
       etcd.close();
     }
@@ -288,19 +388,29 @@ describe('subresources and allocation', () => {
 
   it('discovery lists subresources with their groups, and /openapi/v2 answers 200', async () => {
     const core = (await http.get('/api/v1')).body;
-    expect(core.resources).toContainEqual(expect.objectContaining({ name: 'pods/eviction', group: 'policy', version: 'v1', kind: 'Eviction' }));
+    expect(core.resources).toContainEqual(
+      expect.objectContaining({ name: 'pods/eviction', group: 'policy', version: 'v1', kind: 'Eviction' }),
+    );
     const apps = (await http.get('/apis/apps/v1')).body;
-    expect(apps.resources).toContainEqual(expect.objectContaining({ name: 'deployments/scale', group: 'autoscaling', kind: 'Scale' }));
-    expect(apps.resources).toContainEqual(expect.objectContaining({ name: 'deployments', shortNames: ['deploy'], categories: ['all'] }));
+    expect(apps.resources).toContainEqual(
+      expect.objectContaining({ name: 'deployments/scale', group: 'autoscaling', kind: 'Scale' }),
+    );
+    expect(apps.resources).toContainEqual(
+      expect.objectContaining({ name: 'deployments', shortNames: ['deploy'], categories: ['all'] }),
+    );
     expect((await http.get('/openapi/v2')).status).toBe(200);
     const metrics = (await http.get('/metrics')).text;
-    expect(metrics).toMatch(/apiserver_request_total\{verb="GET",resource="",code="200"\}|apiserver_request_total\{verb="LIST",resource="configmaps",code="200"\} \d+/);
+    expect(metrics).toMatch(
+      /apiserver_request_total\{verb="GET",resource="",code="200"\}|apiserver_request_total\{verb="LIST",resource="configmaps",code="200"\} \d+/,
+    );
   });
 });
 
 describe('streams', () => {
   it('watches over WebSocket, one event per message', async () => {
-    const ws = new WebSocket(`${cp.url.replace('http', 'ws')}${CM}?watch=true&resourceVersion=0&fieldSelector=metadata.name%3Ds1`);
+    const ws = new WebSocket(
+      `${cp.url.replace('http', 'ws')}${CM}?watch=true&resourceVersion=0&fieldSelector=metadata.name%3Ds1`,
+    );
     const messages: any[] = [];
     ws.on('message', (m) => messages.push(JSON.parse(String(m))));
     try {
@@ -313,13 +423,21 @@ describe('streams', () => {
     }
   });
 
-  it('pods/log is relayed to the kubelet of the pod\'s node', async () => {
+  it("pods/log is relayed to the kubelet of the pod's node", async () => {
     // A stand-in for the kubelet's /containerLogs endpoint: the relay is what is under test here.
     const kubelet = createServer((req, res) => res.end(`logs for ${req.url}`));
     await new Promise<void>((r) => kubelet.listen(0, '127.0.0.1', () => r()));
     const port = (kubelet.address() as AddressInfo).port;
     try {
-      await http.post('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'log-node' }, status: { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }], daemonEndpoints: { kubeletEndpoint: { Port: port } } } });
+      await http.post('/api/v1/nodes', {
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: { name: 'log-node' },
+        status: {
+          addresses: [{ type: 'InternalIP', address: '127.0.0.1' }],
+          daemonEndpoints: { kubeletEndpoint: { Port: port } },
+        },
+      });
       await http.post(PODS, pod('p-logs', { nodeName: 'log-node' }));
       const r = await http.get(`${PODS}/p-logs/log?container=c&tailLines=5`);
       expect(r.status).toBe(200);

@@ -4,7 +4,7 @@
 //   const cp = await startControlPlane();
 //   … fetch(`${cp.url}/api/v1/namespaces`) …
 //   await cp.stop();
-import { type TestEtcd, startEtcd } from './etcd';
+import { startEtcd, type TestEtcd } from './etcd';
 import { freePort } from './ports';
 import { type Started, startAgent, waitForHttpOk } from './process';
 

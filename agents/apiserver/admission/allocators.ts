@@ -72,8 +72,13 @@ const hasClusterIP = (s: ServiceSpec) => s.type !== 'ExternalName' && s.clusterI
 /** Offsets and ports a stored Service holds. */
 export function heldBy(svc: KubeObject | undefined, range: IpRange): { ips: number[]; ports: number[] } {
   const spec = (svc?.spec ?? {}) as ServiceSpec;
-  const ips = spec.clusterIP && spec.clusterIP !== 'None' ? [ipToInt(spec.clusterIP) - range.base].filter((o) => o > 0 && o < range.size) : [];
-  const ports = wantsNodePorts(spec.type) ? (spec.ports ?? []).map((p) => p.nodePort).filter((p): p is number => !!p) : [];
+  const ips =
+    spec.clusterIP && spec.clusterIP !== 'None'
+      ? [ipToInt(spec.clusterIP) - range.base].filter((o) => o > 0 && o < range.size)
+      : [];
+  const ports = wantsNodePorts(spec.type)
+    ? (spec.ports ?? []).map((p) => p.nodePort).filter((p): p is number => !!p)
+    : [];
   return { ips, ports };
 }
 
@@ -97,7 +102,10 @@ export interface PlanInput {
 }
 
 /** Fill in clusterIP and nodePorts, returning the Service to store and the sets after the write. */
-export function planAllocation({ svc, old, state, ipRange, portRange, rand = Math.random }: PlanInput): { svc: KubeObject; state: AllocationState } {
+export function planAllocation({ svc, old, state, ipRange, portRange, rand = Math.random }: PlanInput): {
+  svc: KubeObject;
+  state: AllocationState;
+} {
   const next = structuredClone(svc);
   const spec = (next.spec ?? {}) as ServiceSpec;
   next.spec = spec as Record<string, unknown>;
@@ -112,18 +120,30 @@ export function planAllocation({ svc, old, state, ipRange, portRange, rand = Mat
 
   if (hasClusterIP(spec)) {
     // An update that leaves clusterIP empty keeps the one it had (upstream patchAllocatedValues).
-    if (!spec.clusterIP && oldSpec.clusterIP && oldSpec.clusterIP !== 'None') spec.clusterIP = oldSpec.clusterIP;
+    if (!spec.clusterIP && oldSpec.clusterIP && oldSpec.clusterIP !== 'None')
+      spec.clusterIP = oldSpec.clusterIP;
     if (spec.clusterIP) {
       const off = ipToInt(spec.clusterIP) - ipRange.base;
-      const bad = (why: string) => causes.push({ type: 'FieldValueInvalid', field: 'spec.clusterIPs[0]', message: `Invalid value: "${spec.clusterIP}": failed to allocate IP ${spec.clusterIP}: ${why}` });
-      if (!(off > 0 && off < ipRange.size - 1)) bad(`provided IP is not in the valid range. The range of valid IPs is ${ipRange.cidr}`);
+      const bad = (why: string) =>
+        causes.push({
+          type: 'FieldValueInvalid',
+          field: 'spec.clusterIPs[0]',
+          message: `Invalid value: "${spec.clusterIP}": failed to allocate IP ${spec.clusterIP}: ${why}`,
+        });
+      if (!(off > 0 && off < ipRange.size - 1))
+        bad(`provided IP is not in the valid range. The range of valid IPs is ${ipRange.cidr}`);
       else if (ips.has(off)) bad('provided IP is already allocated');
       else ips.add(off);
     } else {
       // The `kubernetes` Service in `default` takes the first address, as upstream's bootstrap does.
       const isMaster = name === 'kubernetes' && next.metadata?.namespace === 'default' && !ips.has(1);
       const off = isMaster ? 1 : pickFree(ips, 2, ipRange.size - 2, rand);
-      if (off === undefined) causes.push({ type: 'FieldValueInvalid', field: 'spec.clusterIPs', message: 'Internal error: range is full' });
+      if (off === undefined)
+        causes.push({
+          type: 'FieldValueInvalid',
+          field: 'spec.clusterIPs',
+          message: 'Internal error: range is full',
+        });
       else {
         ips.add(off);
         spec.clusterIP = intToIp(ipRange.base + off);
@@ -137,18 +157,31 @@ export function planAllocation({ svc, old, state, ipRange, portRange, rand = Mat
   if (wantsNodePorts(spec.type)) {
     (spec.ports ?? []).forEach((p, i) => {
       if (!p.nodePort) {
-        const prev = wantsNodePorts(oldSpec.type) ? oldSpec.ports?.find((o) => o.port === p.port && (o.protocol ?? 'TCP') === (p.protocol ?? 'TCP')) : undefined;
+        const prev = wantsNodePorts(oldSpec.type)
+          ? oldSpec.ports?.find((o) => o.port === p.port && (o.protocol ?? 'TCP') === (p.protocol ?? 'TCP'))
+          : undefined;
         if (prev?.nodePort && !ports.has(prev.nodePort)) p.nodePort = prev.nodePort;
       }
       if (p.nodePort) {
-        const bad = (why: string) => causes.push({ type: 'FieldValueInvalid', field: `spec.ports[${i}].nodePort`, message: `Invalid value: ${p.nodePort}: ${why}` });
-        if (p.nodePort < portRange.min || p.nodePort > portRange.max) bad(`provided port is not in the valid range. The range of valid ports is ${portRange.text}`);
+        const bad = (why: string) =>
+          causes.push({
+            type: 'FieldValueInvalid',
+            field: `spec.ports[${i}].nodePort`,
+            message: `Invalid value: ${p.nodePort}: ${why}`,
+          });
+        if (p.nodePort < portRange.min || p.nodePort > portRange.max)
+          bad(`provided port is not in the valid range. The range of valid ports is ${portRange.text}`);
         else if (ports.has(p.nodePort)) bad('provided port is already allocated');
         else ports.add(p.nodePort);
         return;
       }
       const picked = pickFree(ports, portRange.min, portRange.max, rand);
-      if (picked === undefined) causes.push({ type: 'FieldValueInvalid', field: `spec.ports[${i}].nodePort`, message: 'Internal error: range is full' });
+      if (picked === undefined)
+        causes.push({
+          type: 'FieldValueInvalid',
+          field: `spec.ports[${i}].nodePort`,
+          message: 'Internal error: range is full',
+        });
       else {
         ports.add(picked);
         p.nodePort = picked;
@@ -174,12 +207,27 @@ export class ServiceAllocator {
 
   /** The current sets and the SideWrites that would replace them with `next`. */
   async load(): Promise<{ state: AllocationState; writes: (next: AllocationState) => SideWrite[] }> {
-    const [ipsRaw, portsRaw] = await Promise.all([this.store.getRaw(SERVICE_IPS_KEY), this.store.getRaw(NODE_PORTS_KEY)]);
-    const parse = (raw: { value: string } | null) => new Set<number>(raw ? (JSON.parse(raw.value).allocated as number[]) : []);
+    const [ipsRaw, portsRaw] = await Promise.all([
+      this.store.getRaw(SERVICE_IPS_KEY),
+      this.store.getRaw(NODE_PORTS_KEY),
+    ]);
+    const parse = (raw: { value: string } | null) =>
+      new Set<number>(raw ? (JSON.parse(raw.value).allocated as number[]) : []);
     const state = { ips: parse(ipsRaw), ports: parse(portsRaw) };
     const writes = (next: AllocationState): SideWrite[] => [
-      { key: SERVICE_IPS_KEY, expectedRevision: ipsRaw?.revision ?? 0, value: JSON.stringify({ range: this.ipRange.cidr, allocated: [...next.ips].sort((a, b) => a - b) }) },
-      { key: NODE_PORTS_KEY, expectedRevision: portsRaw?.revision ?? 0, value: JSON.stringify({ range: this.portRange.text, allocated: [...next.ports].sort((a, b) => a - b) }) },
+      {
+        key: SERVICE_IPS_KEY,
+        expectedRevision: ipsRaw?.revision ?? 0,
+        value: JSON.stringify({ range: this.ipRange.cidr, allocated: [...next.ips].sort((a, b) => a - b) }),
+      },
+      {
+        key: NODE_PORTS_KEY,
+        expectedRevision: portsRaw?.revision ?? 0,
+        value: JSON.stringify({
+          range: this.portRange.text,
+          allocated: [...next.ports].sort((a, b) => a - b),
+        }),
+      },
     ];
     return { state, writes };
   }

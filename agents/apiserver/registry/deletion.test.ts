@@ -3,7 +3,11 @@ import { R } from '../../api/resources';
 import { decideDelete, preconditionFailure, shouldFinishDelete } from './deletion';
 
 const now = new Date('2026-01-01T00:00:00Z');
-const pod = (spec: Record<string, unknown> = {}, meta: Record<string, unknown> = {}) => ({ metadata: { name: 'p', ...meta }, spec, status: { phase: 'Running' } });
+const pod = (spec: Record<string, unknown> = {}, meta: Record<string, unknown> = {}) => ({
+  metadata: { name: 'p', ...meta },
+  spec,
+  status: { phase: 'Running' },
+});
 
 describe('decideDelete', () => {
   it('removes an unscheduled pod at once', () => {
@@ -12,30 +16,57 @@ describe('decideDelete', () => {
 
   it('gives a bound pod its grace period: 30 s by default, the spec, or the request', () => {
     const d = decideDelete(R.pods, pod({ nodeName: 'n1' }), {}, now);
-    expect(d).toMatchObject({ action: 'update', obj: { metadata: { deletionTimestamp: '2026-01-01T00:00:30Z', deletionGracePeriodSeconds: 30 } } });
-    expect(decideDelete(R.pods, pod({ nodeName: 'n1', terminationGracePeriodSeconds: 5 }), {}, now)).toMatchObject({ obj: { metadata: { deletionGracePeriodSeconds: 5 } } });
-    expect(decideDelete(R.pods, pod({ nodeName: 'n1' }), { gracePeriodSeconds: 0 }, now)).toEqual({ action: 'remove' });
+    expect(d).toMatchObject({
+      action: 'update',
+      obj: { metadata: { deletionTimestamp: '2026-01-01T00:00:30Z', deletionGracePeriodSeconds: 30 } },
+    });
+    expect(
+      decideDelete(R.pods, pod({ nodeName: 'n1', terminationGracePeriodSeconds: 5 }), {}, now),
+    ).toMatchObject({ obj: { metadata: { deletionGracePeriodSeconds: 5 } } });
+    expect(decideDelete(R.pods, pod({ nodeName: 'n1' }), { gracePeriodSeconds: 0 }, now)).toEqual({
+      action: 'remove',
+    });
   });
 
   it('lets a second delete shorten the grace period, and grace 0 finish it', () => {
-    const terminating = pod({ nodeName: 'n1' }, { deletionTimestamp: '2026-01-01T00:00:30Z', deletionGracePeriodSeconds: 30 });
+    const terminating = pod(
+      { nodeName: 'n1' },
+      { deletionTimestamp: '2026-01-01T00:00:30Z', deletionGracePeriodSeconds: 30 },
+    );
     expect(decideDelete(R.pods, terminating, {}, now)).toEqual({ action: 'unchanged' });
-    expect(decideDelete(R.pods, terminating, { gracePeriodSeconds: 10 }, now)).toMatchObject({ action: 'update', obj: { metadata: { deletionGracePeriodSeconds: 10 } } });
+    expect(decideDelete(R.pods, terminating, { gracePeriodSeconds: 10 }, now)).toMatchObject({
+      action: 'update',
+      obj: { metadata: { deletionGracePeriodSeconds: 10 } },
+    });
     expect(decideDelete(R.pods, terminating, { gracePeriodSeconds: 0 }, now)).toEqual({ action: 'remove' });
   });
 
   it('keeps objects with finalizers, and records propagationPolicy as one', () => {
     const cm = { metadata: { name: 'c', finalizers: ['x/y'] } };
-    expect(decideDelete(R.configmaps, cm, {}, now)).toMatchObject({ action: 'update', obj: { metadata: { finalizers: ['x/y'], deletionTimestamp: '2026-01-01T00:00:00Z' } } });
-    expect(decideDelete(R.deployments, { metadata: { name: 'd' } }, { propagationPolicy: 'Foreground' }, now)).toMatchObject({ obj: { metadata: { finalizers: ['foregroundDeletion'] } } });
-    expect(decideDelete(R.deployments, { metadata: { name: 'd' } }, { propagationPolicy: 'Orphan' }, now)).toMatchObject({ obj: { metadata: { finalizers: ['orphan'] } } });
-    expect(decideDelete(R.deployments, { metadata: { name: 'd' } }, { propagationPolicy: 'Background' }, now)).toEqual({ action: 'remove' });
+    expect(decideDelete(R.configmaps, cm, {}, now)).toMatchObject({
+      action: 'update',
+      obj: { metadata: { finalizers: ['x/y'], deletionTimestamp: '2026-01-01T00:00:00Z' } },
+    });
+    expect(
+      decideDelete(R.deployments, { metadata: { name: 'd' } }, { propagationPolicy: 'Foreground' }, now),
+    ).toMatchObject({ obj: { metadata: { finalizers: ['foregroundDeletion'] } } });
+    expect(
+      decideDelete(R.deployments, { metadata: { name: 'd' } }, { propagationPolicy: 'Orphan' }, now),
+    ).toMatchObject({ obj: { metadata: { finalizers: ['orphan'] } } });
+    expect(
+      decideDelete(R.deployments, { metadata: { name: 'd' } }, { propagationPolicy: 'Background' }, now),
+    ).toEqual({ action: 'remove' });
   });
 
   it('turns a namespace Terminating while its spec.finalizers remain', () => {
     const ns = { metadata: { name: 'n' }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } };
-    expect(decideDelete(R.namespaces, ns, {}, now)).toMatchObject({ action: 'update', obj: { status: { phase: 'Terminating' }, metadata: { deletionTimestamp: '2026-01-01T00:00:00Z' } } });
-    expect(decideDelete(R.namespaces, { metadata: { name: 'n' }, spec: {} }, {}, now)).toEqual({ action: 'remove' });
+    expect(decideDelete(R.namespaces, ns, {}, now)).toMatchObject({
+      action: 'update',
+      obj: { status: { phase: 'Terminating' }, metadata: { deletionTimestamp: '2026-01-01T00:00:00Z' } },
+    });
+    expect(decideDelete(R.namespaces, { metadata: { name: 'n' }, spec: {} }, {}, now)).toEqual({
+      action: 'remove',
+    });
   });
 });
 
@@ -45,17 +76,27 @@ describe('shouldFinishDelete', () => {
     expect(shouldFinishDelete(R.configmaps, { metadata: { ...deleting } })).toBe(true);
     expect(shouldFinishDelete(R.configmaps, { metadata: { ...deleting, finalizers: ['a'] } })).toBe(false);
     expect(shouldFinishDelete(R.configmaps, { metadata: {} })).toBe(false);
-    expect(shouldFinishDelete(R.pods, { metadata: { ...deleting, deletionGracePeriodSeconds: 30 } })).toBe(false);
-    expect(shouldFinishDelete(R.pods, { metadata: { ...deleting, deletionGracePeriodSeconds: 0 } })).toBe(true);
-    expect(shouldFinishDelete(R.namespaces, { metadata: { ...deleting }, spec: { finalizers: ['kubernetes'] } })).toBe(false);
+    expect(shouldFinishDelete(R.pods, { metadata: { ...deleting, deletionGracePeriodSeconds: 30 } })).toBe(
+      false,
+    );
+    expect(shouldFinishDelete(R.pods, { metadata: { ...deleting, deletionGracePeriodSeconds: 0 } })).toBe(
+      true,
+    );
+    expect(
+      shouldFinishDelete(R.namespaces, { metadata: { ...deleting }, spec: { finalizers: ['kubernetes'] } }),
+    ).toBe(false);
   });
 });
 
 describe('preconditionFailure', () => {
   it('names the mismatching uid or resourceVersion', () => {
     const obj = { metadata: { uid: 'u1', resourceVersion: '5' } };
-    expect(preconditionFailure(obj, { preconditions: { uid: 'u2' } })).toBe('Precondition failed: UID in precondition: u2, UID in object meta: u1');
-    expect(preconditionFailure(obj, { preconditions: { resourceVersion: '4' } })).toMatch(/ResourceVersion in precondition: 4/);
+    expect(preconditionFailure(obj, { preconditions: { uid: 'u2' } })).toBe(
+      'Precondition failed: UID in precondition: u2, UID in object meta: u1',
+    );
+    expect(preconditionFailure(obj, { preconditions: { resourceVersion: '4' } })).toMatch(
+      /ResourceVersion in precondition: 4/,
+    );
     expect(preconditionFailure(obj, { preconditions: { uid: 'u1', resourceVersion: '5' } })).toBeUndefined();
   });
 });

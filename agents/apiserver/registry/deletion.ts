@@ -17,7 +17,10 @@ import type { DeleteOptions } from 'kubernetes-types/meta/v1';
 import type { ResourceInfo } from '../../api/resources';
 import type { KubeObject } from '../../api/types';
 
-export type DeleteDecision = { action: 'remove' } | { action: 'update'; obj: KubeObject } | { action: 'unchanged' };
+export type DeleteDecision =
+  | { action: 'remove' }
+  | { action: 'update'; obj: KubeObject }
+  | { action: 'unchanged' };
 
 export const FOREGROUND = 'foregroundDeletion';
 export const ORPHAN = 'orphan';
@@ -44,7 +47,12 @@ function isoSeconds(d: Date): string {
   return d.toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
-export function decideDelete(r: ResourceInfo, current: KubeObject, opts: DeleteOptions, now: Date): DeleteDecision {
+export function decideDelete(
+  r: ResourceInfo,
+  current: KubeObject,
+  opts: DeleteOptions,
+  now: Date,
+): DeleteDecision {
   const meta = current.metadata ?? {};
   const grace = r.resource === 'pods' ? podGraceSeconds(current, opts.gracePeriodSeconds) : 0;
   const finalizers = finalizersFor(meta.finalizers ?? [], opts);
@@ -57,7 +65,14 @@ export function decideDelete(r: ResourceInfo, current: KubeObject, opts: DeleteO
     if (grace < currentGrace || finalizers.length !== (meta.finalizers ?? []).length) {
       return {
         action: 'update',
-        obj: { ...current, metadata: { ...meta, finalizers: finalizers.length ? finalizers : undefined, deletionGracePeriodSeconds: Math.min(grace, currentGrace) } },
+        obj: {
+          ...current,
+          metadata: {
+            ...meta,
+            finalizers: finalizers.length ? finalizers : undefined,
+            deletionGracePeriodSeconds: Math.min(grace, currentGrace),
+          },
+        },
       };
     }
     return { action: 'unchanged' };
@@ -68,7 +83,12 @@ export function decideDelete(r: ResourceInfo, current: KubeObject, opts: DeleteO
     action: 'update',
     obj: {
       ...current,
-      metadata: { ...meta, finalizers: finalizers.length ? finalizers : undefined, deletionTimestamp, deletionGracePeriodSeconds: grace },
+      metadata: {
+        ...meta,
+        finalizers: finalizers.length ? finalizers : undefined,
+        deletionTimestamp,
+        deletionGracePeriodSeconds: grace,
+      },
     },
   };
 }
@@ -95,7 +115,8 @@ function deleteNamespace(ns: KubeObject, now: Date): DeleteDecision {
 export function shouldFinishDelete(r: ResourceInfo, obj: KubeObject): boolean {
   const meta = obj.metadata ?? {};
   if (!meta.deletionTimestamp || (meta.finalizers?.length ?? 0) > 0) return false;
-  if (r.resource === 'namespaces') return !((obj.spec as { finalizers?: string[] } | undefined)?.finalizers?.length);
+  if (r.resource === 'namespaces')
+    return !(obj.spec as { finalizers?: string[] } | undefined)?.finalizers?.length;
   if (r.resource === 'pods') return (meta.deletionGracePeriodSeconds ?? 0) === 0;
   return true;
 }

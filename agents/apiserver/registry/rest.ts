@@ -10,7 +10,15 @@
 
 import type { DeleteOptions } from 'kubernetes-types/meta/v1';
 import {
-  type FieldCause, STALE_OBJECT, alreadyExists, badRequest, conflict, forbidden, invalid, notFound, type Qualified,
+  alreadyExists,
+  badRequest,
+  conflict,
+  type FieldCause,
+  forbidden,
+  invalid,
+  notFound,
+  type Qualified,
+  STALE_OBJECT,
 } from '../../api/errors';
 import { R, type ResourceInfo, storageKey } from '../../api/resources';
 import type { KubeObject } from '../../api/types';
@@ -65,10 +73,16 @@ export class RestStorage {
     await this.caches.get(r)?.waitFor(revision);
   }
 
-  async create(r: ResourceInfo, namespace: string | undefined, body: KubeObject, opts: WriteOptions = {}): Promise<KubeObject> {
+  async create(
+    r: ResourceInfo,
+    namespace: string | undefined,
+    body: KubeObject,
+    opts: WriteOptions = {},
+  ): Promise<KubeObject> {
     const input = { ...body, metadata: { ...(body.metadata ?? {}) } };
     if (r.namespaced) input.metadata.namespace = namespace;
-    if (!input.metadata.name && input.metadata.generateName) input.metadata.name = generatedName(input.metadata.generateName);
+    if (!input.metadata.name && input.metadata.generateName)
+      input.metadata.name = generatedName(input.metadata.generateName);
     const name = input.metadata.name ?? '';
     let obj = this.hooks.defaults(r, prepareForCreate(r, input, this.now()));
     if (r.namespaced && namespace) await this.admitNamespace(r, namespace, name);
@@ -85,31 +99,68 @@ export class RestStorage {
   }
 
   /** PUT: the caller's object replaces the stored one, guarded on its resourceVersion if it has one. */
-  async update(r: ResourceInfo, namespace: string | undefined, name: string, body: KubeObject, subresource = '', opts: WriteOptions = {}): Promise<KubeObject> {
+  async update(
+    r: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    body: KubeObject,
+    subresource = '',
+    opts: WriteOptions = {},
+  ): Promise<KubeObject> {
     if (body.metadata?.name && body.metadata.name !== name) {
-      throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
+      throw badRequest(
+        `the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`,
+      );
     }
     const wanted = body.metadata?.resourceVersion;
-    return this.guardedUpdate(r, namespace, name, opts, (current) => {
-      if (wanted && wanted !== current.obj.metadata?.resourceVersion) throw conflict(qualified(r), name, STALE_OBJECT);
-      return body;
-    }, subresource);
+    return this.guardedUpdate(
+      r,
+      namespace,
+      name,
+      opts,
+      (current) => {
+        if (wanted && wanted !== current.obj.metadata?.resourceVersion)
+          throw conflict(qualified(r), name, STALE_OBJECT);
+        return body;
+      },
+      subresource,
+    );
   }
 
   /** PATCH: applied to the current object; retried on a race unless the patch pins a resourceVersion. */
-  async patch(r: ResourceInfo, namespace: string | undefined, name: string, contentType: string, patchBody: string, subresource = '', opts: WriteOptions = {}): Promise<KubeObject> {
-    return this.guardedUpdate(r, namespace, name, opts, (current) => {
-      const patched = this.hooks.applyPatch(contentType, current.obj, patchBody, r);
-      const pinned = patched.metadata?.resourceVersion;
-      if (pinned && pinned !== current.obj.metadata?.resourceVersion) throw conflict(qualified(r), name, STALE_OBJECT);
-      return patched;
-    }, subresource);
+  async patch(
+    r: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    contentType: string,
+    patchBody: string,
+    subresource = '',
+    opts: WriteOptions = {},
+  ): Promise<KubeObject> {
+    return this.guardedUpdate(
+      r,
+      namespace,
+      name,
+      opts,
+      (current) => {
+        const patched = this.hooks.applyPatch(contentType, current.obj, patchBody, r);
+        const pinned = patched.metadata?.resourceVersion;
+        if (pinned && pinned !== current.obj.metadata?.resourceVersion)
+          throw conflict(qualified(r), name, STALE_OBJECT);
+        return patched;
+      },
+      subresource,
+    );
   }
 
   /** Read, transform, write guarded on the revision read; retry when someone else wrote first. */
   async guardedUpdate(
-    r: ResourceInfo, namespace: string | undefined, name: string, opts: WriteOptions,
-    transform: (current: Stored) => KubeObject, subresource = '',
+    r: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    opts: WriteOptions,
+    transform: (current: Stored) => KubeObject,
+    subresource = '',
   ): Promise<KubeObject> {
     for (let attempt = 0; ; attempt++) {
       const current = await this.read(r, namespace, name);
@@ -124,7 +175,12 @@ export class RestStorage {
   }
 
   /** Store `next` over `current` (or finish a pending delete); undefined when the guard failed. */
-  async writeUpdate(r: ResourceInfo, current: Stored, next: KubeObject, opts: WriteOptions = {}): Promise<KubeObject | undefined> {
+  async writeUpdate(
+    r: ResourceInfo,
+    current: Stored,
+    next: KubeObject,
+    opts: WriteOptions = {},
+  ): Promise<KubeObject | undefined> {
     const key = this.key(r, current.obj.metadata?.namespace, current.obj.metadata?.name ?? '');
     if (shouldFinishDelete(r, next)) {
       if (opts.dryRun) return next;
@@ -139,7 +195,13 @@ export class RestStorage {
     return out.ok ? this.written(r, next, out.revision) : undefined;
   }
 
-  async delete(r: ResourceInfo, namespace: string | undefined, name: string, opts: DeleteOptions = {}, wopts: WriteOptions = {}): Promise<KubeObject> {
+  async delete(
+    r: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    opts: DeleteOptions = {},
+    wopts: WriteOptions = {},
+  ): Promise<KubeObject> {
     for (let attempt = 0; ; attempt++) {
       const current = await this.read(r, namespace, name);
       const why = preconditionFailure(current.obj, opts);
@@ -166,7 +228,15 @@ export class RestStorage {
 
   private mustBeValid(r: ResourceInfo, obj: KubeObject, old?: KubeObject): void {
     const name = obj.metadata?.name ?? '';
-    const causes: FieldCause[] = name ? [] : [{ type: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' }];
+    const causes: FieldCause[] = name
+      ? []
+      : [
+          {
+            type: 'FieldValueRequired',
+            field: 'metadata.name',
+            message: 'Required value: name or generateName is required',
+          },
+        ];
     causes.push(...this.hooks.validate(r, obj, old));
     if (causes.length) throw invalid(r.kind, r.group, name, causes);
   }
@@ -175,14 +245,27 @@ export class RestStorage {
   private async admitNamespace(r: ResourceInfo, namespace: string, name: string): Promise<void> {
     const ns = await this.store.get(this.key(R.namespaces, undefined, namespace));
     if (!ns) throw notFound(qualified(R.namespaces), namespace);
-    if ((ns.obj.status as { phase?: string } | undefined)?.phase === 'Terminating' || ns.obj.metadata?.deletionTimestamp) {
-      throw forbidden(qualified(r), name, `unable to create new content in namespace ${namespace} because it is being terminated`);
+    if (
+      (ns.obj.status as { phase?: string } | undefined)?.phase === 'Terminating' ||
+      ns.obj.metadata?.deletionTimestamp
+    ) {
+      throw forbidden(
+        qualified(r),
+        name,
+        `unable to create new content in namespace ${namespace} because it is being terminated`,
+      );
     }
   }
 
   private async allocate(svc: KubeObject, old?: KubeObject): Promise<[KubeObject, SideWrite[]]> {
     const { state, writes } = await this.services.load();
-    const plan = planAllocation({ svc, old, state, ipRange: this.services.ipRange, portRange: this.services.portRange });
+    const plan = planAllocation({
+      svc,
+      old,
+      state,
+      ipRange: this.services.ipRange,
+      portRange: this.services.portRange,
+    });
     return [plan.svc, writes(plan.state)];
   }
 

@@ -17,7 +17,15 @@ export function hasStatusSubresource(r: ResourceInfo): boolean {
 }
 
 /** Kinds whose server-set fields (uid etc.) are all there is; their "spec" is the whole object. */
-const NO_SPEC = new Set(['configmaps', 'secrets', 'endpoints', 'events', 'serviceaccounts', 'controllerrevisions', 'endpointslices']);
+const NO_SPEC = new Set([
+  'configmaps',
+  'secrets',
+  'endpoints',
+  'events',
+  'serviceaccounts',
+  'controllerrevisions',
+  'endpointslices',
+]);
 
 function specOf(r: ResourceInfo, obj: KubeObject): unknown {
   if (NO_SPEC.has(r.resource)) {
@@ -36,18 +44,28 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => jsonEqual(v, b[i]));
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((v, i) => jsonEqual(v, b[i]));
   const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
   const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-  return ka.length === kb.length && ka.every((k) => jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
 }
 
-export function prepareForCreate(r: ResourceInfo, input: KubeObject, now: Date, uid: string = randomUUID()): KubeObject {
+export function prepareForCreate(
+  r: ResourceInfo,
+  input: KubeObject,
+  now: Date,
+  uid: string = randomUUID(),
+): KubeObject {
   const obj = clone(input);
   obj.apiVersion = groupVersion(r);
   obj.kind = r.kind;
   const meta = { ...(obj.metadata ?? {}) };
-  for (const f of ['resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink']) delete (meta as Record<string, unknown>)[f];
+  for (const f of ['resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink'])
+    delete (meta as Record<string, unknown>)[f];
   obj.metadata = { ...meta, uid, creationTimestamp: now.toISOString().replace(/\.\d+Z$/, 'Z') };
   // Only kinds with a spec count generations (configmaps, secrets, events… have none upstream).
   if (!NO_SPEC.has(r.resource)) (obj.metadata as Record<string, unknown>).generation = 1;
@@ -74,9 +92,14 @@ interface ContainerResources {
  * at all, Guaranteed when every container limits cpu and memory and requests equal limits.
  */
 export function qosClass(pod: KubeObject): 'BestEffort' | 'Burstable' | 'Guaranteed' {
-  const spec = (pod.spec ?? {}) as { containers?: ContainerResources[]; initContainers?: ContainerResources[] };
+  const spec = (pod.spec ?? {}) as {
+    containers?: ContainerResources[];
+    initContainers?: ContainerResources[];
+  };
   const all = [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
-  const any = all.some((c) => Object.keys(c.resources?.requests ?? {}).length || Object.keys(c.resources?.limits ?? {}).length);
+  const any = all.some(
+    (c) => Object.keys(c.resources?.requests ?? {}).length || Object.keys(c.resources?.limits ?? {}).length,
+  );
   if (!any) return 'BestEffort';
   const guaranteed = all.every((c) => {
     const lim = c.resources?.limits ?? {};
@@ -89,7 +112,15 @@ export function qosClass(pod: KubeObject): 'BestEffort' | 'Burstable' | 'Guarant
 /** Fields of metadata the client cannot change on update. */
 function keepServerMetadata(next: KubeObject, old: KubeObject): void {
   const om = old.metadata ?? {};
-  const kept = { name: om.name, namespace: om.namespace, uid: om.uid, creationTimestamp: om.creationTimestamp, deletionTimestamp: om.deletionTimestamp, deletionGracePeriodSeconds: om.deletionGracePeriodSeconds, generation: om.generation };
+  const kept = {
+    name: om.name,
+    namespace: om.namespace,
+    uid: om.uid,
+    creationTimestamp: om.creationTimestamp,
+    deletionTimestamp: om.deletionTimestamp,
+    deletionGracePeriodSeconds: om.deletionGracePeriodSeconds,
+    generation: om.generation,
+  };
   const meta: Record<string, unknown> = { ...(next.metadata ?? {}), ...kept };
   for (const [k, v] of Object.entries(kept)) if (v === undefined) delete meta[k];
   next.metadata = meta;
@@ -99,13 +130,19 @@ function keepServerMetadata(next: KubeObject, old: KubeObject): void {
  * The object to store for an update of `subresource` ('' for the main resource, 'status' for
  * /status). Returns a new object; neither input is changed.
  */
-export function prepareForUpdate(r: ResourceInfo, input: KubeObject, old: KubeObject, subresource = ''): KubeObject {
+export function prepareForUpdate(
+  r: ResourceInfo,
+  input: KubeObject,
+  old: KubeObject,
+  subresource = '',
+): KubeObject {
   if (subresource === 'status') {
     const next = clone(old);
     next.status = clone(input.status);
     // Upstream lets status writers touch labels/annotations too (node status carries labels).
     if (input.metadata?.labels) next.metadata = { ...next.metadata, labels: clone(input.metadata.labels) };
-    if (input.metadata?.annotations) next.metadata = { ...next.metadata, annotations: clone(input.metadata.annotations) };
+    if (input.metadata?.annotations)
+      next.metadata = { ...next.metadata, annotations: clone(input.metadata.annotations) };
     return next;
   }
   const next = clone(input);
@@ -115,7 +152,10 @@ export function prepareForUpdate(r: ResourceInfo, input: KubeObject, old: KubeOb
   if (hasStatusSubresource(r)) next.status = clone(old.status);
   // A namespace's finalizers change only through /finalize (upstream namespace strategy).
   if (r.resource === 'namespaces' && subresource !== 'finalize') {
-    next.spec = { ...(next.spec as object), finalizers: clone((old.spec as { finalizers?: string[] } | undefined)?.finalizers) };
+    next.spec = {
+      ...(next.spec as object),
+      finalizers: clone((old.spec as { finalizers?: string[] } | undefined)?.finalizers),
+    };
   }
   if (!NO_SPEC.has(r.resource) && !jsonEqual(specOf(r, next), specOf(r, old))) {
     next.metadata = { ...next.metadata, generation: (old.metadata?.generation ?? 1) + 1 };

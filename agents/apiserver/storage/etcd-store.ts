@@ -10,8 +10,8 @@
 // Extra guarded writes (the service IP / NodePort bitmaps) ride in the same transaction, so an
 // allocation and the object that owns it are committed together or not at all.
 
-import { Etcd3, isRecoverableError, type IKeyValue, type ICompare, type IRequestOp } from 'etcd3';
 import { ExponentialBackoff, handleWhen, noop, retry } from 'cockatiel';
+import { Etcd3, type ICompare, type IKeyValue, type IRequestOp, isRecoverableError } from 'etcd3';
 import type { KubeObject } from '../../api/types';
 
 /** An additional key written in the same transaction, guarded on its own revision (0 = absent). */
@@ -69,7 +69,10 @@ export function connectEtcd(servers: string[]): Etcd3 {
     defaultCallOptions: (c) => (c.isStream ? {} : { deadline: Date.now() + 5000 }),
     faultHandling: {
       host: () => noop,
-      global: retry(handleWhen(isRecoverableError), { maxAttempts: 3, backoff: new ExponentialBackoff({ maxDelay: 1000 }) }),
+      global: retry(handleWhen(isRecoverableError), {
+        maxAttempts: 3,
+        backoff: new ExponentialBackoff({ maxDelay: 1000 }),
+      }),
       watchBackoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 3000 }).next(),
     },
     grpcOptions: { 'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_timeout_ms': 5000 },
@@ -101,7 +104,9 @@ export class EtcdStore {
   async getRaw(key: string): Promise<{ value: string; revision: number } | null> {
     const res = await this.client.kv.range({ key: enc(key) });
     this.observe(res.header.revision);
-    return res.kvs.length ? { value: res.kvs[0].value.toString(), revision: Number(res.kvs[0].mod_revision) } : null;
+    return res.kvs.length
+      ? { value: res.kvs[0].value.toString(), revision: Number(res.kvs[0].mod_revision) }
+      : null;
   }
 
   async list(prefix: string): Promise<ListResult> {
@@ -111,7 +116,11 @@ export class EtcdStore {
 
   /** The current etcd revision (a cheap count-only range). */
   async currentRevision(): Promise<number> {
-    const res = await this.client.kv.range({ key: enc('/registry/'), range_end: prefixEnd('/registry/'), count_only: true });
+    const res = await this.client.kv.range({
+      key: enc('/registry/'),
+      range_end: prefixEnd('/registry/'),
+      count_only: true,
+    });
     return this.observe(res.header.revision);
   }
 
@@ -119,15 +128,30 @@ export class EtcdStore {
     return this.txn(key, { target: 'Create', result: 'Equal', create_revision: 0 }, encodeObject(obj), side);
   }
 
-  update(key: string, obj: KubeObject, expectedRevision: number, side: SideWrite[] = []): Promise<WriteOutcome> {
-    return this.txn(key, { target: 'Mod', result: 'Equal', mod_revision: expectedRevision }, encodeObject(obj), side);
+  update(
+    key: string,
+    obj: KubeObject,
+    expectedRevision: number,
+    side: SideWrite[] = [],
+  ): Promise<WriteOutcome> {
+    return this.txn(
+      key,
+      { target: 'Mod', result: 'Equal', mod_revision: expectedRevision },
+      encodeObject(obj),
+      side,
+    );
   }
 
   delete(key: string, expectedRevision: number, side: SideWrite[] = []): Promise<WriteOutcome> {
     return this.txn(key, { target: 'Mod', result: 'Equal', mod_revision: expectedRevision }, null, side);
   }
 
-  private async txn(key: string, guard: ICompare, value: string | null, side: SideWrite[]): Promise<WriteOutcome> {
+  private async txn(
+    key: string,
+    guard: ICompare,
+    value: string | null,
+    side: SideWrite[],
+  ): Promise<WriteOutcome> {
     const res = await this.client.kv.txn({
       compare: [{ ...guard, key: enc(key) }, ...side.map(guardFor)],
       success: [opFor({ key, value }), ...side.map(opFor)],

@@ -22,7 +22,7 @@ export interface Change {
 export function toChange(ev: IEvent): Change | null {
   const key = ev.kv.key.toString();
   const revision = Number(ev.kv.mod_revision);
-  const prev = ev.prev_kv && ev.prev_kv.value.length ? decodeKv(ev.prev_kv).obj : undefined;
+  const prev = ev.prev_kv?.value.length ? decodeKv(ev.prev_kv).obj : undefined;
   if (ev.type === 'Delete') {
     if (!prev) return null;
     // Upstream stamps a deleted object with the revision of the delete.
@@ -52,7 +52,12 @@ export function watchPrefix(
 ): EtcdWatch {
   // watcher() attaches at once; create() would attach our listeners only after 'connected',
   // and a watch on a compacted revision is cancelled in the same breath (its error then lost).
-  const watcher: Watcher = client.watch().prefix(prefix).startRevision(String(startRevision)).withPreviousKV().watcher();
+  const watcher: Watcher = client
+    .watch()
+    .prefix(prefix)
+    .startRevision(String(startRevision))
+    .withPreviousKV()
+    .watcher();
   let stopped = false;
   watcher.on('data', (res: IWatchResponse) => {
     if (stopped) return;

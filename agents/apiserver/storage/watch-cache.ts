@@ -12,10 +12,10 @@
 
 import type { Etcd3 } from 'etcd3';
 import type { ResourceInfo } from '../../api/resources';
+import { storagePrefix } from '../../api/resources';
 import type { KubeObject } from '../../api/types';
 import type { EtcdStore } from './etcd-store';
 import { type Change, type EtcdWatch, watchPrefix } from './etcd-watch';
-import { storagePrefix } from '../../api/resources';
 import { jsonOf } from './json-cache';
 
 export interface CacheEntry {
@@ -79,7 +79,13 @@ export class WatchCache {
     this.ringHead = 0;
     this.revision = list.revision;
     this.ringStart = list.revision;
-    this.watch = watchPrefix(this.client, this.prefix, list.revision + 1, (c) => this.apply(c), (err) => this.restart(err));
+    this.watch = watchPrefix(
+      this.client,
+      this.prefix,
+      list.revision + 1,
+      (c) => this.apply(c),
+      (err) => this.restart(err),
+    );
     this.wakeWaiters();
   }
 
@@ -111,7 +117,13 @@ export class WatchCache {
     if (this.revision >= revision || this.stopped) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, timeoutMs);
-      this.waiters.push({ revision, resolve: () => (clearTimeout(timer), resolve()) });
+      this.waiters.push({
+        revision,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
     });
   }
 
@@ -124,7 +136,10 @@ export class WatchCache {
   }
 
   private ringSince(fromRevision: number): Change[] {
-    const ordered = this.ring.length < this.capacity ? this.ring : [...this.ring.slice(this.ringHead), ...this.ring.slice(0, this.ringHead)];
+    const ordered =
+      this.ring.length < this.capacity
+        ? this.ring
+        : [...this.ring.slice(this.ringHead), ...this.ring.slice(0, this.ringHead)];
     return ordered.filter((c) => c.revision > fromRevision);
   }
 
