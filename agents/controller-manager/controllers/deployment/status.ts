@@ -41,7 +41,8 @@ export function calculateStatus(
     updatedReplicas: newRS?.status?.replicas ?? 0,
     readyReplicas: sum(all, (rs) => rs.status?.readyReplicas),
     availableReplicas: available,
-    unavailableReplicas: Math.max(0, sum(all, (rs) => rs.status?.replicas) - available, want - available),
+    // As upstream: pods the ReplicaSets are asked for (spec) that are not available yet.
+    unavailableReplicas: Math.max(0, sum(all, (rs) => rs.spec?.replicas) - available),
     collisionCount: d.status?.collisionCount,
   };
   const conditions = [...(d.status?.conditions ?? [])];
