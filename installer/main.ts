@@ -218,16 +218,18 @@ program
         .teardown(ctx, [host])
         .catch((err) => ctx.out.warn(`(could not clean ${name}: ${(err as Error).message})`));
       cmd.forgetHostKeys(ctx, [host]);
-      writeFileSync(file, removeHostFromConfig(readFileSync(file, 'utf8'), name, ctx.inv));
     });
+    // The machine goes before its inventory entry: the Vagrantfile reads the same file.
     if (g.vagrant ?? existsSync(join(g.root, '.vagrant/machines', name)))
       await vagrantDestroy(g.root, [name]);
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, removeHostFromConfig(text, name, parseVagrantConfig(text)));
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // Step failures were already printed per host; say once what failed and exit non-zero.
   if (err instanceof StepFailed || err instanceof ValidationFailed)
     process.stderr.write(`✗ ${(err as Error).message}\n`);
-  else process.stderr.write(`✗ ${(err as Error)?.message ?? err}\n`);
+  else process.stderr.write(`✗ ${(err as Error)?.message?.trim() || String(err)}\n`);
   process.exitCode = 1;
 });
