@@ -399,6 +399,11 @@ describe('subresources and allocation', () => {
       expect.objectContaining({ name: 'deployments', shortNames: ['deploy'], categories: ['all'] }),
     );
     expect((await http.get('/openapi/v2')).status).toBe(200);
+    for (const probe of ['/healthz', '/livez', '/readyz']) expect((await http.get(probe)).text).toBe('ok');
+    // kubectl 1.32+ asks for protobuf first: the answer is JSON, never 406.
+    const proto = await http.get('/api/v1/namespaces', { accept: 'application/vnd.kubernetes.protobuf, application/json' });
+    expect(proto.status).toBe(200);
+    expect(proto.body.kind).toBe('NamespaceList');
     const metrics = (await http.get('/metrics')).text;
     expect(metrics).toMatch(
       /apiserver_request_total\{verb="GET",resource="",code="200"\}|apiserver_request_total\{verb="LIST",resource="configmaps",code="200"\} \d+/,
