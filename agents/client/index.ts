@@ -3,6 +3,7 @@
 export { type ControllerOptions, decideRetry, type RetryDecision, runController } from './controller';
 export { createEventRecorder, type EventRecorderOptions } from './events';
 export { createInformer, type InformerOptions } from './informer';
+export { createInformerMetrics, type InformerMetrics } from './informer-metrics';
 export { type LeaderElectionOptions, runLeaderElection } from './leader-election';
 export type { Logger } from './logger';
 export { createTokenBucket, type RateLimiter } from './rate-limiter';

@@ -3,7 +3,9 @@ import { expired, internalError } from '../api/errors';
 import { R } from '../api/resources';
 import type { KubeList, KubeObject, WatchEvent } from '../api/types';
 import { diffAgainstCache } from './cache-diff';
+import { Registry } from '../api/metrics';
 import { createInformer, jitteredBackoff } from './informer';
+import { createInformerMetrics } from './informer-metrics';
 import type { ApiClient, WatchOptions } from './types';
 
 const pod = (name: string, rv: string): KubeObject => ({
@@ -117,13 +119,17 @@ describe('informer', () => {
       ],
       watches: [{ events: [{ type: 'ERROR', object: gone as KubeObject }] }],
     });
-    const inf = createInformer(client, R.pods, { log: quiet, delayFn: noDelay });
+    const registry = new Registry();
+    const metrics = createInformerMetrics(registry);
+    const inf = createInformer(client, R.pods, { log: quiet, delayFn: noDelay, metrics });
     const { seen, handler } = record();
     inf.addEventHandler(handler);
     inf.start();
     await expect.poll(() => seen.length).toBe(4);
     inf.stop();
     expect(seen).toEqual(['add a@1', 'add b@2', 'add c@9', 'delete b@2']);
+    expect([metrics.lists.get({ resource: 'pods' }), metrics.relists.get({ resource: 'pods' })]).toEqual([2, 1]);
+    expect(registry.render()).toContain('informer_relists_total{resource="pods"} 1');
   });
 
   it('also relists when the watch call itself fails with 410', async () => {

@@ -13,6 +13,7 @@ import { fromStatus, isExpired, type StatusError } from '../api/errors';
 import type { ResourceInfo } from '../api/resources';
 import { type KubeObject, objectKey, type WatchEvent } from '../api/types';
 import { type CacheDelta, diffAgainstCache } from './cache-diff';
+import type { InformerMetrics } from './informer-metrics';
 import { defaultLogger, type Logger } from './logger';
 import type { ApiClient, Informer, ResourceEventHandler, WatchHandle } from './types';
 
@@ -27,6 +28,8 @@ export interface InformerOptions {
   /** Sleep that ends early (resolving) when `signal` aborts. */
   delayFn?: (ms: number, signal: AbortSignal) => Promise<void>;
   log?: Logger;
+  /** Shared counters (createInformerMetrics); each informer adds under its resource's label. */
+  metrics?: InformerMetrics;
 }
 
 export const INITIAL_BACKOFF_MS = 800;
@@ -72,6 +75,8 @@ export function createInformer<T extends KubeObject>(
 ): Informer<T> {
   const { nowFn = Date.now, randFn = Math.random, delayFn = sleepUnlessAborted, resyncMs = 0 } = opts;
   const log = opts.log ?? defaultLogger(`informer ${resource.resource}`);
+  const label = { resource: resource.resource };
+  const count = (c: keyof InformerMetrics) => opts.metrics?.[c].inc(label);
   const cache = new Map<string, T>();
   const handlers: ResourceEventHandler<T>[] = [];
   let synced = false;
@@ -105,6 +110,7 @@ export function createInformer<T extends KubeObject>(
   }
 
   async function listAndReplace(): Promise<string> {
+    count('lists');
     const list = await client.list<T>(resource, {
       namespace: opts.namespace,
       labelSelector: opts.labelSelector,
@@ -129,6 +135,7 @@ export function createInformer<T extends KubeObject>(
     let events = 0;
     let failure: StatusError | undefined;
     let handle: WatchHandle | undefined;
+    count('watches');
     handle = client.watch<T>(
       resource,
       {
@@ -175,10 +182,12 @@ export function createInformer<T extends KubeObject>(
         if (signal.aborted) break;
         if (isExpired(err)) {
           log.info(`resourceVersion ${rv} is too old (${(err as Error).message}); relisting`);
+          count('relists');
           rv = undefined;
           continue;
         }
         failures++;
+        count('failures');
         const wait = jitteredBackoff(failures, randFn());
         log.error(
           `list/watch failed (attempt ${failures}), retrying in ${Math.round(wait)} ms: ${(err as Error).message}`,

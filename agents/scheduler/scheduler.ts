@@ -13,7 +13,7 @@ import type { Logger } from '../api/log';
 import type { Registry } from '../api/metrics';
 import { R } from '../api/resources';
 import { type KubeObject, objectKey } from '../api/types';
-import { type ApiClient, createEventRecorder, createInformer } from '../client';
+import { type ApiClient, createEventRecorder, createInformer, createInformerMetrics } from '../client';
 import { SchedulerCache } from './cache';
 import { schedulerMetrics } from './metrics';
 import { defaultFilters, defaultScores } from './plugins';
@@ -57,9 +57,10 @@ export interface RunningScheduler {
 export function startScheduler(opts: SchedulerOptions, signal: AbortSignal): RunningScheduler {
   const { client, log } = opts;
   const schedulerName = opts.schedulerName ?? DEFAULT_SCHEDULER_NAME;
-  const pods = createInformer<PodObject>(client, R.pods, { log });
-  const nodes = createInformer<NodeObject>(client, R.nodes, { log });
-  const services = createInformer<Service & KubeObject>(client, R.services, { log });
+  const informerMetrics = createInformerMetrics(opts.registry);
+  const pods = createInformer<PodObject>(client, R.pods, { log, metrics: informerMetrics });
+  const nodes = createInformer<NodeObject>(client, R.nodes, { log, metrics: informerMetrics });
+  const services = createInformer<Service & KubeObject>(client, R.services, { log, metrics: informerMetrics });
   const cache = new SchedulerCache();
   const queue = new SchedulingQueue();
   const recorder = createEventRecorder(client, { component: schedulerName, host: hostname(), log });
