@@ -35,10 +35,13 @@ export function renderTeardown(inv: Inventory, h: Host): string {
           `if [ -f ${AGENT_BUNDLE} ]; then node ${AGENT_BUNDLE} proxy --cleanup; node ${AGENT_BUNDLE} hostgw --cleanup --cluster-cidr=${inv.clusterCidr}; fi`,
           // host-gw routes to the other minions' pod CIDRs
           `ip -4 route show root ${shellQuote(inv.clusterCidr)} | grep ' via ' | while read -r r; do ip route del $r; done`,
+          // The kubelet's pod volumes: unmount what it mounted, then remove its root dir.
+          'awk \'$2 ~ "^/var/lib/kubelet/" {print $2}\' /proc/mounts | sort -r | xargs -r -n1 umount -l',
+          'rm -rf /var/lib/kubelet',
         ]
       : []),
     REMOVE_KUBE_CHAINS,
-    `rm -rf ${INSTALL_DIR} ${ETCD_DATA_DIR}`,
+    `rm -rf ${INSTALL_DIR} ${ETCD_DATA_DIR} /var/lib/nodekube`,
     'true',
   ].join('\n');
 }

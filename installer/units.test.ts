@@ -99,11 +99,13 @@ describe('teardown script', () => {
     expect(m).toContain(
       'systemctl disable --now etcd.service kube-apiserver.service kube-controller-manager.service kube-scheduler.service',
     );
-    expect(m).toContain('rm -rf /opt/nodekube /var/lib/nodekube/etcd');
+    expect(m).toContain('rm -rf /opt/nodekube /var/lib/nodekube/etcd /var/lib/nodekube');
+    expect(m).not.toContain('/var/lib/kubelet');
     expect(m).not.toContain('docker');
     const n = renderTeardown(inv, minion2);
     expect(n).toContain('--filter name=k8s_');
     expect(n).toContain('rm -f /etc/docker/daemon.json');
+    expect(n).toContain('rm -rf /var/lib/kubelet');
     expect(n).toContain('ip -4 route show root 10.244.0.0/16');
     for (const text of [m, n]) expect(text).not.toMatch(/ssh|sudoers|userdel/);
   });
