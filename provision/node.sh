@@ -46,6 +46,28 @@ set_sysctl() {
 set_sysctl net.ipv4.ip_forward 1
 set_sysctl net.bridge.bridge-nf-call-iptables 1
 
+# In a node container /proc/sys is read-only, yet the node agents set network sysctls (hostgw
+# writes net.ipv4.ip_forward, kube-proxy may write net.* too). Network sysctls belong to the
+# container's own network namespace, so /proc/sys/net alone is made writable, at every boot;
+# kernel.* and vm.* stay read-only (they would be the host's). A VM skips this unit.
+cat >/etc/systemd/system/nodekube-proc-sys-net.service <<'UNIT'
+[Unit]
+Description=Writable /proc/sys/net in a node container (per-netns sysctls only)
+ConditionVirtualization=container
+DefaultDependencies=no
+Before=docker.service kubelet.service kube-proxy.service kube-hostgw.service
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/sh -c 'grep -q " /proc/sys/net proc rw" /proc/mounts || { mount --bind /proc/sys/net /proc/sys/net && mount -o remount,rw,bind /proc/sys/net; }'
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+systemctl daemon-reload
+systemctl enable --now --quiet nodekube-proc-sys-net.service || echo "! /proc/sys/net stays read-only" >&2
+
 # 3. /etc/hosts: every machine by name, in one marked block (replaced, never appended twice).
 block=$(printf '# nodekube machines (provision/node.sh)\n'; for pair in "$@"; do printf '%s\t%s\n' "${pair%%=*}" "${pair#*=}"; done; printf '# end nodekube machines\n')
 tmp=$(mktemp)
