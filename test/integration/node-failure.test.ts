@@ -60,10 +60,14 @@ describe('node failure', () => {
       })
       .toBe('Unknown');
     mark('notReadySeconds');
-    const node = await api('/api/v1/nodes/node-c');
-    expect(node.spec.taints.map((t: any) => `${t.key}:${t.effect}`)).toContain(
-      'node.kubernetes.io/unreachable:NoExecute',
-    );
+    // The taint is a second write after the status one: poll for it.
+    await expect
+      .poll(
+        async () =>
+          ((await api('/api/v1/nodes/node-c')).spec.taints ?? []).map((t: any) => `${t.key}:${t.effect}`),
+        { timeout: 10_000, interval: 250 },
+      )
+      .toContain('node.kubernetes.io/unreachable:NoExecute');
     expect((await run(c.k, ['get', 'node', 'node-c'])).split('\n')[1]).toMatch(/NotReady/);
 
     await expect
