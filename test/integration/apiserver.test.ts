@@ -114,6 +114,32 @@ describe('storage', () => {
   });
 });
 
+describe('events', () => {
+  it('expire an hour after their last write, by an etcd lease', async () => {
+    const ev = {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: 'ev1' },
+      involvedObject: { kind: 'Pod', name: 'p', namespace: 'default' },
+      reason: 'Testing',
+      message: 'hello',
+      type: 'Normal',
+      count: 1,
+    };
+    expect((await http.post('/api/v1/namespaces/default/events', ev)).status).toBe(201);
+    const etcd = new Etcd3({ hosts: cp.etcd.url });
+    try {
+      const kv = (await etcd.kv.range({ key: Buffer.from('/registry/events/default/ev1') })).kvs[0];
+      expect(kv.lease).not.toBe('0');
+      const ttl = await etcd.leaseClient.leaseTimeToLive({ ID: kv.lease });
+      expect(Number(ttl.TTL)).toBeGreaterThan(3500);
+      expect(Number(ttl.TTL)).toBeLessThanOrEqual(3660);
+    } finally {
+      etcd.close();
+    }
+  });
+});
+
 describe('lists', () => {
   it('filter by label and field selectors and page with limit/continue', async () => {
     for (const i of [1, 2, 3, 4, 5])
@@ -401,7 +427,9 @@ describe('subresources and allocation', () => {
     expect((await http.get('/openapi/v2')).status).toBe(200);
     for (const probe of ['/healthz', '/livez', '/readyz']) expect((await http.get(probe)).text).toBe('ok');
     // kubectl 1.32+ asks for protobuf first: the answer is JSON, never 406.
-    const proto = await http.get('/api/v1/namespaces', { accept: 'application/vnd.kubernetes.protobuf, application/json' });
+    const proto = await http.get('/api/v1/namespaces', {
+      accept: 'application/vnd.kubernetes.protobuf, application/json',
+    });
     expect(proto.status).toBe(200);
     expect(proto.body.kind).toBe('NamespaceList');
     const metrics = (await http.get('/metrics')).text;

@@ -35,6 +35,9 @@ export interface WriteOptions {
 }
 
 const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
+/** Events expire an hour after their last write (upstream --event-ttl=1h), by an etcd lease. */
+export const EVENT_TTL_SECONDS = 3600;
+const ttlFor = (r: ResourceInfo) => (r === R.events ? EVENT_TTL_SECONDS : 0);
 const MAX_RETRIES = 5;
 
 export function generatedName(prefix: string, rand: () => number = Math.random): string {
@@ -91,7 +94,7 @@ export class RestStorage {
       let side: SideWrite[] = [];
       if (r === R.services) [obj, side] = await this.allocate(obj);
       if (opts.dryRun) return obj;
-      const out = await this.store.create(this.key(r, namespace, name), obj, side);
+      const out = await this.store.create(this.key(r, namespace, name), obj, side, ttlFor(r));
       if (out.ok) return this.written(r, obj, out.revision);
       if (out.current) throw alreadyExists(qualified(r), name);
       if (attempt >= MAX_RETRIES) throw conflict(qualified(r), name, 'the allocation changed, please retry');
@@ -191,7 +194,7 @@ export class RestStorage {
     let side: SideWrite[] = [];
     if (r === R.services) [next, side] = await this.allocate(next, current.obj);
     if (opts.dryRun) return next;
-    const out = await this.store.update(key, next, current.revision, side);
+    const out = await this.store.update(key, next, current.revision, side, ttlFor(r));
     return out.ok ? this.written(r, next, out.revision) : undefined;
   }
 

@@ -79,9 +79,13 @@ export function connectEtcd(servers: string[]): Etcd3 {
   });
 }
 
+/** How long one granted lease is shared by new writes (upstream storage/etcd3/lease_manager.go). */
+const LEASE_REUSE_MS = 60_000;
+
 export class EtcdStore {
   /** The highest revision this apiserver has written or read: lists from the cache wait for it. */
   private highestSeen = 0;
+  private lease?: { id: string; ttl: number; grantedAt: number };
 
   constructor(readonly client: Etcd3) {}
 
@@ -124,22 +128,36 @@ export class EtcdStore {
     return this.observe(res.header.revision);
   }
 
-  create(key: string, obj: KubeObject, side: SideWrite[] = []): Promise<WriteOutcome> {
-    return this.txn(key, { target: 'Create', result: 'Equal', create_revision: 0 }, encodeObject(obj), side);
+  /** `ttlSeconds`: etcd deletes the key by itself that long after this write (events: 1 h). */
+  async create(key: string, obj: KubeObject, side: SideWrite[] = [], ttlSeconds = 0): Promise<WriteOutcome> {
+    const lease = ttlSeconds > 0 ? await this.leaseFor(ttlSeconds) : undefined;
+    const guard: ICompare = { target: 'Create', result: 'Equal', create_revision: 0 };
+    return this.txn(key, guard, encodeObject(obj), side, lease);
   }
 
-  update(
+  async update(
     key: string,
     obj: KubeObject,
     expectedRevision: number,
     side: SideWrite[] = [],
+    ttlSeconds = 0,
   ): Promise<WriteOutcome> {
-    return this.txn(
-      key,
-      { target: 'Mod', result: 'Equal', mod_revision: expectedRevision },
-      encodeObject(obj),
-      side,
-    );
+    const lease = ttlSeconds > 0 ? await this.leaseFor(ttlSeconds) : undefined;
+    const guard: ICompare = { target: 'Mod', result: 'Equal', mod_revision: expectedRevision };
+    return this.txn(key, guard, encodeObject(obj), side, lease);
+  }
+
+  /**
+   * A lease that outlives `ttlSeconds` from now. One lease is shared by every write within a
+   * minute (its TTL padded by that minute), so a burst of events costs one grant, not thousands.
+   */
+  private async leaseFor(ttlSeconds: number): Promise<string> {
+    const now = Date.now();
+    const l = this.lease;
+    if (l && l.ttl === ttlSeconds && now - l.grantedAt < LEASE_REUSE_MS) return l.id;
+    const res = await this.client.leaseClient.leaseGrant({ TTL: ttlSeconds + LEASE_REUSE_MS / 1000 });
+    this.lease = { id: String(res.ID), ttl: ttlSeconds, grantedAt: now };
+    return this.lease.id;
   }
 
   delete(key: string, expectedRevision: number, side: SideWrite[] = []): Promise<WriteOutcome> {
@@ -151,10 +169,11 @@ export class EtcdStore {
     guard: ICompare,
     value: string | null,
     side: SideWrite[],
+    lease?: string,
   ): Promise<WriteOutcome> {
     const res = await this.client.kv.txn({
       compare: [{ ...guard, key: enc(key) }, ...side.map(guardFor)],
-      success: [opFor({ key, value }), ...side.map(opFor)],
+      success: [opFor({ key, value }, lease), ...side.map((w) => opFor(w))],
       failure: [{ request_range: { key: enc(key) } }],
     });
     const revision = this.observe(res.header.revision);
@@ -179,8 +198,7 @@ function guardFor(w: SideWrite): ICompare {
     : { key: enc(w.key), target: 'Mod', result: 'Equal', mod_revision: w.expectedRevision };
 }
 
-function opFor(w: Pick<SideWrite, 'key' | 'value'>): IRequestOp {
-  return w.value === null
-    ? { request_delete_range: { key: enc(w.key) } }
-    : { request_put: { key: enc(w.key), value: enc(w.value) } };
+function opFor(w: Pick<SideWrite, 'key' | 'value'>, lease?: string): IRequestOp {
+  if (w.value === null) return { request_delete_range: { key: enc(w.key) } };
+  return { request_put: { key: enc(w.key), value: enc(w.value), ...(lease ? { lease } : {}) } };
 }
