@@ -50,6 +50,7 @@ export interface HandlerDeps {
   kubeletProxy?: KubeletProxy;
   protobuf?: ProtobufCodec;
   maxBodyBytes: number;
+  bookmarkIntervalMs?: number;
   log: Logger;
 }
 
@@ -186,6 +187,7 @@ export class ResourceHandlers {
       match: predicateFor(r, selection),
       resourceVersion: query.get('resourceVersion') ?? undefined,
       allowBookmarks: query.get('allowWatchBookmarks') === 'true',
+      bookmarkIntervalMs: this.d.bookmarkIntervalMs ?? 60_000,
       timeoutSeconds: timeout ? Number(timeout) : undefined,
       render: table
         ? (obj, first) =>

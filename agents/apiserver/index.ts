@@ -31,6 +31,7 @@ export const defaultFlags = {
   controllerManagerHealthUrl: 'http://127.0.0.1:10257/healthz',
   maxRequestBodyBytes: 3 * 1024 * 1024,
   watchCacheSize: 4096,
+  watchBookmarkIntervalSeconds: 60,
   etcdCompactionIntervalSeconds: 300,
 } satisfies Record<string, FlagValue>;
 
@@ -95,6 +96,7 @@ export async function main(argv: string[]): Promise<void> {
     kubeletProxy: kubeletProxy(rest),
     protobuf,
     maxBodyBytes: flags.maxRequestBodyBytes,
+    bookmarkIntervalMs: flags.watchBookmarkIntervalSeconds * 1000,
     log,
   });
   const server = createApiServer({

@@ -31,7 +31,6 @@ export interface WatchSink {
 }
 
 const MAX_BUFFERED = 16 * 1024 * 1024;
-const BOOKMARK_INTERVAL_MS = 60_000;
 /** Upstream closes watches after 30–60 minutes so load spreads over apiservers. */
 const DEFAULT_TIMEOUT_S = 1800;
 
@@ -84,6 +83,8 @@ export interface WatchParams {
   match: Predicate;
   resourceVersion?: string;
   allowBookmarks: boolean;
+  /** How often a watcher that allows them gets a BOOKMARK (upstream: about once a minute). */
+  bookmarkIntervalMs: number;
   timeoutSeconds?: number;
   /** Turns an event's object into what is sent (a Table row for `as=Table`), else the object. */
   render?: (obj: KubeObject, first: boolean) => unknown;
@@ -150,7 +151,7 @@ export function serveWatch(sink: WatchSink, p: WatchParams): void {
   } else {
     cleanups.push(() => sub.stop());
     if (p.allowBookmarks) {
-      const t = setInterval(() => emit('BOOKMARK', bookmark(p.r, p.cache.revision)), BOOKMARK_INTERVAL_MS);
+      const t = setInterval(() => emit('BOOKMARK', bookmark(p.r, p.cache.revision)), p.bookmarkIntervalMs);
       cleanups.push(() => clearInterval(t));
     }
   }

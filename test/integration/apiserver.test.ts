@@ -14,7 +14,10 @@ const CM = '/api/v1/namespaces/default/configmaps';
 const PODS = '/api/v1/namespaces/default/pods';
 
 beforeAll(async () => {
-  cp = await startControlPlane({ name: 'apiserver-semantics' });
+  cp = await startControlPlane({
+    name: 'apiserver-semantics',
+    flags: ['--watch-bookmark-interval-seconds=1'],
+  });
   http = api(cp.url);
 });
 afterAll(async () => {
@@ -217,6 +220,20 @@ describe('watch', () => {
     );
     await w.ended;
     expect(w.events.map((e) => e.type)).toEqual(['ADDED']);
+  });
+
+  it('sends BOOKMARKs carrying the current resourceVersion when allowed', async () => {
+    const rv = Number((await http.get(CM)).body.metadata.resourceVersion);
+    const w = watch(
+      cp.url,
+      `${CM}?watch=true&resourceVersion=${rv}&allowWatchBookmarks=true&timeoutSeconds=3&labelSelector=none%3Dsuch`,
+    );
+    await w.ended;
+    expect(w.events.length).toBeGreaterThanOrEqual(1);
+    for (const e of w.events) {
+      expect(e).toMatchObject({ type: 'BOOKMARK', object: { kind: 'ConfigMap', apiVersion: 'v1' } });
+      expect(Number(e.object.metadata.resourceVersion)).toBeGreaterThanOrEqual(rv);
+    }
   });
 
   it('a compacted resourceVersion gets an ERROR event with 410 Expired', async () => {
