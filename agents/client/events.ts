@@ -144,13 +144,16 @@ export function createEventRecorder(client: ApiClient, opts: EventRecorderOption
   return {
     event(obj, type, reason, message) {
       if (pending >= MAX_PENDING) {
-        if (dropped++ % 1000 === 0) log.error(`dropping events: ${pending} queued (${dropped} dropped so far)`);
+        if (dropped++ % 1000 === 0)
+          log.error(`dropping events: ${pending} queued (${dropped} dropped so far)`);
         return;
       }
       pending++;
       queue.push(() =>
         write(obj, type, reason, message).catch((err) =>
-          log.error(`could not record event ${reason} for ${obj.kind} ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name}: ${(err as Error).message}`),
+          log.error(
+            `could not record event ${reason} for ${obj.kind} ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name}: ${(err as Error).message}`,
+          ),
         ),
       );
       drain();

@@ -6,10 +6,24 @@ import type { Registry } from '../api/metrics';
 
 export function createInformerMetrics(registry: Registry) {
   return {
-    lists: registry.counter('informer_lists_total', 'Lists an informer made (the first and every relist), by resource.', ['resource']),
-    watches: registry.counter('informer_watches_total', 'Watches an informer opened, by resource.', ['resource']),
-    relists: registry.counter('informer_relists_total', 'Relists forced by an expired (410) resourceVersion, by resource.', ['resource']),
-    failures: registry.counter('informer_failures_total', 'Failed lists or watches that were retried with back-off, by resource.', ['resource']),
+    lists: registry.counter(
+      'informer_lists_total',
+      'Lists an informer made (the first and every relist), by resource.',
+      ['resource'],
+    ),
+    watches: registry.counter('informer_watches_total', 'Watches an informer opened, by resource.', [
+      'resource',
+    ]),
+    relists: registry.counter(
+      'informer_relists_total',
+      'Relists forced by an expired (410) resourceVersion, by resource.',
+      ['resource'],
+    ),
+    failures: registry.counter(
+      'informer_failures_total',
+      'Failed lists or watches that were retried with back-off, by resource.',
+      ['resource'],
+    ),
   };
 }
 

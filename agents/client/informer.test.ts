@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { expired, internalError } from '../api/errors';
+import { Registry } from '../api/metrics';
 import { R } from '../api/resources';
 import type { KubeList, KubeObject, WatchEvent } from '../api/types';
 import { diffAgainstCache } from './cache-diff';
-import { Registry } from '../api/metrics';
 import { createInformer, jitteredBackoff } from './informer';
 import { createInformerMetrics } from './informer-metrics';
 import type { ApiClient, WatchOptions } from './types';
@@ -128,7 +128,9 @@ describe('informer', () => {
     await expect.poll(() => seen.length).toBe(4);
     inf.stop();
     expect(seen).toEqual(['add a@1', 'add b@2', 'add c@9', 'delete b@2']);
-    expect([metrics.lists.get({ resource: 'pods' }), metrics.relists.get({ resource: 'pods' })]).toEqual([2, 1]);
+    expect([metrics.lists.get({ resource: 'pods' }), metrics.relists.get({ resource: 'pods' })]).toEqual([
+      2, 1,
+    ]);
     expect(registry.render()).toContain('informer_relists_total{resource="pods"} 1');
   });
 

@@ -95,7 +95,11 @@ export function createClient(opts: ClientOptions): ApiClient {
    * One HTTP exchange. `signal` aborts it only while it is in flight: once the response has been
    * read the request is left alone, so a late abort cannot raise an error nobody listens to.
    */
-  async function exchange<T>(spec: RequestSpec, signal: AbortSignal, read: (res: http.IncomingMessage) => Promise<T>): Promise<T> {
+  async function exchange<T>(
+    spec: RequestSpec,
+    signal: AbortSignal,
+    read: (res: http.IncomingMessage) => Promise<T>,
+  ): Promise<T> {
     const payload = spec.body === undefined ? undefined : Buffer.from(JSON.stringify(spec.body));
     let req: http.ClientRequest | undefined;
     const onAbort = () => req?.destroy();
@@ -113,7 +117,9 @@ export function createClient(opts: ClientOptions): ApiClient {
             headers: {
               Accept: 'application/json',
               'User-Agent': userAgent,
-              ...(payload ? { 'Content-Type': spec.contentType ?? 'application/json', 'Content-Length': payload.length } : {}),
+              ...(payload
+                ? { 'Content-Type': spec.contentType ?? 'application/json', 'Content-Length': payload.length }
+                : {}),
             },
           },
           resolve,
@@ -151,7 +157,10 @@ export function createClient(opts: ClientOptions): ApiClient {
     await limiter.take();
     // Our own timer (not AbortSignal.timeout): it must not fire into a request that already finished.
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(new Error(`request timed out after ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => abort.abort(new Error(`request timed out after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     try {
       return await exchange(spec, abort.signal, async (res) => {
         const text = await readAll(res);

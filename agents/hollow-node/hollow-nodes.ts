@@ -12,9 +12,9 @@ import { R } from '../api/resources';
 import { type KubeObject, objectKey, splitKey } from '../api/types';
 import { type ApiClient, createInformer, createWorkQueue, runController } from '../client';
 import { sleepUnlessAborted } from '../client/informer';
-import { PodIPAllocator, fallbackPodCIDR, nodeInternalIP } from './addresses';
+import { fallbackPodCIDR, nodeInternalIP, PodIPAllocator } from './addresses';
 import { nextPodStatus } from './lifecycle';
-import { NODE_LEASE_NAMESPACE, buildLease, buildNode, healthyConditions } from './node-object';
+import { buildLease, buildNode, healthyConditions, NODE_LEASE_NAMESPACE } from './node-object';
 
 type Obj<T> = T & KubeObject;
 
@@ -49,7 +49,16 @@ export interface RunningHollowNodes {
 export function startHollowNodes(opts: HollowNodesOptions, signal: AbortSignal): RunningHollowNodes {
   const { client, log, nowFn = Date.now } = opts;
   const nodes = new Map<string, NodeState>(
-    opts.names.map((name, i) => [name, { name, internalIP: nodeInternalIP(i), podCIDR: fallbackPodCIDR(i), registeredAt: nowFn(), ips: new PodIPAllocator() }]),
+    opts.names.map((name, i) => [
+      name,
+      {
+        name,
+        internalIP: nodeInternalIP(i),
+        podCIDR: fallbackPodCIDR(i),
+        registeredAt: nowFn(),
+        ips: new PodIPAllocator(),
+      },
+    ]),
   );
   const learn = (state: NodeState, node: Node) => {
     state.uid = node.metadata?.uid ?? state.uid;
@@ -69,7 +78,10 @@ export function startHollowNodes(opts: HollowNodesOptions, signal: AbortSignal):
         log.info('Successfully registered node', { node: state.name });
         return;
       } catch (err) {
-        log.error('Unable to register node with API server', { node: state.name, err: (err as Error).message });
+        log.error('Unable to register node with API server', {
+          node: state.name,
+          err: (err as Error).message,
+        });
         await sleepUnlessAborted(Math.min(7000, 500 * attempt), signal);
       }
     }
@@ -77,18 +89,33 @@ export function startHollowNodes(opts: HollowNodesOptions, signal: AbortSignal):
 
   async function postStatus(state: NodeState): Promise<void> {
     const patch = { status: { conditions: healthyConditions(nowFn(), state.registeredAt) } };
-    learn(state, await client.patch<Obj<Node>>(R.nodes, undefined, state.name, 'merge', patch, { subresource: 'status' }));
+    learn(
+      state,
+      await client.patch<Obj<Node>>(R.nodes, undefined, state.name, 'merge', patch, {
+        subresource: 'status',
+      }),
+    );
   }
 
   async function renewLease(state: NodeState): Promise<void> {
-    const fresh = buildLease({ metadata: { name: state.name, uid: state.uid } }, opts.leaseDurationSeconds, nowFn());
+    const fresh = buildLease(
+      { metadata: { name: state.name, uid: state.uid } },
+      opts.leaseDurationSeconds,
+      nowFn(),
+    );
     try {
-      if (state.lease) state.lease = await client.update(R.leases, { ...state.lease, spec: { ...state.lease.spec, renewTime: fresh.spec?.renewTime } });
+      if (state.lease)
+        state.lease = await client.update(R.leases, {
+          ...state.lease,
+          spec: { ...state.lease.spec, renewTime: fresh.spec?.renewTime },
+        });
       else state.lease = await client.create(R.leases, fresh as Obj<Lease>);
     } catch (err) {
       // Someone else wrote it, or it exists already: read it and renew on the next beat.
       if (!isConflict(err) && !isAlreadyExists(err) && !isNotFound(err)) throw err;
-      state.lease = isNotFound(err) ? undefined : await client.get<Obj<Lease>>(R.leases, NODE_LEASE_NAMESPACE, state.name);
+      state.lease = isNotFound(err)
+        ? undefined
+        : await client.get<Obj<Lease>>(R.leases, NODE_LEASE_NAMESPACE, state.name);
     }
   }
 
@@ -123,9 +150,14 @@ export function startHollowNodes(opts: HollowNodesOptions, signal: AbortSignal):
       for (const n of nodes.values()) n.ips.release(key);
       return;
     }
-    const action = nextPodStatus(pod, nowFn(), { podIP: state.ips.allocate(key, state.podCIDR), hostIP: state.internalIP, runMs: opts.podRunMs });
+    const action = nextPodStatus(pod, nowFn(), {
+      podIP: state.ips.allocate(key, state.podCIDR),
+      hostIP: state.internalIP,
+      runMs: opts.podRunMs,
+    });
     if (action.action === 'recheck') queue.addAfter(key, action.afterMs);
-    else if (action.action === 'status') await client.update(R.pods, { ...pod, status: action.status }, { subresource: 'status' });
+    else if (action.action === 'status')
+      await client.update(R.pods, { ...pod, status: action.status }, { subresource: 'status' });
     else if (action.action === 'delete') {
       const { namespace, name } = splitKey(key);
       try {
@@ -140,11 +172,19 @@ export function startHollowNodes(opts: HollowNodesOptions, signal: AbortSignal):
   const ready = (async () => {
     // Register a few nodes at a time: thousands of concurrent creates only queue in the limiter.
     const all = [...nodes.values()];
-    for (let i = 0; i < all.length && !signal.aborted; i += 32) await Promise.all(all.slice(i, i + 32).map(register));
+    for (let i = 0; i < all.length && !signal.aborted; i += 32)
+      await Promise.all(all.slice(i, i + 32).map(register));
     for (const state of all) void heartbeats(state);
     pods.start();
     await pods.waitForSync(signal);
-    void runController({ name: 'hollow-pods', queue, sync: syncPod, workers: opts.workers ?? 16, signal, log });
+    void runController({
+      name: 'hollow-pods',
+      queue,
+      sync: syncPod,
+      workers: opts.workers ?? 16,
+      signal,
+      log,
+    });
   })();
 
   const stop = () => {

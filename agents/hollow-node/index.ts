@@ -5,7 +5,7 @@
 import { parseDuration, parseFlags, renderFlags } from '../api/flags';
 import { type HealthServer, serveHealth } from '../api/health-server';
 import { createLogger } from '../api/log';
-import { Registry, processMetrics } from '../api/metrics';
+import { processMetrics, Registry } from '../api/metrics';
 import { createClient } from '../client';
 import { startHollowNodes } from './hollow-nodes';
 
@@ -35,11 +35,17 @@ export async function main(argv: string[]): Promise<void> {
   const names = nodeNames(flags);
   const log = createLogger('hollow-node');
   log.info(`Running hollow-node ${renderFlags(flags).join(' ')}`);
-  const client = createClient({ baseUrl: flags.master, userAgent: 'nodekube-hollow-node/0.1', qps: flags.kubeApiQps, burst: flags.kubeApiBurst });
+  const client = createClient({
+    baseUrl: flags.master,
+    userAgent: 'nodekube-hollow-node/0.1',
+    qps: flags.kubeApiQps,
+    burst: flags.kubeApiBurst,
+  });
   const registry = new Registry();
   processMetrics(registry);
   let health: HealthServer | undefined;
-  if (flags.port > 0) health = await serveHealth({ port: flags.port, bindAddress: flags.bindAddress, registry });
+  if (flags.port > 0)
+    health = await serveHealth({ port: flags.port, bindAddress: flags.bindAddress, registry });
 
   const stop = new AbortController();
   for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => stop.abort());
@@ -56,6 +62,8 @@ export async function main(argv: string[]): Promise<void> {
   );
   await running.ready;
   log.info('Hollow nodes registered and running pods', { nodes: names.length });
-  await new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
+  await new Promise<void>((resolve) =>
+    stop.signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
   await health?.close();
 }

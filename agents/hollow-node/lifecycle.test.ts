@@ -1,6 +1,6 @@
 import type { Pod } from 'kubernetes-types/core/v1';
 import { describe, expect, it } from 'vitest';
-import { PodIPAllocator, fallbackPodCIDR, nodeInternalIP } from './addresses';
+import { fallbackPodCIDR, nodeInternalIP, PodIPAllocator } from './addresses';
 import { nodeNames } from './index';
 import { apiTime, nextPodStatus } from './lifecycle';
 import { buildLease, buildNode } from './node-object';
@@ -9,7 +9,12 @@ const T0 = Date.UTC(2026, 10, 22, 6, 0, 0);
 const ctx = { podIP: '10.244.1.2', hostIP: '10.200.0.1', runMs: 1000 };
 
 const pod = (restartPolicy: string, status?: Pod['status'], deleting = false): Pod => ({
-  metadata: { namespace: 'default', name: 'p', uid: 'u1', ...(deleting ? { deletionTimestamp: apiTime(T0) } : {}) },
+  metadata: {
+    namespace: 'default',
+    name: 'p',
+    uid: 'u1',
+    ...(deleting ? { deletionTimestamp: apiTime(T0) } : {}),
+  },
   spec: { nodeName: 'hollow-0', restartPolicy, containers: [{ name: 'app', image: 'busybox' }] },
   ...(status ? { status } : {}),
 });
@@ -28,9 +33,21 @@ describe('nextPodStatus', () => {
     ['Running, restartPolicy Always', pod('Always', runningStatus('Always')), T0 + 60_000, 'none', undefined],
     ['Running Never, 0.4 s in', pod('Never', runningStatus('Never')), T0 + 400, 'recheck', undefined],
     ['Running Never, 1 s in', pod('Never', runningStatus('Never')), T0 + 1000, 'status', 'Succeeded'],
-    ['Running OnFailure, 5 s in', pod('OnFailure', runningStatus('OnFailure')), T0 + 5000, 'status', 'Succeeded'],
+    [
+      'Running OnFailure, 5 s in',
+      pod('OnFailure', runningStatus('OnFailure')),
+      T0 + 5000,
+      'status',
+      'Succeeded',
+    ],
     ['Succeeded', pod('Never', { phase: 'Succeeded' }), T0, 'none', undefined],
-    ['deleting, containers running', pod('Always', runningStatus('Always'), true), T0 + 5000, 'status', 'Running'],
+    [
+      'deleting, containers running',
+      pod('Always', runningStatus('Always'), true),
+      T0 + 5000,
+      'status',
+      'Running',
+    ],
     ['deleting, never started', pod('Always', undefined, true), T0, 'delete', undefined],
     ['deleting, Succeeded', pod('Never', { phase: 'Succeeded' }, true), T0, 'delete', undefined],
   ])('%s → %s %s', (_n, p, now, action, phase) => {
@@ -47,7 +64,15 @@ describe('nextPodStatus', () => {
       podIP: '10.244.1.2',
       podIPs: [{ ip: '10.244.1.2' }],
       startTime: '2026-11-22T06:00:00Z',
-      containerStatuses: [{ name: 'app', ready: true, started: true, restartCount: 0, state: { running: { startedAt: '2026-11-22T06:00:00Z' } } }],
+      containerStatuses: [
+        {
+          name: 'app',
+          ready: true,
+          started: true,
+          restartCount: 0,
+          state: { running: { startedAt: '2026-11-22T06:00:00Z' } },
+        },
+      ],
     });
     expect(s.conditions?.filter((c) => c.status === 'True').map((c) => c.type)).toEqual(
       expect.arrayContaining(['Initialized', 'Ready', 'ContainersReady', 'PodScheduled']),
@@ -57,12 +82,20 @@ describe('nextPodStatus', () => {
   it('a completed pod has exit code 0, reason Completed and is no longer Ready', () => {
     const a = nextPodStatus(pod('Never', runningStatus('Never')), T0 + 2000, ctx);
     if (a.action !== 'status') throw new Error('expected status');
-    expect(a.status.containerStatuses?.[0].state?.terminated).toMatchObject({ exitCode: 0, reason: 'Completed', startedAt: '2026-11-22T06:00:00Z', finishedAt: '2026-11-22T06:00:02Z' });
+    expect(a.status.containerStatuses?.[0].state?.terminated).toMatchObject({
+      exitCode: 0,
+      reason: 'Completed',
+      startedAt: '2026-11-22T06:00:00Z',
+      finishedAt: '2026-11-22T06:00:02Z',
+    });
     expect(a.status.conditions?.find((c) => c.type === 'Ready')?.status).toBe('False');
   });
 
   it('rechecks exactly when the run time is up', () => {
-    expect(nextPodStatus(pod('Never', runningStatus('Never')), T0 + 250, ctx)).toEqual({ action: 'recheck', afterMs: 750 });
+    expect(nextPodStatus(pod('Never', runningStatus('Never')), T0 + 250, ctx)).toEqual({
+      action: 'recheck',
+      afterMs: 750,
+    });
     expect(running(T0).action).toBe('status');
   });
 
@@ -96,7 +129,10 @@ describe('hollow addresses and objects', () => {
 
   it('registers a node with capacity, labels, addresses and a Ready condition', () => {
     const n = buildNode({ name: 'hollow-0', internalIP: '10.200.0.1' }, T0);
-    expect(n.metadata?.labels).toMatchObject({ 'kubernetes.io/hostname': 'hollow-0', 'kubernetes.io/os': 'linux' });
+    expect(n.metadata?.labels).toMatchObject({
+      'kubernetes.io/hostname': 'hollow-0',
+      'kubernetes.io/os': 'linux',
+    });
     expect(n.status?.capacity).toMatchObject({ cpu: '4', memory: '16Gi', pods: '110' });
     expect(n.status?.allocatable).toEqual(n.status?.capacity);
     expect(n.status?.addresses).toEqual([
@@ -104,18 +140,33 @@ describe('hollow addresses and objects', () => {
       { type: 'Hostname', address: 'hollow-0' },
     ]);
     expect(n.status?.nodeInfo?.containerRuntimeVersion).toBe('hollow://1.0');
-    expect(n.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'True', reason: 'KubeletReady' });
+    expect(n.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({
+      status: 'True',
+      reason: 'KubeletReady',
+    });
   });
 
   it('builds the node Lease in kube-node-lease, owned by the Node', () => {
     const l = buildLease({ metadata: { name: 'hollow-0', uid: 'n-uid' } }, 40, T0);
-    expect(l.metadata).toMatchObject({ name: 'hollow-0', namespace: 'kube-node-lease', ownerReferences: [{ kind: 'Node', name: 'hollow-0', uid: 'n-uid' }] });
-    expect(l.spec).toEqual({ holderIdentity: 'hollow-0', leaseDurationSeconds: 40, renewTime: '2026-11-22T06:00:00.000000Z' });
+    expect(l.metadata).toMatchObject({
+      name: 'hollow-0',
+      namespace: 'kube-node-lease',
+      ownerReferences: [{ kind: 'Node', name: 'hollow-0', uid: 'n-uid' }],
+    });
+    expect(l.spec).toEqual({
+      holderIdentity: 'hollow-0',
+      leaseDurationSeconds: 40,
+      renewTime: '2026-11-22T06:00:00.000000Z',
+    });
   });
 
   it('names nodes NAME or P-0 … P-(N-1)', () => {
     expect(nodeNames({ name: 'minion1', count: 0, namePrefix: 'x' })).toEqual(['minion1']);
-    expect(nodeNames({ name: '', count: 3, namePrefix: 'hollow' })).toEqual(['hollow-0', 'hollow-1', 'hollow-2']);
+    expect(nodeNames({ name: '', count: 3, namePrefix: 'hollow' })).toEqual([
+      'hollow-0',
+      'hollow-1',
+      'hollow-2',
+    ]);
     expect(() => nodeNames({ name: '', count: 0, namePrefix: 'x' })).toThrow(/--name/);
   });
 });

@@ -25,7 +25,8 @@ export type PodAction =
   | { action: 'recheck'; afterMs: number };
 
 /** API timestamps carry whole seconds. */
-export const apiTime = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+export const apiTime = (ms: number) =>
+  new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
 const condition = (type: string, status: 'True' | 'False', at: string, reason?: string): PodCondition => ({
   type,
@@ -69,11 +70,19 @@ export function runningStatus(pod: Pod, now: number, ctx: HollowPodContext): Pod
 }
 
 /** Every container terminated with `exitCode`; the pod no longer Ready. `phase` as given. */
-export function terminatedStatus(pod: Pod, now: number, phase: string, exitCode: number, reason: string): PodStatus {
+export function terminatedStatus(
+  pod: Pod,
+  now: number,
+  phase: string,
+  exitCode: number,
+  reason: string,
+): PodStatus {
   const at = apiTime(now);
   const prior = pod.status ?? {};
   const conditions = (prior.conditions ?? []).map((c) =>
-    c.type === 'Ready' || c.type === 'ContainersReady' ? { ...c, status: 'False', reason: 'PodCompleted', lastTransitionTime: at } : c,
+    c.type === 'Ready' || c.type === 'ContainersReady'
+      ? { ...c, status: 'False', reason: 'PodCompleted', lastTransitionTime: at }
+      : c,
   );
   const containerStatuses: ContainerStatus[] = (pod.spec?.containers ?? []).map((c) => {
     const was = prior.containerStatuses?.find((s) => s.name === c.name);
@@ -85,7 +94,15 @@ export function terminatedStatus(pod: Pod, now: number, phase: string, exitCode:
       ready: false,
       started: false,
       restartCount: was?.restartCount ?? 0,
-      state: { terminated: { exitCode, reason, startedAt: was?.state?.running?.startedAt ?? prior.startTime ?? at, finishedAt: at, containerID: containerId(pod, c.name) } },
+      state: {
+        terminated: {
+          exitCode,
+          reason,
+          startedAt: was?.state?.running?.startedAt ?? prior.startTime ?? at,
+          finishedAt: at,
+          containerID: containerId(pod, c.name),
+        },
+      },
     };
   });
   return { ...prior, phase, conditions, containerStatuses };

@@ -85,7 +85,11 @@ export function buildLease(node: Node, durationSeconds: number, now: number): Le
       name: node.metadata?.name,
       namespace: NODE_LEASE_NAMESPACE,
       ...(node.metadata?.uid
-        ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: node.metadata?.name ?? '', uid: node.metadata.uid }] }
+        ? {
+            ownerReferences: [
+              { apiVersion: 'v1', kind: 'Node', name: node.metadata?.name ?? '', uid: node.metadata.uid },
+            ],
+          }
         : {}),
     },
     spec: { holderIdentity: node.metadata?.name, leaseDurationSeconds: durationSeconds, renewTime: renew },

@@ -41,7 +41,14 @@ export class SchedulerCache {
   private infoFor(nodeName: string): NodeInfo {
     let info = this.infos.get(nodeName);
     if (!info) {
-      info = { node: { metadata: {} }, pods: new Map(), allocatable: zero(), requested: zero(), nonZeroRequested: zero(), usedPorts: new Set() };
+      info = {
+        node: { metadata: {} },
+        pods: new Map(),
+        allocatable: zero(),
+        requested: zero(),
+        nonZeroRequested: zero(),
+        usedPorts: new Set(),
+      };
       this.infos.set(nodeName, info);
     }
     return info;

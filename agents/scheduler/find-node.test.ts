@@ -4,17 +4,27 @@ import { SchedulerCache } from './cache';
 import { fitErrorMessage, numFeasibleNodesToFind, schedulePod, selectHost } from './find-node';
 import { unresolvable, unschedulable } from './framework';
 import { defaultFilters, defaultScores } from './plugins';
-import { SchedulingQueue, errorBackoffMs } from './queue';
+import { errorBackoffMs, SchedulingQueue } from './queue';
 import { bindingFor, responsibleFor } from './schedule-one';
 import { nodeSchedulingChanged } from './scheduler';
 
 const node = (name: string, cpu = '4', extra: Partial<Node['spec']> = {}): Node => ({
   metadata: { name, labels: { 'kubernetes.io/hostname': name } },
   spec: { ...extra },
-  status: { allocatable: { cpu, memory: '16Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True' }] },
+  status: {
+    allocatable: { cpu, memory: '16Gi', pods: '110' },
+    conditions: [{ type: 'Ready', status: 'True' }],
+  },
 });
 const pod = (name: string, cpu?: string): Pod => ({
-  metadata: { namespace: 'default', name, uid: `uid-${name}`, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: 'rs', controller: true }] },
+  metadata: {
+    namespace: 'default',
+    name,
+    uid: `uid-${name}`,
+    ownerReferences: [
+      { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: 'rs', controller: true },
+    ],
+  },
   spec: { containers: [{ name: 'c', image: 'i', resources: cpu ? { requests: { cpu } } : {} }] },
 });
 
@@ -28,7 +38,15 @@ function clusterOf(nodes: Node[]) {
 function scheduleAll(cache: SchedulerCache, pods: Pod[]) {
   let start = 0;
   return pods.map((p) => {
-    const r = schedulePod({ pod: p, nodes: cache.nodes(), filters: defaultFilters, scores: defaultScores, ctx: { services: [] }, start, rand: () => 0.5 });
+    const r = schedulePod({
+      pod: p,
+      nodes: cache.nodes(),
+      filters: defaultFilters,
+      scores: defaultScores,
+      ctx: { services: [] },
+      start,
+      rand: () => 0.5,
+    });
     if (r.nodeName === undefined) return r.message;
     start = (start + r.evaluated) % cache.nodes().length;
     cache.assume(p, r.nodeName);
@@ -38,20 +56,32 @@ function scheduleAll(cache: SchedulerCache, pods: Pod[]) {
 
 describe('schedulePod', () => {
   it('spreads 6 pods of one ReplicaSet over 3 nodes 2/2/2', () => {
-    const placed = scheduleAll(clusterOf([node('a'), node('b'), node('c')]), [1, 2, 3, 4, 5, 6].map((i) => pod(`web-${i}`)));
+    const placed = scheduleAll(
+      clusterOf([node('a'), node('b'), node('c')]),
+      [1, 2, 3, 4, 5, 6].map((i) => pod(`web-${i}`)),
+    );
     const perNode = Object.fromEntries(['a', 'b', 'c'].map((n) => [n, placed.filter((p) => p === n).length]));
     expect(perNode).toEqual({ a: 2, b: 2, c: 2 });
   });
 
   it('keeps pods off a cordoned node', () => {
-    const placed = scheduleAll(clusterOf([node('a'), node('b', '4', { unschedulable: true })]), [1, 2, 3].map((i) => pod(`web-${i}`)));
+    const placed = scheduleAll(
+      clusterOf([node('a'), node('b', '4', { unschedulable: true })]),
+      [1, 2, 3].map((i) => pod(`web-${i}`)),
+    );
     expect(placed).toEqual(['a', 'a', 'a']);
   });
 
   it('sees assumed pods: two 3-cpu pods on two 4-cpu nodes go to different nodes, a third fits nowhere', () => {
-    const placed = scheduleAll(clusterOf([node('a'), node('b')]), [pod('x', '3'), pod('y', '3'), pod('z', '3')]);
+    const placed = scheduleAll(clusterOf([node('a'), node('b')]), [
+      pod('x', '3'),
+      pod('y', '3'),
+      pod('z', '3'),
+    ]);
     expect(new Set(placed.slice(0, 2))).toEqual(new Set(['a', 'b']));
-    expect(placed[2]).toBe('0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.');
+    expect(placed[2]).toBe(
+      '0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.',
+    );
   });
 
   it('says so when there are no nodes', () => {
@@ -149,7 +179,10 @@ describe('which pods and node changes matter', () => {
   });
   it('ignores heartbeat-only node updates', () => {
     const a = node('a');
-    const heartbeat = { ...a, status: { ...a.status, conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: 'later' }] } };
+    const heartbeat = {
+      ...a,
+      status: { ...a.status, conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: 'later' }] },
+    };
     expect(nodeSchedulingChanged(a, heartbeat)).toBe(false);
     expect(nodeSchedulingChanged(a, { ...a, spec: { unschedulable: true } })).toBe(true);
   });

@@ -34,7 +34,12 @@ export function runFilters(filters: readonly FilterPlugin[], pod: Pod, info: Nod
   return undefined;
 }
 
-export function findFeasibleNodes(filters: readonly FilterPlugin[], pod: Pod, nodes: readonly NodeInfo[], start: number) {
+export function findFeasibleNodes(
+  filters: readonly FilterPlugin[],
+  pod: Pod,
+  nodes: readonly NodeInfo[],
+  start: number,
+) {
   const want = numFeasibleNodesToFind(nodes.length);
   const feasible: NodeInfo[] = [];
   const statuses = new Map<string, Status>();
@@ -49,7 +54,12 @@ export function findFeasibleNodes(filters: readonly FilterPlugin[], pod: Pod, no
 }
 
 /** Weighted sum of normalized plugin scores, one total per feasible node. */
-export function prioritize(scores: readonly ScorePlugin[], pod: Pod, feasible: readonly NodeInfo[], ctx: ScoreContext): number[] {
+export function prioritize(
+  scores: readonly ScorePlugin[],
+  pod: Pod,
+  feasible: readonly NodeInfo[],
+  ctx: ScoreContext,
+): number[] {
   const totals = new Array<number>(feasible.length).fill(0);
   if (feasible.length <= 1) return totals;
   for (const plugin of scores) {
@@ -101,7 +111,15 @@ export interface ScheduleInput {
   rand: () => number;
 }
 
-export function schedulePod({ pod, nodes, filters, scores, ctx, start, rand }: ScheduleInput): ScheduleResult {
+export function schedulePod({
+  pod,
+  nodes,
+  filters,
+  scores,
+  ctx,
+  start,
+  rand,
+}: ScheduleInput): ScheduleResult {
   const { feasible, statuses, evaluated } = findFeasibleNodes(filters, pod, nodes, start);
   if (feasible.length === 0) return { message: fitErrorMessage(nodes.length, statuses), statuses };
   const totals = prioritize(scores, pod, feasible, ctx);

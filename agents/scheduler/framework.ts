@@ -17,7 +17,10 @@ export interface Status {
 
 export const SUCCESS: Status = Object.freeze({ code: 'Success', reasons: [] }) as Status;
 export const unschedulable = (...reasons: string[]): Status => ({ code: 'Unschedulable', reasons });
-export const unresolvable = (...reasons: string[]): Status => ({ code: 'UnschedulableAndUnresolvable', reasons });
+export const unresolvable = (...reasons: string[]): Status => ({
+  code: 'UnschedulableAndUnresolvable',
+  reasons,
+});
 
 /** Resources in the units the scheduler adds up: millicores, bytes, pod count. */
 export interface Resources {

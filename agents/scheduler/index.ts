@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { parseFlags, renderFlags } from '../api/flags';
 import { serveHealth } from '../api/health-server';
 import { createLogger } from '../api/log';
-import { Registry, processMetrics } from '../api/metrics';
+import { processMetrics, Registry } from '../api/metrics';
 import { createClient, runLeaderElection } from '../client';
 import { startScheduler } from './scheduler';
 
@@ -26,7 +26,12 @@ export async function main(argv: string[]): Promise<void> {
   const flags = parseFlags(argv, defaultFlags);
   const log = createLogger('scheduler');
   log.info(`Running kube-scheduler ${renderFlags(flags).join(' ')}`);
-  const client = createClient({ baseUrl: flags.master, userAgent: 'nodekube-scheduler/0.1', qps: flags.kubeApiQps, burst: flags.kubeApiBurst });
+  const client = createClient({
+    baseUrl: flags.master,
+    userAgent: 'nodekube-scheduler/0.1',
+    qps: flags.kubeApiQps,
+    burst: flags.kubeApiBurst,
+  });
   const registry = new Registry();
   processMetrics(registry);
   const health = await serveHealth({ port: flags.port, bindAddress: flags.bindAddress, registry });

@@ -6,7 +6,7 @@
 //                  (a node added or changed, a pod removed) or for 60 s, whichever comes first
 // Errors (a failed binding) retry with back-off 1 s doubling to 10 s (podInitialBackoff/podMaxBackoff).
 
-import { type WorkQueue, createWorkQueue } from '../client';
+import { createWorkQueue, type WorkQueue } from '../client';
 
 export const UNSCHEDULABLE_TIMEOUT_MS = 60_000;
 export const INITIAL_BACKOFF_MS = 1_000;
@@ -17,7 +17,10 @@ export function errorBackoffMs(attempts: number): number {
 }
 
 export class SchedulingQueue {
-  readonly active: WorkQueue = createWorkQueue('scheduler', { baseDelayMs: INITIAL_BACKOFF_MS, maxDelayMs: MAX_BACKOFF_MS });
+  readonly active: WorkQueue = createWorkQueue('scheduler', {
+    baseDelayMs: INITIAL_BACKOFF_MS,
+    maxDelayMs: MAX_BACKOFF_MS,
+  });
   /** key → when it was parked. */
   private readonly unschedulable = new Map<string, number>();
   private readonly attempts = new Map<string, number>();

@@ -63,7 +63,9 @@ export function podHostPorts(pod: Pod): string[] {
 }
 
 /** Node allocatable (or capacity when allocatable is missing) in scheduler units. */
-export function nodeAllocatable(node: { status?: { allocatable?: { [k: string]: string | number }; capacity?: { [k: string]: string | number } } }): Resources {
+export function nodeAllocatable(node: {
+  status?: { allocatable?: { [k: string]: string | number }; capacity?: { [k: string]: string | number } };
+}): Resources {
   const a = node.status?.allocatable ?? node.status?.capacity ?? {};
   return {
     milliCpu: a.cpu !== undefined ? cpuMillis(a.cpu) : 0,

@@ -63,7 +63,15 @@ export function createScheduleOne(deps: SchedulerDeps): (key: string) => void {
     }
     const started = performance.now();
     const nodes = cache.nodes();
-    const result = schedulePod({ pod, nodes, filters: deps.filters, scores: deps.scores, ctx: deps.scoreContext(), start: nextStart, rand: deps.rand });
+    const result = schedulePod({
+      pod,
+      nodes,
+      filters: deps.filters,
+      scores: deps.scores,
+      ctx: deps.scoreContext(),
+      start: nextStart,
+      rand: deps.rand,
+    });
     metrics.attemptSeconds.observe((performance.now() - started) / 1000);
     if (result.nodeName === undefined) {
       metrics.attempts.inc({ result: 'unschedulable' });
@@ -83,9 +91,20 @@ export function createScheduleOne(deps: SchedulerDeps): (key: string) => void {
 async function bind(deps: SchedulerDeps, pod: Pod, nodeName: string): Promise<void> {
   const key = objectKey(pod);
   try {
-    await deps.client.createSubresource(R.pods, pod.metadata?.namespace, pod.metadata?.name ?? '', 'binding', bindingFor(pod, nodeName));
+    await deps.client.createSubresource(
+      R.pods,
+      pod.metadata?.namespace,
+      pod.metadata?.name ?? '',
+      'binding',
+      bindingFor(pod, nodeName),
+    );
     deps.metrics.attempts.inc({ result: 'scheduled' });
-    deps.recorder.event(pod as Pod & KubeObject, 'Normal', 'Scheduled', `Successfully assigned ${key} to ${nodeName}`);
+    deps.recorder.event(
+      pod as Pod & KubeObject,
+      'Normal',
+      'Scheduled',
+      `Successfully assigned ${key} to ${nodeName}`,
+    );
   } catch (err) {
     deps.cache.forget(pod);
     // Gone, or bound by someone else meanwhile: the informer will tell us the truth.
@@ -101,11 +120,26 @@ async function markUnschedulable(deps: SchedulerDeps, pod: Pod, message: string)
   const conditions = pod.status?.conditions ?? [];
   const current = conditions.find((c) => c.type === 'PodScheduled');
   if (current?.status === 'False' && current.message === message) return;
-  const condition = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
+  const condition = {
+    type: 'PodScheduled',
+    status: 'False',
+    reason: 'Unschedulable',
+    message,
+    lastProbeTime: null,
+    lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+  };
   const next = [...conditions.filter((c) => c.type !== 'PodScheduled'), condition];
   try {
-    await deps.client.patch(R.pods, pod.metadata?.namespace, pod.metadata?.name ?? '', 'merge', { status: { conditions: next } }, { subresource: 'status' });
+    await deps.client.patch(
+      R.pods,
+      pod.metadata?.namespace,
+      pod.metadata?.name ?? '',
+      'merge',
+      { status: { conditions: next } },
+      { subresource: 'status' },
+    );
   } catch (err) {
-    if (!isNotFound(err)) deps.log.warn('Could not update pod condition', { pod: objectKey(pod), err: (err as Error).message });
+    if (!isNotFound(err))
+      deps.log.warn('Could not update pod condition', { pod: objectKey(pod), err: (err as Error).message });
   }
 }

@@ -17,8 +17,8 @@ import { type ApiClient, createEventRecorder, createInformer, createInformerMetr
 import { SchedulerCache } from './cache';
 import { schedulerMetrics } from './metrics';
 import { defaultFilters, defaultScores } from './plugins';
-import { DEFAULT_SCHEDULER_NAME, createScheduleOne, responsibleFor } from './schedule-one';
 import { SchedulingQueue } from './queue';
+import { createScheduleOne, DEFAULT_SCHEDULER_NAME, responsibleFor } from './schedule-one';
 
 type PodObject = Pod & KubeObject;
 type NodeObject = Node & KubeObject;
@@ -37,7 +37,10 @@ export function nodeSchedulingChanged(a: Node, b: Node): boolean {
 
 /** A parked pod is retried on update only if what scheduling reads changed (not its status). */
 export function podSchedulingChanged(a: Pod, b: Pod): boolean {
-  return JSON.stringify(a.spec) !== JSON.stringify(b.spec) || JSON.stringify(a.metadata?.labels ?? {}) !== JSON.stringify(b.metadata?.labels ?? {});
+  return (
+    JSON.stringify(a.spec) !== JSON.stringify(b.spec) ||
+    JSON.stringify(a.metadata?.labels ?? {}) !== JSON.stringify(b.metadata?.labels ?? {})
+  );
 }
 
 export interface SchedulerOptions {
@@ -60,7 +63,10 @@ export function startScheduler(opts: SchedulerOptions, signal: AbortSignal): Run
   const informerMetrics = createInformerMetrics(opts.registry);
   const pods = createInformer<PodObject>(client, R.pods, { log, metrics: informerMetrics });
   const nodes = createInformer<NodeObject>(client, R.nodes, { log, metrics: informerMetrics });
-  const services = createInformer<Service & KubeObject>(client, R.services, { log, metrics: informerMetrics });
+  const services = createInformer<Service & KubeObject>(client, R.services, {
+    log,
+    metrics: informerMetrics,
+  });
   const cache = new SchedulerCache();
   const queue = new SchedulingQueue();
   const recorder = createEventRecorder(client, { component: schedulerName, host: hostname(), log });
@@ -74,7 +80,9 @@ export function startScheduler(opts: SchedulerOptions, signal: AbortSignal): Run
     update(old, pod) {
       const key = objectKey(pod);
       if (pod.spec?.nodeName) {
-        const finishedNow = (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') && old.status?.phase !== pod.status?.phase;
+        const finishedNow =
+          (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') &&
+          old.status?.phase !== pod.status?.phase;
         cache.updatePod(pod);
         queue.forget(key);
         if (finishedNow) queue.moveAllToActive();
@@ -118,7 +126,11 @@ export function startScheduler(opts: SchedulerOptions, signal: AbortSignal): Run
   });
 
   for (const inf of [pods, nodes, services]) inf.start();
-  const synced = Promise.all([pods.waitForSync(signal), nodes.waitForSync(signal), services.waitForSync(signal)]).then(() => undefined);
+  const synced = Promise.all([
+    pods.waitForSync(signal),
+    nodes.waitForSync(signal),
+    services.waitForSync(signal),
+  ]).then(() => undefined);
   const flush = setInterval(() => queue.flushLeftover(), 30_000);
 
   async function loop(): Promise<void> {

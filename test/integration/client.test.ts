@@ -11,7 +11,12 @@ import { type ControlPlane, startControlPlane } from '../support/apiserver';
 import { freePort } from '../support/ports';
 import { type Started, startAgent, waitForHttpOk } from '../support/process';
 
-const cm = (name: string, data: Record<string, string> = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data });
+const cm = (name: string, data: Record<string, string> = {}) => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace: 'default' },
+  data,
+});
 const names = (objs: KubeObject[]) => objs.map((o) => o.metadata?.name).sort();
 const quiet = { info() {}, error() {} };
 
@@ -53,9 +58,13 @@ describe('REST client', () => {
   it('watches from a resourceVersion, staying open while idle', async () => {
     const list = await client.list(R.configmaps, { namespace: 'default' });
     const seen: string[] = [];
-    const w = client.watch(R.configmaps, { namespace: 'default', resourceVersion: list.metadata.resourceVersion }, (ev) => {
-      seen.push(`${ev.type} ${ev.object.metadata?.name}`);
-    });
+    const w = client.watch(
+      R.configmaps,
+      { namespace: 'default', resourceVersion: list.metadata.resourceVersion },
+      (ev) => {
+        seen.push(`${ev.type} ${ev.object.metadata?.name}`);
+      },
+    );
     // Longer than the client's 4 s idle-socket timeout: an idle watch must stay open.
     await new Promise((r) => setTimeout(r, 5000));
     await client.create(R.configmaps, cm('watch-1'));
@@ -70,10 +79,22 @@ describe('informer against the apiserver', () => {
   it('lists, watches, and after etcd compaction relists without losing or duplicating objects', async () => {
     for (const n of ['inf-a', 'inf-b', 'inf-c']) await client.create(R.configmaps, cm(n, { v: '1' }));
     const events: string[] = [];
-    const informer = createInformer<KubeObject>(client, R.configmaps, { namespace: 'default', log: quiet, delayFn: (ms, signal) => new Promise((r) => { const t = setTimeout(r, Math.min(ms, 300)); signal.addEventListener('abort', () => { clearTimeout(t); r(); }); }) });
+    const informer = createInformer<KubeObject>(client, R.configmaps, {
+      namespace: 'default',
+      log: quiet,
+      delayFn: (ms, signal) =>
+        new Promise((r) => {
+          const t = setTimeout(r, Math.min(ms, 300));
+          signal.addEventListener('abort', () => {
+            clearTimeout(t);
+            r();
+          });
+        }),
+    });
     informer.addEventHandler({
       add: (o) => o.metadata?.name?.startsWith('inf-') && events.push(`add ${o.metadata.name}`),
-      update: (a, b) => b.metadata?.name?.startsWith('inf-') && a !== b && events.push(`update ${b.metadata.name}`),
+      update: (a, b) =>
+        b.metadata?.name?.startsWith('inf-') && a !== b && events.push(`update ${b.metadata.name}`),
       delete: (o) => o.metadata?.name?.startsWith('inf-') && events.push(`delete ${o.metadata.name}`),
     });
     informer.start();
@@ -90,7 +111,11 @@ describe('informer against the apiserver', () => {
     events.length = 0;
     await cp.apiserver.kill();
     const port = await freePort();
-    let other: Started | undefined = startAgent(`apiserver-client-test-b-${port}`, 'apiserver', [`--etcd-servers=${cp.etcd.url}`, '--bind-address=127.0.0.1', `--port=${port}`]);
+    let other: Started | undefined = startAgent(`apiserver-client-test-b-${port}`, 'apiserver', [
+      `--etcd-servers=${cp.etcd.url}`,
+      '--bind-address=127.0.0.1',
+      `--port=${port}`,
+    ]);
     const etcd = new Etcd3({ hosts: cp.etcd.url });
     try {
       await waitForHttpOk(`http://127.0.0.1:${port}/healthz`, 60_000, other.logFile);
@@ -111,7 +136,9 @@ describe('informer against the apiserver', () => {
         w.done.then(() => resolve(undefined), resolve);
         setTimeout(() => w.stop(), 5000);
       });
-      expect(err === undefined || isExpired(err) || (err as { status?: { code?: number } }).status?.code === 410).toBe(true);
+      expect(
+        err === undefined || isExpired(err) || (err as { status?: { code?: number } }).status?.code === 410,
+      ).toBe(true);
       await other.stop();
       other = undefined;
       await cp.restartApiserver();
@@ -124,11 +151,17 @@ describe('informer against the apiserver', () => {
         if (p.exitCode !== null || p.signalCode !== null) void cp.restartApiserver().catch(() => {});
       }, 1000);
       try {
-        await expect.poll(() => names(informer.list().filter((o) => o.metadata?.name?.startsWith('inf-'))), { timeout: 60_000 }).toEqual(['inf-a', 'inf-c', 'inf-d']);
+        await expect
+          .poll(() => names(informer.list().filter((o) => o.metadata?.name?.startsWith('inf-'))), {
+            timeout: 60_000,
+          })
+          .toEqual(['inf-a', 'inf-c', 'inf-d']);
       } finally {
         clearInterval(revive);
       }
-      await expect.poll(() => [...events].sort(), { timeout: 10_000 }).toEqual(['add inf-d', 'delete inf-b', 'update inf-c']);
+      await expect
+        .poll(() => [...events].sort(), { timeout: 10_000 })
+        .toEqual(['add inf-d', 'delete inf-b', 'update inf-c']);
       expect(informer.get('default/inf-c')?.data).toEqual({ v: '3' });
     } finally {
       informer.stop();

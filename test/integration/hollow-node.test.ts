@@ -18,15 +18,28 @@ let client: ApiClient;
 let hollow: Started;
 
 const boundPod = (name: string, node: string, restartPolicy = 'Always'): P =>
-  ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { nodeName: node, restartPolicy, containers: [{ name: 'app', image: 'busybox' }] } }) as P;
+  ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default' },
+    spec: { nodeName: node, restartPolicy, containers: [{ name: 'app', image: 'busybox' }] },
+  }) as P;
 const getPod = (name: string) => client.get<P>(R.pods, 'default', name);
-const leaseRenewTime = async (node: string) => (await client.get<Lease & KubeObject>(R.leases, 'kube-node-lease', node)).spec?.renewTime;
+const leaseRenewTime = async (node: string) =>
+  (await client.get<Lease & KubeObject>(R.leases, 'kube-node-lease', node)).spec?.renewTime;
 
 beforeAll(async () => {
   cp = await startControlPlane({ name: 'apiserver-hollow-test' });
   client = createClient({ baseUrl: cp.url });
   const port = await freePort();
-  hollow = startAgent('hollow-it', 'hollow-node', [`--master=${cp.url}`, '--count=2', '--name-prefix=hollow-it', '--node-status-update-frequency=1s', '--pod-run-seconds=1', `--port=${port}`]);
+  hollow = startAgent('hollow-it', 'hollow-node', [
+    `--master=${cp.url}`,
+    '--count=2',
+    '--name-prefix=hollow-it',
+    '--node-status-update-frequency=1s',
+    '--pod-run-seconds=1',
+    `--port=${port}`,
+  ]);
   await waitForHttpOk(`http://127.0.0.1:${port}/healthz`, 60_000, hollow.logFile);
 });
 
@@ -37,7 +50,12 @@ afterAll(async () => {
 
 describe('hollow-node', () => {
   it('registers Ready nodes with capacity, addresses and node info', async () => {
-    await expect.poll(async () => (await client.list<Node & KubeObject>(R.nodes)).items.map((n) => n.metadata?.name).sort(), { timeout: 30_000 }).toEqual(['hollow-it-0', 'hollow-it-1']);
+    await expect
+      .poll(
+        async () => (await client.list<Node & KubeObject>(R.nodes)).items.map((n) => n.metadata?.name).sort(),
+        { timeout: 30_000 },
+      )
+      .toEqual(['hollow-it-0', 'hollow-it-1']);
     const node = await client.get<Node & KubeObject>(R.nodes, undefined, 'hollow-it-1');
     expect(node.status?.capacity).toMatchObject({ cpu: '4', memory: '16Gi', pods: '110' });
     expect(node.status?.addresses).toEqual([
@@ -50,7 +68,9 @@ describe('hollow-node', () => {
   });
 
   it('renews each node Lease in kube-node-lease', async () => {
-    await expect.poll(() => leaseRenewTime('hollow-it-0').catch(() => undefined), { timeout: 30_000 }).toBeTruthy();
+    await expect
+      .poll(() => leaseRenewTime('hollow-it-0').catch(() => undefined), { timeout: 30_000 })
+      .toBeTruthy();
     const first = await leaseRenewTime('hollow-it-0');
     await expect.poll(() => leaseRenewTime('hollow-it-0'), { timeout: 10_000 }).not.toBe(first);
   });
@@ -62,18 +82,33 @@ describe('hollow-node', () => {
     expect(pod.status?.podIP).toMatch(/^10\.\d+\.\d+\.\d+$/);
     expect(pod.status?.hostIP).toBe('10.200.0.1');
     expect(pod.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
-    expect(pod.status?.containerStatuses?.[0]).toMatchObject({ name: 'app', ready: true, state: { running: {} } });
+    expect(pod.status?.containerStatuses?.[0]).toMatchObject({
+      name: 'app',
+      ready: true,
+      state: { running: {} },
+    });
   });
 
   it('completes a restartPolicy Never pod as Succeeded with exit code 0', async () => {
     await client.create(R.pods, boundPod('once-1', 'hollow-it-1', 'Never'));
-    await expect.poll(async () => (await getPod('once-1')).status?.phase, { timeout: 30_000 }).toBe('Succeeded');
+    await expect
+      .poll(async () => (await getPod('once-1')).status?.phase, { timeout: 30_000 })
+      .toBe('Succeeded');
     expect((await getPod('once-1')).status?.containerStatuses?.[0].state?.terminated?.exitCode).toBe(0);
   });
 
   it('honours deletion: the pod goes away', async () => {
     await client.delete(R.pods, 'default', 'run-1');
-    await expect.poll(() => getPod('run-1').then(() => 'present', (err) => (isNotFound(err) ? 'gone' : String(err))), { timeout: 30_000 }).toBe('gone');
+    await expect
+      .poll(
+        () =>
+          getPod('run-1').then(
+            () => 'present',
+            (err) => (isNotFound(err) ? 'gone' : String(err)),
+          ),
+        { timeout: 30_000 },
+      )
+      .toBe('gone');
   });
 
   it('stops renewing Leases once the process is killed', async () => {

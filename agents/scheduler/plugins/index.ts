@@ -22,4 +22,8 @@ export const defaultFilters: FilterPlugin[] = [
   nodeResourcesFit,
 ];
 
-export const defaultScores: ScorePlugin[] = [taintTolerationScore, leastAllocated as ScorePlugin, selectorSpread as ScorePlugin];
+export const defaultScores: ScorePlugin[] = [
+  taintTolerationScore,
+  leastAllocated as ScorePlugin,
+  selectorSpread as ScorePlugin,
+];

@@ -4,7 +4,7 @@
 // (only metadata.name exists) must hold. A term with nothing in it matches no node.
 
 import type { Node, NodeSelectorRequirement, NodeSelectorTerm, Pod } from 'kubernetes-types/core/v1';
-import { type FilterPlugin, type NodeInfo, SUCCESS, type Status, unresolvable } from '../framework';
+import { type FilterPlugin, type NodeInfo, type Status, SUCCESS, unresolvable } from '../framework';
 
 export const NAME = 'NodeAffinity';
 export const REASON_AFFINITY = "node(s) didn't match Pod's node affinity/selector";
@@ -24,7 +24,8 @@ export function requirementMatches(req: NodeSelectorRequirement, value: string |
     case 'Gt':
     case 'Lt': {
       // Both sides must be integers; anything else never matches.
-      if (value === undefined || values.length !== 1 || !/^-?\d+$/.test(value) || !/^-?\d+$/.test(values[0])) return false;
+      if (value === undefined || values.length !== 1 || !/^-?\d+$/.test(value) || !/^-?\d+$/.test(values[0]))
+        return false;
       return req.operator === 'Gt' ? Number(value) > Number(values[0]) : Number(value) < Number(values[0]);
     }
     default:

@@ -2,7 +2,7 @@
 // (spec.nodeName) fits only that node.
 
 import type { Pod } from 'kubernetes-types/core/v1';
-import { type FilterPlugin, type NodeInfo, SUCCESS, type Status, unresolvable } from '../framework';
+import { type FilterPlugin, type NodeInfo, type Status, SUCCESS, unresolvable } from '../framework';
 
 export const NAME = 'NodeName';
 export const REASON_NODE_NAME = "node(s) didn't match the requested node name";

@@ -2,7 +2,7 @@
 // on one node. 0.0.0.0 conflicts with every address on the same protocol and port.
 
 import type { Pod } from 'kubernetes-types/core/v1';
-import { type FilterPlugin, type NodeInfo, SUCCESS, type Status, unschedulable } from '../framework';
+import { type FilterPlugin, type NodeInfo, type Status, SUCCESS, unschedulable } from '../framework';
 import { podHostPorts } from '../requests';
 
 export const NAME = 'NodePorts';

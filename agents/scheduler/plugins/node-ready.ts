@@ -4,7 +4,7 @@
 // A pod that tolerates the not-ready or unreachable NoSchedule taint (DaemonSet pods) may still land.
 
 import type { Pod } from 'kubernetes-types/core/v1';
-import { type FilterPlugin, type NodeInfo, SUCCESS, type Status, unresolvable } from '../framework';
+import { type FilterPlugin, type NodeInfo, type Status, SUCCESS, unresolvable } from '../framework';
 import { isTolerated } from './tolerations';
 
 export const NAME = 'NodeReady';

@@ -3,7 +3,7 @@
 // shortfall is a reason of its own, worded as upstream words it ("Insufficient cpu").
 
 import type { Pod } from 'kubernetes-types/core/v1';
-import { type FilterPlugin, type NodeInfo, SUCCESS, type Status, unschedulable } from '../framework';
+import { type FilterPlugin, type NodeInfo, type Status, SUCCESS, unschedulable } from '../framework';
 import { podRequests } from '../requests';
 
 export const NAME = 'NodeResourcesFit';
@@ -17,7 +17,8 @@ export const nodeResourcesFit: FilterPlugin = {
     const want = podRequests(pod);
     const reasons: string[] = [];
     if (requested.pods + 1 > allocatable.pods) reasons.push(REASON_PODS);
-    if (want.milliCpu > 0 && requested.milliCpu + want.milliCpu > allocatable.milliCpu) reasons.push(REASON_CPU);
+    if (want.milliCpu > 0 && requested.milliCpu + want.milliCpu > allocatable.milliCpu)
+      reasons.push(REASON_CPU);
     if (want.memory > 0 && requested.memory + want.memory > allocatable.memory) reasons.push(REASON_MEMORY);
     return reasons.length ? unschedulable(...reasons) : SUCCESS;
   },

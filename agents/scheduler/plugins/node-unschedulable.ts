@@ -3,7 +3,7 @@
 // node.kubernetes.io/unschedulable:NoSchedule taint (DaemonSet pods do).
 
 import type { Pod } from 'kubernetes-types/core/v1';
-import { type FilterPlugin, type NodeInfo, SUCCESS, type Status, unresolvable } from '../framework';
+import { type FilterPlugin, type NodeInfo, type Status, SUCCESS, unresolvable } from '../framework';
 import { isTolerated } from './tolerations';
 
 export const NAME = 'NodeUnschedulable';

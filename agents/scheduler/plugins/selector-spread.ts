@@ -24,7 +24,10 @@ export function spreadState(pod: Pod, ctx: ScoreContext): SpreadState {
   const namespace = pod.metadata?.namespace ?? 'default';
   const labels = pod.metadata?.labels ?? {};
   const selectors = ctx.services
-    .filter((s) => s.metadata?.namespace === namespace && s.spec?.selector && Object.keys(s.spec.selector).length > 0)
+    .filter(
+      (s) =>
+        s.metadata?.namespace === namespace && s.spec?.selector && Object.keys(s.spec.selector).length > 0,
+    )
     .map((s) => s.spec?.selector as { [k: string]: string })
     .filter((sel) => selects(sel, labels));
   return { namespace, ownerUid: controllerUid(pod), selectors };

@@ -3,7 +3,15 @@
 // PreferNoSchedule taints (score = count, normalized so that fewer is better).
 
 import type { Pod } from 'kubernetes-types/core/v1';
-import { type FilterPlugin, MAX_NODE_SCORE, type NodeInfo, SUCCESS, type ScorePlugin, type Status, unresolvable } from '../framework';
+import {
+  type FilterPlugin,
+  MAX_NODE_SCORE,
+  type NodeInfo,
+  type ScorePlugin,
+  type Status,
+  SUCCESS,
+  unresolvable,
+} from '../framework';
 import { isTolerated, taintText } from './tolerations';
 
 export const NAME = 'TaintToleration';
@@ -14,7 +22,8 @@ export const taintTolerationFilter: FilterPlugin = {
   filter(pod: Pod, { node }: NodeInfo): Status {
     for (const taint of node.spec?.taints ?? []) {
       if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
-      if (!isTolerated(pod.spec?.tolerations, taint)) return unresolvable(reasonUntolerated(taintText(taint)));
+      if (!isTolerated(pod.spec?.tolerations, taint))
+        return unresolvable(reasonUntolerated(taintText(taint)));
     }
     return SUCCESS;
   },
