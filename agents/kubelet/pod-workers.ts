@@ -48,8 +48,13 @@ export class PodWorkers {
     if (pod.metadata?.deletionTimestamp) {
       this.desired.delete(uid);
       this.leaving.set(uid, pod);
-    } else this.desired.set(uid, pod);
-    this.enqueue(uid);
+      this.enqueue(uid);
+      return;
+    }
+    const known = this.desired.get(uid);
+    this.desired.set(uid, pod);
+    // Most updates are our own status writes coming back: nothing to do for the containers.
+    if (!known || JSON.stringify(known.spec) !== JSON.stringify(pod.spec)) this.enqueue(uid);
   }
 
   remove(pod: Pod): void {
