@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm run up`: a whole nodekube cluster on this Linux machine, from nothing:
-#   host packages + dockerd → npm ci (if needed) → build → node image (cached) →
+#   host packages + dockerd → npm install (if needed) → build → node image (cached) →
 #   four node containers with Vagrant's docker provider → `nodekube up` → how to use kubectl.
 # Re-running converges: the image build, `vagrant up` and `nodekube up` each skip what is done.
 # Extra arguments go to `nodekube up` (e.g. --timeout 10m).
@@ -10,7 +10,9 @@ SECONDS=0
 export VAGRANT_DEFAULT_PROVIDER=docker
 
 bash provision/host-deps.sh
-if [ ! -d node_modules ]; then npm ci --no-audit --no-fund; fi
+# `npm install` from the lock file, not `npm ci`: npm 11 here rejects this lock file in `ci`
+# (it wants entries for every platform's optional biome binary), though the lock is in sync.
+if [ ! -d node_modules ]; then npm install --no-audit --no-fund; fi
 npm run --silent build
 bash provision/node-image/build.sh
 
