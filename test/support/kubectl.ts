@@ -1,7 +1,7 @@
 // The real kubectl binaries, side by side: google-cloud-cli ships kubectl.1.27 … kubectl.1.33
 // next to its dispatcher (which picks one by the server's minor). Tests call a version directly.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,9 +20,16 @@ export interface KubectlResult {
   stderr: string;
 }
 
+// Each kubeconfig's directory goes when the test worker exits, so runs leave nothing in /tmp.
+const madeDirs: string[] = [];
+process.once('exit', () => {
+  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 /** A kubeconfig for a plain-HTTP server, and a private discovery cache per test run. */
 export function kubeconfigFor(server: string): { kubeconfig: string; cacheDir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'nodekube-kubectl-'));
+  madeDirs.push(dir);
   const kubeconfig = join(dir, 'config');
   writeFileSync(
     kubeconfig,
