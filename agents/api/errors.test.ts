@@ -17,10 +17,10 @@ import {
   notFound,
   requestEntityTooLarge,
   STALE_OBJECT,
-  serviceUnavailable,
   StatusError,
-  toStatusError,
+  serviceUnavailable,
   tooManyRequests,
+  toStatusError,
   unsupportedMediaType,
 } from './errors';
 
@@ -41,22 +41,70 @@ describe('every Status reason has upstream code and message', () => {
       'Operation cannot be fulfilled on deployments.apps "web": the object has been modified; please apply your changes to the latest version and try again',
     ],
     [
-      invalid('Deployment', 'apps', 'web', [{ type: 'FieldValueInvalid', field: 'spec.replicas', message: 'Invalid value: -1: must be greater than or equal to 0' }]),
+      invalid('Deployment', 'apps', 'web', [
+        {
+          type: 'FieldValueInvalid',
+          field: 'spec.replicas',
+          message: 'Invalid value: -1: must be greater than or equal to 0',
+        },
+      ]),
       'Invalid',
       422,
       'Deployment.apps "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0',
     ],
-    [badRequest('the name of the object (a) does not match the name on the URL (b)'), 'BadRequest', 400, 'the name of the object (a) does not match the name on the URL (b)'],
-    [forbidden(pods, 'p1', 'unable to create new content in namespace x because it is being terminated'), 'Forbidden', 403, 'pods "p1" is forbidden: unable to create new content in namespace x because it is being terminated'],
-    [methodNotAllowed('the server does not allow this method on the requested resource'), 'MethodNotAllowed', 405, 'the server does not allow this method on the requested resource'],
+    [
+      badRequest('the name of the object (a) does not match the name on the URL (b)'),
+      'BadRequest',
+      400,
+      'the name of the object (a) does not match the name on the URL (b)',
+    ],
+    [
+      forbidden(pods, 'p1', 'unable to create new content in namespace x because it is being terminated'),
+      'Forbidden',
+      403,
+      'pods "p1" is forbidden: unable to create new content in namespace x because it is being terminated',
+    ],
+    [
+      methodNotAllowed('the server does not allow this method on the requested resource'),
+      'MethodNotAllowed',
+      405,
+      'the server does not allow this method on the requested resource',
+    ],
     [expired('too old resource version: 5 (10)'), 'Expired', 410, 'too old resource version: 5 (10)'],
-    [requestEntityTooLarge(3145728), 'RequestEntityTooLarge', 413, 'the request body is larger than the 3145728 bytes allowed'],
-    [tooManyRequests('Cannot evict pod as it would violate the pod\'s disruption budget.', 5), 'TooManyRequests', 429, 'Cannot evict pod as it would violate the pod\'s disruption budget.'],
-    [serviceUnavailable('no kubelet for node minion1'), 'ServiceUnavailable', 503, 'no kubelet for node minion1'],
-    [internalError(new Error('etcd went away')), 'InternalError', 500, 'Internal error occurred: etcd went away'],
+    [
+      requestEntityTooLarge(3145728),
+      'RequestEntityTooLarge',
+      413,
+      'the request body is larger than the 3145728 bytes allowed',
+    ],
+    [
+      tooManyRequests("Cannot evict pod as it would violate the pod's disruption budget.", 5),
+      'TooManyRequests',
+      429,
+      "Cannot evict pod as it would violate the pod's disruption budget.",
+    ],
+    [
+      serviceUnavailable('no kubelet for node minion1'),
+      'ServiceUnavailable',
+      503,
+      'no kubelet for node minion1',
+    ],
+    [
+      internalError(new Error('etcd went away')),
+      'InternalError',
+      500,
+      'Internal error occurred: etcd went away',
+    ],
   ])('%#: %s', (err, reason, code, message) => {
     expect(err).toBeInstanceOf(StatusError);
-    expect(err.status).toMatchObject({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, code, message });
+    expect(err.status).toMatchObject({
+      kind: 'Status',
+      apiVersion: 'v1',
+      status: 'Failure',
+      reason,
+      code,
+      message,
+    });
     expect(err.reason).toBe(reason);
     expect(err.code).toBe(code);
   });
@@ -70,7 +118,11 @@ describe('every Status reason has upstream code and message', () => {
 
 describe('details', () => {
   it('names the resource plural as details.kind, as upstream does for NotFound', () => {
-    expect(notFound(deployments, 'web').status.details).toEqual({ name: 'web', group: 'apps', kind: 'deployments' });
+    expect(notFound(deployments, 'web').status.details).toEqual({
+      name: 'web',
+      group: 'apps',
+      kind: 'deployments',
+    });
   });
 
   it('lists field causes for Invalid and joins several in brackets', () => {
@@ -78,7 +130,9 @@ describe('details', () => {
       { type: 'FieldValueRequired', field: 'spec.containers', message: 'Required value' },
       { type: 'FieldValueInvalid', field: 'metadata.name', message: 'Invalid value: "P"' },
     ]);
-    expect(err.message).toBe('Pod "p" is invalid: [spec.containers: Required value, metadata.name: Invalid value: "P"]');
+    expect(err.message).toBe(
+      'Pod "p" is invalid: [spec.containers: Required value, metadata.name: Invalid value: "P"]',
+    );
     expect(err.status.details?.causes).toEqual([
       { reason: 'FieldValueRequired', field: 'spec.containers', message: 'Required value' },
       { reason: 'FieldValueInvalid', field: 'metadata.name', message: 'Invalid value: "P"' },

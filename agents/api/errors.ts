@@ -109,11 +109,11 @@ export function alreadyExists(q: Qualified, name: string): StatusError {
 }
 
 export function conflict(q: Qualified, name: string, why: string): StatusError {
-  return statusError(
-    'Conflict',
-    `Operation cannot be fulfilled on ${qualifiedName(q)} "${name}": ${why}`,
-    { name, group: q.group, kind: q.resource },
-  );
+  return statusError('Conflict', `Operation cannot be fulfilled on ${qualifiedName(q)} "${name}": ${why}`, {
+    name,
+    group: q.group,
+    kind: q.resource,
+  });
 }
 
 /** The message upstream uses for a stale resourceVersion on update. */
@@ -121,7 +121,14 @@ export const STALE_OBJECT =
   'the object has been modified; please apply your changes to the latest version and try again';
 
 export interface FieldCause {
-  type: 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueNotSupported' | 'FieldValueDuplicate' | 'FieldValueForbidden' | 'FieldValueTooLong' | 'FieldValueNotFound';
+  type:
+    | 'FieldValueRequired'
+    | 'FieldValueInvalid'
+    | 'FieldValueNotSupported'
+    | 'FieldValueDuplicate'
+    | 'FieldValueForbidden'
+    | 'FieldValueTooLong'
+    | 'FieldValueNotFound';
   field: string;
   message: string;
 }
@@ -150,11 +157,17 @@ export function methodNotAllowed(message: string): StatusError {
 }
 
 export function unsupportedMediaType(contentType: string): StatusError {
-  return statusError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got ${contentType})`);
+  return statusError(
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got ${contentType})`,
+  );
 }
 
 export function requestEntityTooLarge(limitBytes: number): StatusError {
-  return statusError('RequestEntityTooLarge', `the request body is larger than the ${limitBytes} bytes allowed`);
+  return statusError(
+    'RequestEntityTooLarge',
+    `the request body is larger than the ${limitBytes} bytes allowed`,
+  );
 }
 
 /** 410 for a resourceVersion older than etcd's compaction: watchers relist. */
@@ -201,8 +214,10 @@ export function fromStatus(status: Status, httpCode: number): StatusError {
   return new StatusError({ ...status, code: status.code ?? httpCode });
 }
 
-const hasReason = (reason: StatusReason) => (err: unknown): boolean =>
-  err instanceof StatusError && err.reason === reason;
+const hasReason =
+  (reason: StatusReason) =>
+  (err: unknown): boolean =>
+    err instanceof StatusError && err.reason === reason;
 
 export const isNotFound = hasReason('NotFound');
 export const isAlreadyExists = hasReason('AlreadyExists');

@@ -1,12 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { FlagError, flagName, parseDuration, parseFlags, renderFlags } from './flags';
 
-const defaults = { master: 'http://127.0.0.1:8080', port: 10257, leaderElect: true, nodeMonitorGracePeriod: '40s' };
+const defaults = {
+  master: 'http://127.0.0.1:8080',
+  port: 10257,
+  leaderElect: true,
+  nodeMonitorGracePeriod: '40s',
+};
 
 describe('parseFlags', () => {
   it('takes --name=value and --name value, typed by the default', () => {
-    const f = parseFlags(['--master', 'http://m:8080', '--port=1', '--leader-elect=false', '--node-monitor-grace-period=10s'], defaults);
-    expect(f).toEqual({ master: 'http://m:8080', port: 1, leaderElect: false, nodeMonitorGracePeriod: '10s' });
+    const f = parseFlags(
+      ['--master', 'http://m:8080', '--port=1', '--leader-elect=false', '--node-monitor-grace-period=10s'],
+      defaults,
+    );
+    expect(f).toEqual({
+      master: 'http://m:8080',
+      port: 1,
+      leaderElect: false,
+      nodeMonitorGracePeriod: '10s',
+    });
   });
 
   it('reads a bare boolean flag as true and keeps defaults for the rest', () => {
@@ -27,7 +40,10 @@ describe('parseFlags', () => {
 
   it('renders back to upstream-style flags', () => {
     expect(flagName('nodeMonitorGracePeriod')).toBe('node-monitor-grace-period');
-    expect(renderFlags({ port: 8080, bindAddress: '0.0.0.0' })).toEqual(['--port=8080', '--bind-address=0.0.0.0']);
+    expect(renderFlags({ port: 8080, bindAddress: '0.0.0.0' })).toEqual([
+      '--port=8080',
+      '--bind-address=0.0.0.0',
+    ]);
   });
 });
 

@@ -47,7 +47,8 @@ function coerce(name: string, raw: string, def: FlagValue): FlagValue {
     return n;
   }
   if (typeof def === 'boolean') {
-    if (raw !== 'true' && raw !== 'false') throw new FlagError(`invalid argument "${raw}" for "--${name}": want true or false`);
+    if (raw !== 'true' && raw !== 'false')
+      throw new FlagError(`invalid argument "${raw}" for "--${name}": want true or false`);
     return raw === 'true';
   }
   return raw;

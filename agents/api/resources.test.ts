@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { findResource, groupVersion, R, resourceForKind, resourcePath, resources, storageKey, storagePrefix } from './resources';
+import {
+  findResource,
+  groupVersion,
+  R,
+  resourceForKind,
+  resourcePath,
+  resources,
+  storageKey,
+  storagePrefix,
+} from './resources';
 
 describe('resource catalogue', () => {
   it('has each resource once and upstream short names', () => {

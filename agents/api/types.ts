@@ -4,12 +4,23 @@
 
 import type { ObjectMeta } from 'kubernetes-types/meta/v1';
 
-export type { ObjectMeta } from 'kubernetes-types/meta/v1';
-export type { Pod, Node, Service, Endpoints, Namespace, ConfigMap, Secret, Event, ReplicationController, ServiceAccount } from 'kubernetes-types/core/v1';
-export type { Deployment, ReplicaSet, DaemonSet, StatefulSet } from 'kubernetes-types/apps/v1';
-export type { Job, CronJob } from 'kubernetes-types/batch/v1';
+export type { DaemonSet, Deployment, ReplicaSet, StatefulSet } from 'kubernetes-types/apps/v1';
+export type { CronJob, Job } from 'kubernetes-types/batch/v1';
 export type { Lease } from 'kubernetes-types/coordination/v1';
+export type {
+  ConfigMap,
+  Endpoints,
+  Event,
+  Namespace,
+  Node,
+  Pod,
+  ReplicationController,
+  Secret,
+  Service,
+  ServiceAccount,
+} from 'kubernetes-types/core/v1';
 export type { EndpointSlice } from 'kubernetes-types/discovery/v1';
+export type { ObjectMeta } from 'kubernetes-types/meta/v1';
 
 export type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
 

@@ -10,7 +10,8 @@ export const KUBECTL_VERSIONS = ['1.27', '1.30', '1.33'] as const;
 
 export function kubectlPath(version: string): string {
   const p = join(KUBECTL_DIR, `kubectl.${version}`);
-  if (!existsSync(p)) throw new Error(`kubectl ${version} not found at ${p} (install google-cloud-cli's kubectl)`);
+  if (!existsSync(p))
+    throw new Error(`kubectl ${version} not found at ${p} (install google-cloud-cli's kubectl)`);
   return p;
 }
 

@@ -17,11 +17,20 @@ export interface Started {
 }
 
 /** Start a program with its output in .nodekube/test-logs/<name>.log. */
-export function startProcess(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Started {
+export function startProcess(
+  name: string,
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Started {
   mkdirSync(LOG_DIR, { recursive: true });
   const logFile = join(LOG_DIR, `${name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
-  const proc = spawn(cmd, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(cmd, args, {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   proc.stdout?.pipe(log);
   proc.stderr?.pipe(log);
   if (proc.pid === undefined) throw new Error(`could not start ${cmd}`);
@@ -50,8 +59,18 @@ export function startProcess(name: string, cmd: string, args: string[], env: Nod
  * Start a nodekube agent from source (tsx), so tests need no build and never race another
  * test's `npm run build`. The e2e tests run the bundled dist/ instead, as the nodes do.
  */
-export function startAgent(name: string, component: string, flags: string[], env: NodeJS.ProcessEnv = {}): Started {
-  return startProcess(name, process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'agents', 'main.ts'), component, ...flags], env);
+export function startAgent(
+  name: string,
+  component: string,
+  flags: string[],
+  env: NodeJS.ProcessEnv = {},
+): Started {
+  return startProcess(
+    name,
+    process.execPath,
+    ['--import', 'tsx', join(REPO_ROOT, 'agents', 'main.ts'), component, ...flags],
+    env,
+  );
 }
 
 /** Poll `url` until it answers 200, or fail after `timeoutMs` naming the log to read. */
@@ -68,5 +87,7 @@ export async function waitForHttpOk(url: string, timeoutMs = 30_000, logFile?: s
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms (last: ${last})${logFile ? `; see ${logFile}` : ''}`);
+  throw new Error(
+    `${url} did not answer 200 within ${timeoutMs} ms (last: ${last})${logFile ? `; see ${logFile}` : ''}`,
+  );
 }
