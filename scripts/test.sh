@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command (`npm test`) and what CI runs: on a fresh Debian/Ubuntu machine it
-# installs what is missing (apt packages, dockerd started, node_modules), builds, type-checks,
+# installs what is missing (apt packages, dockerd started, node_modules), builds, type-checks, lints,
 # and runs every vitest project: unit, integration (real etcd, Docker, iptables in netns, real
 # kubectl) and e2e (a 1+3 cluster on Vagrant's docker provider).
 # Pass vitest arguments through: `npm test -- --project unit`.
@@ -15,4 +15,5 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 npm run --silent build
 npx tsc --noEmit -p .
+npx biome check agents installer test scripts bench
 exec npx vitest run "$@"
