@@ -17,7 +17,7 @@ import { groupVersion, type ResourceInfo, storagePrefix } from '../api/resources
 import type { KubeObject, WatchEventType } from '../api/types';
 import type { Predicate } from './list';
 import type { Change } from './storage/etcd-watch';
-import { watchPrefix } from './storage/etcd-watch';
+import { isCompacted, watchPrefix } from './storage/etcd-watch';
 import { jsonOf } from './storage/json-cache';
 import type { WatchCache } from './storage/watch-cache';
 import { visibleChange } from './watch-filter';
@@ -134,20 +134,28 @@ export function serveWatch(sink: WatchSink, p: WatchParams): void {
   const sub = p.cache.subscribe(from, { onChange: (c) => onChange(c, from), onReset: (why) => close(why) });
   if (sub === 'too-old') {
     // Older than the ring: read the history from etcd itself (e.g. a client resuming after an
-    // apiserver restart); etcd answers with an error once that revision is compacted away.
-    const w = watchPrefix(
-      p.etcd,
-      storagePrefix(p.r),
-      from + 1,
-      (cs) => {
-        for (const c of cs) onChange(c, from);
+    // apiserver restart), unless etcd has compacted that revision away: then 410, and the client relists.
+    const tooOld = (why: string) => {
+      emit('ERROR', expired(`too old resource version: ${from} (${why})`).status as KubeObject);
+      close();
+    };
+    isCompacted(p.etcd, from + 1).then(
+      (compacted) => {
+        if (closed) return;
+        if (compacted) return tooOld('required revision has been compacted');
+        const w = watchPrefix(
+          p.etcd,
+          storagePrefix(p.r),
+          from + 1,
+          (cs) => {
+            for (const c of cs) onChange(c, from);
+          },
+          (err) => tooOld(err.message),
+        );
+        cleanups.push(() => w.stop());
       },
-      (err) => {
-        emit('ERROR', expired(`too old resource version: ${from} (${err.message})`).status as KubeObject);
-        close();
-      },
+      (err: Error) => tooOld(err.message),
     );
-    cleanups.push(() => w.stop());
   } else {
     cleanups.push(() => sub.stop());
     if (p.allowBookmarks) {
