@@ -2,7 +2,7 @@
 // issue #2's acceptance list. Each kubectl version works in its own namespace, so the three
 // runs share one control plane without seeing each other's objects.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -33,6 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await cp?.stop();
   healthy.close();
+  rmSync(files, { recursive: true, force: true });
 });
 
 function file(name: string, text: string): string {

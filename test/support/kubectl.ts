@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 
 export const KUBECTL_DIR = process.env.KUBECTL_DIR ?? '/usr/lib/google-cloud-sdk/bin';
 export const KUBECTL_VERSIONS = ['1.27', '1.30', '1.33'] as const;
@@ -21,10 +22,11 @@ export interface KubectlResult {
   stderr: string;
 }
 
-// Each kubeconfig's directory goes when the test worker exits, so runs leave nothing in /tmp.
+// Each kubeconfig's directory goes when the test file that made it is done (vitest runs a
+// top-level afterAll registered while the file loads this module), so runs leave nothing in /tmp.
 const madeDirs: string[] = [];
-process.once('exit', () => {
-  for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+afterAll(() => {
+  for (const dir of madeDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 /** A kubeconfig for a plain-HTTP server, and a private discovery cache per test run. */
