@@ -1,6 +1,7 @@
 // The installer's commands beyond `up`: what each does on the hosts. main.ts only parses
 // arguments and calls these.
 import { spawn } from 'node:child_process';
+import { PassThrough } from 'node:stream';
 import type { Context } from './context';
 import { renderTeardown } from './down';
 import { apiUrlOf, findHost, type Host, minionsOf } from './inventory';
@@ -92,7 +93,10 @@ export async function loadImage(ctx: Context, images: string[]): Promise<void> {
           code === 0 ? resolve() : reject(new Error(`docker save: ${saveErr.trim() || `exit ${code}`}`)),
         ),
       );
-      const r = await remote.exec('docker load', { sudo: true, stdin: save.stdout, timeoutMs: 600_000 });
+      // Through a PassThrough: a small image can be saved before the SSH channel opens, and
+      // node-ssh then sees an ended (readable === false) socket as "not a stream" and fails.
+      const body = save.stdout.pipe(new PassThrough());
+      const r = await remote.exec('docker load', { sudo: true, stdin: body, timeoutMs: 600_000 });
       await saved;
       return r.stdout.trim().split('\n').join('; ');
     },
