@@ -147,9 +147,13 @@ async function startContainer(
 ): Promise<{ waiting: Waiting; retryAfterMs?: number } | undefined> {
   const { previous } = input;
   const meta = pod.metadata ?? {};
-  if (previous?.state === 'exited') {
-    const key = RestartBackoff.key(meta.uid ?? '', c.name, hashContainer(c));
-    const finished = Date.parse(previous.finishedAt ?? '') || Date.now();
+  const key = RestartBackoff.key(meta.uid ?? '', c.name, hashContainer(c));
+  // A previous attempt that exited, or that never started (Docker leaves a failed start as
+  // "created"): both restart only after the back-off, as upstream's RunContainerError →
+  // CrashLoopBackOff. A failed start's back-off was recorded when it failed.
+  if (previous?.state === 'exited' || previous?.state === 'created') {
+    const finished =
+      previous.state === 'exited' ? Date.parse(previous.finishedAt ?? '') || Date.now() : undefined;
     const b = ctx.backoff.check(key, finished);
     if (b.inBackoff) {
       ctx.events.event(
@@ -167,7 +171,7 @@ async function startContainer(
       );
       return { waiting: { reason: 'CrashLoopBackOff', message }, retryAfterMs: b.remainingMs };
     }
-    ctx.backoff.next(key, finished);
+    if (finished !== undefined) ctx.backoff.next(key, finished);
   }
   const image = await ctx.images.ensureImage(pod, c);
   if (!image.ok) return { waiting: image.waiting, retryAfterMs: image.retryAfterMs ?? 5000 };
@@ -201,7 +205,11 @@ async function startContainer(
       'Failed',
       `Error: failed to start container "${c.name}": ${errorText(err)}`,
     );
-    return { waiting: { reason: 'RunContainerError', message: errorText(err) }, retryAfterMs: 2000 };
+    ctx.backoff.next(key, Date.now());
+    return {
+      waiting: { reason: 'RunContainerError', message: errorText(err) },
+      retryAfterMs: ctx.backoff.check(key).remainingMs,
+    };
   }
   ctx.events.event(pod, 'Normal', 'Started', `Started container ${c.name}`);
   const postStart = c.lifecycle?.postStart;

@@ -107,6 +107,22 @@ describe('kubelet restarts and probes', () => {
     expect((await getPod(node.cp, 'default', 'crasher')).status?.phase).toBe('Running');
   });
 
+  it('a container that cannot start is RunContainerError, then waits in CrashLoopBackOff', async () => {
+    await createPod(
+      node.cp,
+      podOn(node, 'unstartable', { containers: [{ name: 'c', ...busybox, command: ['no-such-program'] }] }),
+    );
+    const status = async () =>
+      (await getPod(node.cp, 'default', 'unstartable')).status?.containerStatuses?.[0];
+    await expect
+      .poll(async () => (await status())?.state?.waiting?.reason, { timeout: 60_000, interval: 500 })
+      .toBe('CrashLoopBackOff');
+    expect((await status())?.state?.waiting?.message).toContain('back-off 10s');
+    // Before the back-off, every 2 s a new attempt: the count would race upwards.
+    const restarts = (await status())?.restartCount ?? 0;
+    expect(restarts).toBeLessThanOrEqual(2);
+  });
+
   it('a failing liveness probe restarts the container', async () => {
     await createPod(
       node.cp,
