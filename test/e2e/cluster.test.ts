@@ -1,7 +1,8 @@
 // The installer's acceptance, end to end on this machine: `npm run up` from nothing brings up
 // one master and three minions (Vagrant's docker provider) and ends like kube-up.sh; the real
 // kubectl (1.33 and 1.27) with the written kubeconfig sees 3 Ready nodes and Healthy components;
-// `validate` passes; a second `up` converges without restarting anything; a minion whose kubelet
+// `validate` passes; a deployment runs over the minions with pod-to-pod traffic through host-gw
+// and a Service through kube-proxy (ClusterIP and NodePort); a second `up` converges without restarting anything; a minion whose kubelet
 // cannot start makes `validate` fail within its bound, naming the host and the unit; `down`
 // leaves no node containers. Timings are printed as JSON (bench-style), never asserted.
 import { execFile, spawn } from 'node:child_process';
@@ -101,6 +102,53 @@ describe('npm run up: one master, three minions, validated like kube-up.sh', () 
     const v = await nodekube('validate', ['validate']);
     expect(v.output).toContain('Cluster validation succeeded');
     expect(v.code).toBe(0);
+  });
+
+  it('runs a deployment over the minions: pods reach each other via host-gw, a Service via kube-proxy', async () => {
+    expect((await run('demo-image', 'bash', ['provision/demo-image.sh'], 120_000)).code).toBe(0);
+    expect((await nodekube('load-image', ['load-image', 'demo/web:1'])).code).toBe(0);
+    await kubectl('1.33', ['create', 'deployment', 'web', '--image=demo/web:1', '--replicas=3']);
+    await kubectl('1.33', ['rollout', 'status', 'deployment/web', '--timeout=180s']);
+
+    interface PodView {
+      metadata: { name: string };
+      spec: { nodeName: string };
+      status: { podIP: string };
+    }
+    const pods: PodView[] = JSON.parse(
+      await kubectl('1.33', ['get', 'pods', '-l', 'app=web', '-o', 'json']),
+    ).items;
+    // Spread one per minion, each IP from its node's pod CIDR (minionN → 10.244.N.0/24).
+    expect(pods.map((p) => p.spec.nodeName).sort()).toEqual(MINIONS);
+    for (const p of pods)
+      expect(p.status.podIP).toMatch(new RegExp(`^10\\.244\\.${p.spec.nodeName.slice(-1)}\\.`));
+
+    // Pod to pod across nodes: no NAT, just the host-gw routes between the minions.
+    const [a, b] = pods;
+    const fetch = (pod: string, url: string) =>
+      kubectl('1.33', ['exec', pod, '--', 'timeout', '10', 'wget', '-qO-', url]);
+    expect(await fetch(a.metadata.name, `http://${b.status.podIP}/index.html`)).toBe('It works!\n');
+
+    // A Service: its ClusterIP from a pod, its NodePort on another minion's address.
+    await kubectl('1.33', ['expose', 'deployment', 'web', '--port=80', '--type=NodePort']);
+    const svc = JSON.parse(await kubectl('1.33', ['get', 'service', 'web', '-o', 'json']));
+    await expect
+      .poll(() => fetch(a.metadata.name, `http://${svc.spec.clusterIP}/index.html`).catch(() => ''), {
+        timeout: 60_000,
+        interval: 2_000,
+      })
+      .toBe('It works!\n');
+    const nodePort = svc.spec.ports[0].nodePort;
+    const viaNodePort = await nodekube('nodeport', [
+      'ssh',
+      'minion1',
+      '--',
+      `curl -s -m 10 http://192.168.200.102:${nodePort}/index.html`,
+    ]);
+    expect(viaNodePort.output).toContain('It works!');
+
+    await kubectl('1.33', ['delete', 'service', 'web']);
+    await kubectl('1.33', ['delete', 'deployment', 'web', '--wait=true', '--timeout=120s']);
   });
 
   it('a second up converges without restarting anything', async () => {
