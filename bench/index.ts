@@ -30,6 +30,9 @@ async function main(): Promise<void> {
     process.stderr.write(`bench: ${name} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   }
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  // Some modules' clients keep sockets and timers alive (keep-alive agents, informers); the
+  // results are out, so end here rather than hang.
+  process.exit(process.exitCode ?? 0);
 }
 
 main().catch((err) => {

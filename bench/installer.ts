@@ -6,11 +6,12 @@
 //   up            `nodekube up` on fresh machines, through validation
 //   upConverge    `nodekube up` again (nothing to change)
 //   down          `nodekube down` (vagrant destroy -f)
-// Prints JSON: `node --import tsx bench/installer.ts` (needs `npm run build` first).
+// Part of `npm run bench` (`run()`), or alone: `node --import tsx bench/installer.ts` (needs `npm run build` first).
 // Validation waits for Ready minions: BENCH_VALIDATE_TIMEOUT (default 5m) bounds it, and the
 // JSON says whether it succeeded.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const ROOT = join(import.meta.dirname, '..');
 const VALIDATE = process.env.BENCH_VALIDATE_TIMEOUT ?? '5m';
@@ -35,20 +36,26 @@ function timed(cmd: string, args: string[]): Promise<{ ms: number; code: number;
   });
 }
 
-const result: Record<string, unknown> = { bench: 'installer', validateTimeout: VALIDATE };
-const phase = async (name: string, cmd: string, args: string[]) => {
-  const r = await timed(cmd, args);
-  result[name] = { ms: r.ms, exit: r.code, last: r.tail };
-  process.stderr.write(`${name}: ${(r.ms / 1000).toFixed(1)}s exit ${r.code}\n`);
-  return r;
-};
+export async function run(): Promise<Record<string, unknown>> {
+  const result: Record<string, unknown> = { bench: 'installer', validateTimeout: VALIDATE };
+  const phase = async (name: string, cmd: string, args: string[]) => {
+    const r = await timed(cmd, args);
+    result[name] = { ms: r.ms, exit: r.code, last: r.tail };
+    process.stderr.write(`${name}: ${(r.ms / 1000).toFixed(1)}s exit ${r.code}\n`);
+    return r;
+  };
 
-if (process.env.BENCH_COLD_IMAGE === '1')
-  await phase('imageCold', 'bash', ['provision/node-image/build.sh', '--force']);
-await phase('imageCached', 'bash', ['provision/node-image/build.sh']);
-await phase('downBefore', './bin/nodekube', ['down']);
-await phase('vagrantUp', 'vagrant', ['up', '--parallel']);
-await phase('up', './bin/nodekube', ['up', '--forget-host-keys', '--timeout', VALIDATE]);
-await phase('upConverge', './bin/nodekube', ['up', '--timeout', VALIDATE]);
-if (process.env.BENCH_KEEP !== '1') await phase('down', './bin/nodekube', ['down']);
-process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  if (process.env.BENCH_COLD_IMAGE === '1')
+    await phase('imageCold', 'bash', ['provision/node-image/build.sh', '--force']);
+  await phase('imageCached', 'bash', ['provision/node-image/build.sh']);
+  await phase('downBefore', './bin/nodekube', ['down']);
+  await phase('vagrantUp', 'vagrant', ['up', '--parallel']);
+  await phase('up', './bin/nodekube', ['up', '--forget-host-keys', '--timeout', VALIDATE]);
+  await phase('upConverge', './bin/nodekube', ['up', '--timeout', VALIDATE]);
+  if (process.env.BENCH_KEEP !== '1') await phase('down', './bin/nodekube', ['down']);
+  return result;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  run().then((r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`));
+}
