@@ -4,20 +4,11 @@
 // --port (componentstatuses probes it); leader election on kube-system/kube-controller-manager;
 // then every enabled controller runs its workers until the lease or the process ends.
 
-import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { hostname } from 'node:os';
-import { renderFlags } from '../api/flags';
-import { serveHealth } from '../api/health-server';
 import { createLogger } from '../api/log';
-import { processMetrics, Registry } from '../api/metrics';
-import {
-  createClient,
-  createEventRecorder,
-  createWorkQueue,
-  runController,
-  runLeaderElection,
-} from '../client';
+import type { Registry } from '../api/metrics';
+import { createEventRecorder, createWorkQueue, runController } from '../client';
+import { runComponent } from '../client/component';
 import type { ApiClient } from '../client/types';
 import { type ControllerManagerConfig, loadConfig } from './config';
 import { controllerEntries } from './controllers';
@@ -25,45 +16,12 @@ import { createInformerFactory } from './informer-factory';
 
 export async function main(argv: string[]): Promise<void> {
   const config = loadConfig(argv);
-  const { flags } = config;
-  const log = createLogger('controller-manager');
-  log.info(`Running kube-controller-manager ${renderFlags(flags).join(' ')}`);
-  const client = createClient({
-    baseUrl: flags.master,
-    userAgent: 'nodekube-controller-manager/0.1',
-    qps: flags.kubeApiQps,
-    burst: flags.kubeApiBurst,
+  await runComponent({
+    name: 'kube-controller-manager',
+    component: 'controller-manager',
+    flags: config.flags,
+    run: ({ client, registry }, signal) => runControllers(client, config, signal, registry),
   });
-  const registry = new Registry();
-  processMetrics(registry);
-  const health = await serveHealth({ port: flags.port, bindAddress: flags.bindAddress, registry });
-  log.info('Serving healthz and metrics', { port: health.port });
-
-  const stopAll = new AbortController();
-  for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => stopAll.abort());
-  const run = (signal: AbortSignal) => runControllers(client, config, signal, registry);
-
-  if (flags.leaderElect) {
-    await runLeaderElection({
-      client,
-      name: 'kube-controller-manager',
-      namespace: 'kube-system',
-      identity: `${hostname()}_${randomUUID()}`,
-      signal: stopAll.signal,
-      log,
-      onStartedLeading: run,
-      onStoppedLeading: () => {
-        if (!stopAll.signal.aborted) {
-          log.error('leaderelection lost');
-          process.exitCode = 1;
-          stopAll.abort();
-        }
-      },
-    });
-  } else {
-    await run(stopAll.signal);
-  }
-  await health.close();
 }
 
 /** Build the enabled controllers over one informer factory, sync the caches, run until `signal`. */
