@@ -10,77 +10,28 @@ export interface JumpRule {
   args: string[];
 }
 
+/** `-m comment --comment "<why>" -j <target>`, for new connections only when `newOnly`. */
+function jump(
+  table: JumpRule['table'],
+  chain: string,
+  comment: string,
+  target: string,
+  newOnly = false,
+): JumpRule {
+  const state = newOnly ? ['-m', 'conntrack', '--ctstate', 'NEW'] : [];
+  return { table, chain, args: [...state, '-m', 'comment', '--comment', comment, '-j', target] };
+}
+
 /**
  * The hooks from the built-in chains into ours (upstream iptablesJumpChains). They are the only
  * rules kube-proxy places in chains it does not own, so `--cleanup` can remove exactly these.
  */
 export const JUMP_RULES: JumpRule[] = [
-  {
-    table: 'filter',
-    chain: 'INPUT',
-    args: [
-      '-m',
-      'conntrack',
-      '--ctstate',
-      'NEW',
-      '-m',
-      'comment',
-      '--comment',
-      'kubernetes externally-visible service portals',
-      '-j',
-      'KUBE-EXTERNAL-SERVICES',
-    ],
-  },
-  {
-    table: 'filter',
-    chain: 'FORWARD',
-    args: ['-m', 'comment', '--comment', 'kubernetes forwarding rules', '-j', 'KUBE-FORWARD'],
-  },
-  {
-    table: 'filter',
-    chain: 'FORWARD',
-    args: [
-      '-m',
-      'conntrack',
-      '--ctstate',
-      'NEW',
-      '-m',
-      'comment',
-      '--comment',
-      'kubernetes service portals',
-      '-j',
-      'KUBE-SERVICES',
-    ],
-  },
-  {
-    table: 'filter',
-    chain: 'OUTPUT',
-    args: [
-      '-m',
-      'conntrack',
-      '--ctstate',
-      'NEW',
-      '-m',
-      'comment',
-      '--comment',
-      'kubernetes service portals',
-      '-j',
-      'KUBE-SERVICES',
-    ],
-  },
-  {
-    table: 'nat',
-    chain: 'PREROUTING',
-    args: ['-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES'],
-  },
-  {
-    table: 'nat',
-    chain: 'OUTPUT',
-    args: ['-m', 'comment', '--comment', 'kubernetes service portals', '-j', 'KUBE-SERVICES'],
-  },
-  {
-    table: 'nat',
-    chain: 'POSTROUTING',
-    args: ['-m', 'comment', '--comment', 'kubernetes postrouting rules', '-j', 'KUBE-POSTROUTING'],
-  },
+  jump('filter', 'INPUT', 'kubernetes externally-visible service portals', 'KUBE-EXTERNAL-SERVICES', true),
+  jump('filter', 'FORWARD', 'kubernetes forwarding rules', 'KUBE-FORWARD'),
+  jump('filter', 'FORWARD', 'kubernetes service portals', 'KUBE-SERVICES', true),
+  jump('filter', 'OUTPUT', 'kubernetes service portals', 'KUBE-SERVICES', true),
+  jump('nat', 'PREROUTING', 'kubernetes service portals', 'KUBE-SERVICES'),
+  jump('nat', 'OUTPUT', 'kubernetes service portals', 'KUBE-SERVICES'),
+  jump('nat', 'POSTROUTING', 'kubernetes postrouting rules', 'KUBE-POSTROUTING'),
 ];
