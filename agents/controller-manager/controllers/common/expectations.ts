@@ -1,3 +1,6 @@
+import { objectKey } from '../../../api/types';
+import type { ResourceEventHandler } from '../../../client/types';
+
 // Expectations (controller_utils.go ControllerExpectations): after a sync creates 3 pods, the
 // informer has not seen them yet, and a second sync reading the cache would create 3 more. So a
 // controller records what it expects to observe and skips manageReplicas until the informer has
@@ -42,4 +45,38 @@ export class Expectations {
   forget(key: string): void {
     this.records.delete(key);
   }
+}
+
+/**
+ * The pod event handler of a controller that creates pods and tracks them with expectations
+ * (Job, DaemonSet): each event of an owned pod settles one expectation of its owner and wakes
+ * the owner. `ownerKey` names the owner's queue key, or undefined for pods it does not own.
+ */
+export function ownedPodHandler<
+  P extends { metadata?: { namespace?: string; name?: string; deletionTimestamp?: string } },
+>(
+  ownerKey: (pod: P) => string | undefined,
+  expectations: Expectations,
+  queue: { add(key: string): void },
+): ResourceEventHandler<P> {
+  return {
+    add(p) {
+      const k = ownerKey(p);
+      if (!k) return;
+      expectations.creationObserved(k);
+      queue.add(k);
+    },
+    update(_old, p) {
+      const k = ownerKey(p);
+      if (!k) return;
+      if (p.metadata?.deletionTimestamp) expectations.deletionObserved(k, objectKey(p));
+      queue.add(k);
+    },
+    delete(p) {
+      const k = ownerKey(p);
+      if (!k) return;
+      expectations.deletionObserved(k, objectKey(p));
+      queue.add(k);
+    },
+  };
 }

@@ -11,7 +11,7 @@ import { isNotFound } from '../../../api/errors';
 import { R } from '../../../api/resources';
 import { objectKey } from '../../../api/types';
 import type { Controller, ControllerContext } from '../../controller';
-import { Expectations } from '../common/expectations';
+import { Expectations, ownedPodHandler } from '../common/expectations';
 import { canonicalJson, clone, type DaemonSetObj, type NodeObj, type PodObj } from '../common/objects';
 import { controllerRef, newControllerRef } from '../common/owner';
 import { isPodActive, isPodAvailable, isPodReady } from '../common/pods';
@@ -50,25 +50,7 @@ export function newDaemonSetController(ctx: ControllerContext, workers = 2): Con
     delete: (d) => expectations.forget(objectKey(d)),
   });
   nodes.addEventHandler({ add: all, update: all, delete: all });
-  pods.addEventHandler({
-    add: (p) => {
-      const k = ownerKey(p);
-      if (!k) return;
-      expectations.creationObserved(k);
-      queue.add(k);
-    },
-    update: (_o, p) => {
-      const k = ownerKey(p);
-      if (k && p.metadata?.deletionTimestamp) expectations.deletionObserved(k, objectKey(p));
-      if (k) queue.add(k);
-    },
-    delete: (p) => {
-      const k = ownerKey(p);
-      if (!k) return;
-      expectations.deletionObserved(k, objectKey(p));
-      queue.add(k);
-    },
-  });
+  pods.addEventHandler(ownedPodHandler(ownerKey, expectations, queue));
 
   async function sync(key: string): Promise<void> {
     const ds = daemonsets.get(key);

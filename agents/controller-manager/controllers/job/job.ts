@@ -10,7 +10,7 @@ import { isNotFound } from '../../../api/errors';
 import { R } from '../../../api/resources';
 import { objectKey } from '../../../api/types';
 import type { Controller, ControllerContext } from '../../controller';
-import { Expectations } from '../common/expectations';
+import { Expectations, ownedPodHandler } from '../common/expectations';
 import { canonicalJson, clone, isoNow, type JobObj, ms, type PodObj } from '../common/objects';
 import { controllerRef, newControllerRef } from '../common/owner';
 import { isPodActive, isPodReady } from '../common/pods';
@@ -33,27 +33,7 @@ export function newJobController(ctx: ControllerContext, workers = 5): Controlle
     update: (_o, j) => queue.add(objectKey(j)),
     delete: (j) => expectations.forget(objectKey(j)),
   });
-  pods.addEventHandler({
-    add: (p) => {
-      const k = ownerKey(p);
-      if (k) {
-        expectations.creationObserved(k);
-        queue.add(k);
-      }
-    },
-    update: (_o, p) => {
-      const k = ownerKey(p);
-      if (k && p.metadata?.deletionTimestamp) expectations.deletionObserved(k, objectKey(p));
-      if (k) queue.add(k);
-    },
-    delete: (p) => {
-      const k = ownerKey(p);
-      if (k) {
-        expectations.deletionObserved(k, objectKey(p));
-        queue.add(k);
-      }
-    },
-  });
+  pods.addEventHandler(ownedPodHandler(ownerKey, expectations, queue));
 
   async function sync(key: string): Promise<void> {
     const job = jobs.get(key);
