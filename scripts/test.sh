@@ -15,5 +15,5 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 npm run --silent build
 npx tsc --noEmit -p .
-npx biome check agents installer test scripts bench
+npm run --silent lint
 exec npx vitest run "$@"
