@@ -39,8 +39,8 @@ const program = new Command('nodekube')
   .option('--root <dir>', 'project folder (dist/, Vagrantfile, .nodekube/)', process.cwd())
   .option(
     '-i, --inventory <file>',
-    "machines, shaped like the seed's vagrant_config.yml",
-    'vagrant_config.yml',
+    "machines, shaped like the seed's vagrant_config.yml (env NODEKUBE_VAGRANT_CONFIG, as the Vagrantfile)",
+    process.env.NODEKUBE_VAGRANT_CONFIG ?? 'vagrant_config.yml',
   )
   .option('--hosts <file>', 'a plain hosts list instead ("name user@ip[:port] role" per line)')
   .option('--ssh-key <file>', 'private key for a plain hosts list (default: ssh-agent)')

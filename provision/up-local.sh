@@ -8,17 +8,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS=0
 export VAGRANT_DEFAULT_PROVIDER=docker
+# The machines: vagrant_config.yml, or the file NODEKUBE_VAGRANT_CONFIG names (read by the
+# Vagrantfile and by ./bin/nodekube alike).
+config=${NODEKUBE_VAGRANT_CONFIG:-vagrant_config.yml}
 
 bash provision/host-deps.sh
-# `npm install` from the lock file, not `npm ci`: npm 11 here rejects this lock file in `ci`
-# (it wants entries for every platform's optional biome binary), though the lock is in sync.
-if [ ! -d node_modules ]; then npm install --no-audit --no-fund; fi
+# Reproducible installs from the lock file.
+if [ ! -d node_modules ]; then npm ci --no-audit --no-fund; fi
 npm run --silent build
 bash provision/node-image/build.sh
 
 # Machines Vagrant is about to create get fresh SSH host keys: forget the ones recorded for them.
 forget=()
-for name in $(ruby -ryaml -e 'puts YAML.load_file("vagrant_config.yml")["host_groups"].keys'); do
+for name in $(ruby -ryaml -e 'puts YAML.load_file(ARGV[0])["host_groups"].keys' "$config"); do
   id_file=.vagrant/machines/$name/docker/id
   if [ ! -f "$id_file" ] || [ "$(docker inspect -f '{{.State.Running}}' "$(cat "$id_file")" 2>/dev/null)" != true ]; then
     forget=(--forget-host-keys)

@@ -8,10 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash provision/host-deps.sh
-# `npm install` from the lock file rather than `npm ci`: npm 11 here refuses this lock in `ci`
-# (it asks for entries for every platform's optional biome binary) though the lock is in sync.
+# Reproducible installs from the lock file (it lists every platform's optional biome binary,
+# which npm 11's `ci` insists on).
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm install --no-audit --no-fund
+  npm ci --no-audit --no-fund
 fi
 npm run --silent build
 npx tsc --noEmit -p .
