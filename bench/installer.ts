@@ -9,7 +9,11 @@
 // Part of `npm run bench` (`run()`), or alone: `node --import tsx bench/installer.ts` (needs `npm run build` first).
 // Validation waits for Ready minions: BENCH_VALIDATE_TIMEOUT (default 5m) bounds it, and the
 // JSON says whether it succeeded.
-import { spawn } from 'node:child_process';
+// It tears the cluster down and builds it again: with a cluster running here it only does so
+// under `npm run bench -- installer --destructive` (BENCH_DESTRUCTIVE=1), and otherwise reports
+// that it skipped.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -36,7 +40,26 @@ function timed(cmd: string, args: string[]): Promise<{ ms: number; code: number;
   });
 }
 
+/** Node containers of this folder's Vagrant machines that are running now. */
+function runningMachines(): string[] {
+  const dir = join(ROOT, '.vagrant/machines');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((name) => {
+    const idFile = join(dir, name, 'docker/id');
+    if (!existsSync(idFile)) return false;
+    try {
+      const id = readFileSync(idFile, 'utf8').trim();
+      return execFileSync('docker', ['inspect', '-f', '{{.State.Running}}', id]).toString().trim() === 'true';
+    } catch {
+      return false;
+    }
+  });
+}
+
 export async function run(): Promise<Record<string, unknown>> {
+  const running = runningMachines();
+  if (running.length && process.env.BENCH_DESTRUCTIVE !== '1')
+    return { skipped: `a cluster is running here (${running.join(', ')}); pass --destructive to rebuild it` };
   const result: Record<string, unknown> = { bench: 'installer', validateTimeout: VALIDATE };
   const phase = async (name: string, cmd: string, args: string[]) => {
     const r = await timed(cmd, args);

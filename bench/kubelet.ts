@@ -1,19 +1,50 @@
 // Pod start-up latency on one kubelet over the real Docker engine: create → Running as a watch
 // sees it (the pod startup SLO's shape: research-controlplane-perf.md; SLO 5 s p99, our goal
 // p99 ≤ 2 s). 30 pods created at 5 pods/s, already bound to the node (no scheduler), image
-// present (no pull). Prints JSON: `node --import tsx bench/kubelet.ts`.
+// present (no pull). Beside it, in the same run, the limit underneath: the docker CLI starting the
+// same containers (a pause container, then the app container in its network namespace) at the
+// same rate, timed from the first `docker run` to the app's `docker run -d` returning.
+// Prints JSON: `node --import tsx bench/kubelet.ts`.
 
+import { execFile } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import type { Pod } from 'kubernetes-types/core/v1';
+import { DEFAULT_PAUSE_IMAGE } from '../agents/kubelet/pause-image';
 import { startControlPlane } from '../test/support/apiserver';
-import { BUSYBOX_IMAGE } from '../test/support/docker';
+import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../test/support/docker';
 import { createPod, startTestNode } from '../test/support/kubelet';
+import { compareTime, summarize } from './lib/report';
 
 const PODS = Number(process.env.BENCH_KUBELET_PODS ?? 30);
 const RATE = Number(process.env.BENCH_KUBELET_RATE ?? 5);
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const docker = (args: string[]) => promisify(execFile)('docker', args, { timeout: 120_000 });
+
+/** The same containers started with the docker CLI at the same rate: seconds per pod. */
+async function dockerCliBaseline(): Promise<number[]> {
+  const label = 'nodekube.bench=kubelet-baseline';
+  const seconds: number[] = [];
+  const t0 = Date.now();
+  try {
+    await Promise.all(
+      Array.from({ length: PODS }, async (_, i) => {
+        await new Promise((r) => setTimeout(r, (i * 1000) / RATE - (Date.now() - t0)));
+        const start = Date.now();
+        const pause = (
+          await docker(['run', '-d', '--label', label, '--net=none', DEFAULT_PAUSE_IMAGE])
+        ).stdout.trim();
+        await docker(['run', '-d', '--label', label, `--net=container:${pause}`, BUSYBOX_IMAGE]);
+        seconds.push((Date.now() - start) / 1000);
+      }),
+    );
+  } finally {
+    const ids = (await docker(['ps', '-aq', '--filter', `label=${label}`])).stdout
+      .split('\n')
+      .filter(Boolean);
+    if (ids.length) await docker(['rm', '-f', '-v', ...ids]);
+  }
+  return seconds;
 }
 
 /** Resolve with the time each pod was first seen Running, read from one watch stream. */
@@ -47,6 +78,8 @@ function watchRunning(
 }
 
 export async function run(): Promise<unknown> {
+  await ensureBusyboxImage();
+  const baseline = summarize(await dockerCliBaseline(), 's');
   const cp = await startControlPlane({ name: 'apiserver-bench-kubelet' });
   const node = await startTestNode('bench-kubelet', cp, [
     '--sync-frequency=10s',
@@ -78,17 +111,23 @@ export async function run(): Promise<unknown> {
     clearTimeout(deadline);
     const latencies = names
       .filter((n) => watch.seen.has(n))
-      .map((n) => ((watch.seen.get(n) ?? 0) - (created.get(n) ?? 0)) / 1000)
-      .sort((a, b) => a - b);
+      .map((n) => ((watch.seen.get(n) ?? 0) - (created.get(n) ?? 0)) / 1000);
+    const kubelet = summarize(latencies, 's');
     return {
+      headline: [
+        compareTime(
+          `kubelet: pod create → Running seen on a watch, p50 of ${PODS} pods at ${RATE}/s, vs docker CLI run of the same containers`,
+          kubelet.p50,
+          baseline.p50,
+          's',
+          'ratio ≤ 1.5',
+        ),
+      ],
       pods: PODS,
       ratePerSecond: RATE,
       running: latencies.length,
-      p50Seconds: percentile(latencies, 50),
-      p90Seconds: percentile(latencies, 90),
-      p99Seconds: percentile(latencies, 99),
-      maxSeconds: latencies[latencies.length - 1],
-      goalP99Seconds: 2,
+      kubeletCreateToRunning: kubelet,
+      dockerCliSameContainers: baseline,
     };
   } finally {
     abort.abort();

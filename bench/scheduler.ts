@@ -8,6 +8,10 @@
 //               apiserver's own create rates for comparison.
 //   hollow      one hollow-node process with H nodes, the scheduler, P pods: wall time from the
 //               first create until every pod is Running (seen on a watch), kwok's CI shape.
+//   hollowLive  issue 12's ratio: 500 hollow kubelets live (heartbeats, pod status writes), P
+//               pending pods bound by this bench straight through pods/binding (the limit: the
+//               apiserver's own binding rate), then P more bound by the scheduler; both rates
+//               first binding → last binding seen on a watch, in the same control plane.
 //
 // Goals on 2 cores: ≥ 300 pods/s at 500 nodes, ≥ 100 at 5,000, 10k pods Running ≤ 60 s.
 // Sizes: default 100/500/5000 nodes × 1000 pods and 10k hollow pods on 100 nodes;
@@ -15,7 +19,6 @@
 // BENCH_SCHEDULER_CASES=500x1000,… picks sizes; BENCH_SKIP_HOLLOW=1 skips the hollow run.
 // Prints JSON: `node --import tsx bench/scheduler.ts`.
 
-import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { Node, Pod } from 'kubernetes-types/core/v1';
 import { R } from '../agents/api/resources';
@@ -26,9 +29,11 @@ import { buildNode } from '../agents/hollow-node/node-object';
 import { SchedulerCache } from '../agents/scheduler/cache';
 import { schedulePod } from '../agents/scheduler/find-node';
 import { defaultFilters, defaultScores } from '../agents/scheduler/plugins';
+import { bindingFor } from '../agents/scheduler/schedule-one';
 import { startControlPlane } from '../test/support/apiserver';
 import { freePort } from '../test/support/ports';
 import { type Started, startAgent, waitForHttpOk } from '../test/support/process';
+import { compareRate } from './lib/report';
 
 const FAST = ['--kube-api-qps=5000', '--kube-api-burst=5000'];
 
@@ -203,6 +208,73 @@ async function hollowRunning(hollowNodes: number, pods: number) {
   }
 }
 
+/** Bound pods per second from first to last binding, for pods named `${prefix}*`. */
+function bindRate(at: Map<string, number>, prefix: string): number {
+  const times = [...at.entries()].filter(([n]) => n.startsWith(prefix)).map(([, t]) => t);
+  const span = (Math.max(...times) - Math.min(...times)) / 1000;
+  return round(times.length / Math.max(span, 0.001));
+}
+
+async function hollowLive(hollowNodes: number, pods: number) {
+  const cp = await startControlPlane({ name: 'apiserver-bench-live' });
+  const client = createClient({ baseUrl: cp.url, qps: 0 });
+  const port = await freePort();
+  const hollow = startAgent('hollow-bench-live', 'hollow-node', [
+    `--master=${cp.url}`,
+    `--count=${hollowNodes}`,
+    '--name-prefix=live',
+    ...FAST,
+  ]);
+  let scheduler: Started | undefined;
+  try {
+    for (let waited = 0; (await client.list(R.nodes)).items.length < hollowNodes; waited++) {
+      if (waited > 600) throw new Error(`hollow nodes did not register; see ${hollow.logFile}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const nodeNames = (await client.list(R.nodes)).items.map((n) => n.metadata?.name ?? '');
+    const bound = countPods(client, (p) => Boolean(p.spec?.nodeName), 2 * pods);
+    await bound.ready;
+    // The limit: pending pods bound by us, round robin, 32 in flight (no scheduler running).
+    const direct = [...Array(pods).keys()].map((i) => benchPod(i));
+    await pool(direct, 32, (p) => client.create(R.pods, p));
+    await pool(direct, 32, (p) =>
+      client.createSubresource(
+        R.pods,
+        'default',
+        p.metadata?.name ?? '',
+        'binding',
+        bindingFor(p, nodeNames[Number(p.metadata?.name?.slice(6)) % nodeNames.length]),
+      ),
+    );
+    // The scheduler: the next P pods created pending, then the scheduler started.
+    await pool([...Array(pods).keys()], 32, (i) => client.create(R.pods, benchPod(pods + i)));
+    scheduler = startAgent('scheduler-bench-live', 'scheduler', [
+      `--master=${cp.url}`,
+      `--port=${port}`,
+      '--bind-address=127.0.0.1',
+      '--leader-elect=false',
+      ...FAST,
+    ]);
+    await Promise.race([bound.finished, new Promise((r) => setTimeout(r, 600_000))]);
+    await bound.stop();
+    const directNames = new Set(direct.map((p) => p.metadata?.name ?? ''));
+    const directAt = new Map([...bound.at].filter(([n]) => directNames.has(n)));
+    const schedAt = new Map([...bound.at].filter(([n]) => !directNames.has(n)));
+    return {
+      hollowNodes,
+      pods,
+      directBound: directAt.size,
+      schedulerBound: schedAt.size,
+      directBindingPodsPerS: bindRate(directAt, 'bench-'),
+      schedulerBoundPodsPerS: bindRate(schedAt, 'bench-'),
+    };
+  } finally {
+    await scheduler?.stop();
+    await hollow.stop();
+    await cp.stop();
+  }
+}
+
 export async function run(): Promise<object> {
   const quick = process.env.BENCH_QUICK === '1';
   // BENCH_SCHEDULER_CASES="500x1000,5000x1000" picks sizes explicitly.
@@ -230,9 +302,29 @@ export async function run(): Promise<object> {
         ? await hollowRunning(20, 1000)
         : await hollowRunning(100, 10_000);
   process.stderr.write(`${JSON.stringify(hollow)}\n`);
+  const live = await hollowLive(quick ? 100 : 500, quick ? 300 : 1000);
+  process.stderr.write(`${JSON.stringify(live)}\n`);
+  const headline = [
+    compareRate(
+      `scheduler bound pods/s (first → last binding) with ${live.hollowNodes} hollow kubelets live vs binding the same number directly`,
+      live.schedulerBoundPodsPerS,
+      live.directBindingPodsPerS,
+      'pods/s',
+      'ratio ≥ 0.6',
+    ),
+  ];
+  if (hollow)
+    headline.push({
+      what: `${hollow.pods} pods on ${hollow.hollowNodes} hollow nodes: first create → all Running`,
+      measured: hollow.allRunningS,
+      limit: Number.NaN,
+      unit: 's',
+      ratio: Number.NaN,
+      goal: '≤ 60 s',
+    });
   return {
-    load: os.loadavg().map(round),
-    cpus: os.cpus().length,
+    headline,
+    hollowLive: live,
     algorithm,
     scheduler: results,
     hollow,
