@@ -11,6 +11,7 @@ const components: Record<string, () => Promise<{ main: ComponentMain }>> = {
   proxy: () => import('./kube-proxy/index'),
   hostgw: () => import('./hostgw/index'),
   'hollow-node': () => import('./hollow-node/index'),
+  dns: () => import('./dns/index'),
 };
 
 async function run(argv: string[]): Promise<void> {
