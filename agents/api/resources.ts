@@ -217,6 +217,37 @@ export const resources: ResourceInfo[] = [
     shortNames: ['pdb'],
     subresources: ['status'],
   },
+  // core/v1 storage: PersistentVolumes are cluster-scoped, their claims live in a namespace
+  {
+    group: '',
+    version: 'v1',
+    resource: 'persistentvolumes',
+    singular: 'persistentvolume',
+    kind: 'PersistentVolume',
+    namespaced: false,
+    shortNames: ['pv'],
+    subresources: ['status'],
+  },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'persistentvolumeclaims',
+    singular: 'persistentvolumeclaim',
+    kind: 'PersistentVolumeClaim',
+    namespaced: true,
+    shortNames: ['pvc'],
+    subresources: ['status'],
+  },
+  // storage.k8s.io/v1
+  {
+    group: 'storage.k8s.io',
+    version: 'v1',
+    resource: 'storageclasses',
+    singular: 'storageclass',
+    kind: 'StorageClass',
+    namespaced: false,
+    shortNames: ['sc'],
+  },
   // discovery.k8s.io/v1
   {
     group: 'discovery.k8s.io',
@@ -306,4 +337,7 @@ export const R = {
   leases: mustFind('coordination.k8s.io', 'leases'),
   poddisruptionbudgets: mustFind('policy', 'poddisruptionbudgets'),
   endpointslices: mustFind('discovery.k8s.io', 'endpointslices'),
+  persistentvolumes: mustFind('', 'persistentvolumes'),
+  persistentvolumeclaims: mustFind('', 'persistentvolumeclaims'),
+  storageclasses: mustFind('storage.k8s.io', 'storageclasses'),
 } as const;

@@ -17,6 +17,7 @@ import { newPodGcController } from './controllers/podgc/pod-gc';
 import { replicaSetKind, replicationControllerKind } from './controllers/replicaset/kinds';
 import { newReplicaSetController } from './controllers/replicaset/replica-set';
 import { newServiceAccountController } from './controllers/serviceaccount/serviceaccount';
+import { newPersistentVolumeController } from './controllers/volume/persistent-volume';
 
 export interface ControllerEntry {
   name: string;
@@ -51,6 +52,7 @@ export const controllerEntries: ControllerEntry[] = [
   { name: 'daemonset', build: (ctx, c) => newDaemonSetController(ctx, c.flags.concurrentDaemonsetSyncs) },
   { name: 'cronjob', build: (ctx) => newCronJobController(ctx) },
   { name: 'podgc', build: (ctx) => newPodGcController(ctx) },
+  { name: 'persistentvolume-binder', build: (ctx) => newPersistentVolumeController(ctx) },
 ];
 
 /** A controller switched off by a flag: no workers, nothing to sync. */

@@ -10,6 +10,7 @@
 import type { ResourceInfo } from '../../api/resources';
 import type { KubeObject } from '../../api/types';
 import { addDefaultTolerations, child, defaultPodOnly, defaultPodSpec, setDefault } from './pod-defaults';
+import { storageDefaulters } from './storage';
 
 export interface DefaultsOptions {
   /** --default-not-ready-toleration-seconds (upstream default 300). */
@@ -40,6 +41,7 @@ function defaultTemplate(workloadSpec: Obj): void {
 }
 
 const defaulters: Record<string, (obj: Obj, opts: DefaultsOptions) => void> = {
+  ...storageDefaulters,
   pods(pod, opts) {
     const spec = child(pod, 'spec');
     defaultPodSpec(spec);

@@ -29,6 +29,7 @@ import {
   required,
   tooLong,
 } from './field-errors';
+import { storageUpdateValidators, storageValidators } from './storage';
 import { validateLabels, validateObjectMeta } from './validation-meta';
 import { PROTOCOLS, validatePodSpec, validatePodSpecUpdate } from './validation-pod';
 import { workloadUpdateValidators, workloadValidators } from './validation-workloads';
@@ -45,6 +46,7 @@ export function validate(r: ResourceInfo, obj: KubeObject, old?: KubeObject): Fi
 
 const kindValidators: Record<string, (obj: Obj) => FieldCause[]> = {
   ...workloadValidators,
+  ...storageValidators,
   pods: (pod) => validatePodSpec(pod.spec, 'spec'),
   services: validateService,
   configmaps: (cm) => validateConfigData(cm),
@@ -53,6 +55,7 @@ const kindValidators: Record<string, (obj: Obj) => FieldCause[]> = {
 
 const updateValidators: Record<string, (next: Obj, old: Obj) => FieldCause[]> = {
   ...workloadUpdateValidators,
+  ...storageUpdateValidators,
   pods: (next, old) => validatePodSpecUpdate(next.spec, old.spec),
   services: validateServiceUpdate,
   secrets: (next, old) => (next.type !== old.type ? [immutable('type', next.type)] : []),

@@ -80,6 +80,9 @@ export function prepareForCreate(
 function initialStatus(r: ResourceInfo, obj: KubeObject): Record<string, unknown> {
   if (r.resource === 'pods') return { phase: 'Pending', qosClass: qosClass(obj) };
   if (r.resource === 'namespaces') return { phase: 'Active' };
+  // The PersistentVolume controller moves them on: Available/Bound/Released, Bound/Lost.
+  if (r.resource === 'persistentvolumes' || r.resource === 'persistentvolumeclaims')
+    return { phase: 'Pending' };
   return {};
 }
 

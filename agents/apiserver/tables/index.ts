@@ -22,6 +22,7 @@ import {
 import { nodePrinter } from './nodes';
 import { podPrinter } from './pods';
 import { endpointSlicePrinter, endpointsPrinter, servicePrinter } from './services';
+import { persistentVolumeClaimPrinter, persistentVolumePrinter, storageClassPrinter } from './storage';
 import {
   controllerRevisionPrinter,
   cronJobPrinter,
@@ -58,6 +59,9 @@ export const printers: Record<string, Printer> = {
   'coordination.k8s.io/leases': leasePrinter,
   'policy/poddisruptionbudgets': podDisruptionBudgetPrinter,
   'discovery.k8s.io/endpointslices': endpointSlicePrinter,
+  '/persistentvolumes': persistentVolumePrinter,
+  '/persistentvolumeclaims': persistentVolumeClaimPrinter,
+  'storage.k8s.io/storageclasses': storageClassPrinter,
 };
 
 /** Kinds without a printer get NAME and CREATED AT, as upstream's defaultTableConvertor. */
