@@ -8,6 +8,7 @@ import { newDaemonSetController } from './controllers/daemonset/daemonset';
 import { newDeploymentController } from './controllers/deployment/deployment';
 import { newEndpointsController } from './controllers/endpoints/endpoints';
 import { newEndpointSliceController } from './controllers/endpoints/endpointslice';
+import { newEndpointSliceMirroringController } from './controllers/endpointslicemirroring/endpointslice-mirroring';
 import { newGarbageCollector } from './controllers/garbagecollector/garbage-collector';
 import { newJobController } from './controllers/job/job';
 import { newNamespaceController } from './controllers/namespace/namespace';
@@ -38,6 +39,10 @@ export const controllerEntries: ControllerEntry[] = [
   {
     name: 'endpointslice',
     build: (ctx, c) => newEndpointSliceController(ctx, c.flags.concurrentEndpointSyncs),
+  },
+  {
+    name: 'endpointslicemirroring',
+    build: (ctx, c) => newEndpointSliceMirroringController(ctx, c.flags.concurrentEndpointSyncs),
   },
   { name: 'nodelifecycle', build: (ctx) => newNodeLifecycleController(ctx) },
   {
