@@ -6,6 +6,7 @@ import type { Controller, ControllerContext } from './controller';
 import { newCronJobController } from './controllers/cronjob/cronjob';
 import { newDaemonSetController } from './controllers/daemonset/daemonset';
 import { newDeploymentController } from './controllers/deployment/deployment';
+import { newDisruptionController } from './controllers/disruption/disruption';
 import { newEndpointsController } from './controllers/endpoints/endpoints';
 import { newEndpointSliceController } from './controllers/endpoints/endpointslice';
 import { newEndpointSliceMirroringController } from './controllers/endpointslicemirroring/endpointslice-mirroring';
@@ -55,6 +56,7 @@ export const controllerEntries: ControllerEntry[] = [
   { name: 'job', build: (ctx, c) => newJobController(ctx, c.flags.concurrentJobSyncs) },
   { name: 'daemonset', build: (ctx, c) => newDaemonSetController(ctx, c.flags.concurrentDaemonsetSyncs) },
   { name: 'cronjob', build: (ctx) => newCronJobController(ctx) },
+  { name: 'disruption', build: (ctx) => newDisruptionController(ctx) },
   { name: 'podgc', build: (ctx) => newPodGcController(ctx) },
 ];
 
