@@ -19,6 +19,7 @@ import { newPodGcController } from './controllers/podgc/pod-gc';
 import { replicaSetKind, replicationControllerKind } from './controllers/replicaset/kinds';
 import { newReplicaSetController } from './controllers/replicaset/replica-set';
 import { newServiceAccountController } from './controllers/serviceaccount/serviceaccount';
+import { newStatefulSetController } from './controllers/statefulset/statefulset';
 
 export interface ControllerEntry {
   name: string;
@@ -56,6 +57,10 @@ export const controllerEntries: ControllerEntry[] = [
   { name: 'job', build: (ctx, c) => newJobController(ctx, c.flags.concurrentJobSyncs) },
   { name: 'daemonset', build: (ctx, c) => newDaemonSetController(ctx, c.flags.concurrentDaemonsetSyncs) },
   { name: 'cronjob', build: (ctx) => newCronJobController(ctx) },
+  {
+    name: 'statefulset',
+    build: (ctx, c) => newStatefulSetController(ctx, c.flags.concurrentStatefulsetSyncs),
+  },
   { name: 'disruption', build: (ctx) => newDisruptionController(ctx) },
   { name: 'podgc', build: (ctx) => newPodGcController(ctx) },
 ];
