@@ -109,3 +109,186 @@ spec:
       .toEqual([2, 0, 'InsufficientPods']);
   });
 });
+
+describe('StatefulSet', () => {
+  const pods = async () =>
+    (await getJson(c.k, ['get', 'pods', '-l', 'app=web'])).items.filter(
+      (p: any) => !p.metadata.deletionTimestamp,
+    );
+  const readyAt = (p: any) =>
+    Date.parse(
+      p.status?.conditions?.find((x: any) => x.type === 'Ready' && x.status === 'True')?.lastTransitionTime,
+    );
+
+  it('creates web-0, web-1, web-2 in order, each after the previous is Ready; rollout status completes', async () => {
+    await run(
+      c.k,
+      ['apply', '-f', '-'],
+      `apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {clusterIP: None, selector: {app: web}, ports: [{port: 80}]}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: web}
+spec:
+  serviceName: web
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: nginx, image: "nginx:1.25"}]}
+`,
+    );
+    expect(await run(c.k, ['rollout', 'status', 'statefulset/web', '--timeout=90s'])).toContain(
+      'partitioned roll out complete: 3 new pods have been updated',
+    );
+    const byName = new Map<string, any>((await pods()).map((p: any) => [p.metadata.name, p]));
+    expect([...byName.keys()].sort()).toEqual(['web-0', 'web-1', 'web-2']);
+    for (const [prev, next] of [
+      ['web-0', 'web-1'],
+      ['web-1', 'web-2'],
+    ]) {
+      // RFC 3339 seconds: created no earlier than the second its predecessor became Ready.
+      expect(Date.parse(byName.get(next).metadata.creationTimestamp)).toBeGreaterThanOrEqual(
+        readyAt(byName.get(prev)),
+      );
+    }
+    const web1 = byName.get('web-1');
+    expect(web1.spec).toMatchObject({ hostname: 'web-1', subdomain: 'web' });
+    expect(web1.metadata.labels['statefulset.kubernetes.io/pod-name']).toBe('web-1');
+    const sts = await getJson(c.k, ['get', 'statefulset', 'web']);
+    expect(sts.status).toMatchObject({
+      replicas: 3,
+      readyReplicas: 3,
+      availableReplicas: 3,
+      currentReplicas: 3,
+      updatedReplicas: 3,
+      observedGeneration: 1,
+    });
+    expect(sts.status.currentRevision).toBe(sts.status.updateRevision);
+    expect(web1.metadata.labels['controller-revision-hash']).toBe(sts.status.updateRevision);
+  });
+
+  it('rolls a new image out from the highest ordinal down; history and undo go through ControllerRevisions', async () => {
+    const before = new Map((await pods()).map((p: any) => [p.metadata.name, p.metadata.uid]));
+    await run(c.k, ['set', 'image', 'statefulset/web', 'nginx=nginx:1.26']);
+    expect(await run(c.k, ['rollout', 'status', 'statefulset/web', '--timeout=120s'])).toContain(
+      'partitioned roll out complete: 3 new pods have been updated',
+    );
+    const after = await pods();
+    expect(after.map((p: any) => p.spec.containers[0].image)).toEqual([
+      'nginx:1.26',
+      'nginx:1.26',
+      'nginx:1.26',
+    ]);
+    // Replaced highest first: web-2 was recreated before web-1, web-1 before web-0.
+    const created = (n: string) =>
+      Date.parse(after.find((p: any) => p.metadata.name === n).metadata.creationTimestamp);
+    expect(created('web-2')).toBeLessThanOrEqual(created('web-1'));
+    expect(created('web-1')).toBeLessThanOrEqual(created('web-0'));
+    expect(after.every((p: any) => before.get(p.metadata.name) !== p.metadata.uid)).toBe(true);
+
+    const history = await run(c.k, ['rollout', 'history', 'statefulset/web']);
+    expect(history).toMatch(/REVISION\s+CHANGE-CAUSE\n1\s+\S+\n2\s+\S+/);
+    await run(c.k, ['rollout', 'undo', 'statefulset/web']);
+    await expect
+      .poll(async () => (await pods()).map((p: any) => p.spec.containers[0].image).join(','), {
+        timeout: 120_000,
+      })
+      .toBe('nginx:1.25,nginx:1.25,nginx:1.25');
+    const sts = await getJson(c.k, ['get', 'statefulset', 'web']);
+    const revs = (await getJson(c.k, ['get', 'controllerrevisions', '-l', 'app=web'])).items;
+    // Undo made revision 1's template revision 3, the newest; no third object appeared.
+    expect(revs.map((r: any) => r.revision).sort()).toEqual([2, 3]);
+    expect(revs.find((r: any) => r.revision === 3).metadata.name).toBe(sts.status.updateRevision);
+  });
+
+  it('partition 2 updates only web-2; scaling down removes the highest ordinal first', async () => {
+    await run(c.k, [
+      'patch',
+      'statefulset',
+      'web',
+      '--type=merge',
+      '-p',
+      '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":2}},"template":{"spec":{"containers":[{"name":"nginx","image":"nginx:1.27"}]}}}}',
+    ]);
+    await expect
+      .poll(
+        async () =>
+          (await pods()).map((p: any) => `${p.metadata.name}=${p.spec.containers[0].image}`).join(','),
+        {
+          timeout: 60_000,
+        },
+      )
+      .toBe('web-0=nginx:1.25,web-1=nginx:1.25,web-2=nginx:1.27');
+    expect(await run(c.k, ['rollout', 'status', 'statefulset/web', '--timeout=60s'])).toContain(
+      'partitioned roll out complete: 1 new pods have been updated',
+    );
+    const status = (await getJson(c.k, ['get', 'statefulset', 'web'])).status;
+    expect([status.currentReplicas, status.updatedReplicas]).toEqual([2, 1]);
+
+    await run(c.k, ['scale', 'statefulset', 'web', '--replicas=1']);
+    const seen: string[] = [];
+    await expect
+      .poll(
+        async () => {
+          const names = (await pods()).map((p: any) => p.metadata.name).join(',');
+          if (seen.at(-1) !== names) seen.push(names);
+          return names;
+        },
+        { timeout: 60_000, interval: 200 },
+      )
+      .toBe('web-0');
+    // web-2 went first; web-1 never went while web-2 was still there.
+    expect(seen).not.toContain('web-0,web-2');
+  });
+
+  it('Parallel starts every pod at once; OnDelete replaces a pod only when it is deleted', async () => {
+    await run(
+      c.k,
+      ['apply', '-f', '-'],
+      `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: par}
+spec:
+  serviceName: par
+  replicas: 3
+  podManagementPolicy: Parallel
+  updateStrategy: {type: OnDelete}
+  selector: {matchLabels: {app: par}}
+  template:
+    metadata: {labels: {app: par}}
+    spec: {containers: [{name: c, image: "busybox:1.36"}]}
+`,
+    );
+    const parPods = async () =>
+      (await getJson(c.k, ['get', 'pods', '-l', 'app=par'])).items.filter(
+        (p: any) => !p.metadata.deletionTimestamp,
+      );
+    await expect
+      .poll(async () => (await parPods()).filter((p: any) => readyAt(p)).length, { timeout: 60_000 })
+      .toBe(3);
+    const first = await parPods();
+    // All three were created before any of them became Ready.
+    const lastCreated = Math.max(...first.map((p: any) => Date.parse(p.metadata.creationTimestamp)));
+    expect(lastCreated).toBeLessThanOrEqual(Math.min(...first.map(readyAt)));
+
+    await run(c.k, ['set', 'image', 'statefulset/par', 'c=busybox:1.37']);
+    await expect
+      .poll(async () => (await getJson(c.k, ['get', 'statefulset', 'par'])).status?.observedGeneration, {
+        timeout: 30_000,
+      })
+      .toBe(2);
+    const images = async () =>
+      (await parPods()).map((p: any) => `${p.metadata.name}=${p.spec.containers[0].image}`);
+    expect(await images()).toEqual(['par-0=busybox:1.36', 'par-1=busybox:1.36', 'par-2=busybox:1.36']);
+    await run(c.k, ['delete', 'pod', 'par-1']);
+    await expect
+      .poll(images, { timeout: 60_000 })
+      .toEqual(['par-0=busybox:1.36', 'par-1=busybox:1.37', 'par-2=busybox:1.36']);
+    const status = (await getJson(c.k, ['get', 'statefulset', 'par'])).status;
+    expect([status.currentReplicas, status.updatedReplicas]).toEqual([2, 1]);
+  });
+});

@@ -11,6 +11,7 @@ import { isNotFound } from '../../../api/errors';
 import { R } from '../../../api/resources';
 import { objectKey, splitKey } from '../../../api/types';
 import type { Controller, ControllerContext } from '../../controller';
+import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from '../common/endpointslice-labels';
 import {
   canonicalJson,
   clone,
@@ -18,7 +19,6 @@ import {
   type EndpointsObj,
   type ServiceObj,
 } from '../common/objects';
-import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from '../endpoints/endpointslice';
 import { MIRRORING_MANAGED_BY, mirroredSlices, shouldMirror, sliceKey } from './mirroring-math';
 
 export function newEndpointSliceMirroringController(ctx: ControllerContext, workers = 5): Controller {

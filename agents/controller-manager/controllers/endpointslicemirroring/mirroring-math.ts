@@ -8,13 +8,12 @@
 
 import type { EndpointAddress, EndpointPort } from 'kubernetes-types/core/v1';
 import type { Endpoint, EndpointPort as SlicePort } from 'kubernetes-types/discovery/v1';
+import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL, SKIP_MIRROR_LABEL } from '../common/endpointslice-labels';
 import type { EndpointSliceObj, EndpointsObj, ServiceObj } from '../common/objects';
 import { newControllerRef } from '../common/owner';
 import { portsKey } from '../endpoints/endpoints-math';
-import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from '../endpoints/endpointslice';
 
 export const MIRRORING_MANAGED_BY = 'endpointslicemirroring-controller.k8s.io';
-export const SKIP_MIRROR_LABEL = 'endpointslice.kubernetes.io/skip-mirror';
 
 // Annotations that describe the Endpoints object itself, not its backends (utils.go).
 const UNCOPIED_ANNOTATIONS = new Set([
