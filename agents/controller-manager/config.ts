@@ -23,6 +23,7 @@ export const defaultFlags = {
   concurrentNamespaceSyncs: 10,
   concurrentJobSyncs: 5,
   concurrentDaemonsetSyncs: 2,
+  concurrentStatefulsetSyncs: 5,
   kubeApiQps: 50,
   kubeApiBurst: 100,
   controllers: '*',

@@ -6,8 +6,10 @@ import type { Controller, ControllerContext } from './controller';
 import { newCronJobController } from './controllers/cronjob/cronjob';
 import { newDaemonSetController } from './controllers/daemonset/daemonset';
 import { newDeploymentController } from './controllers/deployment/deployment';
+import { newDisruptionController } from './controllers/disruption/disruption';
 import { newEndpointsController } from './controllers/endpoints/endpoints';
 import { newEndpointSliceController } from './controllers/endpoints/endpointslice';
+import { newEndpointSliceMirroringController } from './controllers/endpointslicemirroring/endpointslice-mirroring';
 import { newGarbageCollector } from './controllers/garbagecollector/garbage-collector';
 import { newJobController } from './controllers/job/job';
 import { newNamespaceController } from './controllers/namespace/namespace';
@@ -17,6 +19,7 @@ import { newPodGcController } from './controllers/podgc/pod-gc';
 import { replicaSetKind, replicationControllerKind } from './controllers/replicaset/kinds';
 import { newReplicaSetController } from './controllers/replicaset/replica-set';
 import { newServiceAccountController } from './controllers/serviceaccount/serviceaccount';
+import { newStatefulSetController } from './controllers/statefulset/statefulset';
 import { newPersistentVolumeController } from './controllers/volume/persistent-volume';
 
 export interface ControllerEntry {
@@ -40,6 +43,10 @@ export const controllerEntries: ControllerEntry[] = [
     name: 'endpointslice',
     build: (ctx, c) => newEndpointSliceController(ctx, c.flags.concurrentEndpointSyncs),
   },
+  {
+    name: 'endpointslicemirroring',
+    build: (ctx, c) => newEndpointSliceMirroringController(ctx, c.flags.concurrentEndpointSyncs),
+  },
   { name: 'nodelifecycle', build: (ctx) => newNodeLifecycleController(ctx) },
   {
     name: 'nodeipam',
@@ -51,6 +58,11 @@ export const controllerEntries: ControllerEntry[] = [
   { name: 'job', build: (ctx, c) => newJobController(ctx, c.flags.concurrentJobSyncs) },
   { name: 'daemonset', build: (ctx, c) => newDaemonSetController(ctx, c.flags.concurrentDaemonsetSyncs) },
   { name: 'cronjob', build: (ctx) => newCronJobController(ctx) },
+  {
+    name: 'statefulset',
+    build: (ctx, c) => newStatefulSetController(ctx, c.flags.concurrentStatefulsetSyncs),
+  },
+  { name: 'disruption', build: (ctx) => newDisruptionController(ctx) },
   { name: 'podgc', build: (ctx) => newPodGcController(ctx) },
   { name: 'persistentvolume-binder', build: (ctx) => newPersistentVolumeController(ctx) },
 ];

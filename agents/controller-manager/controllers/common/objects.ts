@@ -1,6 +1,7 @@
 // kubernetes-types interfaces carry no index signature, so they are not KubeObjects by
 // themselves; `Obj<Pod>` is the Pod shape the client and informers accept.
 
+import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
 import type {
   CronJob,
   DaemonSet,
@@ -17,6 +18,7 @@ import type {
   ReplicationController,
   Service,
   ServiceAccount,
+  StatefulSet,
 } from '../../../api/types';
 
 export type Obj<T> = T & KubeObject;
@@ -29,6 +31,8 @@ export type ReplicaSetObj = Obj<ReplicaSet>;
 export type RCObj = Obj<ReplicationController>;
 export type DeploymentObj = Obj<Deployment>;
 export type DaemonSetObj = Obj<DaemonSet>;
+export type StatefulSetObj = Obj<StatefulSet>;
+export type PdbObj = Obj<PodDisruptionBudget>;
 export type JobObj = Obj<Job>;
 export type CronJobObj = Obj<CronJob>;
 export type LeaseObj = Obj<Lease>;

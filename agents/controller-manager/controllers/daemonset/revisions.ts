@@ -14,8 +14,9 @@ import { controllerRef, newControllerRef } from '../common/owner';
 export type RevisionObj = Obj<ControllerRevision>;
 export const REVISION_HASH = 'controller-revision-hash';
 
-export function revisionData(ds: DaemonSetObj): unknown {
-  return { spec: { template: { ...clone(ds.spec?.template ?? {}), $patch: 'replace' } } };
+/** The revision's data for any workload with a pod template (DaemonSet, StatefulSet). */
+export function revisionData(owner: { spec?: { template?: unknown } }): unknown {
+  return { spec: { template: { ...clone(owner.spec?.template ?? {}), $patch: 'replace' } } };
 }
 
 /** Make the current template's revision exist and be the newest; drop the oldest beyond revisionHistoryLimit. */

@@ -2,6 +2,8 @@
 // Every function takes numbers and returns numbers; the worked example used in the comments is
 // upstream's: 10 replicas, maxSurge 3, maxUnavailable 2 → at most 13 pods, at least 8 available.
 
+import { scaledValue } from '../common/int-or-percent';
+
 export type IntOrPercent = number | string | undefined;
 
 /**
@@ -9,12 +11,7 @@ export type IntOrPercent = number | string | undefined;
  * 2 when rounding down (unavailable). Undefined means upstream's default of 25%.
  */
 export function resolveIntOrPercent(value: IntOrPercent, total: number, roundUp: boolean): number {
-  const v = value ?? '25%';
-  if (typeof v === 'number') return v;
-  const m = /^(\d+)%$/.exec(v);
-  if (!m) return Number.isFinite(Number(v)) ? Number(v) : 0;
-  const exact = (Number(m[1]) * total) / 100;
-  return roundUp ? Math.ceil(exact) : Math.floor(exact);
+  return scaledValue(value ?? '25%', total, roundUp);
 }
 
 /**

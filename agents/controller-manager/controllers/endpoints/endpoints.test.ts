@@ -42,6 +42,9 @@ describe('Endpoints sync', () => {
       targetRef: { kind: 'Pod', name: 'a', namespace: 'default' },
     });
     expect(subset.ports).toEqual([{ name: 'http', port: 8080, protocol: 'TCP' }]);
+    expect(ctx.client.actions[0].body.metadata.labels).toEqual({
+      'endpointslice.kubernetes.io/skip-mirror': 'true',
+    });
   });
 
   it('leaves services without a selector and default/kubernetes alone', async () => {

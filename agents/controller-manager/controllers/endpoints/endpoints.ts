@@ -9,6 +9,7 @@ import { isNotFound } from '../../../api/errors';
 import { R } from '../../../api/resources';
 import { splitKey } from '../../../api/types';
 import type { Controller, ControllerContext } from '../../controller';
+import { SKIP_MIRROR_LABEL } from '../common/endpointslice-labels';
 import { canonicalJson, clone, type EndpointsObj } from '../common/objects';
 import { buildSubsets, managesService, podEndpoints } from './endpoints-math';
 import { watchServicesAndPods } from './service-pods';
@@ -31,7 +32,8 @@ export function newEndpointsController(ctx: ControllerContext, workers = 5): Con
     }
     if (!managesService(svc)) return;
     const subsets = buildSubsets(podEndpoints(svc, pods.list(namespace)));
-    const labels = { ...(svc.metadata?.labels ?? {}) };
+    // skip-mirror: these Endpoints come from a selector; the mirroring controller must not copy them.
+    const labels = { ...(svc.metadata?.labels ?? {}), [SKIP_MIRROR_LABEL]: 'true' };
     const current = endpoints.get(key);
     if (
       current &&

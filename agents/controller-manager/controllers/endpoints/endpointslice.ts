@@ -10,13 +10,12 @@ import { isNotFound } from '../../../api/errors';
 import { R } from '../../../api/resources';
 import { splitKey } from '../../../api/types';
 import type { Controller, ControllerContext } from '../../controller';
+import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL } from '../common/endpointslice-labels';
 import { canonicalJson, clone, type EndpointSliceObj, type ServiceObj } from '../common/objects';
 import { newControllerRef } from '../common/owner';
 import { managesService, type PodEndpoint, podEndpoints, portsKey } from './endpoints-math';
 import { watchServicesAndPods } from './service-pods';
 
-export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
-export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
 export const MANAGED_BY = 'endpointslice-controller.k8s.io';
 
 export function newEndpointSliceController(ctx: ControllerContext, workers = 5): Controller {
