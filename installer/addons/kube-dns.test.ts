@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { clusterDnsIP, dnsImageScript, kubeDnsObjects } from './kube-dns';
+
+describe('the cluster DNS add-on', () => {
+  it.each([
+    ['10.96.0.0/12', '10.96.0.10'],
+    ['10.0.0.0/24', '10.0.0.10'],
+    ['172.20.255.250/16', '172.21.0.4'],
+  ])('the tenth address of %s is %s', (cidr, ip) => {
+    expect(clusterDnsIP(cidr)).toBe(ip);
+  });
+
+  it('is the kube-dns Service of the seeds (dns, dns-tcp, metrics) in front of the coredns Deployment', () => {
+    const [svc, deploy] = kubeDnsObjects({
+      image: 'nodekube/dns:abc',
+      clusterIP: '10.96.0.10',
+      domain: 'cluster.local',
+      apiUrl: 'http://192.168.200.100:8080',
+    });
+    expect(svc.metadata).toMatchObject({ name: 'kube-dns', namespace: 'kube-system' });
+    expect(
+      (svc.spec as { ports: { name: string; port: number; protocol: string }[] }).ports.map(
+        (p) => `${p.name} ${p.port}/${p.protocol}`,
+      ),
+    ).toEqual(['dns 53/UDP', 'dns-tcp 53/TCP', 'metrics 9153/TCP']);
+    expect(deploy.metadata).toMatchObject({ name: 'coredns', namespace: 'kube-system' });
+    const pod = deploy.spec as {
+      replicas: number;
+      template: { spec: { dnsPolicy: string; containers: { args: string[] }[] } };
+    };
+    expect(pod.replicas).toBe(2);
+    // The DNS pods themselves resolve through the node, where outside names go.
+    expect(pod.template.spec.dnsPolicy).toBe('Default');
+    expect(pod.template.spec.containers[0].args).toContain('--master=http://192.168.200.100:8080');
+  });
+
+  it('builds the image from the node’s own Node.js and the shipped bundle, once per tag', () => {
+    const s = dnsImageScript('nodekube/dns:abc');
+    expect(s).toContain('docker image inspect nodekube/dns:abc');
+    expect(s).toContain('ldd "$node"');
+    expect(s).toContain('"/opt/nodekube/bin/nodekube-agent.cjs", "dns"');
+  });
+});

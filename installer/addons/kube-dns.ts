@@ -1,0 +1,119 @@
+// The cluster DNS add-on, as kube-up ran its add-ons: a Deployment in kube-system behind the
+// kube-dns Service at the service range's tenth address (10.96.0.10). The server inside is
+// nodekube's own (`nodekube-agent dns`, agents/dns/); the Deployment is named `coredns` and
+// labelled `k8s-app: kube-dns` as kubeadm names them, so `kubectl get pods -n kube-system`
+// and `describe node` read like the seeds' transcripts. Pure: options in, objects out.
+import type { KubeObject } from '../../agents/api/types';
+import { AGENT_BUNDLE, INSTALL_DIR } from '../units';
+
+export interface KubeDnsOptions {
+  /** The image every minion built from its own Node.js and the agent bundle. */
+  image: string;
+  clusterIP: string;
+  domain: string;
+  /** The apiserver the DNS pods list and watch. */
+  apiUrl: string;
+  replicas?: number;
+}
+
+export const DNS_NAMESPACE = 'kube-system';
+export const DNS_SERVICE = 'kube-dns';
+export const DNS_DEPLOYMENT = 'coredns';
+const LABELS = { 'k8s-app': 'kube-dns' };
+
+/** The tenth address of the service range (kubeadm's choice): 10.96.0.0/12 → 10.96.0.10. */
+export function clusterDnsIP(serviceCidr: string): string {
+  const [base] = serviceCidr.split('/');
+  const n = base.split('.').reduce((acc, o) => acc * 256 + Number(o), 0) + 10;
+  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
+}
+
+export function kubeDnsObjects(o: KubeDnsOptions): KubeObject[] {
+  const service: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: DNS_SERVICE,
+      namespace: DNS_NAMESPACE,
+      labels: { ...LABELS, 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'KubeDNS' },
+    },
+    spec: {
+      selector: LABELS,
+      clusterIP: o.clusterIP,
+      ports: [
+        { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
+        { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
+        { name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153 },
+      ],
+    },
+  };
+  const deployment: KubeObject = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: DNS_DEPLOYMENT, namespace: DNS_NAMESPACE, labels: LABELS },
+    spec: {
+      replicas: o.replicas ?? 2,
+      selector: { matchLabels: LABELS },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: '25%' } },
+      template: {
+        metadata: { labels: LABELS },
+        spec: {
+          // Default: the node's resolvers, which is where names outside the cluster go.
+          dnsPolicy: 'Default',
+          containers: [
+            {
+              name: 'coredns',
+              image: o.image,
+              imagePullPolicy: 'IfNotPresent',
+              args: [
+                `--master=${o.apiUrl}`,
+                '--port=53',
+                '--metrics-port=9153',
+                `--cluster-domain=${o.domain}`,
+              ],
+              ports: [
+                { name: 'dns', containerPort: 53, protocol: 'UDP' },
+                { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
+                { name: 'metrics', containerPort: 9153, protocol: 'TCP' },
+              ],
+              resources: { requests: { cpu: '100m', memory: '70Mi' }, limits: { memory: '170Mi' } },
+              readinessProbe: { httpGet: { path: '/readyz', port: 9153 }, periodSeconds: 2 },
+              livenessProbe: {
+                httpGet: { path: '/healthz', port: 9153 },
+                initialDelaySeconds: 10,
+                periodSeconds: 10,
+                failureThreshold: 5,
+              },
+            },
+          ],
+        },
+      },
+    },
+  };
+  return [service, deployment];
+}
+
+/**
+ * The shell that builds the DNS image on a node from what the node already has: its own
+ * Node.js with the libraries it links to, and the agent bundle in /opt/nodekube. Same bundle,
+ * same tag on every node; skipped when the tag is there.
+ */
+export function dnsImageScript(image: string): string {
+  return [
+    'set -e',
+    `if docker image inspect ${image} >/dev/null 2>&1; then echo unchanged; exit 0; fi`,
+    'root=$(mktemp -d)',
+    'trap \'rm -rf "$root"\' EXIT',
+    'node=$(readlink -f "$(command -v node)")',
+    'mkdir -p "$root/usr/bin" "$root/etc" "$root/tmp"',
+    'cp "$node" "$root/usr/bin/node"',
+    // the dynamic loader and every library node links to, at the same paths
+    'for lib in $(ldd "$node" | grep -o "/[^ ]*"); do mkdir -p "$root$(dirname "$lib")"; cp -L "$lib" "$root$lib"; done',
+    // Debian's Node loads some of its own builtins (cjs-module-lexer, undici…) from here
+    'if [ -d /usr/share/nodejs ]; then mkdir -p "$root/usr/share" && cp -aL /usr/share/nodejs "$root/usr/share/"; fi',
+    `mkdir -p "$root${INSTALL_DIR}" && cp -a ${INSTALL_DIR}/. "$root${INSTALL_DIR}/"`,
+    'echo "root:x:0:0:root:/root:/bin/false" > "$root/etc/passwd"',
+    `tar -C "$root" -c . | docker import -c 'ENTRYPOINT ["/usr/bin/node", "${AGENT_BUNDLE}", "dns"]' - ${image} >/dev/null`,
+    'echo built',
+  ].join('\n');
+}

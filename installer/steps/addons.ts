@@ -1,0 +1,90 @@
+// The add-ons `nodekube up` runs as pods, the way kube-up did: today the cluster DNS. Each
+// minion builds the DNS image from its own Node.js and the agent bundle (no registry: every
+// node makes the same image from the same inputs); then the kube-dns Service and the coredns
+// Deployment are created or brought up to date through the API, and the step waits (bounded)
+// until the DNS pods are Ready.
+
+import { isNotFound } from '../../agents/api/errors';
+import { R } from '../../agents/api/resources';
+import type { KubeObject } from '../../agents/api/types';
+import { createClient } from '../../agents/client';
+import {
+  clusterDnsIP,
+  DNS_DEPLOYMENT,
+  DNS_NAMESPACE,
+  dnsImageScript,
+  kubeDnsObjects,
+} from '../addons/kube-dns';
+import type { Context, HostStep, LocalStep, Step } from '../context';
+import { apiUrlOf, minionsOf } from '../inventory';
+
+export const CLUSTER_DOMAIN = 'cluster.local';
+const DNS_READY_TIMEOUT_MS = 180_000;
+
+/** nodekube/dns:<first 12 of the bundle hash>: a new bundle, a new image, a rolling update. */
+const dnsImage = (ctx: Context) => `nodekube/dns:${(ctx.bundle?.hash ?? 'dev').slice(0, 12)}`;
+
+const buildDnsImage: HostStep = {
+  title: 'Build the cluster DNS image from the node’s Node.js and the agent bundle',
+  hosts: minionsOf,
+  async run(ctx, _host, remote) {
+    const r = await remote.exec(dnsImageScript(dnsImage(ctx)), { sudo: true, timeoutMs: 180_000 });
+    return `${r.stdout.trim().split('\n').at(-1)} (${dnsImage(ctx)})`;
+  },
+};
+
+/** Create the object, or replace its spec when it differs from ours (the add-on is ours). */
+async function apply(client: ReturnType<typeof createClient>, obj: KubeObject): Promise<string> {
+  const r = obj.kind === 'Service' ? R.services : R.deployments;
+  const ns = obj.metadata?.namespace;
+  const name = obj.metadata?.name ?? '';
+  const what = `${obj.kind?.toLowerCase()}/${name}`;
+  try {
+    const have = await client.get(r, ns, name);
+    const want = obj.spec as Record<string, unknown>;
+    const differs = Object.entries(want).some(
+      ([k, v]) => JSON.stringify((have.spec as Record<string, unknown>)?.[k]) !== JSON.stringify(v),
+    );
+    if (!differs) return `${what} unchanged`;
+    await client.patch(r, ns, name, 'merge', { spec: want });
+    return `${what} updated`;
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    await client.create(r, obj);
+    return `${what} created`;
+  }
+}
+
+const applyDns: LocalStep = {
+  title: 'Run the cluster DNS add-on (kube-dns Service, coredns Deployment in kube-system)',
+  local: true,
+  async run(ctx) {
+    const apiUrl = apiUrlOf(ctx.inv);
+    const client = createClient({ baseUrl: apiUrl, userAgent: 'nodekube-installer' });
+    const objects = kubeDnsObjects({
+      image: dnsImage(ctx),
+      clusterIP: clusterDnsIP(ctx.inv.serviceCidr),
+      domain: CLUSTER_DOMAIN,
+      apiUrl,
+    });
+    const notes: string[] = [];
+    for (const obj of objects) notes.push(await apply(client, obj));
+    // Bounded wait for the Deployment to be available; a timeout fails `up` with what we saw.
+    const deadline = Date.now() + DNS_READY_TIMEOUT_MS;
+    let last = '';
+    while (Date.now() < deadline) {
+      const d = await client.get(R.deployments, DNS_NAMESPACE, DNS_DEPLOYMENT);
+      const want = (d.spec as { replicas?: number })?.replicas ?? 0;
+      const st = (d.status ?? {}) as { updatedReplicas?: number; availableReplicas?: number };
+      last = `${st.availableReplicas ?? 0}/${want} available, ${st.updatedReplicas ?? 0} updated`;
+      if ((st.availableReplicas ?? 0) >= want && (st.updatedReplicas ?? 0) >= want)
+        return `${notes.join(', ')}; ${last}`;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+    throw new Error(
+      `the DNS pods were not Ready within ${DNS_READY_TIMEOUT_MS / 1000}s (${last}); see kubectl -n kube-system describe pods -l k8s-app=kube-dns`,
+    );
+  },
+};
+
+export const addons: Step[] = [buildDnsImage, applyDns];
