@@ -10,6 +10,7 @@ import type { DeleteOptions } from 'kubernetes-types/meta/v1';
 import type { WebSocketServer } from 'ws';
 import { badRequest, methodNotAllowed, notFound, serviceUnavailable, toStatusError } from '../api/errors';
 import type { Logger } from '../api/log';
+import { queryBool } from '../api/query';
 import { groupVersion, R, type ResourceInfo } from '../api/resources';
 import type { KubeObject } from '../api/types';
 import { decodeObject, mediaType, type ProtobufCodec, readBody } from './body';
@@ -186,7 +187,7 @@ export class ResourceHandlers {
       etcd: this.d.etcd,
       match: predicateFor(r, selection),
       resourceVersion: query.get('resourceVersion') ?? undefined,
-      allowBookmarks: query.get('allowWatchBookmarks') === 'true',
+      allowBookmarks: queryBool(query, 'allowWatchBookmarks'),
       bookmarkIntervalMs: this.d.bookmarkIntervalMs ?? 60_000,
       timeoutSeconds: timeout ? Number(timeout) : undefined,
       render: table
@@ -316,7 +317,7 @@ export class ResourceHandlers {
       ...opts,
       ...(grace !== null ? { gracePeriodSeconds: Number(grace) } : {}),
       ...(q.get('propagationPolicy') ? { propagationPolicy: q.get('propagationPolicy') ?? undefined } : {}),
-      ...(q.get('orphanDependents') ? { orphanDependents: q.get('orphanDependents') === 'true' } : {}),
+      ...(q.has('orphanDependents') ? { orphanDependents: queryBool(q, 'orphanDependents') } : {}),
     };
   }
 
