@@ -8,7 +8,14 @@ import type { Duplex } from 'node:stream';
 import type { Etcd3 } from 'etcd3';
 import type { DeleteOptions } from 'kubernetes-types/meta/v1';
 import type { WebSocketServer } from 'ws';
-import { badRequest, methodNotAllowed, notFound, serviceUnavailable, toStatusError } from '../api/errors';
+import {
+  badRequest,
+  encodeStatus,
+  methodNotAllowed,
+  notFound,
+  serviceUnavailable,
+  toStatusError,
+} from '../api/errors';
 import type { Logger } from '../api/log';
 import { queryBool } from '../api/query';
 import { groupVersion, R, type ResourceInfo } from '../api/resources';
@@ -124,7 +131,7 @@ export class ResourceHandlers {
     } catch (err) {
       // Not upgraded: answer with a plain HTTP Status, as the request handler would.
       const se = toStatusError(err);
-      const body = JSON.stringify(se.status);
+      const body = encodeStatus(se);
       socket.end(
         `HTTP/1.1 ${se.code} ${STATUS_CODES[se.code] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
       );

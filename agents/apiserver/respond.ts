@@ -6,8 +6,9 @@
 import type { ServerResponse } from 'node:http';
 import { toStatusError } from '../api/errors';
 
+/** A JSON answer; like upstream's json.Encoder, every body ends with a newline. */
 export function sendJson(res: ServerResponse, code: number, body: unknown): void {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const text = `${typeof body === 'string' ? body : JSON.stringify(body)}\n`;
   if (res.headersSent) {
     res.end();
     return;
