@@ -10,7 +10,8 @@ import { badRequest, methodNotAllowed, pathNotFound, toStatusError } from '../ap
 import { type HealthCheck, probeResponse, runChecks } from '../api/health-server';
 import type { Logger } from '../api/log';
 import { METRICS_CONTENT_TYPE, type Registry } from '../api/metrics';
-import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery';
+import { versionInfo } from '../api/version';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery';
 import type { ResourceHandlers } from './handlers';
 import { parseRequest, type RequestInfo } from './request-info';
 import { sendError, sendJson, sendText } from './respond';
