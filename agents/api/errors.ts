@@ -213,8 +213,16 @@ export function forbidden(q: Qualified, name: string, why: string): StatusError 
   );
 }
 
-export function tooManyRequests(message: string, retryAfterSeconds: number): StatusError {
-  return statusError('TooManyRequests', message, { retryAfterSeconds });
+/** 429; details carry the causes, and retryAfterSeconds only when non-zero (omitempty). */
+export function tooManyRequests(
+  message: string,
+  retryAfterSeconds: number,
+  causes: StatusCause[] = [],
+): StatusError {
+  return statusError('TooManyRequests', message, {
+    ...(causes.length ? { causes } : {}),
+    ...(retryAfterSeconds ? { retryAfterSeconds } : {}),
+  });
 }
 
 export function serviceUnavailable(message: string): StatusError {
