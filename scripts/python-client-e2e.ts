@@ -32,6 +32,12 @@ current-context: nodekube
 }
 
 const NODES = ['hollow-1', 'hollow-2', 'hollow-3'];
+const NEEDS_A_KUBELET = [
+  'test_client.py::TestClient::test_pod_apis',
+  'test_client.py::TestClient::test_exit_code',
+  'test_client.py::TestClient::test_portforward_http',
+  'test_client.py::TestClient::test_portforward_raw',
+];
 
 async function readyNodes(url: string): Promise<number> {
   const res = await fetch(`${url}/api/v1/nodes`);
@@ -83,6 +89,9 @@ try {
   symlinkSync(suite, join(work, 'kubernetes', 'e2e_test'));
   code = await new Promise<number>((done) => {
     const args = ['-m', 'pytest', '-v', '-rA', '-p', 'no:cacheprovider', '-p', 'nodekube_pyclient'];
+    // exec and port-forward need a kubelet; a hollow node has none, and the apiserver would dial
+    // the made-up InternalIP it reports (10.200.x.y), which is not ours to send traffic to.
+    for (const t of NEEDS_A_KUBELET) args.push('--deselect', `kubernetes/e2e_test/${t}`);
     // Debian's interpreter: python3-kubernetes and python3-pytest are installed for it.
     const p = spawn('/usr/bin/python3', [...args, 'kubernetes/e2e_test', ...pytestArgs], {
       cwd: work,
