@@ -102,17 +102,20 @@ const kinds: Array<[string, string, Record<string, unknown>, unknown]> = [
 ];
 
 describe('defaulted status', () => {
-  it.each(kinds)('%s (%s): create, get and update answer upstream status', async (path, kind, spec, status) => {
-    const name = `st-${kind.toLowerCase()}`;
-    const apiVersion = path.startsWith('/api/v1') ? 'v1' : path.split('/').slice(2, 4).join('/');
-    const created = await http.post(path, { apiVersion, kind, metadata: { name }, spec });
-    expect(created.status).toBe(201);
-    expect(created.body.status).toEqual(status);
-    const got = await http.get(`${path}/${name}`);
-    expect(got.body.status).toEqual(status);
-    const updated = await http.patch(`${path}/${name}`, { metadata: { labels: { touched: 'yes' } } });
-    expect(updated.body.status).toEqual(status);
-  });
+  it.each(kinds)(
+    '%s (%s): create, get and update answer upstream status',
+    async (path, kind, spec, status) => {
+      const name = `st-${kind.toLowerCase()}`;
+      const apiVersion = path.startsWith('/api/v1') ? 'v1' : path.split('/').slice(2, 4).join('/');
+      const created = await http.post(path, { apiVersion, kind, metadata: { name }, spec });
+      expect(created.status).toBe(201);
+      expect(created.body.status).toEqual(status);
+      const got = await http.get(`${path}/${name}`);
+      expect(got.body.status).toEqual(status);
+      const updated = await http.patch(`${path}/${name}`, { metadata: { labels: { touched: 'yes' } } });
+      expect(updated.body.status).toEqual(status);
+    },
+  );
 });
 
 describe('Status bodies', () => {
@@ -186,13 +189,14 @@ describe('eviction and PodDisruptionBudgets', () => {
   });
 
   it('a budget whose status is stale refuses with 429 and retry after 10 s', async () => {
-    const r = await http.post(`${PODS}/guarded-1/eviction`, {
-      apiVersion: 'policy/v1',
-      kind: 'Eviction',
-      metadata: { name: 'guarded-1' },
+    const res = await fetch(`${cp.url}${PODS}/guarded-1/eviction`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'guarded-1' } }),
     });
-    expect(r.status).toBe(429);
-    expect(r.body.details).toEqual({
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('10');
+    expect(((await res.json()) as { details: unknown }).details).toEqual({
       causes: [
         {
           reason: 'DisruptionBudget',
