@@ -23,6 +23,7 @@ import type { KubeObject } from '../api/types';
 import { decodeObject, mediaType, type ProtobufCodec, readBody } from './body';
 import { paginate, predicateFor, renderList, selectionFromQuery } from './list';
 import { type ComponentProbe, getComponentStatus, listComponentStatuses } from './registry/componentstatuses';
+import { deleteAnswer } from './registry/deletion';
 import { evictPod } from './registry/eviction';
 import { qualified, type RestStorage } from './registry/rest';
 import { bindPod, finalizeNamespace, getScale, updateScale } from './registry/subresources';
@@ -98,14 +99,13 @@ export class ResourceHandlers {
       }
       case 'patch':
         return sendJson(res, 200, await this.patch(info, req, ''));
-      case 'delete':
-        return sendJson(
-          res,
-          200,
-          await this.d.rest.delete(r, info.namespace, info.name ?? '', await this.deleteOptions(info, req), {
-            dryRun: dryRun(info),
-          }),
-        );
+      case 'delete': {
+        const opts = await this.deleteOptions(info, req);
+        const out = await this.d.rest.delete(r, info.namespace, info.name ?? '', opts, {
+          dryRun: dryRun(info),
+        });
+        return sendJson(res, 200, deleteAnswer(r, out));
+      }
       case 'deletecollection':
         return this.deleteCollection(info, req, res);
     }

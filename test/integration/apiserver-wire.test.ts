@@ -132,6 +132,19 @@ describe('Status bodies', () => {
   });
 });
 
+describe('DELETE answers', () => {
+  it('a removed ConfigMap is a Success Status naming it; a pod comes back as the object', async () => {
+    const created = await http.post('/api/v1/namespaces/default/configmaps', configMap('del-1'));
+    const del = await http.del('/api/v1/namespaces/default/configmaps/del-1');
+    expect(del.status).toBe(200);
+    expect(del.text).toBe(
+      `{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Success","details":{"name":"del-1","kind":"configmaps","uid":"${created.body.metadata.uid}"}}\n`,
+    );
+    await http.post('/api/v1/namespaces/default/pods', pod('del-pod'));
+    expect((await http.del('/api/v1/namespaces/default/pods/del-pod')).body.kind).toBe('Pod');
+  });
+});
+
 describe('--advertise-address', () => {
   it('is where the kubernetes Endpoints and EndpointSlice point', async () => {
     const ep = (await http.get('/api/v1/namespaces/default/endpoints/kubernetes')).body;
