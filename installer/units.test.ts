@@ -49,6 +49,7 @@ describe('units from typed flags', () => {
       'apiserver',
       '--etcd-servers=http://127.0.0.1:2379',
       '--bind-address=0.0.0.0',
+      '--advertise-address=192.168.200.100',
       '--port=8080',
       '--service-cluster-ip-range=10.96.0.0/12',
       '--service-node-port-range=30000-32767',

@@ -1,7 +1,7 @@
 // What runs on each node, as data: one typed flags object per component (STYLE 10, after k3s's
 // argsMap → GetArgs), rendered into a systemd unit. Pure: the steps write what these return.
 import { renderFlags } from '../agents/api/flags';
-import { apiUrlOf, bridgeAddress, type Host, type Inventory } from './inventory';
+import { apiUrlOf, bridgeAddress, type Host, type Inventory, masterOf } from './inventory';
 
 /** Where `ship` puts the bundle (etcd3 looks for its protos at <bundle dir>/../proto). */
 export const INSTALL_DIR = '/opt/nodekube';
@@ -34,6 +34,8 @@ export const etcdFlags = (master: Host) => ({
 export const apiserverFlags = (inv: Inventory) => ({
   etcdServers: 'http://127.0.0.1:2379',
   bindAddress: '0.0.0.0',
+  // The master's private address: the `kubernetes` Service's endpoints, which pods dial.
+  advertiseAddress: masterOf(inv).ip,
   port: 8080,
   serviceClusterIpRange: inv.serviceCidr,
   serviceNodePortRange: inv.nodePortRange,

@@ -3,6 +3,7 @@ import {
   alreadyExists,
   badRequest,
   conflict,
+  encodeStatus,
   expired,
   forbidden,
   fromStatus,
@@ -15,6 +16,7 @@ import {
   isNotFound,
   methodNotAllowed,
   notFound,
+  pathNotFound,
   requestEntityTooLarge,
   STALE_OBJECT,
   StatusError,
@@ -137,6 +139,37 @@ describe('details', () => {
       { reason: 'FieldValueRequired', field: 'spec.containers', message: 'Required value' },
       { reason: 'FieldValueInvalid', field: 'metadata.name', message: 'Invalid value: "P"' },
     ]);
+  });
+});
+
+// The bytes upstream's apiserver writes (captured from kube-apiserver answers): Go struct field
+// order, omitempty fields absent, and json.Encoder's newline at the end.
+describe('encodeStatus writes upstream bytes', () => {
+  it.each([
+    [
+      notFound(pods, 'nope'),
+      '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"pods \\"nope\\" not found","reason":"NotFound","details":{"name":"nope","kind":"pods"},"code":404}\n',
+    ],
+    [
+      alreadyExists(deployments, 'web'),
+      '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"deployments.apps \\"web\\" already exists","reason":"AlreadyExists","details":{"name":"web","group":"apps","kind":"deployments"},"code":409}\n',
+    ],
+    [
+      invalid('Pod', '', 'p', [
+        { type: 'FieldValueRequired', field: 'spec.containers', message: 'Required value' },
+      ]),
+      '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Pod \\"p\\" is invalid: spec.containers: Required value","reason":"Invalid","details":{"name":"p","kind":"Pod","causes":[{"reason":"FieldValueRequired","message":"Required value","field":"spec.containers"}]},"code":422}\n',
+    ],
+    [
+      pathNotFound(),
+      '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"the server could not find the requested resource","reason":"NotFound","details":{},"code":404}\n',
+    ],
+    [
+      badRequest('malformed URL'),
+      '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"malformed URL","reason":"BadRequest","code":400}\n',
+    ],
+  ])('%#', (err, bytes) => {
+    expect(encodeStatus(err)).toBe(bytes);
   });
 });
 

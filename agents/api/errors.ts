@@ -5,6 +5,10 @@
 // below; callers test it with the `is…` predicates, never by comparing message text. Messages are
 // built from the resource and name the user knows (`deployments.apps "web" not found`), never
 // from storage keys.
+//
+// On the wire a Status is exactly what Go's encoding/json writes for metav1.Status: fields in
+// struct order, `omitempty` fields left out when empty (so `details.group` is absent for the core
+// group), and the trailing newline of json.Encoder. `encodeStatus` is the one place that writes it.
 
 import type { Status, StatusCause } from 'kubernetes-types/meta/v1';
 
@@ -92,28 +96,41 @@ function statusError(
   });
 }
 
+/**
+ * StatusDetails in metav1's field order; name, group and kind are omitempty, so the core group
+ * (and an unnamed object) leaves its field out rather than sending "".
+ */
+function details(name: string, group: string, kind: string, rest: Status['details'] = {}): Status['details'] {
+  return { ...(name ? { name } : {}), ...(group ? { group } : {}), ...(kind ? { kind } : {}), ...rest };
+}
+
 export function notFound(q: Qualified, name: string): StatusError {
-  return statusError('NotFound', `${qualifiedName(q)} "${name}" not found`, {
-    name,
-    group: q.group,
-    kind: q.resource,
-  });
+  return statusError(
+    'NotFound',
+    `${qualifiedName(q)} "${name}" not found`,
+    details(name, q.group, q.resource),
+  );
+}
+
+/** 404 for a path no handler serves; upstream sends empty details here. */
+export function pathNotFound(): StatusError {
+  return statusError('NotFound', 'the server could not find the requested resource', {});
 }
 
 export function alreadyExists(q: Qualified, name: string): StatusError {
-  return statusError('AlreadyExists', `${qualifiedName(q)} "${name}" already exists`, {
-    name,
-    group: q.group,
-    kind: q.resource,
-  });
+  return statusError(
+    'AlreadyExists',
+    `${qualifiedName(q)} "${name}" already exists`,
+    details(name, q.group, q.resource),
+  );
 }
 
 export function conflict(q: Qualified, name: string, why: string): StatusError {
-  return statusError('Conflict', `Operation cannot be fulfilled on ${qualifiedName(q)} "${name}": ${why}`, {
-    name,
-    group: q.group,
-    kind: q.resource,
-  });
+  return statusError(
+    'Conflict',
+    `Operation cannot be fulfilled on ${qualifiedName(q)} "${name}": ${why}`,
+    details(name, q.group, q.resource),
+  );
 }
 
 /** The message upstream uses for a stale resourceVersion on update. */
@@ -140,12 +157,21 @@ export interface FieldCause {
 export function invalid(kind: string, group: string, name: string, causes: FieldCause[]): StatusError {
   const list = causes.map((c) => `${c.field}: ${c.message}`);
   const summary = list.length === 1 ? list[0] : `[${list.join(', ')}]`;
-  return statusError('Invalid', `${kind}${group ? `.${group}` : ''} "${name}" is invalid: ${summary}`, {
-    name,
-    group,
-    kind,
-    causes: causes.map((c): StatusCause => ({ reason: c.type, message: c.message, field: c.field })),
-  });
+  return statusError(
+    'Invalid',
+    `${kind}${group ? `.${group}` : ''} "${name}" is invalid: ${summary}`,
+    details(name, group, kind, {
+      causes: causes.map((c): StatusCause => ({ reason: c.type, message: c.message, field: c.field })),
+    }),
+  );
+}
+
+/**
+ * 422 as NewGenericServerResponse builds it for a request that decodes but cannot apply (a failed
+ * JSON patch `test`): a generic message and empty details, so kubectl prints "The request is invalid".
+ */
+export function requestRejected(): StatusError {
+  return statusError('Invalid', 'the server rejected our request due to an error in our request', {});
 }
 
 export function badRequest(message: string): StatusError {
@@ -180,15 +206,23 @@ export function gone(message: string): StatusError {
 }
 
 export function forbidden(q: Qualified, name: string, why: string): StatusError {
-  return statusError('Forbidden', `${qualifiedName(q)} "${name}" is forbidden: ${why}`, {
-    name,
-    group: q.group,
-    kind: q.resource,
-  });
+  return statusError(
+    'Forbidden',
+    `${qualifiedName(q)} "${name}" is forbidden: ${why}`,
+    details(name, q.group, q.resource),
+  );
 }
 
-export function tooManyRequests(message: string, retryAfterSeconds: number): StatusError {
-  return statusError('TooManyRequests', message, { retryAfterSeconds });
+/** 429; details carry the causes, and retryAfterSeconds only when non-zero (omitempty). */
+export function tooManyRequests(
+  message: string,
+  retryAfterSeconds: number,
+  causes: StatusCause[] = [],
+): StatusError {
+  return statusError('TooManyRequests', message, {
+    ...(causes.length ? { causes } : {}),
+    ...(retryAfterSeconds ? { retryAfterSeconds } : {}),
+  });
 }
 
 export function serviceUnavailable(message: string): StatusError {
@@ -202,6 +236,11 @@ export function timeout(message: string): StatusError {
 export function internalError(err: unknown): StatusError {
   const message = err instanceof Error ? err.message : String(err);
   return statusError('InternalError', `Internal error occurred: ${message}`);
+}
+
+/** The bytes upstream writes for a Status: compact JSON and json.Encoder's trailing newline. */
+export function encodeStatus(err: StatusError): string {
+  return `${JSON.stringify(err.status)}\n`;
 }
 
 /** Turn any thrown value into a StatusError, so every HTTP error path writes a Status. */

@@ -1,10 +1,11 @@
 // What exists from the first start (upstream: controlplane/controller/{systemnamespaces,
-// kubernetesservice}): the four system namespaces and the `kubernetes` Service in `default`,
-// whose Endpoints point at this apiserver, so pods reach the API at 10.96.0.1:443.
+// kubernetesservice} and the endpoints reconciler): the four system namespaces and the
+// `kubernetes` Service in `default`, whose Endpoints and EndpointSlice point at this apiserver's
+// --advertise-address, so pods reach the API at 10.96.0.1:443.
 // Idempotent: every start reconciles, so a new advertise address replaces the old one.
 
 import { isAlreadyExists, isNotFound } from '../api/errors';
-import { R } from '../api/resources';
+import { R, type ResourceInfo } from '../api/resources';
 import type { KubeObject } from '../api/types';
 import type { RestStorage } from './registry/rest';
 
@@ -18,13 +19,59 @@ async function ensure(create: () => Promise<unknown>): Promise<void> {
   }
 }
 
+/** The Endpoints upstream writes; skip-mirror, because the apiserver writes the slice itself. */
 export function kubernetesEndpoints(ip: string, port: number): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Endpoints',
-    metadata: { name: 'kubernetes', namespace: 'default', labels: { endpointslice: 'managed-by-apiserver' } },
+    metadata: {
+      name: 'kubernetes',
+      namespace: 'default',
+      labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' },
+    },
     subsets: [{ addresses: [{ ip }], ports: [{ name: 'https', port, protocol: 'TCP' }] }],
   };
+}
+
+/** The EndpointSlice kubectl 1.31+ `describe service kubernetes` reads (no managed-by label upstream). */
+export function kubernetesEndpointSlice(ip: string, port: number): KubeObject {
+  return {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: {
+      name: 'kubernetes',
+      namespace: 'default',
+      labels: { 'kubernetes.io/service-name': 'kubernetes' },
+    },
+    addressType: 'IPv4',
+    endpoints: [{ addresses: [ip], conditions: { ready: true } }],
+    ports: [{ name: 'https', port, protocol: 'TCP' }],
+  };
+}
+
+/** Create `wanted`, or replace the stored object's labels and `fields` when they differ. */
+async function reconcile(
+  rest: RestStorage,
+  r: ResourceInfo,
+  wanted: KubeObject,
+  fields: string[],
+): Promise<void> {
+  const name = wanted.metadata?.name ?? '';
+  const pick = (o: KubeObject) =>
+    JSON.stringify([o.metadata?.labels ?? {}, ...fields.map((f) => (o as Record<string, unknown>)[f])]);
+  try {
+    const current = await rest.get(r, 'default', name);
+    if (pick(current) === pick(wanted)) return;
+    const next: Record<string, unknown> = {
+      ...current,
+      metadata: { ...current.metadata, labels: wanted.metadata?.labels },
+    };
+    for (const f of fields) next[f] = (wanted as Record<string, unknown>)[f];
+    await rest.update(r, 'default', name, next as KubeObject);
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    await ensure(() => rest.create(r, 'default', wanted));
+  }
 }
 
 export async function bootstrap(rest: RestStorage, advertiseIp: string, port: number): Promise<void> {
@@ -49,14 +96,10 @@ export async function bootstrap(rest: RestStorage, advertiseIp: string, port: nu
       },
     }),
   );
-  const wanted = kubernetesEndpoints(advertiseIp, port);
-  try {
-    const current = await rest.get(R.endpoints, 'default', 'kubernetes');
-    if (JSON.stringify(current.subsets) !== JSON.stringify(wanted.subsets)) {
-      await rest.update(R.endpoints, 'default', 'kubernetes', { ...current, subsets: wanted.subsets });
-    }
-  } catch (err) {
-    if (!isNotFound(err)) throw err;
-    await ensure(() => rest.create(R.endpoints, 'default', wanted));
-  }
+  await reconcile(rest, R.endpoints, kubernetesEndpoints(advertiseIp, port), ['subsets']);
+  await reconcile(rest, R.endpointslices, kubernetesEndpointSlice(advertiseIp, port), [
+    'addressType',
+    'endpoints',
+    'ports',
+  ]);
 }

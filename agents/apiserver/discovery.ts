@@ -6,24 +6,8 @@
 //   GET /apis             APIGroupList
 //   GET /api/v1           APIResourceList (with subresources: pods/eviction is policy/v1 Eviction)
 //   GET /apis/apps/v1     APIResourceList (deployments/scale is autoscaling/v1 Scale)
-//   GET /version          the version kubectl's dispatcher picks its binary by
 
 import { groupVersion, type ResourceInfo, resources, verbsFor } from '../api/resources';
-
-/** The Kubernetes version this server speaks; the gcloud `kubectl` dispatcher runs kubectl.1.<minor>. */
-export const SERVER_VERSION = { major: '1', minor: '30', gitVersion: 'v1.30.0-nodekube' };
-
-export function versionInfo(): Record<string, string> {
-  return {
-    ...SERVER_VERSION,
-    gitCommit: '0000000000000000000000000000000000000000',
-    gitTreeState: 'clean',
-    buildDate: '2026-01-01T00:00:00Z',
-    goVersion: `node${process.versions.node}`,
-    compiler: 'gc',
-    platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
-  };
-}
 
 interface SubresourceShape {
   kind: string;

@@ -8,15 +8,25 @@ import type { Duplex } from 'node:stream';
 import type { Etcd3 } from 'etcd3';
 import type { DeleteOptions } from 'kubernetes-types/meta/v1';
 import type { WebSocketServer } from 'ws';
-import { badRequest, methodNotAllowed, notFound, serviceUnavailable, toStatusError } from '../api/errors';
+import {
+  badRequest,
+  encodeStatus,
+  methodNotAllowed,
+  notFound,
+  serviceUnavailable,
+  toStatusError,
+} from '../api/errors';
 import type { Logger } from '../api/log';
+import { queryBool } from '../api/query';
 import { groupVersion, R, type ResourceInfo } from '../api/resources';
 import type { KubeObject } from '../api/types';
 import { decodeObject, mediaType, type ProtobufCodec, readBody } from './body';
 import { paginate, predicateFor, renderList, selectionFromQuery } from './list';
 import { type ComponentProbe, getComponentStatus, listComponentStatuses } from './registry/componentstatuses';
+import { deleteAnswer } from './registry/deletion';
+import { evictPod } from './registry/eviction';
 import { qualified, type RestStorage } from './registry/rest';
-import { bindPod, evictPod, finalizeNamespace, getScale, updateScale } from './registry/subresources';
+import { bindPod, finalizeNamespace, getScale, updateScale } from './registry/subresources';
 import type { ResourceRequest } from './request-info';
 import { sendJson, wantsTable } from './respond';
 import type { WatchCache } from './storage/watch-cache';
@@ -89,14 +99,13 @@ export class ResourceHandlers {
       }
       case 'patch':
         return sendJson(res, 200, await this.patch(info, req, ''));
-      case 'delete':
-        return sendJson(
-          res,
-          200,
-          await this.d.rest.delete(r, info.namespace, info.name ?? '', await this.deleteOptions(info, req), {
-            dryRun: dryRun(info),
-          }),
-        );
+      case 'delete': {
+        const opts = await this.deleteOptions(info, req);
+        const out = await this.d.rest.delete(r, info.namespace, info.name ?? '', opts, {
+          dryRun: dryRun(info),
+        });
+        return sendJson(res, 200, deleteAnswer(r, out));
+      }
       case 'deletecollection':
         return this.deleteCollection(info, req, res);
     }
@@ -123,7 +132,7 @@ export class ResourceHandlers {
     } catch (err) {
       // Not upgraded: answer with a plain HTTP Status, as the request handler would.
       const se = toStatusError(err);
-      const body = JSON.stringify(se.status);
+      const body = encodeStatus(se);
       socket.end(
         `HTTP/1.1 ${se.code} ${STATUS_CODES[se.code] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
       );
@@ -186,7 +195,7 @@ export class ResourceHandlers {
       etcd: this.d.etcd,
       match: predicateFor(r, selection),
       resourceVersion: query.get('resourceVersion') ?? undefined,
-      allowBookmarks: query.get('allowWatchBookmarks') === 'true',
+      allowBookmarks: queryBool(query, 'allowWatchBookmarks'),
       bookmarkIntervalMs: this.d.bookmarkIntervalMs ?? 60_000,
       timeoutSeconds: timeout ? Number(timeout) : undefined,
       render: table
@@ -316,7 +325,7 @@ export class ResourceHandlers {
       ...opts,
       ...(grace !== null ? { gracePeriodSeconds: Number(grace) } : {}),
       ...(q.get('propagationPolicy') ? { propagationPolicy: q.get('propagationPolicy') ?? undefined } : {}),
-      ...(q.get('orphanDependents') ? { orphanDependents: q.get('orphanDependents') === 'true' } : {}),
+      ...(q.has('orphanDependents') ? { orphanDependents: queryBool(q, 'orphanDependents') } : {}),
     };
   }
 

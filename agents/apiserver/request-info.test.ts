@@ -10,6 +10,12 @@ describe('parseRequest', () => {
     ],
     ['GET', '/api/v1/namespaces/default/pods', { verb: 'list', namespace: 'default', name: undefined }],
     ['GET', '/api/v1/pods?watch=true', { verb: 'watch', namespace: undefined }],
+    // The Python client sends Python's spelling of true; only 0/false (any case) mean a list.
+    ['GET', '/api/v1/pods?watch=True', { verb: 'watch' }],
+    ['GET', '/api/v1/pods?watch=1', { verb: 'watch' }],
+    ['GET', '/api/v1/pods?watch=False', { verb: 'list' }],
+    ['GET', '/api/v1/pods?watch=0', { verb: 'list' }],
+    ['GET', '/api/v1/namespaces/default/pods/web-1?watch=TRUE', { verb: 'watch', name: 'web-1' }],
     ['GET', '/api/v1/watch/namespaces/default/pods', { verb: 'watch', namespace: 'default' }],
     ['GET', '/api/v1/namespaces/default/pods/web-1/log', { verb: 'get', name: 'web-1', subresource: 'log' }],
     [

@@ -2,11 +2,13 @@
 //
 //   GET    /api/v1/namespaces/default/pods/web-1/log   → get, pods, default, web-1, log
 //   GET    /apis/apps/v1/deployments?watch=true        → watch, deployments (all namespaces)
+//   GET    /api/v1/pods?watch=True                     → watch (any value but 0/false, api/query.ts)
 //   GET    /api/v1/watch/namespaces/default/pods       → watch (the legacy /watch/ prefix)
 //   PUT    /api/v1/namespaces/ns1/finalize              → update, namespaces, name ns1, finalize
 //
 // Pure: no I/O, so the routing table is tested by a table of URLs.
 
+import { queryBool } from '../api/query';
 import { findResource, type ResourceInfo } from '../api/resources';
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
@@ -62,7 +64,7 @@ export function parseRequest(method: string, rawUrl: string): RequestInfo {
   } else {
     return { kind: 'nonresource', path, query };
   }
-  let watch = query.get('watch') === 'true' || query.get('watch') === '1';
+  let watch = queryBool(query, 'watch');
   if (rest[0] === 'watch') {
     watch = true;
     rest = rest.slice(1);

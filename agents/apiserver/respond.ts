@@ -6,8 +6,14 @@
 import type { ServerResponse } from 'node:http';
 import { toStatusError } from '../api/errors';
 
-export function sendJson(res: ServerResponse, code: number, body: unknown): void {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
+/** A JSON answer; like upstream's json.Encoder, every body ends with a newline. */
+export function sendJson(
+  res: ServerResponse,
+  code: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = `${typeof body === 'string' ? body : JSON.stringify(body)}\n`;
   if (res.headersSent) {
     res.end();
     return;
@@ -16,6 +22,7 @@ export function sendJson(res: ServerResponse, code: number, body: unknown): void
     'Content-Type': 'application/json',
     'Content-Length': Buffer.byteLength(text),
     'Cache-Control': 'no-cache, private',
+    ...headers,
   });
   res.end(text);
 }
@@ -37,7 +44,9 @@ export function sendText(
 /** Any thrown value → Status JSON; returns the HTTP code (for metrics). */
 export function sendError(res: ServerResponse, err: unknown): number {
   const se = toStatusError(err);
-  sendJson(res, se.code, se.status);
+  // Upstream's responsewriters turn details.retryAfterSeconds into a Retry-After header.
+  const retry = se.status.details?.retryAfterSeconds;
+  sendJson(res, se.code, se.status, retry ? { 'Retry-After': String(retry) } : {});
   return se.code;
 }
 

@@ -6,11 +6,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { methodNotAllowed, toStatusError } from '../api/errors';
+import { badRequest, methodNotAllowed, pathNotFound, toStatusError } from '../api/errors';
 import { type HealthCheck, probeResponse, runChecks } from '../api/health-server';
 import type { Logger } from '../api/log';
 import { METRICS_CONTENT_TYPE, type Registry } from '../api/metrics';
-import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery';
+import { versionInfo } from '../api/version';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery';
 import type { ResourceHandlers } from './handlers';
 import { parseRequest, type RequestInfo } from './request-info';
 import { sendError, sendJson, sendText } from './respond';
@@ -24,18 +25,6 @@ export interface ServerDeps {
   /** host:port that discovery advertises. */
   advertiseAddress: () => string;
 }
-
-/** The body upstream sends for a path no handler serves; kubectl prints its message. */
-const notFoundPath = () => ({
-  kind: 'Status',
-  apiVersion: 'v1',
-  metadata: {},
-  status: 'Failure',
-  message: 'the server could not find the requested resource',
-  reason: 'NotFound',
-  details: {},
-  code: 404,
-});
 
 export function createApiServer(deps: ServerDeps): Server {
   const requests = deps.metrics.counter(
@@ -95,18 +84,9 @@ export function createApiServer(deps: ServerDeps): Server {
     res: ServerResponse,
     info: RequestInfo | undefined,
   ): Promise<void> {
-    if (!info)
-      return sendJson(res, 400, {
-        kind: 'Status',
-        apiVersion: 'v1',
-        metadata: {},
-        status: 'Failure',
-        message: 'malformed URL',
-        reason: 'BadRequest',
-        code: 400,
-      });
+    if (!info) throw badRequest('malformed URL');
     if (info.kind === 'resource') return deps.handlers.serve(info, req, res);
-    if (info.kind === 'unknown') return sendJson(res, 404, notFoundPath());
+    if (info.kind === 'unknown') throw pathNotFound();
     if (req.method !== 'GET' && req.method !== 'HEAD')
       throw methodNotAllowed(`${req.method} is not supported on ${info.path}`);
     return nonResource(info.path, info.query, res);
@@ -160,7 +140,7 @@ export function createApiServer(deps: ServerDeps): Server {
       const list = apiResourceList(segs[1], segs[2]);
       if (list) return sendJson(res, 200, list);
     }
-    return sendJson(res, 404, notFoundPath());
+    throw pathNotFound();
   }
 
   return server;

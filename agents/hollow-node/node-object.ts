@@ -3,9 +3,11 @@
 
 import type { Lease } from 'kubernetes-types/coordination/v1';
 import type { Node, NodeCondition } from 'kubernetes-types/core/v1';
+import { KUBERNETES_VERSION } from '../api/version';
 import { apiTime } from './lifecycle';
 
-export const KUBELET_VERSION = 'v1.33.0-hollow';
+/** A hollow node reports the version a real kubelet would (api/version.ts), as kubemark does. */
+export const KUBELET_VERSION = KUBERNETES_VERSION.gitVersion;
 export const CAPACITY = { cpu: '4', memory: '16Gi', pods: '110', 'ephemeral-storage': '100Gi' };
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 

@@ -12,9 +12,11 @@ import type { Node, NodeCondition } from 'kubernetes-types/core/v1';
 import { isAlreadyExists, isNotFound } from '../api/errors';
 import type { Logger } from '../api/log';
 import { R } from '../api/resources';
+import { KUBERNETES_VERSION } from '../api/version';
 import type { ApiClient } from '../client/types';
 
-export const KUBELET_VERSION = 'v1.33.0';
+/** The version node status reports: the one every component shares (api/version.ts). */
+export const KUBELET_VERSION = KUBERNETES_VERSION.gitVersion;
 export const MAX_PODS = 110;
 export const LEASE_NAMESPACE = 'kube-node-lease';
 

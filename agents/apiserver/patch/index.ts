@@ -11,7 +11,7 @@
 // does not exist, is 400 BadRequest with the reason; a failed JSON-patch `test` or a strategic
 // patch that contradicts its own `$retainKeys` is 422 Invalid with upstream's generic message.
 
-import { badRequest, StatusError, unsupportedMediaType } from '../../api/errors';
+import { badRequest, requestRejected, unsupportedMediaType } from '../../api/errors';
 import type { ResourceInfo } from '../../api/resources';
 import type { KubeObject } from '../../api/types';
 import {
@@ -63,7 +63,7 @@ function run(type: string, current: JsonMap, patch: Json, r: ResourceInfo): Json
     if (type === MERGE_PATCH) return mergePatch(current, patch);
     return strategicMergePatch(current, patch, r.resource);
   } catch (err) {
-    if (err instanceof JsonPatchTestFailed || err instanceof StrategicPatchConflict) throw patchRejected();
+    if (err instanceof JsonPatchTestFailed || err instanceof StrategicPatchConflict) throw requestRejected();
     if (err instanceof JsonPatchError) throw badRequest(err.message);
     throw err;
   }
@@ -86,21 +86,3 @@ function decodeOrBadRequest<T>(fn: () => T): T {
 }
 
 const isMap = (v: unknown): v is JsonMap => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/**
- * 422 as apimachinery's NewGenericServerResponse builds it for a patch that decodes but cannot
- * apply (a failed `test`, content outside `$retainKeys`): a generic message and empty details,
- * so kubectl prints "The request is invalid". Upstream says no more than that, and neither do we.
- */
-export function patchRejected(): StatusError {
-  return new StatusError({
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    message: 'the server rejected our request due to an error in our request',
-    reason: 'Invalid',
-    details: {},
-    code: 422,
-  });
-}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { R } from '../../api/resources';
-import { decideDelete, preconditionFailure, shouldFinishDelete } from './deletion';
+import { decideDelete, deleteAnswer, preconditionFailure, shouldFinishDelete } from './deletion';
 
 const now = new Date('2026-01-01T00:00:00Z');
 const pod = (spec: Record<string, unknown> = {}, meta: Record<string, unknown> = {}) => ({
@@ -98,5 +98,29 @@ describe('preconditionFailure', () => {
       /ResourceVersion in precondition: 4/,
     );
     expect(preconditionFailure(obj, { preconditions: { uid: 'u1', resourceVersion: '5' } })).toBeUndefined();
+  });
+});
+
+describe('deleteAnswer (store.go finalizeDelete)', () => {
+  const cm = { kind: 'ConfigMap', metadata: { name: 'c1', namespace: 'default', uid: 'u-1' } };
+  it('answers a removed object with a Success Status naming it', () => {
+    expect(deleteAnswer(R.configmaps, cm)).toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Success',
+      details: { name: 'c1', kind: 'configmaps', uid: 'u-1' },
+    });
+    expect(deleteAnswer(R.deployments, { metadata: { name: 'd', uid: 'u-2' } })).toMatchObject({
+      details: { name: 'd', group: 'apps', kind: 'deployments', uid: 'u-2' },
+    });
+  });
+
+  it('answers with the object when it is still terminating, or when the store returns deleted objects', () => {
+    const pending = { ...cm, metadata: { ...cm.metadata, deletionTimestamp: '2026-01-01T00:00:00Z' } };
+    expect(deleteAnswer(R.configmaps, pending)).toBe(pending);
+    const p = { kind: 'Pod', metadata: { name: 'p' } };
+    expect(deleteAnswer(R.pods, p)).toBe(p);
+    expect(deleteAnswer(R.services, p)).toBe(p);
   });
 });

@@ -133,3 +133,31 @@ export function preconditionFailure(current: KubeObject, opts: DeleteOptions): s
   }
   return undefined;
 }
+
+/** Stores that answer a finished DELETE with the deleted object itself (ReturnDeletedObject). */
+const RETURNS_DELETED_OBJECT = new Set(['pods', 'services', 'serviceaccounts', 'namespaces']);
+
+/**
+ * The body of a DELETE answer (store.go finalizeDelete). An object still on its way out
+ * (deletionTimestamp set) is answered as it now is; one removed outright is answered with a
+ * Success Status naming it (`details.kind` is the resource, upstream's quirk), except by the
+ * stores above.
+ *
+ *   DELETE configmaps/c1 → {"kind":"Status",…,"status":"Success","details":{"name":"c1","kind":"configmaps","uid":"…"}}
+ */
+export function deleteAnswer(r: ResourceInfo, obj: KubeObject): KubeObject {
+  if (obj.metadata?.deletionTimestamp || RETURNS_DELETED_OBJECT.has(r.resource)) return obj;
+  const m = obj.metadata ?? {};
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    details: {
+      ...(m.name ? { name: m.name } : {}),
+      ...(r.group ? { group: r.group } : {}),
+      kind: r.resource,
+      ...(m.uid ? { uid: m.uid } : {}),
+    },
+  } as KubeObject;
+}

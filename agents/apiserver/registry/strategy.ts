@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { ResourceInfo } from '../../api/resources';
 import { groupVersion } from '../../api/resources';
 import type { KubeObject } from '../../api/types';
+import { withRequiredStatus } from './required-status';
 
 export function hasStatusSubresource(r: ResourceInfo): boolean {
   return r.subresources?.includes('status') ?? false;
@@ -83,7 +84,7 @@ function initialStatus(r: ResourceInfo, obj: KubeObject): Record<string, unknown
   // The PersistentVolume controller moves them on: Available/Bound/Released, Bound/Lost.
   if (r.resource === 'persistentvolumes' || r.resource === 'persistentvolumeclaims')
     return { phase: 'Pending' };
-  return {};
+  return withRequiredStatus(r, {}) as Record<string, unknown>;
 }
 
 interface ContainerResources {
@@ -141,7 +142,7 @@ export function prepareForUpdate(
 ): KubeObject {
   if (subresource === 'status') {
     const next = clone(old);
-    next.status = clone(input.status);
+    next.status = withRequiredStatus(r, clone(input.status));
     // Upstream lets status writers touch labels/annotations too (node status carries labels).
     if (input.metadata?.labels) next.metadata = { ...next.metadata, labels: clone(input.metadata.labels) };
     if (input.metadata?.annotations)
@@ -152,7 +153,7 @@ export function prepareForUpdate(
   next.apiVersion = groupVersion(r);
   next.kind = r.kind;
   keepServerMetadata(next, old);
-  if (hasStatusSubresource(r)) next.status = clone(old.status);
+  if (hasStatusSubresource(r)) next.status = withRequiredStatus(r, clone(old.status));
   // A namespace's finalizers change only through /finalize (upstream namespace strategy).
   if (r.resource === 'namespaces' && subresource !== 'finalize') {
     next.spec = {

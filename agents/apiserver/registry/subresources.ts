@@ -2,11 +2,10 @@
 // and eviction, registry/apps/deployment/storage for scale, registry/core/namespace for finalize):
 //
 //   POST pods/x/binding        Binding{target: Node}   → spec.nodeName set; 409 if already bound
-//   POST pods/x/eviction       policy/v1 Eviction      → graceful delete; 201 Status Success
+//   POST pods/x/eviction       policy/v1 Eviction      → eviction.ts (PodDisruptionBudgets)
 //   GET|PUT|PATCH <x>/scale    autoscaling/v1 Scale    ↔ spec.replicas
 //   PUT namespaces/x/finalize  Namespace               → spec.finalizers; empty + deleting = gone
 
-import type { DeleteOptions } from 'kubernetes-types/meta/v1';
 import { badRequest, conflict, notFound, STALE_OBJECT } from '../../api/errors';
 import { R, type ResourceInfo } from '../../api/resources';
 import { labelSelectorToString } from '../../api/selectors';
@@ -71,25 +70,6 @@ export async function bindPod(
       return pod;
     },
     'status',
-  );
-  return successStatus();
-}
-
-export async function evictPod(
-  rest: RestStorage,
-  namespace: string,
-  name: string,
-  eviction: KubeObject,
-): Promise<KubeObject> {
-  if (eviction.metadata?.name && eviction.metadata.name !== name) {
-    throw badRequest(`name in URL does not match name in Eviction object`);
-  }
-  // TODO(#2): PodDisruptionBudgets are not consulted yet (upstream answers 429 when one would break).
-  await rest.delete(
-    R.pods,
-    namespace,
-    name,
-    (eviction as { deleteOptions?: DeleteOptions }).deleteOptions ?? {},
   );
   return successStatus();
 }
