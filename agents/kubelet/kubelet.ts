@@ -13,6 +13,7 @@ import type { ApiClient } from '../client/types';
 import { referencedObjects } from './env';
 import { kubeletEvents } from './events';
 import { ImageManager } from './images';
+import { measureSignals } from './node-signals';
 import { gatherFacts, NodeStatusReporter } from './node-status';
 import { DEFAULT_PAUSE_IMAGE, ensurePauseImage } from './pause-image';
 import { PodWorkers } from './pod-workers';
@@ -50,7 +51,20 @@ export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Ku
   mkdirSync(flags.rootDir, { recursive: true });
   const docker = dockerFromEndpoint(flags.dockerEndpoint);
   const runtime = new DockerRuntime(docker, nodeName);
-  await ensurePauseImage(docker, flags.podInfraContainerImage);
+  // Docker may be down right now (it restarts independently of us): everything below that needs
+  // it is retried — the pause image and runtime facts by `refreshRuntime`, pods by their workers.
+  let pauseReady = false;
+  let runtimeVersion = 'docker://unknown';
+  let dockerRootDir: string | undefined;
+  const refreshRuntime = async () => {
+    if (!pauseReady) {
+      await ensurePauseImage(docker, flags.podInfraContainerImage);
+      pauseReady = true;
+    }
+    runtimeVersion = await runtime.version();
+    dockerRootDir = await runtime.rootDir();
+  };
+  await refreshRuntime().catch((err) => log.warn('container runtime not answering', { err: String(err) }));
   const client = createClient({ baseUrl: flags.master, userAgent: `nodekube-kubelet/${nodeName}` });
   const events = kubeletEvents(createEventRecorder(client, { component: 'kubelet', host: nodeName }));
   const registry = new Registry();
@@ -104,11 +118,22 @@ export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Ku
       },
       flags.rootDir,
     );
-  const runtimeVersion = await runtime.version();
+  const statusEveryMs = parseDuration(flags.nodeStatusUpdateFrequency);
   const nodeStatus = new NodeStatusReporter({
     client,
     facts,
-    statusEveryMs: parseDuration(flags.nodeStatusUpdateFrequency),
+    signals: async () => {
+      const s = await measureSignals({
+        runtime,
+        rootDir: flags.rootDir,
+        imageDir: () => dockerRootDir,
+        // A hanging Docker must show within one status period.
+        pingTimeoutMs: Math.min(5000, Math.max(500, statusEveryMs / 2)),
+      });
+      if (s.runtimeUp && !pauseReady) await refreshRuntime().catch(() => undefined);
+      return s;
+    },
+    statusEveryMs,
     leaseDurationSeconds: flags.nodeLeaseDurationSeconds,
     log,
   });
@@ -135,11 +160,10 @@ export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Ku
   const stopEvents = runtime.watchEvents((uid) => w.enqueue(uid));
   await Promise.all([podInformer.waitForSync(), services.waitForSync()]);
   // Only now is the set of wanted pods known: adopt what runs, remove what nobody wants.
-  await w.housekeeping();
-  const housekeeping = setInterval(
-    () => void w.housekeeping().catch((err) => log.warn('housekeeping failed', { err: String(err) })),
-    parseDuration(flags.syncFrequency),
-  );
+  const housekeep = () =>
+    w.housekeeping().catch((err) => log.warn('housekeeping failed', { err: String(err) }));
+  await housekeep();
+  const housekeeping = setInterval(() => void housekeep(), parseDuration(flags.syncFrequency));
   log.info('kubelet started', { node: nodeName, port: server.port });
 
   return {

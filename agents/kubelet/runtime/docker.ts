@@ -43,6 +43,21 @@ export class DockerRuntime implements ContainerRuntime {
     return `docker://${v.Version}`;
   }
 
+  async ping(timeoutMs: number): Promise<void> {
+    // dockerode's types omit ping's options; its code passes abortSignal to the request.
+    const ping = this.docker.ping.bind(this.docker) as unknown as (o: object) => Promise<unknown>;
+    await ping({ abortSignal: AbortSignal.timeout(timeoutMs) }).catch((err: Error) => {
+      const hung = err.name === 'TimeoutError' || err.name === 'AbortError';
+      throw new Error(hung ? `no answer from the runtime in ${timeoutMs}ms` : err.message);
+    });
+  }
+
+  /** Where Docker keeps images and layers (the imagefs eviction signal), if it answers. */
+  async rootDir(): Promise<string | undefined> {
+    const info = await this.docker.info();
+    return info.DockerRootDir || undefined;
+  }
+
   async imagePresent(image: string): Promise<boolean> {
     try {
       await this.docker.getImage(image).inspect();

@@ -110,6 +110,11 @@ export interface StreamOptions {
 export interface ContainerRuntime {
   /** `docker://20.10.24`, for Node status nodeInfo.containerRuntimeVersion. */
   version(): Promise<string>;
+  /**
+   * Resolves when the runtime answers within `timeoutMs` (upstream: CRI Status, the runtime
+   * half of the Ready condition). A runtime that hangs counts as down, like one that refuses.
+   */
+  ping(timeoutMs: number): Promise<void>;
   imagePresent(image: string): Promise<boolean>;
   pullImage(image: string): Promise<void>;
   /** Every container this kubelet created (by its node label), or only one pod's, inspected. */
