@@ -128,7 +128,7 @@ export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Ku
         rootDir: flags.rootDir,
         imageDir: () => dockerRootDir,
         // A hanging Docker must show within one status period.
-        pingTimeoutMs: Math.min(5000, Math.max(500, statusEveryMs / 2)),
+        pingTimeoutMs: Math.min(5000, Math.max(1000, statusEveryMs / 2)),
       });
       if (s.runtimeUp && !pauseReady) await refreshRuntime().catch(() => undefined);
       return s;

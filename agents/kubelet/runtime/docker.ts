@@ -274,7 +274,13 @@ export class DockerRuntime implements ContainerRuntime {
               event: ['start', 'die', 'oom'],
             },
           })) as unknown as Readable;
-          await readEvents(stream, onPodEvent);
+          await readEvents(stream, (uid, id) => {
+            // Docker logs `die` before its container list shows the exit, so a list now still
+            // says "running": forget the inspect result, so the next list inspects afresh (the
+            // inspect shows the exit). Without this the exit waited for the next relist.
+            this.inspected.delete(id);
+            onPodEvent(uid);
+          });
         } catch {
           // Docker restarted or the stream broke: reconnect after a pause (the periodic resync covers the gap).
         }
