@@ -12,6 +12,7 @@ import { createClient, createEventRecorder, createInformer } from '../client/ind
 import type { ApiClient } from '../client/types';
 import { referencedObjects } from './env';
 import { kubeletEvents } from './events';
+import { parseHairpinMode, setUpHairpin } from './hairpin';
 import { ImageManager } from './images';
 import { measureSignals } from './node-signals';
 import { gatherFacts, NodeStatusReporter } from './node-status';
@@ -37,6 +38,8 @@ export const KUBELET_DEFAULTS = {
   rootDir: '/var/lib/kubelet',
   /** How often every pod is synced even without events (upstream --sync-frequency). */
   syncFrequency: '10s',
+  /** hairpin-veth: a pod can reach itself through its Service (hairpin.ts); none: leave bridge ports alone. */
+  hairpinMode: 'hairpin-veth',
 };
 export type KubeletFlags = typeof KUBELET_DEFAULTS;
 
@@ -48,6 +51,7 @@ export interface Kubelet {
 
 export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Kubelet> {
   const nodeName = flags.hostnameOverride;
+  const hairpinMode = parseHairpinMode(flags.hairpinMode);
   mkdirSync(flags.rootDir, { recursive: true });
   const docker = dockerFromEndpoint(flags.dockerEndpoint);
   const runtime = new DockerRuntime(docker, nodeName);
@@ -97,6 +101,14 @@ export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Ku
       hostIP: flags.nodeIp,
       fetchObjects: (pod) => fetchObjects(client, pod),
       services: () => services.list(),
+      setUpSandboxNetwork:
+        hairpinMode === 'hairpin-veth'
+          ? async (sandbox) => {
+              if (!sandbox.pid) return;
+              const veth = await setUpHairpin(sandbox.pid);
+              log.debug('hairpin on', { sandbox: sandbox.name, veth });
+            }
+          : undefined,
       log,
     },
   });

@@ -330,5 +330,6 @@ function toRuntimeContainer(info: Docker.ContainerInspectInfo): RuntimeContainer
     message: exited && s.Error ? s.Error : undefined,
     gracePeriod: labels[LABELS.gracePeriod] !== undefined ? Number(labels[LABELS.gracePeriod]) : undefined,
     ip: networks.map((n) => n.IPAddress).find((ip) => ip) || undefined,
+    pid: s.Running && s.Pid ? s.Pid : undefined,
   };
 }

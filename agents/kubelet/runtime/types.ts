@@ -36,6 +36,8 @@ export interface RuntimeContainer {
   gracePeriod?: number;
   /** The sandbox's IP on its Docker network (undefined for app containers and host-network pods). */
   ip?: string;
+  /** The host pid of the container's init process while it runs (the sandbox's, for hairpin). */
+  pid?: number;
 }
 
 export interface PortBinding {
