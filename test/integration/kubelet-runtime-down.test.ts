@@ -89,3 +89,46 @@ describe('kubelet with a runtime that stops answering', () => {
     expect(s?.ready).toBe(false);
   });
 });
+
+describe('kubelet started while Docker is down', () => {
+  it('registers NotReady, then becomes Ready and runs pods once Docker answers', async () => {
+    const late = await startDockerProxy();
+    await late.setMode('refuse');
+    const second = await startTestNode('kubelet-rtlate', node.cp, [
+      `--docker-endpoint=unix://${late.socketPath}`,
+      '--sync-frequency=2s',
+    ]);
+    try {
+      const readyOf = async () =>
+        (await api<Node>(node.cp, 'GET', `/api/v1/nodes/${second.nodeName}`)).status?.conditions?.find(
+          (c) => c.type === 'Ready',
+        );
+      expect(await readyOf()).toMatchObject({ status: 'False', reason: 'KubeletNotReady' });
+      await late.setMode('pass');
+      await expect.poll(async () => (await readyOf())?.status, poll).toBe('True');
+      await createPod(
+        node.cp,
+        podOn(second, 'late', { containers: [{ name: 'c', ...busybox, command: ['sleep', '3600'] }] }),
+      );
+      await expect
+        .poll(async () => (await getPod(node.cp, 'default', 'late')).status?.phase, {
+          ...poll,
+          timeout: 60_000,
+        })
+        .toBe('Running');
+      // Docker's version is learnt once it answers.
+      await expect
+        .poll(
+          async () =>
+            (await api<Node>(node.cp, 'GET', `/api/v1/nodes/${second.nodeName}`)).status?.nodeInfo
+              ?.containerRuntimeVersion,
+          poll,
+        )
+        .toMatch(/^docker:\/\/\d/);
+    } finally {
+      await late.setMode('pass');
+      await second.stop();
+      await late.close();
+    }
+  });
+});
