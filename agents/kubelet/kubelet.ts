@@ -60,15 +60,23 @@ export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Ku
   let pauseReady = false;
   let runtimeVersion = 'docker://unknown';
   let dockerRootDir: string | undefined;
-  const refreshRuntime = async () => {
-    if (!pauseReady) {
-      await ensurePauseImage(docker, flags.podInfraContainerImage);
-      pauseReady = true;
-    }
-    runtimeVersion = await runtime.version();
-    dockerRootDir = await runtime.rootDir();
-  };
-  await refreshRuntime().catch((err) => log.warn('container runtime not answering', { err: String(err) }));
+  let refreshing: Promise<void> | undefined;
+  const refreshRuntime = () =>
+    (refreshing ??= (async () => {
+      if (!pauseReady) {
+        await ensurePauseImage(docker, flags.podInfraContainerImage);
+        pauseReady = true;
+      }
+      runtimeVersion = await runtime.version();
+      dockerRootDir = await runtime.rootDir();
+    })().finally(() => {
+      refreshing = undefined;
+    }));
+  // Bounded: a hanging Docker must not keep the kubelet from registering its Node NotReady.
+  await Promise.race([
+    refreshRuntime(),
+    new Promise((_, reject) => setTimeout(reject, 10_000, new Error('no answer in 10s')).unref()),
+  ]).catch((err) => log.warn('container runtime not answering', { err: String(err) }));
   const client = createClient({ baseUrl: flags.master, userAgent: `nodekube-kubelet/${nodeName}` });
   const events = kubeletEvents(createEventRecorder(client, { component: 'kubelet', host: nodeName }));
   const registry = new Registry();
@@ -142,7 +150,7 @@ export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Ku
         // A hanging Docker must show within one status period.
         pingTimeoutMs: Math.min(5000, Math.max(1000, statusEveryMs / 2)),
       });
-      if (s.runtimeUp && !pauseReady) await refreshRuntime().catch(() => undefined);
+      if (s.runtimeUp && !pauseReady) void refreshRuntime().catch(() => undefined);
       return s;
     },
     statusEveryMs,
