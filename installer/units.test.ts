@@ -31,7 +31,10 @@ describe('units from typed flags', () => {
       '--port=10250',
     ]);
     const text = renderUnit(kubelet as never);
-    expect(text).toContain('Requires=docker.service');
+    // Wants, not Requires: `systemctl stop docker` must leave the kubelet running (it reports NotReady).
+    expect(text).toContain('After=network-online.target docker.service');
+    expect(text).toContain('Wants=docker.service');
+    expect(text).not.toContain('Requires=');
     expect(text).toContain('ExecStart=/usr/bin/node \\\n  --enable-source-maps \\\n');
     expect(text).toContain('Restart=always');
     expect(text).toContain('WantedBy=multi-user.target');

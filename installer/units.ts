@@ -15,6 +15,8 @@ export interface UnitSpec {
   exec: string[];
   after?: string[];
   requires?: string[];
+  /** Started with this unit, but not tied to it: stopping them does not stop this unit. */
+  wants?: string[];
   /** True when the unit runs our bundle, so a new bundle means a restart. */
   usesBundle: boolean;
 }
@@ -133,8 +135,10 @@ export function minionUnits(inv: Inventory, h: Host): UnitSpec[] {
       name: 'kubelet',
       description: 'Kubernetes node agent',
       exec: agent('kubelet', kubeletFlags(inv, h)),
+      // Wants, not Requires: a stopped or restarting Docker must not stop the kubelet. It stays up,
+      // reports the node NotReady ("container runtime is down") and recovers when Docker returns.
       after: ['docker.service'],
-      requires: ['docker.service'],
+      wants: ['docker.service'],
       usesBundle: true,
     },
     {
@@ -169,6 +173,7 @@ export function renderUnit(u: UnitSpec): string {
   if (u.after?.length) lines.push(`After=network-online.target ${u.after.join(' ')}`);
   else lines.push('After=network-online.target');
   if (u.requires?.length) lines.push(`Requires=${u.requires.join(' ')}`);
+  if (u.wants?.length) lines.push(`Wants=${u.wants.join(' ')}`);
   lines.push(
     '',
     '[Service]',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildNode as buildHollowNode } from '../hollow-node/node-object';
-import { buildNode as buildKubeletNode } from '../kubelet/node-status';
+import { buildNode as buildKubeletNode } from '../kubelet/node-object';
+import { describeNode } from '../kubelet/node-status';
 import { KUBERNETES_VERSION, versionInfo } from './version';
 
 describe('one version for every component', () => {
@@ -13,7 +14,7 @@ describe('one version for every component', () => {
 
   it('the kubelet and the hollow node report it as kubeletVersion and kubeProxyVersion', () => {
     const kubelet = buildKubeletNode(
-      {
+      describeNode({
         nodeName: 'minion-1',
         nodeIP: '192.168.200.101',
         hostname: 'h',
@@ -27,8 +28,8 @@ describe('one version for every component', () => {
         containerRuntimeVersion: 'docker://20.10.24',
         machineID: 'm',
         bootID: 'b',
-      },
-      '2026-11-22T06:00:00Z',
+      }),
+      [],
     );
     const hollow = buildHollowNode({ name: 'hollow-1', internalIP: '10.0.0.1' }, 0);
     for (const node of [kubelet, hollow]) {

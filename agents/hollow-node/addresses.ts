@@ -1,5 +1,7 @@
 // Fake addresses for hollow nodes, from ranges no test network uses:
-//   node i   InternalIP 10.200.<i div 250>.<i mod 250 + 1>   (up to 64k nodes)
+//   node i   a synthetic InternalIP 10.200.<i div 250>.<i mod 250 + 1> (up to 64k nodes), for Node
+//            objects nothing dials (bench/scheduler.ts). Running hollow nodes advertise 127.0.0.1
+//            instead, where their kubelet endpoint answers (kubelet-endpoint.ts, issue 13).
 //   pods     the node's spec.podCIDR when the controller-manager gave it one, else the node's own
 //            /24 in 10.128.0.0/9: 10.<128 + i div 256>.<i mod 256>.0/24
 // Pod IPs are .2 … .254 of the node's /24, lowest free first, released when the pod goes.

@@ -12,9 +12,17 @@ import { R } from '../api/resources';
 import { type KubeObject, objectKey, splitKey } from '../api/types';
 import { type ApiClient, createInformer, createWorkQueue, runController } from '../client';
 import { sleepUnlessAborted } from '../client/informer';
-import { fallbackPodCIDR, nodeInternalIP, PodIPAllocator } from './addresses';
+import { nodeStatus } from '../kubelet/node-object';
+import { fallbackPodCIDR, PodIPAllocator } from './addresses';
+import { HOLLOW_NODE_IP } from './kubelet-endpoint';
 import { nextPodStatus } from './lifecycle';
-import { buildLease, buildNode, healthyConditions, NODE_LEASE_NAMESPACE } from './node-object';
+import {
+  buildLease,
+  buildNode,
+  describeHollowNode,
+  healthyConditions,
+  NODE_LEASE_NAMESPACE,
+} from './node-object';
 
 type Obj<T> = T & KubeObject;
 
@@ -25,6 +33,8 @@ export interface HollowNodesOptions {
   statusPeriodMs: number;
   leaseDurationSeconds: number;
   podRunMs: number;
+  /** The port of the hollow kubelet endpoint on 127.0.0.1 (kubelet-endpoint.ts) every node advertises. */
+  kubeletPort: number;
   /** Concurrent pod status writers. */
   workers?: number;
   nowFn?: () => number;
@@ -53,7 +63,8 @@ export function startHollowNodes(opts: HollowNodesOptions, signal: AbortSignal):
       name,
       {
         name,
-        internalIP: nodeInternalIP(i),
+        // Loopback, so the apiserver's kubelet proxy reaches our endpoint and nothing leaves the machine.
+        internalIP: HOLLOW_NODE_IP,
         podCIDR: fallbackPodCIDR(i),
         registeredAt: nowFn(),
         ips: new PodIPAllocator(),
@@ -68,12 +79,16 @@ export function startHollowNodes(opts: HollowNodesOptions, signal: AbortSignal):
   async function register(state: NodeState): Promise<void> {
     for (let attempt = 1; !signal.aborted; attempt++) {
       try {
-        const node = buildNode({ name: state.name, internalIP: state.internalIP }, nowFn());
+        const node = buildNode(
+          { name: state.name, internalIP: state.internalIP, kubeletPort: opts.kubeletPort },
+          nowFn(),
+        );
         try {
           learn(state, await client.create(R.nodes, node as Obj<Node>));
         } catch (err) {
           if (!isAlreadyExists(err)) throw err;
-          await postStatus(state);
+          // Registered before (maybe by an earlier process, on another port): post the whole status.
+          await postStatus(state, true);
         }
         log.info('Successfully registered node', { node: state.name });
         return;
@@ -87,8 +102,10 @@ export function startHollowNodes(opts: HollowNodesOptions, signal: AbortSignal):
     }
   }
 
-  async function postStatus(state: NodeState): Promise<void> {
-    const patch = { status: { conditions: healthyConditions(nowFn(), state.registeredAt) } };
+  async function postStatus(state: NodeState, full = false): Promise<void> {
+    const conditions = healthyConditions(nowFn(), state.registeredAt);
+    const spec = { name: state.name, internalIP: state.internalIP, kubeletPort: opts.kubeletPort };
+    const patch = { status: full ? nodeStatus(describeHollowNode(spec), conditions) : { conditions } };
     learn(
       state,
       await client.patch<Obj<Node>>(R.nodes, undefined, state.name, 'merge', patch, {

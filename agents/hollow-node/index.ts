@@ -1,5 +1,6 @@
 // nodekube-agent hollow-node --master=URL (--name=NAME | --count=N --name-prefix=P)
 //   [--node-status-update-frequency=10s] [--node-lease-duration-seconds=40] [--pod-run-seconds=1] [--port=0]
+//   [--kubelet-port=0]
 // Fake kubelets for tests and scale benchmarks (kubemark/kwok): Nodes named NAME, or P-0 … P-(N-1).
 
 import { parseDuration, parseFlags, renderFlags } from '../api/flags';
@@ -8,6 +9,7 @@ import { createLogger } from '../api/log';
 import { processMetrics, Registry } from '../api/metrics';
 import { createClient } from '../client';
 import { startHollowNodes } from './hollow-nodes';
+import { HOLLOW_NODE_IP, startHollowKubeletEndpoint } from './kubelet-endpoint';
 
 export const defaultFlags = {
   master: 'http://127.0.0.1:8080',
@@ -18,6 +20,8 @@ export const defaultFlags = {
   nodeLeaseDurationSeconds: 40,
   podRunSeconds: 1,
   port: 0,
+  /** The hollow kubelet endpoint's port on 127.0.0.1, which every node advertises (0: any free port). */
+  kubeletPort: 0,
   bindAddress: '127.0.0.1',
   kubeApiQps: 50,
   kubeApiBurst: 100,
@@ -47,6 +51,9 @@ export async function main(argv: string[]): Promise<void> {
   if (flags.port > 0)
     health = await serveHealth({ port: flags.port, bindAddress: flags.bindAddress, registry });
 
+  const endpoint = await startHollowKubeletEndpoint(flags.kubeletPort);
+  log.info('Hollow kubelet endpoint listening', { address: `${HOLLOW_NODE_IP}:${endpoint.port}` });
+
   const stop = new AbortController();
   for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => stop.abort());
   const running = startHollowNodes(
@@ -57,6 +64,7 @@ export async function main(argv: string[]): Promise<void> {
       statusPeriodMs: parseDuration(flags.nodeStatusUpdateFrequency),
       leaseDurationSeconds: flags.nodeLeaseDurationSeconds,
       podRunMs: flags.podRunSeconds * 1000,
+      kubeletPort: endpoint.port,
     },
     stop.signal,
   );
@@ -66,4 +74,5 @@ export async function main(argv: string[]): Promise<void> {
     stop.signal.addEventListener('abort', () => resolve(), { once: true }),
   );
   await health?.close();
+  await endpoint.close();
 }

@@ -12,7 +12,9 @@ import { createClient, createEventRecorder, createInformer } from '../client/ind
 import type { ApiClient } from '../client/types';
 import { referencedObjects } from './env';
 import { kubeletEvents } from './events';
+import { parseHairpinMode, setUpHairpin } from './hairpin';
 import { ImageManager } from './images';
+import { measureSignals } from './node-signals';
 import { gatherFacts, NodeStatusReporter } from './node-status';
 import { DEFAULT_PAUSE_IMAGE, ensurePauseImage } from './pause-image';
 import { PodWorkers } from './pod-workers';
@@ -36,6 +38,8 @@ export const KUBELET_DEFAULTS = {
   rootDir: '/var/lib/kubelet',
   /** How often every pod is synced even without events (upstream --sync-frequency). */
   syncFrequency: '10s',
+  /** hairpin-veth: a pod can reach itself through its Service (hairpin.ts); none: leave bridge ports alone. */
+  hairpinMode: 'hairpin-veth',
 };
 export type KubeletFlags = typeof KUBELET_DEFAULTS;
 
@@ -47,10 +51,32 @@ export interface Kubelet {
 
 export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Kubelet> {
   const nodeName = flags.hostnameOverride;
+  const hairpinMode = parseHairpinMode(flags.hairpinMode);
   mkdirSync(flags.rootDir, { recursive: true });
   const docker = dockerFromEndpoint(flags.dockerEndpoint);
   const runtime = new DockerRuntime(docker, nodeName);
-  await ensurePauseImage(docker, flags.podInfraContainerImage);
+  // Docker may be down right now (it restarts independently of us): everything below that needs
+  // it is retried — the pause image and runtime facts by `refreshRuntime`, pods by their workers.
+  let pauseReady = false;
+  let runtimeVersion = 'docker://unknown';
+  let dockerRootDir: string | undefined;
+  let refreshing: Promise<void> | undefined;
+  const refreshRuntime = () =>
+    (refreshing ??= (async () => {
+      if (!pauseReady) {
+        await ensurePauseImage(docker, flags.podInfraContainerImage);
+        pauseReady = true;
+      }
+      runtimeVersion = await runtime.version();
+      dockerRootDir = await runtime.rootDir();
+    })().finally(() => {
+      refreshing = undefined;
+    }));
+  // Bounded: a hanging Docker must not keep the kubelet from registering its Node NotReady.
+  await Promise.race([
+    refreshRuntime(),
+    new Promise((_, reject) => setTimeout(reject, 10_000, new Error('no answer in 10s')).unref()),
+  ]).catch((err) => log.warn('container runtime not answering', { err: String(err) }));
   const client = createClient({ baseUrl: flags.master, userAgent: `nodekube-kubelet/${nodeName}` });
   const events = kubeletEvents(createEventRecorder(client, { component: 'kubelet', host: nodeName }));
   const registry = new Registry();
@@ -83,6 +109,14 @@ export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Ku
       hostIP: flags.nodeIp,
       fetchObjects: (pod) => fetchObjects(client, pod),
       services: () => services.list(),
+      setUpSandboxNetwork:
+        hairpinMode === 'hairpin-veth'
+          ? async (sandbox) => {
+              if (!sandbox.pid) return;
+              const veth = await setUpHairpin(sandbox.pid);
+              log.debug('hairpin on', { sandbox: sandbox.name, veth });
+            }
+          : undefined,
       log,
     },
   });
@@ -104,11 +138,22 @@ export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Ku
       },
       flags.rootDir,
     );
-  const runtimeVersion = await runtime.version();
+  const statusEveryMs = parseDuration(flags.nodeStatusUpdateFrequency);
   const nodeStatus = new NodeStatusReporter({
     client,
     facts,
-    statusEveryMs: parseDuration(flags.nodeStatusUpdateFrequency),
+    signals: async () => {
+      const s = await measureSignals({
+        runtime,
+        rootDir: flags.rootDir,
+        imageDir: () => dockerRootDir,
+        // A hanging Docker must show within one status period.
+        pingTimeoutMs: Math.min(5000, Math.max(1000, statusEveryMs / 2)),
+      });
+      if (s.runtimeUp && !pauseReady) void refreshRuntime().catch(() => undefined);
+      return s;
+    },
+    statusEveryMs,
     leaseDurationSeconds: flags.nodeLeaseDurationSeconds,
     log,
   });
@@ -135,11 +180,10 @@ export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Ku
   const stopEvents = runtime.watchEvents((uid) => w.enqueue(uid));
   await Promise.all([podInformer.waitForSync(), services.waitForSync()]);
   // Only now is the set of wanted pods known: adopt what runs, remove what nobody wants.
-  await w.housekeeping();
-  const housekeeping = setInterval(
-    () => void w.housekeeping().catch((err) => log.warn('housekeeping failed', { err: String(err) })),
-    parseDuration(flags.syncFrequency),
-  );
+  const housekeep = () =>
+    w.housekeeping().catch((err) => log.warn('housekeeping failed', { err: String(err) }));
+  await housekeep();
+  const housekeeping = setInterval(() => void housekeep(), parseDuration(flags.syncFrequency));
   log.info('kubelet started', { node: nodeName, port: server.port });
 
   return {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildLease, buildNode, microTime, nodeConditions } from './node-status';
+import { decideConditions, HEALTHY_SIGNALS, nodeConditions } from './node-conditions';
+import { buildLease, buildNode, microTime } from './node-object';
+import { describeNode } from './node-status';
 
 const facts = {
   nodeName: 'minion-1',
@@ -19,7 +21,10 @@ const facts = {
 
 describe('buildNode', () => {
   it('reports capacity, addresses, the kubelet port, pod CIDR and Ready', () => {
-    const n = buildNode(facts, '2026-11-22T06:00:00Z');
+    const n = buildNode(
+      describeNode(facts),
+      nodeConditions(decideConditions(HEALTHY_SIGNALS), '2026-11-22T06:00:00Z'),
+    );
     expect(n.spec).toEqual({ podCIDR: '10.244.1.0/24', podCIDRs: ['10.244.1.0/24'] });
     expect(n.status?.capacity).toEqual({
       cpu: '2',
@@ -45,8 +50,9 @@ describe('buildNode', () => {
   });
 
   it('keeps lastTransitionTime while a condition holds, moves the heartbeat', () => {
-    const first = nodeConditions('2026-11-22T06:00:00Z');
-    const second = nodeConditions('2026-11-22T06:00:10Z', first);
+    const healthy = decideConditions(HEALTHY_SIGNALS);
+    const first = nodeConditions(healthy, '2026-11-22T06:00:00Z');
+    const second = nodeConditions(healthy, '2026-11-22T06:00:10Z', first);
     expect(second[3]).toMatchObject({
       type: 'Ready',
       lastHeartbeatTime: '2026-11-22T06:00:10Z',

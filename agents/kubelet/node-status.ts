@@ -8,17 +8,22 @@
 import { readFileSync, statfsSync } from 'node:fs';
 import os from 'node:os';
 import type { Lease } from 'kubernetes-types/coordination/v1';
-import type { Node, NodeCondition } from 'kubernetes-types/core/v1';
+import type { Node } from 'kubernetes-types/core/v1';
 import { isAlreadyExists, isNotFound } from '../api/errors';
 import type { Logger } from '../api/log';
 import { R } from '../api/resources';
 import { KUBERNETES_VERSION } from '../api/version';
 import type { ApiClient } from '../client/types';
-
-/** The version node status reports: the one every component shares (api/version.ts). */
-export const KUBELET_VERSION = KUBERNETES_VERSION.gitVersion;
-export const MAX_PODS = 110;
-export const LEASE_NAMESPACE = 'kube-node-lease';
+import { DEFAULT_EVICTION_HARD, decideConditions, type NodeSignals, nodeConditions } from './node-conditions';
+import {
+  buildLease,
+  buildNode,
+  KUBELET_VERSION,
+  LEASE_NAMESPACE,
+  MAX_PODS,
+  type NodeDescription,
+  nodeStatus,
+} from './node-object';
 
 export interface NodeFacts {
   nodeName: string;
@@ -70,44 +75,24 @@ export function gatherFacts(
 }
 
 const ki = (bytes: number) => `${Math.floor(bytes / 1024)}Ki`;
+const arch = () => (os.arch() === 'x64' ? 'amd64' : os.arch());
 
-/** The conditions a healthy kubelet reports, keeping transition times that did not change. */
-export function nodeConditions(now: string, old: readonly NodeCondition[] = []): NodeCondition[] {
-  const cond = (type: string, status: 'True' | 'False', reason: string, message: string): NodeCondition => {
-    const prev = old.find((c) => c.type === type);
-    return {
-      type,
-      status,
-      reason,
-      message,
-      lastHeartbeatTime: now,
-      lastTransitionTime: prev?.status === status ? prev.lastTransitionTime : now,
-    };
-  };
-  return [
-    cond('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
-    cond('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
-    cond('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
-    cond('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
-  ];
-}
-
-export function nodeStatus(f: NodeFacts, now: string, old?: Node): Node['status'] {
-  const capacity = {
-    cpu: String(f.cpuCores),
-    memory: ki(f.memoryBytes),
-    pods: String(MAX_PODS),
-    'ephemeral-storage': ki(f.ephemeralBytes),
-  };
+/** A real node's description, from its facts. */
+export function describeNode(f: NodeFacts): NodeDescription {
   return {
-    capacity,
-    allocatable: capacity, // nothing reserved for system daemons (--kube-reserved is not supported)
-    conditions: nodeConditions(now, old?.status?.conditions),
+    name: f.nodeName,
+    podCIDR: f.podCIDR,
+    capacity: {
+      cpu: String(f.cpuCores),
+      memory: ki(f.memoryBytes),
+      pods: String(MAX_PODS),
+      'ephemeral-storage': ki(f.ephemeralBytes),
+    },
     addresses: [
       { type: 'InternalIP', address: f.nodeIP },
       { type: 'Hostname', address: f.nodeName },
     ],
-    daemonEndpoints: { kubeletEndpoint: { Port: f.kubeletPort } },
+    kubeletPort: f.kubeletPort,
     nodeInfo: {
       machineID: f.machineID,
       systemUUID: f.machineID,
@@ -118,67 +103,41 @@ export function nodeStatus(f: NodeFacts, now: string, old?: Node): Node['status'
       kubeletVersion: KUBELET_VERSION,
       kubeProxyVersion: KUBELET_VERSION,
       operatingSystem: 'linux',
-      architecture: os.arch() === 'x64' ? 'amd64' : os.arch(),
+      architecture: arch(),
     },
-  };
-}
-
-export function buildNode(f: NodeFacts, now: string): Node {
-  return {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: {
-      name: f.nodeName,
-      labels: {
-        'kubernetes.io/hostname': f.nodeName,
-        'kubernetes.io/os': 'linux',
-        'kubernetes.io/arch': os.arch() === 'x64' ? 'amd64' : os.arch(),
-      },
-    },
-    spec: f.podCIDR ? { podCIDR: f.podCIDR, podCIDRs: [f.podCIDR] } : {},
-    status: nodeStatus(f, now),
-  };
-}
-
-/** RFC 3339 with microseconds: the MicroTime a Lease's renewTime uses. */
-export function microTime(d: Date): string {
-  return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
-
-export function buildLease(nodeName: string, durationSeconds: number, now: Date, nodeUid?: string): Lease {
-  return {
-    apiVersion: 'coordination.k8s.io/v1',
-    kind: 'Lease',
-    metadata: {
-      name: nodeName,
-      namespace: LEASE_NAMESPACE,
-      ownerReferences: nodeUid
-        ? [{ apiVersion: 'v1', kind: 'Node', name: nodeName, uid: nodeUid }]
-        : undefined,
-    },
-    spec: { holderIdentity: nodeName, leaseDurationSeconds: durationSeconds, renewTime: microTime(now) },
   };
 }
 
 export interface NodeStatusOptions {
   client: ApiClient;
   facts: () => NodeFacts;
+  /** Runtime health and eviction signals, measured once per status period (node-signals.ts). */
+  signals: () => Promise<NodeSignals>;
   statusEveryMs: number;
   leaseDurationSeconds: number;
   log: Logger;
 }
 
-/** Registers the Node, then keeps its status and Lease fresh until stopped. */
+/**
+ * Registers the Node, then keeps its status and Lease fresh until stopped. The Lease says "this
+ * kubelet is alive" and is renewed even while the runtime is down; the status says whether the
+ * node can run pods (Ready) and is decided from fresh measurements on every write.
+ */
 export class NodeStatusReporter {
   private timers: NodeJS.Timeout[] = [];
   private nodeUid?: string;
+  private lastReady?: string;
 
   constructor(private readonly o: NodeStatusOptions) {}
 
   async register(): Promise<void> {
     const facts = this.o.facts();
+    const conditions = nodeConditions(decideConditions(await this.o.signals()), nowSeconds());
     try {
-      const created = await this.o.client.create(R.nodes, buildNode(facts, nowSeconds()) as never);
+      const created = await this.o.client.create(
+        R.nodes,
+        buildNode(describeNode(facts), conditions) as never,
+      );
       this.nodeUid = (created as Node).metadata?.uid;
       this.o.log.info('Successfully registered node', { node: facts.nodeName });
     } catch (err) {
@@ -215,15 +174,23 @@ export class NodeStatusReporter {
 
   async updateStatus(): Promise<void> {
     const facts = this.o.facts();
+    const verdicts = decideConditions(await this.o.signals(), DEFAULT_EVICTION_HARD);
+    const ready = verdicts.find((c) => c.type === 'Ready');
+    if (ready && ready.status !== this.lastReady) {
+      // Upstream records NodeReady / NodeNotReady events; the log line is ours.
+      this.o.log.info('Node ready condition changed', { status: ready.status, message: ready.message });
+      this.lastReady = ready.status;
+    }
     const old = await this.o.client
       .get<Node & { [k: string]: unknown }>(R.nodes, undefined, facts.nodeName)
       .catch(() => undefined);
+    const conditions = nodeConditions(verdicts, nowSeconds(), old?.status?.conditions);
     await this.o.client.patch(
       R.nodes,
       undefined,
       facts.nodeName,
       'merge',
-      { status: nodeStatus(facts, nowSeconds(), old) },
+      { status: nodeStatus(describeNode(facts), conditions) },
       { subresource: 'status' },
     );
   }

@@ -8,7 +8,7 @@
 // the kubelet's part of graceful deletion.
 
 import type { Pod, PodStatus } from 'kubernetes-types/core/v1';
-import { isNotFound } from '../api/errors';
+import { isConflict, isNotFound } from '../api/errors';
 import type { Histogram } from '../api/metrics';
 import { R } from '../api/resources';
 import type { KubeObject } from '../api/types';
@@ -19,6 +19,9 @@ import { latestSandbox } from './pod-actions';
 import { computePodStatus } from './status';
 import { type SyncContext, syncPod } from './sync-pod';
 import { tearDownVolumes } from './volumes';
+
+/** The longest wait before retrying a failed sync (upstream's pod workers use a 10 s backOffPeriod). */
+export const MAX_RETRY_MS = 10_000;
 
 export interface PodWorkersOptions {
   client: ApiClient;
@@ -39,6 +42,8 @@ export class PodWorkers {
   private readonly lastStatus = new Map<string, string>();
   private readonly startTime = new Map<string, string>();
   private readonly reportedRunning = new Set<string>();
+  /** Consecutive failed syncs per pod: the retry waits 1 s, 2 s, 4 s … up to MAX_RETRY_MS. */
+  private readonly failures = new Map<string, number>();
   private stopped = false;
 
   constructor(private readonly opts: PodWorkersOptions) {}
@@ -112,12 +117,18 @@ export class PodWorkers {
       this.again.delete(uid);
       try {
         await this.syncOne(uid);
+        this.failures.delete(uid);
       } catch (err) {
+        // Typically the runtime is down (Docker stopped or restarting): back off, never give up.
+        const n = (this.failures.get(uid) ?? 0) + 1;
+        this.failures.set(uid, n);
+        const delayMs = Math.min(MAX_RETRY_MS, 1000 * 2 ** (n - 1));
         this.opts.ctx.log.error('sync pod failed', {
           uid,
           err: err instanceof Error ? err.message : String(err),
+          retryInMs: delayMs,
         });
-        this.enqueue(uid, 2000);
+        this.enqueue(uid, delayMs);
       }
     } while (this.again.has(uid) && !this.stopped);
     this.busy.delete(uid);
@@ -199,6 +210,7 @@ export class PodWorkers {
     ctx.backoff.forgetPod(uid);
     this.opts.images.forgetPod(uid);
     this.leaving.delete(uid);
+    this.failures.delete(uid);
     this.lastStatus.delete(uid);
     this.startTime.delete(uid);
     this.reportedRunning.delete(uid);
@@ -210,7 +222,8 @@ export class PodWorkers {
           preconditions: { uid },
         } as KubeObject);
       } catch (err) {
-        if (!isNotFound(err) && !String(err).includes('Precondition')) throw err;
+        // Conflict: the uid precondition failed, a new pod of the same name took its place.
+        if (!isNotFound(err) && !isConflict(err)) throw err;
       }
     }
   }

@@ -1,6 +1,7 @@
 import type { Pod, Probe } from 'kubernetes-types/core/v1';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ProbeManager, resolvePort } from './probes';
+import { FakeRuntime } from './runtime/fake';
 import type { ContainerRuntime, RuntimeContainer } from './runtime/types';
 
 /** A runtime whose exec probes answer from a table the test flips. */
@@ -98,6 +99,29 @@ describe('ProbeManager', () => {
     const { m } = setup({ startupProbe: exec('started', { failureThreshold: 2 }) });
     await vi.advanceTimersByTimeAsync(2500);
     expect([...m.livenessFailed('u1')]).toEqual(['cid']);
+    m.stop();
+  });
+});
+
+describe('ProbeManager while the runtime is down', () => {
+  it('throws exec probe results away instead of counting failures, and counts again once it answers', async () => {
+    const rt = new FakeRuntime();
+    const c = rt.seed({ podUid: 'u1', containerName: 'c' });
+    const events: string[] = [];
+    const m = new ProbeManager(rt, { event: (_o, _t, reason) => events.push(reason) }, () => undefined);
+    const pod: Pod = {
+      metadata: { uid: 'u1' },
+      spec: { containers: [{ name: 'c', livenessProbe: exec('alive', { failureThreshold: 1 }) }] },
+    };
+    rt.down = 'refuse';
+    m.syncPod(pod, [c], '10.0.0.5');
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(m.livenessFailed('u1').size).toBe(0);
+    expect(events).toEqual([]);
+    rt.recover();
+    rt.containers.get(c.id)!.state = 'exited'; // the fake's exec exits 1 in a stopped container
+    await vi.advanceTimersByTimeAsync(1000);
+    expect([...m.livenessFailed('u1')]).toEqual([c.id]);
     m.stop();
   });
 });

@@ -20,6 +20,8 @@ export type ProbeKind = 'liveness' | 'readiness' | 'startup';
 export interface ProbeResult {
   ok: boolean;
   output: string;
+  /** The runtime failed to run an exec probe at all (no exit code): maybe it is down. */
+  runtimeError?: boolean;
 }
 
 const KIND_FIELD = {
@@ -40,11 +42,13 @@ export async function runProbe(
   const timeoutMs = (probe.timeoutSeconds ?? 1) * 1000;
   try {
     if (probe.exec) {
-      const { exitCode, output } = await runtime.execSync(
-        containerId,
-        [...(probe.exec.command ?? [])],
-        timeoutMs,
-      );
+      let ran: { exitCode: number; output: string };
+      try {
+        ran = await runtime.execSync(containerId, [...(probe.exec.command ?? [])], timeoutMs);
+      } catch (err) {
+        return { ok: false, output: err instanceof Error ? err.message : String(err), runtimeError: true };
+      }
+      const { exitCode, output } = ran;
       return {
         ok: exitCode === 0,
         output: exitCode === 0 ? output : `command exited with ${exitCode}: ${output.trim()}`,
@@ -174,6 +178,13 @@ export class ProbeManager {
     }
   }
 
+  private async runtimeAnswers(): Promise<boolean> {
+    return this.runtime.ping(2000).then(
+      () => true,
+      () => false,
+    );
+  }
+
   stop(): void {
     for (const stop of this.workers.values()) stop();
     this.workers.clear();
@@ -201,6 +212,11 @@ export class ProbeManager {
       if (kind === 'startup' && v.started) return;
       const result = await runProbe(probe, spec, podIP, id, this.runtime);
       if (stopped) return;
+      // Upstream throws away a probe the runtime could not run ("Prober error"): while Docker is
+      // down, exec probes must not count as failures, or every container would be killed when
+      // it comes back.
+      if (result.runtimeError && !(await this.runtimeAnswers()))
+        return schedule((probe.periodSeconds ?? 10) * 1000);
       if (result.ok) {
         failures = 0;
         successes++;

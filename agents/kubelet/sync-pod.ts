@@ -39,6 +39,8 @@ export interface SyncContext {
   hostIP: string;
   fetchObjects(pod: Pod): Promise<PodObjects>;
   services(): Service[];
+  /** Network set-up for a new sandbox beyond Docker's own (hairpin.ts); failures are logged, not fatal. */
+  setUpSandboxNetwork?(sandbox: RuntimeContainer): Promise<void>;
   log: Logger;
 }
 
@@ -95,6 +97,13 @@ export async function syncPod(ctx: SyncContext, pod: Pod): Promise<SyncResult> {
       return { containers: await ctx.runtime.listContainers(uid), waiting, retryAfterMs: 2000 };
     }
     containers = await ctx.runtime.listContainers(uid);
+    const fresh = latestSandbox(containers);
+    if (fresh?.state === 'running' && !spec.hostNetwork && ctx.setUpSandboxNetwork)
+      await ctx
+        .setUpSandboxNetwork(fresh)
+        .catch((err) =>
+          ctx.log.warn('sandbox network set-up failed', { pod: pod.metadata?.name, err: errorText(err) }),
+        );
   }
   const sandbox = latestSandbox(containers);
   if (sandbox?.state !== 'running') return { containers, waiting };

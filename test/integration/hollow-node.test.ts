@@ -1,6 +1,8 @@
 // Hollow nodes against a real apiserver: one process registers two Nodes, renews their Leases,
 // runs pods bound to them (Running with IPs; Never pods Succeeded), honours deletion, and when the
-// process is killed its Leases stop being renewed (how tests make nodes die).
+// process is killed its Leases stop being renewed (how tests make nodes die). Nodes advertise
+// 127.0.0.1 and the hollow kubelet endpoint's port, so `kubectl logs` of their pods stays on this
+// machine and answers "hollow node: no containers" (issue 13).
 import type { Lease } from 'kubernetes-types/coordination/v1';
 import type { Node, Pod } from 'kubernetes-types/core/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +11,7 @@ import { R } from '../../agents/api/resources';
 import type { KubeObject } from '../../agents/api/types';
 import { type ApiClient, createClient } from '../../agents/client';
 import { type ControlPlane, startControlPlane } from '../support/apiserver';
+import { kubectl } from '../support/kubectl';
 import { freePort } from '../support/ports';
 import { type Started, startAgent, waitForHttpOk } from '../support/process';
 
@@ -16,6 +19,7 @@ type P = Pod & KubeObject;
 let cp: ControlPlane;
 let client: ApiClient;
 let hollow: Started;
+let kubeletPort: number;
 
 const boundPod = (name: string, node: string, restartPolicy = 'Always'): P =>
   ({
@@ -32,6 +36,7 @@ beforeAll(async () => {
   cp = await startControlPlane({ name: 'apiserver-hollow-test' });
   client = createClient({ baseUrl: cp.url });
   const port = await freePort();
+  kubeletPort = await freePort();
   hollow = startAgent('hollow-it', 'hollow-node', [
     `--master=${cp.url}`,
     '--count=2',
@@ -39,6 +44,7 @@ beforeAll(async () => {
     '--node-status-update-frequency=1s',
     '--pod-run-seconds=1',
     `--port=${port}`,
+    `--kubelet-port=${kubeletPort}`,
   ]);
   await waitForHttpOk(`http://127.0.0.1:${port}/healthz`, 60_000, hollow.logFile);
 });
@@ -59,9 +65,10 @@ describe('hollow-node', () => {
     const node = await client.get<Node & KubeObject>(R.nodes, undefined, 'hollow-it-1');
     expect(node.status?.capacity).toMatchObject({ cpu: '4', memory: '16Gi', pods: '110' });
     expect(node.status?.addresses).toEqual([
-      { type: 'InternalIP', address: '10.200.0.2' },
+      { type: 'InternalIP', address: '127.0.0.1' },
       { type: 'Hostname', address: 'hollow-it-1' },
     ]);
+    expect(node.status?.daemonEndpoints?.kubeletEndpoint?.Port).toBe(kubeletPort);
     expect(node.status?.nodeInfo?.containerRuntimeVersion).toBe('hollow://1.0');
     expect(node.metadata?.labels?.['kubernetes.io/hostname']).toBe('hollow-it-1');
     expect(node.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
@@ -80,13 +87,23 @@ describe('hollow-node', () => {
     await expect.poll(async () => (await getPod('run-1')).status?.phase, { timeout: 30_000 }).toBe('Running');
     const pod = await getPod('run-1');
     expect(pod.status?.podIP).toMatch(/^10\.\d+\.\d+\.\d+$/);
-    expect(pod.status?.hostIP).toBe('10.200.0.1');
+    expect(pod.status?.hostIP).toBe('127.0.0.1');
     expect(pod.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
     expect(pod.status?.containerStatuses?.[0]).toMatchObject({
       name: 'app',
       ready: true,
       state: { running: {} },
     });
+  });
+
+  it('answers kubectl logs and exec of its pods from loopback: "hollow node: no containers"', async () => {
+    const k = kubectl('1.33', cp.url);
+    const logs = await k(['logs', 'run-1']);
+    expect(logs.code).not.toBe(0);
+    expect(logs.stderr).toContain('Error from server (BadRequest): hollow node: no containers');
+    const exec = await k(['exec', 'run-1', '--', 'true']);
+    expect(exec.code).not.toBe(0);
+    expect(exec.stderr).toContain('hollow node: no containers');
   });
 
   it('completes a restartPolicy Never pod as Succeeded with exit code 0', async () => {

@@ -8,7 +8,10 @@ import { demuxDockerStream } from './demux';
 import type { StreamOptions, StreamSession } from './types';
 
 /** Docker's event stream is NDJSON whose lines may split across chunks. */
-export function readEvents(stream: Readable, onPodEvent: (podUid: string) => void): Promise<void> {
+export function readEvents(
+  stream: Readable,
+  onPodEvent: (podUid: string, containerId: string) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let partial = '';
     stream.on('data', (chunk: Buffer) => {
@@ -17,8 +20,9 @@ export function readEvents(stream: Readable, onPodEvent: (podUid: string) => voi
       for (const line of lines) {
         if (!line.trim()) continue;
         try {
-          const uid = JSON.parse(line)?.Actor?.Attributes?.[LABELS.podUid];
-          if (uid) onPodEvent(uid);
+          const event = JSON.parse(line);
+          const uid = event?.Actor?.Attributes?.[LABELS.podUid];
+          if (uid) onPodEvent(uid, event?.Actor?.ID ?? event?.id ?? '');
         } catch {
           // not JSON: ignore the line
         }

@@ -43,6 +43,21 @@ export class DockerRuntime implements ContainerRuntime {
     return `docker://${v.Version}`;
   }
 
+  async ping(timeoutMs: number): Promise<void> {
+    // dockerode's types omit ping's options; its code passes abortSignal to the request.
+    const ping = this.docker.ping.bind(this.docker) as unknown as (o: object) => Promise<unknown>;
+    await ping({ abortSignal: AbortSignal.timeout(timeoutMs) }).catch((err: Error) => {
+      const hung = err.name === 'TimeoutError' || err.name === 'AbortError';
+      throw new Error(hung ? `no answer from the runtime in ${timeoutMs}ms` : err.message);
+    });
+  }
+
+  /** Where Docker keeps images and layers (the imagefs eviction signal), if it answers. */
+  async rootDir(): Promise<string | undefined> {
+    const info = await this.docker.info();
+    return info.DockerRootDir || undefined;
+  }
+
   async imagePresent(image: string): Promise<boolean> {
     try {
       await this.docker.getImage(image).inspect();
@@ -259,7 +274,13 @@ export class DockerRuntime implements ContainerRuntime {
               event: ['start', 'die', 'oom'],
             },
           })) as unknown as Readable;
-          await readEvents(stream, onPodEvent);
+          await readEvents(stream, (uid, id) => {
+            // Docker logs `die` before its container list shows the exit, so a list now still
+            // says "running": forget the inspect result, so the next list inspects afresh (the
+            // inspect shows the exit). Without this the exit waited for the next relist.
+            this.inspected.delete(id);
+            onPodEvent(uid);
+          });
         } catch {
           // Docker restarted or the stream broke: reconnect after a pause (the periodic resync covers the gap).
         }
@@ -309,5 +330,6 @@ function toRuntimeContainer(info: Docker.ContainerInspectInfo): RuntimeContainer
     message: exited && s.Error ? s.Error : undefined,
     gracePeriod: labels[LABELS.gracePeriod] !== undefined ? Number(labels[LABELS.gracePeriod]) : undefined,
     ip: networks.map((n) => n.IPAddress).find((ip) => ip) || undefined,
+    pid: s.Running && s.Pid ? s.Pid : undefined,
   };
 }

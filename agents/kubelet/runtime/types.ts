@@ -36,6 +36,8 @@ export interface RuntimeContainer {
   gracePeriod?: number;
   /** The sandbox's IP on its Docker network (undefined for app containers and host-network pods). */
   ip?: string;
+  /** The host pid of the container's init process while it runs (the sandbox's, for hairpin). */
+  pid?: number;
 }
 
 export interface PortBinding {
@@ -110,6 +112,11 @@ export interface StreamOptions {
 export interface ContainerRuntime {
   /** `docker://20.10.24`, for Node status nodeInfo.containerRuntimeVersion. */
   version(): Promise<string>;
+  /**
+   * Resolves when the runtime answers within `timeoutMs` (upstream: CRI Status, the runtime
+   * half of the Ready condition). A runtime that hangs counts as down, like one that refuses.
+   */
+  ping(timeoutMs: number): Promise<void>;
   imagePresent(image: string): Promise<boolean>;
   pullImage(image: string): Promise<void>;
   /** Every container this kubelet created (by its node label), or only one pod's, inspected. */
