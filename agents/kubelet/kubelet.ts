@@ -119,7 +119,8 @@ export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Ku
     port: flags.port,
     address: flags.address,
     runtime,
-    pods: () => w.pods(),
+    // Terminating pods too: `kubectl logs deploy/x` right after a rollout may pick one.
+    pods: () => w.knownPods(),
     hostIP: flags.nodeIp,
     registry,
     log,
