@@ -36,6 +36,10 @@ export const KUBELET_DEFAULTS = {
   rootDir: '/var/lib/kubelet',
   /** How often every pod is synced even without events (upstream --sync-frequency). */
   syncFrequency: '10s',
+  /** Pod DNS (dns.ts): the node's resolv.conf, the cluster DNS service IPs (comma-separated), the domain. */
+  resolvConf: '/etc/resolv.conf',
+  clusterDns: '',
+  clusterDomain: 'cluster.local',
 };
 export type KubeletFlags = typeof KUBELET_DEFAULTS;
 
@@ -81,6 +85,11 @@ export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Ku
       rootDir: flags.rootDir,
       pauseImage: flags.podInfraContainerImage,
       hostIP: flags.nodeIp,
+      dns: {
+        resolvConf: flags.resolvConf,
+        clusterDNS: flags.clusterDns.split(',').filter(Boolean),
+        clusterDomain: flags.clusterDomain,
+      },
       fetchObjects: (pod) => fetchObjects(client, pod),
       services: () => services.list(),
       log,

@@ -107,6 +107,7 @@ export class DockerRuntime implements ContainerRuntime {
       HostConfig: {
         NetworkMode: spec.hostNetwork ? 'host' : undefined,
         PortBindings: spec.hostNetwork ? undefined : bindings,
+        Binds: spec.binds,
         IpcMode: 'shareable',
       },
     });
