@@ -30,7 +30,12 @@ function nameParts(pod: Pod, attempt: number) {
   };
 }
 
-export function sandboxSpec(pod: Pod, attempt: number, pauseImage: string): SandboxSpec {
+export function sandboxSpec(
+  pod: Pod,
+  attempt: number,
+  pauseImage: string,
+  binds: string[] = [],
+): SandboxSpec {
   const bindings: PortBinding[] = [];
   for (const c of pod.spec?.containers ?? []) {
     for (const p of c.ports ?? []) {
@@ -55,6 +60,7 @@ export function sandboxSpec(pod: Pod, attempt: number, pauseImage: string): Sand
     hostname: pod.spec?.hostname ?? pod.metadata?.name ?? '',
     hostNetwork: pod.spec?.hostNetwork === true,
     portBindings: bindings,
+    binds,
   };
 }
 

@@ -38,6 +38,10 @@ export const KUBELET_DEFAULTS = {
   rootDir: '/var/lib/kubelet',
   /** How often every pod is synced even without events (upstream --sync-frequency). */
   syncFrequency: '10s',
+  /** Pod DNS (dns.ts): the node's resolv.conf, the cluster DNS service IPs (comma-separated), the domain. */
+  resolvConf: '/etc/resolv.conf',
+  clusterDns: '',
+  clusterDomain: 'cluster.local',
   /** hairpin-veth: a pod can reach itself through its Service (hairpin.ts); none: leave bridge ports alone. */
   hairpinMode: 'hairpin-veth',
 };
@@ -107,6 +111,11 @@ export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Ku
       rootDir: flags.rootDir,
       pauseImage: flags.podInfraContainerImage,
       hostIP: flags.nodeIp,
+      dns: {
+        resolvConf: flags.resolvConf,
+        clusterDNS: flags.clusterDns.split(',').filter(Boolean),
+        clusterDomain: flags.clusterDomain,
+      },
       fetchObjects: (pod) => fetchObjects(client, pod),
       services: () => services.list(),
       setUpSandboxNetwork:
@@ -164,7 +173,8 @@ export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Ku
     port: flags.port,
     address: flags.address,
     runtime,
-    pods: () => w.pods(),
+    // Terminating pods too: `kubectl logs deploy/x` right after a rollout may pick one.
+    pods: () => w.knownPods(),
     hostIP: flags.nodeIp,
     registry,
     log,

@@ -1,7 +1,7 @@
 // Pod workers over the fake runtime, in the controller-test style: seed pods and containers,
 // run the workers, compare the recorded runtime calls and status writes.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pod, PodStatus } from 'kubernetes-types/core/v1';
@@ -42,6 +42,7 @@ beforeEach(() => {
   rt.images.add('busybox:1.36');
   client = fakeClient();
   rootDir = mkdtempSync(join(tmpdir(), 'kubelet-workers-'));
+  writeFileSync(join(rootDir, 'resolv.conf'), 'nameserver 192.168.200.1\n');
   const images = new ImageManager(rt, noEvents);
   let w: PodWorkers | undefined;
   const probes = new ProbeManager(rt, noEvents, (uid) => w?.enqueue(uid));
@@ -57,6 +58,7 @@ beforeEach(() => {
       rootDir,
       pauseImage: 'nodekube/pause:1.0',
       hostIP: '192.168.200.101',
+      dns: { resolvConf: join(rootDir, 'resolv.conf'), clusterDNS: [], clusterDomain: 'cluster.local' },
       fetchObjects: async () => ({ configMaps: new Map(), secrets: new Map() }),
       services: () => [],
       log,

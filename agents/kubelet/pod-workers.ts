@@ -85,6 +85,12 @@ export class PodWorkers {
     return [...this.desired.values()];
   }
 
+  /** Wanted pods, then Terminating ones whose containers may still run (logs/exec reach both). */
+  knownPods(): Pod[] {
+    const leaving = [...this.leaving.values()].filter((p): p is Pod => p !== undefined);
+    return [...this.desired.values(), ...leaving];
+  }
+
   enqueue(uid: string, delayMs = 0): void {
     if (this.stopped) return;
     if (delayMs > 0) {

@@ -28,7 +28,13 @@ import {
   serveSpdyRemoteCommand,
   writeSpdyUpgrade,
 } from './streaming/spdy-exec';
-import { findPod, podIP, runningContainer, type StreamTargetSource } from './streaming/target';
+import {
+  attachableContainer,
+  findPod,
+  podIP,
+  runningContainer,
+  type StreamTargetSource,
+} from './streaming/target';
 import { serveWebSocketRemoteCommand, WS_REMOTECOMMAND_PROTOCOLS } from './streaming/websocket-exec';
 
 export interface KubeletServerOptions {
@@ -165,7 +171,10 @@ async function handleUpgrade(
 
   const opts = parseRemoteCommand(url.searchParams, route.kind === 'exec');
   opts.container = route.container;
-  const container = await runningContainer(src, pod, opts.container);
+  const container =
+    route.kind === 'exec'
+      ? await runningContainer(src, pod, opts.container)
+      : await attachableContainer(src, pod, opts.container);
   const stdio = { stdin: opts.stdin, stdout: opts.stdout, stderr: opts.stderr, tty: opts.tty };
   const open = () =>
     route.kind === 'exec'

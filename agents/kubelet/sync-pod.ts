@@ -12,6 +12,7 @@
 import type { ConfigMap, Container, Pod, Secret, Service } from 'kubernetes-types/core/v1';
 import type { Logger } from '../api/log';
 import { containerSpec, sandboxSpec } from './container-spec';
+import { type DNSFlags, setUpPodDNS } from './dns';
 import { buildEnv, ContainerConfigError } from './env';
 import type { KubeletEvents } from './events';
 import type { ImageManager } from './images';
@@ -37,6 +38,7 @@ export interface SyncContext {
   rootDir: string;
   pauseImage: string;
   hostIP: string;
+  dns: DNSFlags;
   fetchObjects(pod: Pod): Promise<PodObjects>;
   services(): Service[];
   /** Network set-up for a new sandbox beyond Docker's own (hairpin.ts); failures are logged, not fatal. */
@@ -84,9 +86,12 @@ export async function syncPod(ctx: SyncContext, pod: Pod): Promise<SyncResult> {
     return { containers, waiting, retryAfterMs: 2000 };
   }
 
+  // The pod's own resolv.conf, mounted in every container of it (dns.ts).
+  const dns = await setUpPodDNS(ctx.rootDir, pod, ctx.dns);
   if (actions.createSandbox) {
+    for (const n of dns.notes) ctx.events.event(pod, 'Warning', n.reason, n.message);
     try {
-      await ctx.runtime.runSandbox(sandboxSpec(pod, actions.sandboxAttempt, ctx.pauseImage));
+      await ctx.runtime.runSandbox(sandboxSpec(pod, actions.sandboxAttempt, ctx.pauseImage, [dns.bind]));
     } catch (err) {
       ctx.events.event(
         pod,
@@ -121,6 +126,7 @@ export async function syncPod(ctx: SyncContext, pod: Pod): Promise<SyncResult> {
       previous: latest.get(c.name),
       objects,
       volumePaths,
+      dnsBind: dns.bind,
     });
     if (r) {
       waiting.set(c.name, r.waiting);
@@ -144,6 +150,7 @@ interface StartInputs {
   previous: RuntimeContainer | undefined;
   objects: PodObjects;
   volumePaths: Map<string, string>;
+  dnsBind: string;
 }
 
 /** Start one container; returns why it has to wait instead, if it does. */
@@ -193,7 +200,7 @@ async function startContainer(
       podIP: input.podIP,
       hostIP: ctx.hostIP,
     });
-    const binds = containerBinds(c, input.volumePaths);
+    const binds = [input.dnsBind, ...containerBinds(c, input.volumePaths)];
     const attempt = previous ? previous.attempt + 1 : 0;
     id = await ctx.runtime.createContainer(
       containerSpec(pod, c, { attempt, sandboxId: input.sandbox.id, env, binds, isInit }),

@@ -183,6 +183,40 @@ describe('logs of finished and restarted containers', () => {
   });
 });
 
+describe('a Terminating pod', () => {
+  it('logs and exec still reach its container while it shuts down', async () => {
+    await createPod(
+      node.cp,
+      podOn(node, 'stubborn', {
+        terminationGracePeriodSeconds: 60,
+        containers: [
+          // Ignores SIGTERM, so the container runs on for the whole grace period.
+          {
+            name: 'c',
+            ...busybox,
+            command: ['sh', '-c', 'trap "" TERM; echo still here; while true; do sleep 1; done'],
+          },
+        ],
+      }),
+    );
+    await expect
+      .poll(async () => (await getPod(node.cp, 'default', 'stubborn')).status?.phase, poll)
+      .toBe('Running');
+    const k = kubectl('1.33', server);
+    expect(await k(['delete', 'pod', 'stubborn', '--wait=false'])).toMatchObject({ code: 0 });
+    expect((await getPod(node.cp, 'default', 'stubborn')).metadata?.deletionTimestamp).toBeTruthy();
+    expect(await k(['logs', 'stubborn'])).toMatchObject({ code: 0, stdout: 'still here\n' });
+    expect(await k(['exec', 'stubborn', '--', 'echo', 'exec-ok'])).toMatchObject({
+      code: 0,
+      stdout: 'exec-ok\n',
+    });
+    expect(await kubectl('1.27', server)(['exec', 'stubborn', '--', 'echo', 'spdy-ok'])).toMatchObject({
+      code: 0,
+      stdout: 'spdy-ok\n',
+    });
+  });
+});
+
 describe('transports', () => {
   it('the kubelet saw SPDY exec (1.27), WebSocket exec (1.30+) and the WebSocket port-forward tunnel (1.33)', async () => {
     const { readFileSync } = await import('node:fs');

@@ -8,6 +8,7 @@ import { type Duplex, Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { LABELS } from '../naming';
 import { mergeDockerStream } from './demux';
+import { DockerAttacher } from './docker-attach';
 import { execExitCode, readEvents, streamSession } from './docker-streams';
 import type {
   ContainerRuntime,
@@ -31,6 +32,7 @@ const ZERO_TIME = '0001-01-01T00:00:00Z';
 export class DockerRuntime implements ContainerRuntime {
   /** Inspect results by id, with the summary state they were taken in. */
   private readonly inspected = new Map<string, { summaryState: string; container: RuntimeContainer }>();
+  private readonly attacher = new DockerAttacher();
 
   constructor(
     readonly docker: Docker,
@@ -120,6 +122,7 @@ export class DockerRuntime implements ContainerRuntime {
       HostConfig: {
         NetworkMode: spec.hostNetwork ? 'host' : undefined,
         PortBindings: spec.hostNetwork ? undefined : bindings,
+        Binds: spec.binds,
         IpcMode: 'shareable',
       },
     });
@@ -152,6 +155,8 @@ export class DockerRuntime implements ContainerRuntime {
         Memory: spec.memory,
       },
     });
+    // `kubectl run -i`: hold its output from the first byte for the attach to come (docker-attach.ts).
+    if (spec.stdin && spec.stdinOnce) await this.attacher.attachBeforeStart(c, spec.tty);
     return c.id;
   }
 
@@ -170,6 +175,7 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async removeContainer(id: string): Promise<void> {
+    this.attacher.drop(id);
     try {
       await this.docker.getContainer(id).remove({ force: true, v: true });
     } catch (err) {
@@ -216,25 +222,8 @@ export class DockerRuntime implements ContainerRuntime {
     });
   }
 
-  async attach(id: string, opts: StreamOptions): Promise<StreamSession> {
-    const c = this.docker.getContainer(id);
-    const info = await c.inspect();
-    const tty = info.Config.Tty;
-    const socket = (await c.attach({
-      stream: true,
-      hijack: true,
-      stdin: opts.stdin,
-      stdout: opts.stdout,
-      stderr: opts.stderr,
-    })) as unknown as Duplex;
-    return streamSession(
-      socket,
-      { ...opts, tty },
-      {
-        resize: (w, h) => c.resize({ w, h }).then(() => undefined),
-        exitCode: async () => (await c.wait()).StatusCode as number,
-      },
-    );
+  attach(id: string, opts: StreamOptions): Promise<StreamSession> {
+    return this.attacher.attach(this.docker.getContainer(id), opts);
   }
 
   async execSync(

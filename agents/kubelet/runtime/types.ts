@@ -54,6 +54,8 @@ export interface SandboxSpec {
   hostname: string;
   hostNetwork: boolean;
   portBindings: PortBinding[];
+  /** `hostPath:containerPath[:ro]` (the pod's /etc/resolv.conf). */
+  binds?: string[];
 }
 
 export interface ContainerSpec {

@@ -47,6 +47,21 @@ export async function runningContainer(
   return current;
 }
 
+/**
+ * The container to attach to: running, or — a quick `kubectl run -i -- echo hi` stops before its
+ * attach arrives — stopped, whose output and exit code the attach then returns.
+ */
+export async function attachableContainer(
+  src: StreamTargetSource,
+  pod: Pod,
+  container: string | undefined,
+): Promise<RuntimeContainer> {
+  const { name, attempts } = await containerAttempts(src, pod, container);
+  const current = attempts[0];
+  if (current?.state !== 'running' && current?.state !== 'exited') throw notRunning(name, pod);
+  return current;
+}
+
 export function notRunning(name: string, pod: Pod): StatusError {
   return badRequest(`container ${name} is not running in pod ${pod.metadata?.name}`);
 }
