@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../api/log';
 import { JUMP_RULES } from './jumps';
-import { type ProxyState, Syncer } from './syncer';
+import { FULL_SYNC_PERIOD_MS, type ProxyState, Syncer } from './syncer';
 import { seedCluster } from './testing/fixtures';
 
 function recorder() {
@@ -43,8 +43,11 @@ beforeEach(() => {
 });
 afterEach(() => vi.useRealTimers());
 
-function newSyncer(rec: ReturnType<typeof recorder>) {
+function newSyncer(rec: ReturnType<typeof recorder>, sysctls: string[] = []) {
   return new Syncer({
+    setSysctl: async (key, value) => {
+      sysctls.push(`${key}=${value}`);
+    },
     iptables: rec.iptables,
     clusterCIDR: '10.244.0.0/16',
     node: { name: 'n' },
@@ -76,16 +79,16 @@ describe('Syncer', () => {
     const rec = recorder();
     const s = newSyncer(rec);
     await s.sync();
-    // 7 fixed chains + 6 KUBE-SVC + 11 KUBE-SEP for the seed's four services
+    // 8 fixed chains + 6 KUBE-SVC + 11 KUBE-SEP for the seed's four services
     expect(rec.calls).toEqual([
       'save nat',
       'save filter',
-      'restore 24 chains',
+      'restore 25 chains',
       ...JUMP_RULES.map(() => 'ensureRule'),
     ]);
     rec.calls.length = 0;
     await s.sync();
-    expect(rec.calls).toEqual(['restore 7 chains']); // the fixed chains only
+    expect(rec.calls).toEqual(['restore 8 chains']); // the fixed chains only
   });
 
   it('after a failed restore the retry is a full sync again', async () => {
@@ -96,6 +99,25 @@ describe('Syncer', () => {
     await expect(s.sync()).rejects.toThrow(/line 3/);
     rec.calls.length = 0;
     await s.sync();
-    expect(rec.calls.slice(0, 3)).toEqual(['save nat', 'save filter', 'restore 24 chains']);
+    expect(rec.calls.slice(0, 3)).toEqual(['save nat', 'save filter', 'restore 25 chains']);
+  });
+
+  it('periodic syncs (--sync-period) are partial; a full one comes after an hour', async () => {
+    const rec = recorder();
+    const sysctls: string[] = [];
+    const s = newSyncer(rec, sysctls);
+    await s.sync();
+    expect(sysctls).toEqual(['net.ipv4.conf.all.route_localnet=1']);
+    s.start();
+    rec.calls.length = 0;
+    await vi.advanceTimersByTimeAsync(30_000 + 10);
+    expect(rec.calls).toEqual(['restore 8 chains']);
+    rec.calls.length = 0;
+    await vi.advanceTimersByTimeAsync(FULL_SYNC_PERIOD_MS);
+    const saves = rec.calls.filter((c) => c.startsWith('save')).length;
+    expect(saves).toBe(2); // one full sync in that hour (save nat + save filter), the rest partial
+    expect(rec.calls.filter((c) => c.startsWith('restore')).length).toBe(FULL_SYNC_PERIOD_MS / 30_000);
+    expect(sysctls).toHaveLength(2);
+    await s.stop();
   });
 });
