@@ -170,14 +170,12 @@ export class Syncer {
     this.applied = ruleContents(tables);
     if (full) {
       for (const j of JUMP_RULES) await this.opts.iptables.ensureRule(j.table, j.chain, j.args);
-      await this.opts
-        .setSysctl?.(ROUTE_LOCALNET, '1')
-        .catch((err) =>
-          this.opts.log.error('Failed to set sysctl; NodePorts will not answer on localhost', {
-            key: ROUTE_LOCALNET,
-            err: String(err),
-          }),
-        );
+      await this.opts.setSysctl?.(ROUTE_LOCALNET, '1').catch((err) =>
+        this.opts.log.error('Failed to set sysctl; NodePorts will not answer on localhost', {
+          key: ROUTE_LOCALNET,
+          err: String(err),
+        }),
+      );
       this.lastFullSync = this.now();
     }
     await this.flushConntrack(ports);
