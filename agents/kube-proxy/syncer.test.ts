@@ -2,8 +2,9 @@
 // (the real thing runs in test/integration/kube-proxy-*.test.ts).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../api/log';
+import { Registry } from '../api/metrics';
 import { JUMP_RULES } from './jumps';
-import { FULL_SYNC_PERIOD_MS, type ProxyState, Syncer } from './syncer';
+import { FULL_SYNC_PERIOD_MS, type ProxyState, Syncer, type SyncerOptions } from './syncer';
 import { seedCluster } from './testing/fixtures';
 
 function recorder() {
@@ -44,7 +45,11 @@ beforeEach(() => {
 afterEach(() => vi.useRealTimers());
 
 function newSyncer(rec: ReturnType<typeof recorder>, sysctls: string[] = []) {
-  return new Syncer({
+  return new Syncer(optionsFor(rec, sysctls));
+}
+
+function optionsFor(rec: ReturnType<typeof recorder>, sysctls: string[] = []): SyncerOptions {
+  return {
     setSysctl: async (key, value) => {
       sysctls.push(`${key}=${value}`);
     },
@@ -56,7 +61,7 @@ function newSyncer(rec: ReturnType<typeof recorder>, sysctls: string[] = []) {
     syncPeriodMs: 30_000,
     log,
     nowFn: Date.now,
-  });
+  };
 }
 
 describe('Syncer', () => {
@@ -119,5 +124,16 @@ describe('Syncer', () => {
     expect(rec.calls.filter((c) => c.startsWith('restore')).length).toBe(FULL_SYNC_PERIOD_MS / 30_000);
     expect(sysctls).toHaveLength(2);
     await s.stop();
+  });
+
+  it('times full and partial syncs apart (upstream’s two duration histograms)', async () => {
+    const registry = new Registry();
+    const s = new Syncer({ ...optionsFor(recorder()), registry });
+    await s.sync();
+    await s.sync();
+    await s.sync();
+    const text = registry.render();
+    expect(text).toContain('kubeproxy_sync_full_proxy_rules_duration_seconds_count 1');
+    expect(text).toContain('kubeproxy_sync_partial_proxy_rules_duration_seconds_count 2');
   });
 });

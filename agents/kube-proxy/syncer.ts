@@ -77,6 +77,15 @@ export class Syncer {
         'kubeproxy_sync_proxy_rules_duration_seconds',
         'SyncProxyRules latency in seconds',
       ),
+      // Upstream (≥ 1.28) times the two kinds of sync apart too.
+      fullDuration: r.histogram(
+        'kubeproxy_sync_full_proxy_rules_duration_seconds',
+        'SyncProxyRules latency in seconds for full resyncs',
+      ),
+      partialDuration: r.histogram(
+        'kubeproxy_sync_partial_proxy_rules_duration_seconds',
+        'SyncProxyRules latency in seconds for partial resyncs',
+      ),
       lastTimestamp: r.gauge(
         'kubeproxy_sync_proxy_rules_last_timestamp_seconds',
         'The last time proxy rules were successfully synced',
@@ -146,6 +155,7 @@ export class Syncer {
 
   /** One sync (full or partial, see the top). Public so tests and the bench can run it directly. */
   async sync(): Promise<void> {
+    const started = this.now();
     const done = this.metrics?.duration.startTimer();
     const { services, endpoints } = this.opts.source();
     const ports = buildServicePorts(services, endpoints);
@@ -181,6 +191,9 @@ export class Syncer {
     await this.flushConntrack(ports);
     this.lastPorts = ports;
     done?.();
+    (full ? this.metrics?.fullDuration : this.metrics?.partialDuration)?.observe(
+      (this.now() - started) / 1000,
+    );
     this.metrics?.lastTimestamp.set(this.now() / 1000);
     this.metrics?.servicePorts.set(ports.length);
     this.metrics?.endpoints.set(ports.reduce((n, p) => n + p.endpoints.length, 0));
