@@ -52,7 +52,8 @@ export const FIXED_CHAINS = {
 
 const NODEPORTS_COMMENT = 'kubernetes service nodeports; NOTE: this must be the last rule in this chain';
 
-/** What a sync applied: per table, chain → its rules as one block of text. */
+/** What a sync applied: per table, per-service chain → its rules as one block of text. (The
+ *  fixed chains are written by every sync, so they need no remembering.) */
 export interface AppliedChains {
   nat: Map<string, string>;
   filter: Map<string, string>;
@@ -60,15 +61,23 @@ export interface AppliedChains {
 
 /** The fixed chains' rules (built every sync) and the per-service chains' text blocks. */
 export class Table {
+  /** Fixed chain → its "-A chain …" lines. */
   readonly chains = new Map<string, string[]>();
   readonly blocks = new Map<string, string>();
   readonly deleted: string[] = [];
   constructor(readonly name: 'nat' | 'filter') {}
 
   add(chain: string, ...rules: string[]): void {
+    this.addLines(
+      chain,
+      rules.map((r) => `-A ${chain} ${r}`),
+    );
+  }
+  /** Lines already spelled "-A chain …" (port-rules.ts writes them so). */
+  addLines(chain: string, lines: string[]): void {
     const list = this.chains.get(chain) ?? [];
     this.chains.set(chain, list);
-    list.push(...rules);
+    for (const l of lines) list.push(l);
   }
   /** Stale chains: declared (which flushes them) then deleted, in the same transaction. */
   deleteStale(existing: Iterable<string> | undefined): void {
@@ -91,17 +100,12 @@ export class Table {
     for (const c of [...names, ...this.deleted].sort()) lines.push(`:${c} - [0:0]`);
     for (const c of names) {
       const fixed = this.chains.get(c);
-      if (fixed) lines.push(...fixed.map((r) => `-A ${c} ${r}`));
+      if (fixed) for (const l of fixed) lines.push(l);
       else lines.push(this.blocks.get(c) as string);
     }
     for (const c of this.deleted) lines.push(`-X ${c}`);
     lines.push('COMMIT');
     return lines;
-  }
-  contents(): Map<string, string> {
-    const out = new Map(this.blocks);
-    for (const [c, rules] of this.chains) out.set(c, rules.map((r) => `-A ${c} ${r}`).join('\n'));
-    return out;
   }
 }
 
@@ -137,11 +141,6 @@ export interface RuleTables {
   filter: Table;
 }
 
-/** Append a port's full "-A CHAIN …" lines to a fixed chain (stored without the prefix). */
-function addLines(t: Table, chain: string, lines: string[]): void {
-  if (lines.length) t.add(chain, ...lines.map((l) => l.slice(chain.length + 4)));
-}
-
 export function buildRuleTables(
   ports: ServicePort[],
   input: Omit<RulesInput, 'services' | 'endpoints'>,
@@ -151,10 +150,10 @@ export function buildRuleTables(
   writeFixedRules(nat, filter, input.clusterCIDR);
   for (const sp of ports) {
     const r = portRules(sp, input.clusterCIDR);
-    addLines(nat, 'KUBE-SERVICES', r.natServices);
-    addLines(nat, 'KUBE-NODEPORTS', r.natNodePorts);
-    addLines(filter, 'KUBE-SERVICES', r.filterServices);
-    addLines(filter, 'KUBE-EXTERNAL-SERVICES', r.filterExternal);
+    nat.addLines('KUBE-SERVICES', r.natServices);
+    nat.addLines('KUBE-NODEPORTS', r.natNodePorts);
+    filter.addLines('KUBE-SERVICES', r.filterServices);
+    filter.addLines('KUBE-EXTERNAL-SERVICES', r.filterExternal);
     for (const [chain, text] of r.chains) nat.blocks.set(chain, text);
   }
   // Must stay last: a cluster IP is never LOCAL, so service rules above win for them. 127.0.0.1
@@ -170,8 +169,9 @@ export function renderRestore(t: RuleTables, previous?: AppliedChains): string {
   return [...t.filter.render(previous?.filter), ...t.nat.render(previous?.nat), ''].join('\n');
 }
 
+/** What to pass as `previous` to the next renderRestore once this one was applied. */
 export function ruleContents(t: RuleTables): AppliedChains {
-  return { nat: t.nat.contents(), filter: t.filter.contents() };
+  return { nat: t.nat.blocks, filter: t.filter.blocks };
 }
 
 export function buildRulesFromPorts(
