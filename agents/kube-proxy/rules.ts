@@ -3,8 +3,8 @@
 // its side effects, and the layout is the one `iptables-save` shows on the seeds' clusters:
 //
 //   PREROUTING/OUTPUT → KUBE-SERVICES ─ -d clusterIP --dport port ─→ KUBE-SVC-<hash>
+//                                     ├ -d externalIP --dport port ─→ KUBE-MARK-MASQ, KUBE-SVC-<hash>
 //                                     └ last: addrtype LOCAL ─→ KUBE-NODEPORTS ─ --dport nodePort ─→ KUBE-SVC-<hash>
-//                   ├ -d externalIP --dport port ─→ KUBE-MARK-MASQ, KUBE-SVC-<hash>
 //   KUBE-SVC-<hash>: mark off-cluster sources for masquerade, then pick an endpoint:
 //                    probability 1/n, then 1/(n-1) of what is left, …, the last takes the rest
 //   KUBE-SEP-<hash>: mark hairpin traffic (a pod reaching itself), DNAT to ip:port
