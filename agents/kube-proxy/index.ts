@@ -1,5 +1,6 @@
 // nodekube-agent proxy --master=URL --hostname-override=NAME --cluster-cidr=10.244.0.0/16
-//   [--node-ip=IP] [--iptables-min-sync-period=1s] [--iptables-sync-period=30s]
+//   [--node-ip=IP] [--min-sync-period=1s] [--sync-period=30s]
+//   (or their older, iptables-specific names --iptables-min-sync-period / --iptables-sync-period)
 //   [--healthz-port=10256] [--metrics-port=10249] [--cleanup]
 //
 // Flags, wiring, start: Service and Endpoints informers feed the syncer (syncer.ts), which turns
@@ -8,6 +9,7 @@
 // in place when kube-proxy stops, so traffic keeps flowing across a restart; `--cleanup` is the
 // way to remove them.
 
+import { writeFile } from 'node:fs/promises';
 import { parseDuration, parseFlags, renderFlags } from '../api/flags';
 import { type HealthServer, serveHealth } from '../api/health-server';
 import { createLogger } from '../api/log';
@@ -24,8 +26,11 @@ export const defaultFlags = {
   hostnameOverride: '',
   clusterCidr: '10.244.0.0/16',
   nodeIp: '',
-  iptablesMinSyncPeriod: '1s',
-  iptablesSyncPeriod: '30s',
+  minSyncPeriod: '1s',
+  syncPeriod: '30s',
+  /** The flags' names before upstream made them backend-neutral; when given, they win. */
+  iptablesMinSyncPeriod: '',
+  iptablesSyncPeriod: '',
   healthzPort: 10256,
   metricsPort: 10249,
   bindAddress: '0.0.0.0',
@@ -54,11 +59,12 @@ export async function main(argv: string[]): Promise<void> {
     clusterCIDR: flags.clusterCidr,
     node: { name: flags.hostnameOverride, ip: flags.nodeIp || undefined },
     source: () => ({ services: services.list(), endpoints: endpoints.list() }),
-    minSyncPeriodMs: parseDuration(flags.iptablesMinSyncPeriod),
-    syncPeriodMs: parseDuration(flags.iptablesSyncPeriod),
+    minSyncPeriodMs: parseDuration(flags.iptablesMinSyncPeriod || flags.minSyncPeriod),
+    syncPeriodMs: parseDuration(flags.iptablesSyncPeriod || flags.syncPeriod),
     log,
     registry,
     conntrack: (args) => runCommand('conntrack', args),
+    setSysctl: (key, value) => writeFile(`/proc/sys/${key.replaceAll('.', '/')}`, value),
   });
   // Handlers only say "something changed"; the syncer reads the whole cache (level-triggered).
   const wake = {

@@ -10,7 +10,7 @@ export interface JumpRule {
   args: string[];
 }
 
-/** `-m comment --comment "<why>" -j <target>`, for new connections only when `newOnly`. */
+/** `-m comment --comment "<why>" -j <target>` (no comment when ''), new connections only when `newOnly`. */
 function jump(
   table: JumpRule['table'],
   chain: string,
@@ -19,7 +19,8 @@ function jump(
   newOnly = false,
 ): JumpRule {
   const state = newOnly ? ['-m', 'conntrack', '--ctstate', 'NEW'] : [];
-  return { table, chain, args: [...state, '-m', 'comment', '--comment', comment, '-j', target] };
+  const why = comment ? ['-m', 'comment', '--comment', comment] : [];
+  return { table, chain, args: [...state, ...why, '-j', target] };
 }
 
 /**
@@ -28,9 +29,14 @@ function jump(
  */
 export const JUMP_RULES: JumpRule[] = [
   jump('filter', 'INPUT', 'kubernetes externally-visible service portals', 'KUBE-EXTERNAL-SERVICES', true),
+  // An external IP is usually not the node's own: its REJECT (no endpoints) is met in FORWARD.
+  jump('filter', 'FORWARD', 'kubernetes externally-visible service portals', 'KUBE-EXTERNAL-SERVICES', true),
   jump('filter', 'FORWARD', 'kubernetes forwarding rules', 'KUBE-FORWARD'),
   jump('filter', 'FORWARD', 'kubernetes service portals', 'KUBE-SERVICES', true),
   jump('filter', 'OUTPUT', 'kubernetes service portals', 'KUBE-SERVICES', true),
+  // Upstream writes these two without a comment (they were the kubelet's until 1.27).
+  jump('filter', 'INPUT', '', 'KUBE-FIREWALL'),
+  jump('filter', 'OUTPUT', '', 'KUBE-FIREWALL'),
   jump('nat', 'PREROUTING', 'kubernetes service portals', 'KUBE-SERVICES'),
   jump('nat', 'OUTPUT', 'kubernetes service portals', 'KUBE-SERVICES'),
   jump('nat', 'POSTROUTING', 'kubernetes postrouting rules', 'KUBE-POSTROUTING'),

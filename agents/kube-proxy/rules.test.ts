@@ -75,6 +75,7 @@ describe('buildRules on the seed 004 cluster', () => {
       endpoints: ['10.244.1.2:80', '10.244.2.2:80'],
       masquerade: false,
       rejected: false,
+      dropped: false,
     });
     const fromHost = tracePacket(rules, {
       protocol: 'tcp',
@@ -91,6 +92,7 @@ describe('buildRules on the seed 004 cluster', () => {
       endpoints: ['10.244.1.2:80', '10.244.2.2:80'],
       masquerade: true,
       rejected: false,
+      dropped: false,
     });
     expect(tracePacket(rules, pkt).endpoints).toEqual([]);
   });
@@ -192,6 +194,76 @@ describe('buildRules, other shapes', () => {
   });
 });
 
+describe('externalIPs (seed 001: publicIPs; spec.externalIPs today)', () => {
+  const ports = [
+    { name: 'http', port: 80 },
+    { name: 'https', port: 443 },
+  ];
+  const externalIP = '192.168.200.250';
+  const nginx = service({ name: 'nginx', clusterIP: '10.96.8.8', ports, externalIPs: [externalIP] });
+  const rules = buildRules({
+    services: [nginx],
+    endpoints: [endpoints('default', 'nginx', ['10.244.1.5', '10.244.2.5'], ports)],
+    node,
+    clusterCIDR,
+  });
+
+  it('matches the golden file', () => expectGolden('external-ips', rules));
+
+  it('sends external IP + port to the service’s endpoints, masqueraded whatever the source', () => {
+    for (const src of ['192.168.200.1', '10.244.1.9']) {
+      expect(tracePacket(rules, { protocol: 'tcp', src, dst: externalIP, dport: 443 })).toEqual({
+        endpoints: ['10.244.1.5:443', '10.244.2.5:443'],
+        masquerade: true,
+        rejected: false,
+        dropped: false,
+      });
+    }
+    // Only the service's ports: another port of that address is none of kube-proxy's business.
+    expect(
+      tracePacket(rules, { protocol: 'tcp', src: '192.168.200.1', dst: externalIP, dport: 8443 }).endpoints,
+    ).toEqual([]);
+  });
+
+  it('rejects at the external IP when the service has no endpoints', () => {
+    const empty = buildRules({ services: [nginx], endpoints: [], node, clusterCIDR });
+    const trace = tracePacket(empty, { protocol: 'tcp', src: '192.168.200.1', dst: externalIP, dport: 80 });
+    expect(trace).toMatchObject({ endpoints: [], rejected: true });
+    expect(empty).toContain(
+      `-A KUBE-EXTERNAL-SERVICES -d ${externalIP}/32 -p tcp -m comment --comment "default/nginx:http has no endpoints" -m tcp --dport 80 -j REJECT --reject-with icmp-port-unreachable`,
+    );
+  });
+});
+
+describe('NodePorts on 127.0.0.1 (route_localnet) and the martian-packet guard', () => {
+  const rules = buildRules({ ...seedCluster(), node, clusterCIDR });
+  const localIPs = [node.ip, '127.0.0.1'];
+
+  it('answers a NodePort on 127.0.0.1 from the node itself, masqueraded (127.0.0.1 cannot leave the node)', () => {
+    expect(
+      tracePacket(rules, { protocol: 'tcp', src: '127.0.0.1', dst: '127.0.0.1', dport: 31248, localIPs }),
+    ).toEqual({
+      endpoints: ['10.244.1.2:80', '10.244.2.2:80'],
+      masquerade: true,
+      rejected: false,
+      dropped: false,
+    });
+  });
+
+  it('drops packets from elsewhere to 127.0.0.0/8 that were not DNATed (kubernetes#90259)', () => {
+    const martian = {
+      protocol: 'tcp' as const,
+      src: '192.168.77.2',
+      dst: '127.0.0.1',
+      dport: 10248,
+      localIPs,
+    };
+    expect(tracePacket(rules, martian)).toMatchObject({ endpoints: [], dropped: true });
+    // The node's own loopback traffic is left alone.
+    expect(tracePacket(rules, { ...martian, src: '127.0.0.1' }).dropped).toBe(false);
+  });
+});
+
 describe('partial restores (renderRestore with the previous sync)', () => {
   const input = { node, clusterCIDR };
   const { services, endpoints: eps } = seedCluster();
@@ -204,13 +276,21 @@ describe('partial restores (renderRestore with the previous sync)', () => {
     expect(text).not.toMatch(/KUBE-(SVC|SEP)-\w+ - \[0:0\]/);
   });
 
+  it('hands out the same ServicePort objects while Service and Endpoints objects are the same', () => {
+    const again = buildServicePorts(services, eps);
+    expect(again.every((sp, i) => sp === buildServicePorts(services, eps)[i])).toBe(true);
+    const replaced = eps.map((e) => (e.metadata?.name === 'httpd-app' ? { ...e } : e));
+    const changed = buildServicePorts(services, replaced).filter((sp, i) => sp !== again[i]);
+    expect(changed.map((sp) => sp.name)).toEqual(['default/httpd-app']);
+  });
+
   it('after one endpoint moved: that service’s chain, the new SEP, and -X of the old one', () => {
     const moved = eps.map((e) =>
       e.metadata?.name === 'httpd-app'
         ? endpoints('default', 'httpd-app', ['10.244.1.2', '10.244.3.9'], [{ port: 80 }])
         : e,
     );
-    const existing = { nat: [...previous.keys()].filter((k) => k.startsWith('nat/')).map((k) => k.slice(4)) };
+    const existing = { nat: previous.nat.keys() };
     const text = renderRestore(
       buildRuleTables(buildServicePorts(services, moved), { ...input, existingChains: existing }),
       previous,

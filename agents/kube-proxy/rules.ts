@@ -3,6 +3,7 @@
 // its side effects, and the layout is the one `iptables-save` shows on the seeds' clusters:
 //
 //   PREROUTING/OUTPUT → KUBE-SERVICES ─ -d clusterIP --dport port ─→ KUBE-SVC-<hash>
+//                                     ├ -d externalIP --dport port ─→ KUBE-MARK-MASQ, KUBE-SVC-<hash>
 //                                     └ last: addrtype LOCAL ─→ KUBE-NODEPORTS ─ --dport nodePort ─→ KUBE-SVC-<hash>
 //   KUBE-SVC-<hash>: mark off-cluster sources for masquerade, then pick an endpoint:
 //                    probability 1/n, then 1/(n-1) of what is left, …, the last takes the rest
@@ -10,13 +11,25 @@
 //   POSTROUTING → KUBE-POSTROUTING: MASQUERADE what KUBE-MARK-MASQ marked (0x4000)
 //   filter KUBE-SERVICES / KUBE-EXTERNAL-SERVICES: REJECT services with no endpoints, so a
 //                    client gets "connection refused" at once instead of a timeout
+//   filter KUBE-FIREWALL (from INPUT, OUTPUT): DROP packets to 127.0.0.0/8 that came from
+//                    elsewhere and were not DNATed. NodePorts answer on 127.0.0.1, which needs
+//                    net.ipv4.conf.all.route_localnet=1 (set by the syncer) so 127.0.0.1 may be
+//                    routed to a pod; that sysctl would also let other hosts reach the node's
+//                    loopback services (kubernetes#90259), and this rule shuts that door again.
+//
+// What one service port writes is port-rules.ts; this file adds the fixed chains and assembles.
+// A partial sync (`previous` given) writes the fixed chains plus only the per-service chains
+// whose text differs from what the last sync applied, and deletes the ones no longer wanted.
 //
 // Chains and their rules are written sorted by chain name, the order `iptables-save` prints
 // them in, so the golden files in testdata/ read like a transcript from a real node.
 
 import type { Endpoints, Service } from '../api/types';
 import { isPerServiceChain } from './chain-names';
-import { buildServicePorts, type Endpoint, type ServicePort } from './service-map';
+import { comment, MASQ_MARK, portRules } from './port-rules';
+import { buildServicePorts, type ServicePort } from './service-map';
+
+export { MASQ_MARK, probability } from './port-rules';
 
 export interface RulesInput {
   services: Service[];
@@ -26,161 +39,99 @@ export interface RulesInput {
   node: { name: string; ip?: string };
   /** Pod network of the whole cluster: traffic from outside it to a cluster IP is masqueraded. */
   clusterCIDR: string;
-  /** Chains found on the node (`iptables-save`): per-service chains no longer wanted are deleted. */
-  existingChains?: { nat?: string[]; filter?: string[] };
+  /** Chains on the node (a full sync: `iptables-save`; a partial one: what the last sync applied).
+   *  Per-service chains among them that are no longer wanted are deleted. */
+  existingChains?: { nat?: Iterable<string>; filter?: Iterable<string> };
 }
-
-/** Mark bit kube-proxy uses for "masquerade this" (upstream --iptables-masquerade-bit=14). */
-export const MASQ_MARK = '0x4000/0x4000';
 
 /** The chains every sync writes whole; the per-service ones come and go with services. */
 export const FIXED_CHAINS = {
   nat: ['KUBE-SERVICES', 'KUBE-NODEPORTS', 'KUBE-POSTROUTING', 'KUBE-MARK-MASQ'],
-  filter: ['KUBE-SERVICES', 'KUBE-EXTERNAL-SERVICES', 'KUBE-FORWARD'],
+  filter: ['KUBE-SERVICES', 'KUBE-EXTERNAL-SERVICES', 'KUBE-FORWARD', 'KUBE-FIREWALL'],
 } as const;
 
 const NODEPORTS_COMMENT = 'kubernetes service nodeports; NOTE: this must be the last rule in this chain';
 
-/**
- * The probability that rule i of n picks its endpoint, given the earlier rules did not:
- * 1/(n-i). Written as iptables-save prints it back — the statistic match keeps it as a 31-bit
- * fraction and prints 11 decimals — so 1/3 is 0.33333333349 and 1/2 is 0.50000000000.
- */
-export function probability(remaining: number): string {
-  const stored = Math.round(0x80000000 / remaining);
-  return (stored / 0x80000000).toFixed(11);
+/** What a sync applied: per table, per-service chain → its rules as one block of text. (The
+ *  fixed chains are written by every sync, so they need no remembering.) */
+export interface AppliedChains {
+  nat: Map<string, string>;
+  filter: Map<string, string>;
 }
 
-/** Rules per chain, in insertion order; chains render sorted by name. */
+/** The fixed chains' rules (built every sync) and the per-service chains' text blocks. */
 export class Table {
+  /** Fixed chain → its "-A chain …" lines. */
   readonly chains = new Map<string, string[]>();
+  readonly blocks = new Map<string, string>();
   readonly deleted: string[] = [];
   constructor(readonly name: 'nat' | 'filter') {}
 
-  declare(chain: string): void {
-    if (!this.chains.has(chain)) this.chains.set(chain, []);
+  add(chain: string, ...rules: string[]): void {
+    this.addLines(
+      chain,
+      rules.map((r) => `-A ${chain} ${r}`),
+    );
   }
-  add(chain: string, rule: string): void {
-    this.declare(chain);
-    this.chains.get(chain)?.push(`-A ${chain} ${rule}`);
+  /** Lines already spelled "-A chain …" (port-rules.ts writes them so). */
+  addLines(chain: string, lines: string[]): void {
+    const list = this.chains.get(chain) ?? [];
+    this.chains.set(chain, list);
+    for (const l of lines) list.push(l);
   }
   /** Stale chains: declared (which flushes them) then deleted, in the same transaction. */
-  deleteStale(existing: string[] | undefined): void {
+  deleteStale(existing: Iterable<string> | undefined): void {
     for (const chain of existing ?? []) {
-      if (isPerServiceChain(chain) && !this.chains.has(chain)) this.deleted.push(chain);
+      if (!this.blocks.has(chain) && !this.chains.has(chain) && isPerServiceChain(chain))
+        this.deleted.push(chain);
     }
     this.deleted.sort();
   }
   /**
-   * Restore text for this table. Per-service chains whose rules equal `previous` (what the last
+   * Restore text for this table. Per-service chains whose text equals `previous` (what the last
    * successful sync wrote) are left out: with --noflush an unmentioned chain stays as it is, so a
-   * change to one service rewrites that service's chains, not all 6,000 of a large node
+   * change to one service rewrites that service's chains, not all 60,000 of a large node
    * (upstream's "partial sync", kube-proxy ≥ 1.26).
    */
   render(previous?: Map<string, string>): string[] {
-    const unchanged = (c: string) =>
-      isPerServiceChain(c) && previous?.get(c) === this.chains.get(c)?.join('\n');
-    const names = [...this.chains.keys()].filter((c) => !unchanged(c)).sort();
-    const stale = this.deleted;
-    return [
-      `*${this.name}`,
-      ...[...names, ...stale].sort().map((c) => `:${c} - [0:0]`),
-      ...names.flatMap((c) => this.chains.get(c) ?? []),
-      ...stale.map((c) => `-X ${c}`),
-      'COMMIT',
-    ];
-  }
-  /** chain → its rules as one string: what `previous` is made of on the next sync. */
-  contents(): Map<string, string> {
-    return new Map([...this.chains].map(([c, rules]) => [`${this.name}/${c}`, rules.join('\n')]));
-  }
-}
-
-const comment = (text: string) => `-m comment --comment "${text}"`;
-
-/** `-p tcp … -m tcp --dport 80`: the protocol match comes before the comment, the port after. */
-function portMatch(sp: ServicePort, port: number, commentText: string): string {
-  return `-p ${sp.protocol} ${comment(commentText)} -m ${sp.protocol} --dport ${port}`;
-}
-
-function writeServicePort(nat: Table, filter: Table, sp: ServicePort, clusterCIDR: string): void {
-  const clusterIPMatch = `-d ${sp.clusterIP}/32 ${portMatch(sp, sp.port, `${sp.name} cluster IP`)}`;
-  if (sp.endpoints.length === 0) {
-    const why = `${sp.name} has no endpoints`;
-    filter.add(
-      'KUBE-SERVICES',
-      `-d ${sp.clusterIP}/32 ${portMatch(sp, sp.port, why)} -j REJECT --reject-with icmp-port-unreachable`,
-    );
-    if (sp.nodePort) {
-      filter.add(
-        'KUBE-EXTERNAL-SERVICES',
-        `-p ${sp.protocol} ${comment(why)} -m addrtype --dst-type LOCAL -m ${sp.protocol} --dport ${sp.nodePort} -j REJECT --reject-with icmp-port-unreachable`,
-      );
+    const changed = [...this.blocks.keys()].filter((c) => previous?.get(c) !== this.blocks.get(c));
+    const names = [...this.chains.keys(), ...changed].sort();
+    const lines = [`*${this.name}`];
+    for (const c of [...names, ...this.deleted].sort()) lines.push(`:${c} - [0:0]`);
+    for (const c of names) {
+      const fixed = this.chains.get(c);
+      if (fixed) for (const l of fixed) lines.push(l);
+      else lines.push(this.blocks.get(c) as string);
     }
-    return;
+    for (const c of this.deleted) lines.push(`-X ${c}`);
+    lines.push('COMMIT');
+    return lines;
   }
-  nat.add('KUBE-SERVICES', `${clusterIPMatch} -j ${sp.chain}`);
-  nat.add(sp.chain, `! -s ${clusterCIDR} ${clusterIPMatch} -j KUBE-MARK-MASQ`);
-  if (sp.nodePort) {
-    nat.add('KUBE-NODEPORTS', `${portMatch(sp, sp.nodePort, sp.name)} -j ${sp.chain}`);
-    nat.add(sp.chain, `${portMatch(sp, sp.nodePort, sp.name)} -j KUBE-MARK-MASQ`);
-  }
-  writeEndpointChoice(nat, sp);
-  for (const ep of sp.endpoints) writeEndpoint(nat, sp, ep);
 }
 
-/** `-m recent` options naming one endpoint's list of recent clients, in iptables-save's order. */
-function recent(action: string, ep: Endpoint): string {
-  return `-m recent ${action} --name ${ep.chain} --mask 255.255.255.255 --rsource`;
-}
-
-/** In the service chain: sticky clients first (ClientIP affinity), then the random pick. */
-function writeEndpointChoice(nat: Table, sp: ServicePort): void {
-  if (sp.affinitySeconds !== undefined) {
-    for (const ep of sp.endpoints) {
-      nat.add(
-        sp.chain,
-        `${comment(sp.name)} ${recent(`--rcheck --seconds ${sp.affinitySeconds} --reap`, ep)} -j ${ep.chain}`,
-      );
-    }
-  }
-  const n = sp.endpoints.length;
-  sp.endpoints.forEach((ep, i) => {
-    const pick = i < n - 1 ? ` -m statistic --mode random --probability ${probability(n - i)}` : '';
-    nat.add(sp.chain, `${comment(sp.name)}${pick} -j ${ep.chain}`);
-  });
-}
-
-function writeEndpoint(nat: Table, sp: ServicePort, ep: Endpoint): void {
-  nat.add(ep.chain, `-s ${ep.ip}/32 ${comment(sp.name)} -j KUBE-MARK-MASQ`);
-  const remember = sp.affinitySeconds !== undefined ? ` ${recent('--set', ep)}` : '';
-  nat.add(
-    ep.chain,
-    `-p ${sp.protocol} ${comment(sp.name)}${remember} -m ${sp.protocol} -j DNAT --to-destination ${ep.ip}:${ep.port}`,
-  );
-}
-
-/** Rules that do not depend on any service: marking, masquerading, forwarding. */
+/** Rules that do not depend on any service: marking, masquerading, forwarding, loopback. */
 function writeFixedRules(nat: Table, filter: Table, clusterCIDR: string): void {
-  for (const c of FIXED_CHAINS.nat) nat.declare(c);
-  for (const c of FIXED_CHAINS.filter) filter.declare(c);
+  for (const c of FIXED_CHAINS.nat) nat.add(c);
+  for (const c of FIXED_CHAINS.filter) filter.add(c);
   nat.add('KUBE-MARK-MASQ', `-j MARK --set-xmark ${MASQ_MARK}`);
-  nat.add('KUBE-POSTROUTING', `-m mark ! --mark ${MASQ_MARK} -j RETURN`);
-  // Clear the mark so a packet that is encapsulated and routed again is not masqueraded twice.
-  nat.add('KUBE-POSTROUTING', '-j MARK --set-xmark 0x4000/0x0');
-  nat.add('KUBE-POSTROUTING', `${comment('kubernetes service traffic requiring SNAT')} -j MASQUERADE`);
-  filter.add('KUBE-FORWARD', '-m conntrack --ctstate INVALID -j DROP');
+  nat.add(
+    'KUBE-POSTROUTING',
+    `-m mark ! --mark ${MASQ_MARK} -j RETURN`,
+    // Clear the mark so a packet that is encapsulated and routed again is not masqueraded twice.
+    '-j MARK --set-xmark 0x4000/0x0',
+    `${comment('kubernetes service traffic requiring SNAT')} -j MASQUERADE`,
+  );
   filter.add(
     'KUBE-FORWARD',
+    '-m conntrack --ctstate INVALID -j DROP',
     `${comment('kubernetes forwarding rules')} -m mark --mark ${MASQ_MARK} -j ACCEPT`,
-  );
-  filter.add(
-    'KUBE-FORWARD',
     `-s ${clusterCIDR} ${comment('kubernetes forwarding conntrack pod source rule')} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
-  );
-  filter.add(
-    'KUBE-FORWARD',
     `-d ${clusterCIDR} ${comment('kubernetes forwarding conntrack pod destination rule')} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
+  );
+  // "DNAT" spares 127.0.0.1:nodePort itself and the replies to it (see the top of this file).
+  filter.add(
+    'KUBE-FIREWALL',
+    `! -s 127.0.0.0/8 -d 127.0.0.0/8 ${comment('block incoming localnet connections')} -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP`,
   );
 }
 
@@ -197,28 +148,30 @@ export function buildRuleTables(
   const nat = new Table('nat');
   const filter = new Table('filter');
   writeFixedRules(nat, filter, input.clusterCIDR);
-  for (const sp of ports) writeServicePort(nat, filter, sp, input.clusterCIDR);
-  // Must stay last: a cluster IP is never LOCAL, so service rules above win for them.
+  for (const sp of ports) {
+    const r = portRules(sp, input.clusterCIDR);
+    nat.addLines('KUBE-SERVICES', r.natServices);
+    nat.addLines('KUBE-NODEPORTS', r.natNodePorts);
+    filter.addLines('KUBE-SERVICES', r.filterServices);
+    filter.addLines('KUBE-EXTERNAL-SERVICES', r.filterExternal);
+    for (const [chain, text] of r.chains) nat.blocks.set(chain, text);
+  }
+  // Must stay last: a cluster IP is never LOCAL, so service rules above win for them. 127.0.0.1
+  // is LOCAL, so a NodePort answers there too (from the node itself: nat OUTPUT).
   nat.add('KUBE-SERVICES', `${comment(NODEPORTS_COMMENT)} -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS`);
   nat.deleteStale(input.existingChains?.nat);
   filter.deleteStale(input.existingChains?.filter);
   return { nat, filter };
 }
 
-/** `previous`: "table/chain" → rules, from RuleTables.contents of the last applied sync. */
-export function renderRestore(t: RuleTables, previous?: Map<string, string>): string {
-  const prev = (table: string) =>
-    previous &&
-    new Map(
-      [...previous]
-        .filter(([k]) => k.startsWith(`${table}/`))
-        .map(([k, v]) => [k.slice(table.length + 1), v]),
-    );
-  return [...t.filter.render(prev('filter')), ...t.nat.render(prev('nat')), ''].join('\n');
+/** `previous`: what the last applied sync wrote (ruleContents); undefined writes every chain. */
+export function renderRestore(t: RuleTables, previous?: AppliedChains): string {
+  return [...t.filter.render(previous?.filter), ...t.nat.render(previous?.nat), ''].join('\n');
 }
 
-export function ruleContents(t: RuleTables): Map<string, string> {
-  return new Map([...t.filter.contents(), ...t.nat.contents()]);
+/** What to pass as `previous` to the next renderRestore once this one was applied. */
+export function ruleContents(t: RuleTables): AppliedChains {
+  return { nat: t.nat.blocks, filter: t.filter.blocks };
 }
 
 export function buildRulesFromPorts(

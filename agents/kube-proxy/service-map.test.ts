@@ -34,17 +34,39 @@ describe('conntrackCleanups (UDP only)', () => {
       'an endpoint went away → drop entries DNATed to it',
       ['10.244.0.2', '10.244.0.3'],
       ['10.244.0.3'],
-      [['-D', '--orig-dst', '10.96.0.10', '-p', 'udp', '--dst-nat', '10.244.0.2']],
+      [['-D', '-p', 'udp', '--orig-dst', '10.96.0.10', '--dport', '53', '--reply-src', '10.244.0.2']],
     ],
     [
       'no endpoints → some: drop entries that cached the REJECT',
       [],
       ['10.244.0.3'],
-      [['-D', '--orig-dst', '10.96.0.10', '-p', 'udp']],
+      [['-D', '-p', 'udp', '--orig-dst', '10.96.0.10', '--dport', '53']],
     ],
     ['unchanged → nothing', ['10.244.0.2'], ['10.244.0.2'], []],
   ])('%s', (_name, before, after, want) => {
     expect(conntrackCleanups(portsWith(before), portsWith(after))).toEqual(want);
+  });
+
+  it('covers every address of the service: cluster IP, external IPs and the NodePort', () => {
+    const syslog = [{ port: 514, protocol: 'UDP' as const, nodePort: 30514 }];
+    const logs = service({
+      name: 'logs',
+      clusterIP: '10.96.5.14',
+      ports: syslog,
+      externalIPs: ['192.168.200.250'],
+    });
+    const mk = (ips: string[]) => buildServicePorts([logs], [endpoints('default', 'logs', ips, syslog)]);
+    const gone = ['--reply-src', '10.244.1.1'];
+    expect(conntrackCleanups(mk(['10.244.1.1', '10.244.1.2']), mk(['10.244.1.2']))).toEqual([
+      ['-D', '-p', 'udp', '--orig-dst', '10.96.5.14', '--dport', '514', ...gone],
+      ['-D', '-p', 'udp', '--orig-dst', '192.168.200.250', '--dport', '514', ...gone],
+      ['-D', '-p', 'udp', '--dport', '30514', ...gone],
+    ]);
+    expect(conntrackCleanups(mk([]), mk(['10.244.1.2']))).toEqual([
+      ['-D', '-p', 'udp', '--orig-dst', '10.96.5.14', '--dport', '514'],
+      ['-D', '-p', 'udp', '--orig-dst', '192.168.200.250', '--dport', '514'],
+      ['-D', '-p', 'udp', '--dport', '30514'],
+    ]);
   });
 
   it('ignores TCP services, whose connections end on their own', () => {

@@ -1,8 +1,10 @@
 // Services + Endpoints → one flat record per service port: what the rule builder writes and
 // what the syncer compares between syncs. Upstream keeps the same two maps
 // (pkg/proxy/servicechangetracker.go ServicePortMap, endpointschangetracker.go EndpointsMap);
-// here they are rebuilt from the informer caches on every sync, which is simpler and, at the
-// scale a nodekube cluster runs, cheap (bench/kube-proxy.ts measures it).
+// here they are rebuilt from the informer caches on every sync, which is simpler. It stays cheap
+// at 10,000 services because informer objects are immutable (a change replaces the object): the
+// ports of a Service whose Service and Endpoints objects are the same as last sync are the same
+// ServicePort objects as last sync, and rules.ts skips those by identity (bench/kube-proxy.ts).
 
 import type { Endpoints, Service } from '../api/types';
 import { endpointChainName, type Protocol, serviceChainName, servicePortName } from './chain-names';
@@ -21,6 +23,8 @@ export interface ServicePort {
   clusterIP: string;
   port: number;
   nodePort?: number;
+  /** spec.externalIPs (seed 001's v1beta3 `publicIPs`): more addresses the service answers on. */
+  externalIPs: string[];
   /** sessionAffinity ClientIP: how long a client sticks to its endpoint (default 10800 s). */
   affinitySeconds?: number;
   /** KUBE-SVC-… */
@@ -71,59 +75,84 @@ function readyEndpoints(
   return [...seen.values()].sort((a, b) => ipToNumber(a.ip) - ipToNumber(b.ip) || a.port - b.port);
 }
 
+function portsOf(svc: Service, eps: Endpoints | undefined): ServicePort[] {
+  const ns = svc.metadata?.namespace ?? 'default';
+  const svcName = svc.metadata?.name ?? '';
+  const clientIP = svc.spec?.sessionAffinity === 'ClientIP';
+  return (svc.spec?.ports ?? []).map((p) => {
+    const name = servicePortName(ns, svcName, p.name);
+    const protocol = protocolOf(p.protocol);
+    return {
+      name,
+      protocol,
+      clusterIP: svc.spec?.clusterIP as string,
+      port: p.port,
+      nodePort: p.nodePort || undefined,
+      externalIPs: [...(svc.spec?.externalIPs ?? [])],
+      affinitySeconds: clientIP
+        ? (svc.spec?.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_SECONDS)
+        : undefined,
+      chain: serviceChainName(name, protocol),
+      endpoints: readyEndpoints(eps, name, p.name, protocol),
+    };
+  });
+}
+
+/**
+ * Service → its ports, as computed from that Service object and that Endpoints object. The
+ * informers hand out frozen objects and replace them on change, so the same pair of objects
+ * always yields the same ports: a cache of a pure function, keyed by the inputs themselves.
+ */
+const portsMemo = new WeakMap<Service, { eps: Endpoints | undefined; ports: ServicePort[] }>();
+
 export function buildServicePorts(services: Service[], endpoints: Endpoints[]): ServicePort[] {
   const endpointsByKey = new Map(endpoints.map((e) => [`${e.metadata?.namespace}/${e.metadata?.name}`, e]));
   const out: ServicePort[] = [];
   for (const svc of services) {
     if (!hasClusterIP(svc)) continue;
-    const ns = svc.metadata?.namespace ?? 'default';
-    const svcName = svc.metadata?.name ?? '';
-    const eps = endpointsByKey.get(`${ns}/${svcName}`);
-    const clientIP = svc.spec?.sessionAffinity === 'ClientIP';
-    for (const p of svc.spec?.ports ?? []) {
-      const name = servicePortName(ns, svcName, p.name);
-      const protocol = protocolOf(p.protocol);
-      out.push({
-        name,
-        protocol,
-        clusterIP: svc.spec?.clusterIP as string,
-        port: p.port,
-        nodePort: p.nodePort || undefined,
-        affinitySeconds: clientIP
-          ? (svc.spec?.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_SECONDS)
-          : undefined,
-        chain: serviceChainName(name, protocol),
-        endpoints: readyEndpoints(eps, name, p.name, protocol),
-      });
+    const eps = endpointsByKey.get(`${svc.metadata?.namespace ?? 'default'}/${svc.metadata?.name ?? ''}`);
+    let memo = portsMemo.get(svc);
+    if (memo?.eps !== eps || !memo) {
+      memo = { eps, ports: portsOf(svc, eps) };
+      portsMemo.set(svc, memo);
     }
+    out.push(...memo.ports);
   }
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.protocol < b.protocol ? -1 : 1));
 }
 
 /**
- * `conntrack` invocations needed after a change (upstream: deleteUDPEndpointConnections).
- * UDP has no connection to end, so conntrack keeps sending a client's datagrams to the
- * endpoint it first picked — or to nowhere after a REJECT — until the entry times out:
- *   - an endpoint of a UDP service went away → drop entries DNAT'ed to it;
- *   - a UDP service went from no endpoints to some → drop entries for its cluster IP.
+ * `conntrack` invocations needed after a change (upstream pkg/proxy/conntrack: the stale
+ * endpoints and stale services of a sync). UDP has no connection to end, so conntrack keeps
+ * sending a client's datagrams to the endpoint it first picked — or to nowhere after a REJECT —
+ * until the entry times out:
+ *   - an endpoint of a UDP service went away → drop entries to each of the service's addresses
+ *     (cluster IP, external IPs) and its NodePort that the endpoint answered (--reply-src);
+ *   - a UDP service went from no endpoints to some → drop entries for its addresses and NodePort.
  */
 export function conntrackCleanups(before: ServicePort[], after: ServicePort[]): string[][] {
-  const next = new Map(after.map((sp) => [`${sp.name}/${sp.protocol}`, sp]));
+  const key = (sp: ServicePort) => `${sp.name}/${sp.protocol}`;
+  const next = new Map(after.map((sp) => [key(sp), sp]));
+  const prev = new Map(before.map((sp) => [key(sp), sp]));
   const cmds: string[][] = [];
   for (const old of before) {
-    if (old.protocol !== 'udp') continue;
-    const now = next.get(`${old.name}/${old.protocol}`);
+    const now = next.get(key(old));
+    if (old.protocol !== 'udp' || now === old) continue;
     const still = new Set((now?.endpoints ?? []).map((e) => e.ip));
     for (const ep of old.endpoints) {
-      if (!still.has(ep.ip)) cmds.push(['-D', '--orig-dst', old.clusterIP, '-p', 'udp', '--dst-nat', ep.ip]);
+      if (still.has(ep.ip)) continue;
+      const answeredBy = ['--reply-src', ep.ip];
+      for (const ip of [old.clusterIP, ...old.externalIPs])
+        cmds.push(['-D', '-p', 'udp', '--orig-dst', ip, '--dport', String(old.port), ...answeredBy]);
+      if (old.nodePort) cmds.push(['-D', '-p', 'udp', '--dport', String(old.nodePort), ...answeredBy]);
     }
   }
-  const prev = new Map(before.map((sp) => [`${sp.name}/${sp.protocol}`, sp]));
   for (const sp of after) {
     if (sp.protocol !== 'udp' || sp.endpoints.length === 0) continue;
-    if ((prev.get(`${sp.name}/${sp.protocol}`)?.endpoints.length ?? 0) === 0) {
-      cmds.push(['-D', '--orig-dst', sp.clusterIP, '-p', 'udp']);
-    }
+    if ((prev.get(key(sp))?.endpoints.length ?? 0) > 0) continue;
+    for (const ip of [sp.clusterIP, ...sp.externalIPs])
+      cmds.push(['-D', '-p', 'udp', '--orig-dst', ip, '--dport', String(sp.port)]);
+    if (sp.nodePort) cmds.push(['-D', '-p', 'udp', '--dport', String(sp.nodePort)]);
   }
   return cmds;
 }

@@ -1,27 +1,36 @@
-// The I/O half of kube-proxy: whenever services or endpoints change, rebuild the node's whole
-// KUBE-* rule set (rules.ts) and apply it with ONE `iptables-restore --noflush`, so a packet
-// never sees half a service. Shaped like upstream's proxier.syncProxyRules driven by its
+// The I/O half of kube-proxy: whenever services or endpoints change, rebuild the node's KUBE-*
+// rule set (rules.ts) and apply it with ONE `iptables-restore --noflush`, so a packet never sees
+// half a service. Shaped like upstream's proxier.syncProxyRules driven by its
 // BoundedFrequencyRunner (pkg/util/async):
 //
-//   - changes are coalesced: at most one sync per --iptables-min-sync-period (a deployment
-//     rolling 30 pods causes a handful of syncs, not 60);
-//   - a full sync also runs every --iptables-sync-period, repairing rules someone else removed;
+//   - changes are coalesced: at most one sync per --min-sync-period (a deployment rolling 30
+//     pods causes a handful of syncs, not 60);
+//   - a sync also runs every --sync-period even without a change;
 //   - syncs never overlap; a change during a sync schedules one more.
 //
-// A FULL sync (the first, and every periodic one) reads the node's chains with iptables-save,
-// rewrites every chain, and checks (-C) / inserts (-I) the hooks from PREROUTING, OUTPUT,
-// POSTROUTING, INPUT and FORWARD into ours — the only rules outside our chains. Between full
-// syncs a change rewrites KUBE-SERVICES and friends plus only the per-service chains whose rules
-// changed, and deletes the stale ones (-X) in the same restore: at 1,000 services that is the
-// difference between ~23,000 lines and ~1,100 (bench/kube-proxy.ts).
+// Most syncs are PARTIAL (upstream since 1.26): they rewrite KUBE-SERVICES and the other fixed
+// chains plus only the per-service chains whose rules changed since the last sync, and delete
+// the stale ones (-X) in the same restore — at 10,000 services, one endpoint change is a few
+// hundred lines instead of ~170,000 (bench/kube-proxy.ts). A FULL sync — the first, the next
+// after any failure, and one an hour (upstream's FullSyncPeriod) — reads the node's chains with
+// iptables-save, rewrites every chain, sets net.ipv4.conf.all.route_localnet=1 (NodePorts on
+// 127.0.0.1, see rules.ts) and checks (-C) / inserts (-I) the hooks from PREROUTING, OUTPUT,
+// POSTROUTING, INPUT and FORWARD into ours — the only rules outside our chains — so it repairs
+// whatever someone else changed in between.
 
 import type { Logger } from '../api/log';
 import type { Registry } from '../api/metrics';
 import type { Endpoints, Service } from '../api/types';
 import { chainsInSave, type Iptables } from './iptables';
 import { JUMP_RULES } from './jumps';
-import { buildRuleTables, renderRestore, ruleContents } from './rules';
+import { type AppliedChains, buildRuleTables, renderRestore, ruleContents } from './rules';
 import { buildServicePorts, conntrackCleanups, type ServicePort } from './service-map';
+
+/** Upstream proxyutil.FullSyncPeriod: partial syncs in between, one full sync per hour. */
+export const FULL_SYNC_PERIOD_MS = 60 * 60 * 1000;
+
+/** Lets 127.0.0.1 be routed to a pod (NodePorts on localhost; upstream sysctlRouteLocalnet). */
+export const ROUTE_LOCALNET = 'net.ipv4.conf.all.route_localnet';
 
 export interface ProxyState {
   services: Service[];
@@ -40,6 +49,8 @@ export interface SyncerOptions {
   registry?: Registry;
   /** Runs `conntrack <args>`; failures are logged, never fatal (no entry to delete is exit 1). */
   conntrack?: (args: string[]) => Promise<unknown>;
+  /** Sets a sysctl of the node's network namespace (here: route_localnet); errors are logged. */
+  setSysctl?: (key: string, value: string) => Promise<void>;
   nowFn?: () => number;
 }
 
@@ -51,9 +62,9 @@ export class Syncer {
   private periodic: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private pending = false;
-  private fullDue = true;
-  /** "table/chain" → rules, as the last successful restore left them; undefined = unknown. */
-  private applied: Map<string, string> | undefined;
+  private lastFullSync = 0;
+  /** Chain → rules per table, as the last successful restore left them; undefined = unknown. */
+  private applied: AppliedChains | undefined;
   private stopped = false;
   private readonly now: () => number;
   private readonly metrics;
@@ -65,6 +76,15 @@ export class Syncer {
       duration: r.histogram(
         'kubeproxy_sync_proxy_rules_duration_seconds',
         'SyncProxyRules latency in seconds',
+      ),
+      // Upstream (≥ 1.28) times the two kinds of sync apart too.
+      fullDuration: r.histogram(
+        'kubeproxy_sync_full_proxy_rules_duration_seconds',
+        'SyncProxyRules latency in seconds for full resyncs',
+      ),
+      partialDuration: r.histogram(
+        'kubeproxy_sync_partial_proxy_rules_duration_seconds',
+        'SyncProxyRules latency in seconds for partial resyncs',
       ),
       lastTimestamp: r.gauge(
         'kubeproxy_sync_proxy_rules_last_timestamp_seconds',
@@ -79,12 +99,9 @@ export class Syncer {
     };
   }
 
-  /** Periodic full syncs start now; call requestSync() once the informers have synced. */
+  /** Periodic syncs start now; call requestSync() once the informers have synced. */
   start(): void {
-    this.periodic = setInterval(() => {
-      this.fullDue = true;
-      this.requestSync();
-    }, this.opts.syncPeriodMs);
+    this.periodic = setInterval(() => this.requestSync(), this.opts.syncPeriodMs);
   }
 
   stop(): Promise<void> {
@@ -131,23 +148,29 @@ export class Syncer {
     } catch (err) {
       this.metrics?.errors.inc();
       this.opts.log.error('Failed to sync iptables rules; retrying', { err: String(err) });
+      this.applied = undefined; // upstream needFullSync: the retry is a full sync
       this.pending = true; // retried after min-sync-period
     }
   }
 
   /** One sync (full or partial, see the top). Public so tests and the bench can run it directly. */
   async sync(): Promise<void> {
+    const started = this.now();
     const done = this.metrics?.duration.startTimer();
     const { services, endpoints } = this.opts.source();
     const ports = buildServicePorts(services, endpoints);
-    const full = this.fullDue || !this.applied;
-    const existing = full ? await this.chainsOnNode() : this.chainsApplied();
+    const full = !this.applied || this.now() - this.lastFullSync >= FULL_SYNC_PERIOD_MS;
+    const applied = this.applied;
+    const existing =
+      full || !applied
+        ? await this.chainsOnNode()
+        : { nat: applied.nat.keys(), filter: applied.filter.keys() };
     const tables = buildRuleTables(ports, {
       node: this.opts.node,
       clusterCIDR: this.opts.clusterCIDR,
       existingChains: existing,
     });
-    const text = renderRestore(tables, full ? undefined : this.applied);
+    const text = renderRestore(tables, full ? undefined : applied);
     try {
       await this.opts.iptables.restore(text);
     } catch (err) {
@@ -157,11 +180,20 @@ export class Syncer {
     this.applied = ruleContents(tables);
     if (full) {
       for (const j of JUMP_RULES) await this.opts.iptables.ensureRule(j.table, j.chain, j.args);
-      this.fullDue = false;
+      await this.opts.setSysctl?.(ROUTE_LOCALNET, '1').catch((err) =>
+        this.opts.log.error('Failed to set sysctl; NodePorts will not answer on localhost', {
+          key: ROUTE_LOCALNET,
+          err: String(err),
+        }),
+      );
+      this.lastFullSync = this.now();
     }
     await this.flushConntrack(ports);
     this.lastPorts = ports;
     done?.();
+    (full ? this.metrics?.fullDuration : this.metrics?.partialDuration)?.observe(
+      (this.now() - started) / 1000,
+    );
     this.metrics?.lastTimestamp.set(this.now() / 1000);
     this.metrics?.servicePorts.set(ports.length);
     this.metrics?.endpoints.set(ports.reduce((n, p) => n + p.endpoints.length, 0));
@@ -173,13 +205,6 @@ export class Syncer {
       (await this.opts.iptables.save('nat')) + (await this.opts.iptables.save('filter')),
     );
     return { nat: saved.get('nat'), filter: saved.get('filter') };
-  }
-
-  private chainsApplied(): { nat: string[]; filter: string[] } {
-    const keys = [...(this.applied?.keys() ?? [])];
-    const of = (table: string) =>
-      keys.filter((k) => k.startsWith(`${table}/`)).map((k) => k.slice(table.length + 1));
-    return { nat: of('nat'), filter: of('filter') };
   }
 
   private async flushConntrack(ports: ServicePort[]): Promise<void> {

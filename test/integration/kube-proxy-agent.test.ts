@@ -51,7 +51,7 @@ beforeAll(async () => {
     '--hostname-override=node',
     '--cluster-cidr=10.244.0.0/16',
     '--node-ip=192.168.77.1',
-    '--iptables-min-sync-period=200ms',
+    '--min-sync-period=200ms',
   ]);
 });
 
@@ -83,6 +83,8 @@ describe('nodekube-agent proxy against the apiserver', () => {
       .poll(() => responders('http://10.96.100.10/', 16), { timeout: 30_000, interval: 500 })
       .toEqual(new Set(['pod1', 'pod2']));
     expect(await lab.get(clientNs, 'http://192.168.77.1:30123/')).toMatch(/^pod\d/);
+    // The agent set route_localnet in its namespace, so the NodePort answers on 127.0.0.1 too.
+    expect(await lab.get(node, 'http://127.0.0.1:30123/')).toMatch(/^pod\d/);
   });
 
   it('follows an Endpoints update: the removed pod is no longer hit', async () => {

@@ -3,9 +3,13 @@
 //   client (192.168.77.2) ──veth── node (192.168.77.1, cbr0 10.244.1.1/24) ──bridge── pod1 10.244.1.2
 //                                   the syncer programs this namespace        ├──── pod2 10.244.1.3
 //                                                                             └──── pod3 10.244.1.4
-// Each pod runs an HTTP server answering "<pod> <client address it saw>".
+//   outsider (192.168.78.2) ──veth── node (192.168.78.1): a host that sends to the node's 127.0.0.1
+// Each pod runs an HTTP server answering "<pod> <client address it saw>". The service "web" also
+// has the external IP 192.168.200.250, an unused address of the cluster network that exists
+// only as a destination inside these namespaces (the client's default route is the node).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../agents/api/log';
+import { endpointChainName } from '../../agents/kube-proxy/chain-names';
 import { cleanupRules } from '../../agents/kube-proxy/cleanup';
 import { Iptables } from '../../agents/kube-proxy/iptables';
 import { buildRules } from '../../agents/kube-proxy/rules';
@@ -18,6 +22,11 @@ let node: Netns;
 let client: Netns;
 let iptables: Iptables;
 let syncer: Syncer;
+let outsider: Netns;
+const pods: Netns[] = [];
+/** Every restore text the syncer applied, to tell partial syncs from full ones. */
+const restores: string[] = [];
+const externalIP = '192.168.200.250';
 const state: ProxyState = { services: [], endpoints: [] };
 const clusterCIDR = '10.244.0.0/16';
 const podIPs = ['10.244.1.2', '10.244.1.3', '10.244.1.4'];
@@ -58,12 +67,29 @@ beforeAll(async () => {
   await lab.sysctl(node, 'net.ipv4.ip_forward', '1');
   for (const [i, ip] of podIPs.entries()) {
     const pod = await lab.pod(node, 'cbr0', `pod${i + 1}`, `${ip}/24`, '10.244.1.1');
+    pods.push(pod);
     lab.startEcho(pod, `pod${i + 1}`, 8080);
     lab.startUdpEcho(pod, `pod${i + 1}`, 5353);
   }
+  // A host whose packets to 127.0.0.1 go to the node (its loopback has no address, so no local
+  // 127/8 route; route_localnet lets it send them out): what kubernetes#90259 is about.
+  outsider = await lab.add('outsider');
+  await lab.veth(node, 'eth2', '192.168.78.1/24', outsider, 'eth0', '192.168.78.2/24');
+  await outsider.run('ip', ['addr', 'del', '127.0.0.1/8', 'dev', 'lo']);
+  await lab.sysctl(outsider, 'net.ipv4.conf.all.route_localnet', '1');
+  await outsider.run('ip', ['route', 'add', '127.0.0.0/8', 'via', '192.168.78.1']);
+  lab.startEcho(node, 'node-loopback', 9999);
   iptables = await Iptables.detect(['nsenter', `--net=${node.path}`]);
   syncer = new Syncer({
-    iptables,
+    iptables: {
+      save: (table) => iptables.save(table),
+      ensureRule: (table, chain, args) => iptables.ensureRule(table, chain, args),
+      restore: (text) => {
+        restores.push(text);
+        return iptables.restore(text);
+      },
+    },
+    setSysctl: (key, value) => lab.sysctl(node, key, value),
     clusterCIDR,
     node: { name: 'node', ip: '192.168.77.1' },
     source: () => state,
@@ -73,7 +99,7 @@ beforeAll(async () => {
     conntrack: (args) => node.exec('conntrack', args), // exit 1 = "0 flow entries deleted": fine
   });
   state.services = [
-    service({ name: 'web', clusterIP: '10.96.10.10', ports: web }),
+    service({ name: 'web', clusterIP: '10.96.10.10', ports: web, externalIPs: [externalIP] }),
     service({
       name: 'sticky',
       clusterIP: '10.96.10.11',
@@ -85,6 +111,7 @@ beforeAll(async () => {
   state.endpoints = [endpoints('default', 'web', podIPs, web), endpoints('default', 'sticky', podIPs, web)];
   await syncer.sync();
   for (const ip of podIPs) await lab.waitForHttp(node, `http://${ip}:8080/`);
+  await lab.waitForHttp(node, 'http://127.0.0.1:9999/');
 });
 
 afterAll(async () => {
@@ -112,6 +139,36 @@ describe('kube-proxy in a network namespace', () => {
     const seen = await responders('http://192.168.77.1:30080/', 15);
     expect(seen.filter((r) => r === 'fail')).toEqual([]);
     expect(new Set(seen).size).toBeGreaterThan(1);
+  });
+
+  it('answers on the external IP + port, from off the node and from a pod, masqueraded', async () => {
+    const seen = await responders(`http://${externalIP}/`, 20);
+    expect(new Set(seen)).toEqual(new Set(['pod1', 'pod2', 'pod3']));
+    expect(await lab.get(client, `http://${externalIP}/`)).toMatch(/^pod\d 10\.244\.1\.1$/);
+    const pod = await lab.get(pods[1], `http://${externalIP}/`);
+    expect(pod).toMatch(/^pod\d 10\.244\.1\.1$/);
+    // Another port of that address is not the service's: no rule, so it is not answered here.
+    expect(await lab.get(client, `http://${externalIP}:8080/`, 2)).toBeUndefined();
+  });
+
+  it('answers a NodePort on 127.0.0.1 of the node (route_localnet set by the syncer)', async () => {
+    expect(await node.run('sysctl', ['-n', 'net.ipv4.conf.all.route_localnet'])).toBe('1\n');
+    const seen = new Set<string>();
+    for (let i = 0; i < 10; i++)
+      seen.add((await lab.get(node, 'http://127.0.0.1:30080/'))?.split(' ')[0] ?? 'fail');
+    expect(seen.has('fail')).toBe(false);
+    expect(seen.size).toBeGreaterThan(1);
+  });
+
+  it('drops packets to 127.0.0.1 that come from another host (KUBE-FIREWALL)', async () => {
+    const dropped = async () => {
+      const saved = await node.run(`iptables-${iptables.backend}-save`, ['-c', '-t', 'filter']);
+      return Number(/^\[(\d+):\d+\] -A KUBE-FIREWALL /m.exec(saved)?.[1] ?? Number.NaN);
+    };
+    const before = await dropped();
+    // route_localnet alone would let this reach the node's loopback-only server.
+    expect(await lab.get(outsider, 'http://127.0.0.1:9999/', 2)).toBeUndefined();
+    expect(await dropped()).toBeGreaterThan(before);
   });
 
   it('keeps a client on one backend with sessionAffinity ClientIP', async () => {
@@ -151,6 +208,14 @@ describe('kube-proxy in a network namespace', () => {
     const after = await iptables.save('nat');
     const seps = (t: string) => t.split('\n').filter((l) => /^:KUBE-SEP-/.test(l)).length;
     expect(seps(after)).toBe(seps(before) - 1);
+    // A partial sync: only web's service chain and the removed endpoint's chain were written.
+    const declared =
+      restores
+        .at(-1)
+        ?.split('\n')
+        .filter((l) => /^:KUBE-(SVC|SEP)-/.test(l)) ?? [];
+    expect(declared).toHaveLength(2);
+    expect(restores.at(-1)).toContain(`-X ${endpointChainName('default/web', 'tcp', '10.244.1.4:8080')}`);
     // That change was a partial sync (only changed chains written): the node must still hold
     // exactly what a full sync of the new state would have written.
     await expectNodeMatchesFullBuild();

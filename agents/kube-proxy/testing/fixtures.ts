@@ -18,6 +18,7 @@ export interface ServiceSpec {
   ports: PortSpec[];
   type?: 'ClusterIP' | 'NodePort';
   sessionAffinity?: 'None' | 'ClientIP';
+  externalIPs?: string[];
 }
 
 export function service(s: ServiceSpec): Service {
@@ -29,6 +30,7 @@ export function service(s: ServiceSpec): Service {
       type: s.type ?? (s.ports.some((p) => p.nodePort) ? 'NodePort' : 'ClusterIP'),
       clusterIP: s.clusterIP,
       sessionAffinity: s.sessionAffinity ?? 'None',
+      externalIPs: s.externalIPs,
       ports: s.ports.map((p) => ({
         name: p.name,
         port: p.port,

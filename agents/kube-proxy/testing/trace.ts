@@ -2,14 +2,16 @@
 // tracePacket). It walks a packet from KUBE-SERVICES the way the kernel would and reports where
 // it could end up: every DNAT destination reachable (a `-m statistic` rule is followed AND
 // skipped, so all endpoints of a service show up), whether it was marked for masquerade, and
-// whether the filter table rejects it. It understands only the matches rules.ts writes.
+// whether the filter table rejects it, and whether KUBE-FIREWALL drops what was not DNATed (the
+// packet then goes to INPUT). It understands only the matches rules.ts writes.
 
 export interface Packet {
   protocol: 'tcp' | 'udp' | 'sctp';
   src: string;
   dst: string;
   dport: number;
-  /** Addresses of the node itself: what `-m addrtype --dst-type LOCAL` matches. */
+  /** Addresses of the node itself: what `-m addrtype --dst-type LOCAL` matches (list 127.0.0.1
+   *  too when tracing a packet sent to it). */
   localIPs?: string[];
 }
 
@@ -18,6 +20,8 @@ export interface TraceResult {
   endpoints: string[];
   masquerade: boolean;
   rejected: boolean;
+  /** Not DNATed, so delivered to the node: dropped there by KUBE-FIREWALL. */
+  dropped: boolean;
 }
 
 type Chains = Map<string, string[][]>;
@@ -81,6 +85,10 @@ function evaluate(
     } else if (word === '--rcheck')
       matches = false; // no client has been seen yet
     else if (word === '--probability') probabilistic = true;
+    else if (word === '--ctstate') {
+      // A new connection, not DNATed: tracePacket walks KUBE-FIREWALL only for those.
+      check(rule[++i].split(',').includes('NEW'));
+    }
   }
   return { matches, probabilistic, target: rule.slice(i + 1) };
 }
@@ -96,20 +104,25 @@ function walk(chains: Chains, chain: string, pkt: Packet, out: TraceResult, dept
     if (jump === 'KUBE-MARK-MASQ') out.masquerade = true;
     else if (jump === 'DNAT') out.endpoints.push(dest);
     else if (jump === 'REJECT') out.rejected = true;
+    else if (jump === 'DROP') out.dropped = true;
     else if (chains.has(jump)) terminal = walk(chains, jump, pkt, out, depth + 1);
-    if (jump === 'DNAT' || jump === 'REJECT') terminal = true;
+    if (jump === 'DNAT' || jump === 'REJECT' || jump === 'DROP') terminal = true;
     if (terminal && !probabilistic) return true;
   }
   return false;
 }
 
-/** Trace a new connection through nat KUBE-SERVICES and the filter table's reject chains. */
+/**
+ * Trace a new connection arriving from elsewhere: the filter table's reject chains, nat
+ * KUBE-SERVICES, and — when nat did not DNAT it — KUBE-FIREWALL, which INPUT jumps to.
+ */
 export function tracePacket(rules: string, pkt: Packet): TraceResult {
   const tables = parseRestore(rules);
-  const out: TraceResult = { endpoints: [], masquerade: false, rejected: false };
+  const out: TraceResult = { endpoints: [], masquerade: false, rejected: false, dropped: false };
   const filter = tables.get('filter') ?? new Map();
   walk(filter, 'KUBE-SERVICES', pkt, out);
   walk(filter, 'KUBE-EXTERNAL-SERVICES', pkt, out);
   if (!out.rejected) walk(tables.get('nat') ?? new Map(), 'KUBE-SERVICES', pkt, out);
+  if (!out.rejected && out.endpoints.length === 0) walk(filter, 'KUBE-FIREWALL', pkt, out);
   return out;
 }
