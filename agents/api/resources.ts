@@ -16,6 +16,8 @@ export interface ResourceInfo {
   categories?: string[];
   /** Subresources this server answers (`status`, `scale`, `binding`, `log`, …). */
   subresources?: string[];
+  /** Reviews (SubjectAccessReview, SelfSubjectReview …): answered on create, never stored. */
+  createOnly?: boolean;
 }
 
 const ALL = ['all'];
@@ -233,6 +235,37 @@ export function groupVersion(r: Pick<ResourceInfo, 'group' | 'version'>): string
   return r.group ? `${r.group}/${r.version}` : r.version;
 }
 
+const rbac = (resource: string, singular: string, kind: string, namespaced: boolean): ResourceInfo => ({
+  group: 'rbac.authorization.k8s.io',
+  version: 'v1',
+  resource,
+  singular,
+  kind,
+  namespaced,
+});
+
+const review = (group: string, resource: string, singular: string, kind: string): ResourceInfo => ({
+  group,
+  version: 'v1',
+  resource,
+  singular,
+  kind,
+  namespaced: false,
+  createOnly: true,
+});
+
+// rbac.authorization.k8s.io/v1 (stored) and the authn/authz reviews (issue 9).
+resources.push(
+  rbac('roles', 'role', 'Role', true),
+  rbac('rolebindings', 'rolebinding', 'RoleBinding', true),
+  rbac('clusterroles', 'clusterrole', 'ClusterRole', false),
+  rbac('clusterrolebindings', 'clusterrolebinding', 'ClusterRoleBinding', false),
+  review('authorization.k8s.io', 'selfsubjectaccessreviews', '', 'SelfSubjectAccessReview'),
+  review('authorization.k8s.io', 'selfsubjectrulesreviews', '', 'SelfSubjectRulesReview'),
+  review('authorization.k8s.io', 'subjectaccessreviews', '', 'SubjectAccessReview'),
+  review('authentication.k8s.io', 'selfsubjectreviews', '', 'SelfSubjectReview'),
+);
+
 const byGroupResource = new Map(resources.map((r) => [`${r.group}/${r.resource}`, r]));
 const byKind = new Map(resources.map((r) => [`${groupVersion(r)}/${r.kind}`, r]));
 
@@ -248,6 +281,7 @@ export function resourceForKind(apiVersion: string, kind: string): ResourceInfo 
 /** Verbs for discovery: componentstatuses are read-only, as upstream. */
 export function verbsFor(r: ResourceInfo): string[] {
   if (r.resource === 'componentstatuses') return ['get', 'list'];
+  if (r.createOnly) return ['create'];
   return RW_VERBS;
 }
 
@@ -306,4 +340,8 @@ export const R = {
   leases: mustFind('coordination.k8s.io', 'leases'),
   poddisruptionbudgets: mustFind('policy', 'poddisruptionbudgets'),
   endpointslices: mustFind('discovery.k8s.io', 'endpointslices'),
+  roles: mustFind('rbac.authorization.k8s.io', 'roles'),
+  rolebindings: mustFind('rbac.authorization.k8s.io', 'rolebindings'),
+  clusterroles: mustFind('rbac.authorization.k8s.io', 'clusterroles'),
+  clusterrolebindings: mustFind('rbac.authorization.k8s.io', 'clusterrolebindings'),
 } as const;

@@ -4,12 +4,14 @@
 // (watches; exec/attach/portforward go to the kubelet proxy) share the same routing.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { methodNotAllowed, toStatusError } from '../api/errors';
 import { type HealthCheck, probeResponse, runChecks } from '../api/health-server';
 import type { Logger } from '../api/log';
 import { METRICS_CONTENT_TYPE, type Registry } from '../api/metrics';
+import { type Security, serveReview, UNSECURED_USER } from './auth/index';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery';
 import type { ResourceHandlers } from './handlers';
 import { parseRequest, type RequestInfo } from './request-info';
@@ -23,6 +25,12 @@ export interface ServerDeps {
   checks: Record<string, HealthCheck>;
   /** host:port that discovery advertises. */
   advertiseAddress: () => string;
+  /**
+   * Set for the secure port: TLS material and the authn/authz gate (auth/filter.ts). Without it
+   * the server is plain HTTP and every request is `system:unsecured` (issue 9).
+   */
+  security?: Pick<Security, 'tls' | 'gate' | 'reviews'>;
+  maxBodyBytes?: number;
 }
 
 /** The body upstream sends for a path no handler serves; kubectl prints its message. */
@@ -51,7 +59,7 @@ export function createApiServer(deps: ServerDeps): Server {
   );
   const wss = new WebSocketServer({ noServer: true });
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     const started = process.hrtime.bigint();
     const info = safeParse(req);
     const verb = info?.kind === 'resource' ? info.verb.toUpperCase() : (req.method ?? 'GET');
@@ -69,7 +77,13 @@ export function createApiServer(deps: ServerDeps): Server {
         sendError(res, se);
       })
       .finally(done);
-  });
+  };
+  const tls = deps.security?.tls;
+  // requestCert without rejectUnauthorized: a bad client certificate is refused with a 401 by
+  // the authenticator (and logged with its reason), not by a TLS alert the client cannot read.
+  const server: Server = tls
+    ? createHttpsServer({ ...tls, requestCert: !!tls.ca, rejectUnauthorized: false }, listener)
+    : createServer(listener);
 
   // Keep idle connections longer than clients do (Go's 90 s, undici's 4 s): a server closing a
   // kept-alive socket as a client reuses it shows up there as ECONNRESET / "socket hang up".
@@ -78,10 +92,19 @@ export function createApiServer(deps: ServerDeps): Server {
   // Watches stream for up to timeoutSeconds; only the request itself must arrive in time.
   server.requestTimeout = 0;
 
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  server.on('upgrade', async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const info = safeParse(req);
     if (info?.kind !== 'resource') {
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    try {
+      await deps.security?.gate?.(req, info);
+    } catch (err) {
+      const se = toStatusError(err);
+      socket.end(
+        `HTTP/1.1 ${se.code} ${se.reason}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(se.status)}`,
+      );
       return;
     }
     deps.handlers.upgrade(info, req, socket, head, wss).catch((err) => {
@@ -95,6 +118,7 @@ export function createApiServer(deps: ServerDeps): Server {
     res: ServerResponse,
     info: RequestInfo | undefined,
   ): Promise<void> {
+    const user = deps.security?.gate ? await deps.security.gate(req, info) : UNSECURED_USER;
     if (!info)
       return sendJson(res, 400, {
         kind: 'Status',
@@ -105,6 +129,11 @@ export function createApiServer(deps: ServerDeps): Server {
         reason: 'BadRequest',
         code: 400,
       });
+    if (info.kind === 'resource' && info.resource.createOnly && deps.security?.reviews) {
+      if (info.verb !== 'create')
+        throw methodNotAllowed(`${req.method} is not supported on ${info.resource.resource}`);
+      return serveReview(info, req, res, user, deps.security.reviews, deps.maxBodyBytes ?? 3 * 1024 * 1024);
+    }
     if (info.kind === 'resource') return deps.handlers.serve(info, req, res);
     if (info.kind === 'unknown') return sendJson(res, 404, notFoundPath());
     if (req.method !== 'GET' && req.method !== 'HEAD')
