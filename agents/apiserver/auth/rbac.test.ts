@@ -180,7 +180,9 @@ describe('authorizeRbac', () => {
   it('lists the rules a user has in a namespace (SelfSubjectRulesReview)', () => {
     const rules = rulesFor(demoSa, 'demo', withBinding);
     expect(rules).toContainEqual((podReader.rules as unknown[])[0]);
-    expect(rulesFor(demoSa, 'kube-system', withBinding)).not.toContainEqual((podReader.rules as unknown[])[0]);
+    expect(rulesFor(demoSa, 'kube-system', withBinding)).not.toContainEqual(
+      (podReader.rules as unknown[])[0],
+    );
   });
 });
 
