@@ -19,7 +19,7 @@ import { bootstrap } from './bootstrap';
 import { ResourceHandlers } from './handlers';
 import { httpProbe } from './registry/componentstatuses';
 import { RestStorage } from './registry/rest';
-import { createApiServer } from './server';
+import { createApiServer, requestMetrics } from './server';
 import { startCompactor } from './storage/compactor';
 import { connectEtcd, EtcdStore } from './storage/etcd-store';
 import { WatchCache } from './storage/watch-cache';
@@ -126,14 +126,11 @@ export async function main(argv: string[]): Promise<void> {
     checks: { etcd: async () => void (await store.currentRevision()) },
     advertiseAddress: () => `${ip}:${flags.securePort || flags.port}`,
     maxBodyBytes: flags.maxRequestBodyBytes,
+    instruments: requestMetrics(metrics),
+    protobuf,
   };
   const servers: Server[] = [];
-  if (flags.port) {
-    const insecure = createApiServer({ ...serverDeps, security: { reviews: security.reviews } });
-    await listen(insecure, flags.port, flags.bindAddress);
-    log.info('Serving insecurely', { address: `${flags.bindAddress}:${flags.port}` });
-    servers.push(insecure);
-  }
+  // Secure first: a test or installer that waits for the insecure /healthz finds both open.
   if (flags.securePort) {
     const secure = createApiServer({ ...serverDeps, security });
     await listen(secure, flags.securePort, flags.bindAddress);
@@ -142,6 +139,12 @@ export async function main(argv: string[]): Promise<void> {
       authorization: flags.authorizationMode,
     });
     servers.push(secure);
+  }
+  if (flags.port) {
+    const insecure = createApiServer({ ...serverDeps, security: { reviews: security.reviews } });
+    await listen(insecure, flags.port, flags.bindAddress);
+    log.info('Serving insecurely', { address: `${flags.bindAddress}:${flags.port}` });
+    servers.push(insecure);
   }
   const compactor = startCompactor(store, flags.etcdCompactionIntervalSeconds * 1000, log);
 

@@ -12,6 +12,7 @@ import { type HealthCheck, probeResponse, runChecks } from '../api/health-server
 import type { Logger } from '../api/log';
 import { METRICS_CONTENT_TYPE, type Registry } from '../api/metrics';
 import { type Security, serveReview, UNSECURED_USER } from './auth/index';
+import type { ProtobufCodec } from './body';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery';
 import type { ResourceHandlers } from './handlers';
 import { parseRequest, type RequestInfo } from './request-info';
@@ -31,6 +32,9 @@ export interface ServerDeps {
    */
   security?: Pick<Security, 'tls' | 'gate' | 'reviews'>;
   maxBodyBytes?: number;
+  protobuf?: ProtobufCodec;
+  /** Pass one requestMetrics() to every server sharing a Registry (secure and insecure ports). */
+  instruments?: ReturnType<typeof requestMetrics>;
 }
 
 /** The body upstream sends for a path no handler serves; kubectl prints its message. */
@@ -45,18 +49,24 @@ const notFoundPath = () => ({
   code: 404,
 });
 
-export function createApiServer(deps: ServerDeps): Server {
-  const requests = deps.metrics.counter(
-    'apiserver_request_total',
-    'Requests by verb, resource and HTTP code.',
-    ['verb', 'resource', 'code'],
-  );
-  const durations = deps.metrics.histogram(
+/** Request counters and latencies; made once per Registry and shared by the ports that serve. */
+export function requestMetrics(metrics: Registry) {
+  const requests = metrics.counter('apiserver_request_total', 'Requests by verb, resource and HTTP code.', [
+    'verb',
+    'resource',
+    'code',
+  ]);
+  const durations = metrics.histogram(
     'apiserver_request_duration_seconds',
     'Request latency by verb and resource (watches: until the stream opens).',
     undefined,
     ['verb', 'resource'],
   );
+  return { requests, durations };
+}
+
+export function createApiServer(deps: ServerDeps): Server {
+  const { requests, durations } = deps.instruments ?? requestMetrics(deps.metrics);
   const wss = new WebSocketServer({ noServer: true });
 
   const listener = (req: IncomingMessage, res: ServerResponse) => {
@@ -132,7 +142,15 @@ export function createApiServer(deps: ServerDeps): Server {
     if (info.kind === 'resource' && info.resource.createOnly && deps.security?.reviews) {
       if (info.verb !== 'create')
         throw methodNotAllowed(`${req.method} is not supported on ${info.resource.resource}`);
-      return serveReview(info, req, res, user, deps.security.reviews, deps.maxBodyBytes ?? 3 * 1024 * 1024);
+      return serveReview(
+        info,
+        req,
+        res,
+        user,
+        deps.security.reviews,
+        deps.maxBodyBytes ?? 3 * 1024 * 1024,
+        deps.protobuf,
+      );
     }
     if (info.kind === 'resource') return deps.handlers.serve(info, req, res);
     if (info.kind === 'unknown') return sendJson(res, 404, notFoundPath());

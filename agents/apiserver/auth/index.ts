@@ -11,7 +11,7 @@ import { isAlreadyExists } from '../../api/errors';
 import type { Logger } from '../../api/log';
 import { R, type ResourceInfo } from '../../api/resources';
 import type { KubeObject } from '../../api/types';
-import { decodeObject, readBody } from '../body';
+import { decodeObject, type ProtobufCodec, readBody } from '../body';
 import type { RestStorage } from '../registry/rest';
 import type { ResourceRequest } from '../request-info';
 import { sendJson } from '../respond';
@@ -130,8 +130,9 @@ export async function serveReview(
   user: UserInfo,
   deps: ReviewDeps,
   maxBodyBytes: number,
+  protobuf?: ProtobufCodec,
 ): Promise<void> {
-  const body = decodeObject(req.headers['content-type'], await readBody(req, maxBodyBytes));
+  const body = decodeObject(req.headers['content-type'], await readBody(req, maxBodyBytes), protobuf);
   sendJson(res, 201, review(info.resource, body, user, deps));
 }
 

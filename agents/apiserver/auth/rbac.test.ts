@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../api/types';
+import { nameRule } from '../admission/validation-meta';
 import { type Attributes, forbiddenMessage } from './attributes';
 import { authorizerChain } from './authorizer';
 import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from './bootstrap-policy';
@@ -212,5 +213,13 @@ describe('forbiddenMessage', () => {
     expect(forbiddenMessage({ kind: 'nonresource', user: demoSa, verb: 'get', path: '/metrics' })).toBe(
       'User "system:serviceaccount:demo:default" cannot get path "/metrics"',
     );
+  });
+});
+
+describe('RBAC names', () => {
+  it('accept colons (path segments) but not slashes', () => {
+    expect(nameRule('clusterroles')('system:kube-scheduler')).toEqual([]);
+    expect(nameRule('rolebindings')('a/b')).toEqual(["may not contain '/'"]);
+    expect(nameRule('pods')('system:x')).not.toEqual([]);
   });
 });
