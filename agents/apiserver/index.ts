@@ -16,6 +16,7 @@ import { R, type ResourceInfo, resources } from '../api/resources';
 import { parseCidr, parsePortRange, ServiceAllocator } from './admission/allocators';
 import { ensureBootstrapPolicy, securityFromFlags } from './auth/index';
 import { bootstrap } from './bootstrap';
+import { MaxInflight } from './filters/max-inflight';
 import { ResourceHandlers } from './handlers';
 import { httpProbe } from './registry/componentstatuses';
 import { RestStorage } from './registry/rest';
@@ -51,6 +52,9 @@ export const defaultFlags = {
   serviceAccountIssuer: '',
   tokenAuthFile: '',
   authorizationMode: 'AlwaysAllow',
+  // Upstream defaults to 400 and 200; 0 (no limit) keeps today's behaviour until a bench sets them.
+  maxRequestsInflight: 0,
+  maxMutatingRequestsInflight: 0,
 } satisfies Record<string, FlagValue>;
 
 export type ApiServerFlags = typeof defaultFlags;
@@ -128,6 +132,13 @@ export async function main(argv: string[]): Promise<void> {
     maxBodyBytes: flags.maxRequestBodyBytes,
     instruments: requestMetrics(metrics),
     protobuf,
+    inflight:
+      flags.maxRequestsInflight || flags.maxMutatingRequestsInflight
+        ? new MaxInflight({
+            readOnly: flags.maxRequestsInflight,
+            mutating: flags.maxMutatingRequestsInflight,
+          })
+        : undefined,
   };
   const servers: Server[] = [];
   // Secure first: a test or installer that waits for the insecure /healthz finds both open.

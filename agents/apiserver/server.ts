@@ -7,13 +7,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { methodNotAllowed, toStatusError } from '../api/errors';
+import { methodNotAllowed, tooManyRequests, toStatusError } from '../api/errors';
 import { type HealthCheck, probeResponse, runChecks } from '../api/health-server';
 import type { Logger } from '../api/log';
 import { METRICS_CONTENT_TYPE, type Registry } from '../api/metrics';
 import { type Security, serveReview, UNSECURED_USER } from './auth/index';
 import type { ProtobufCodec } from './body';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery';
+import { inflightClass, type MaxInflight } from './filters/max-inflight';
 import type { ResourceHandlers } from './handlers';
 import { parseRequest, type RequestInfo } from './request-info';
 import { sendError, sendJson, sendText } from './respond';
@@ -33,6 +34,8 @@ export interface ServerDeps {
   security?: Pick<Security, 'tls' | 'gate' | 'reviews'>;
   maxBodyBytes?: number;
   protobuf?: ProtobufCodec;
+  /** --max-requests-inflight / --max-mutating-requests-inflight, shared by both ports. */
+  inflight?: MaxInflight;
   /** Pass one requestMetrics() to every server sharing a Registry (secure and insecure ports). */
   instruments?: ReturnType<typeof requestMetrics>;
 }
@@ -79,6 +82,15 @@ export function createApiServer(deps: ServerDeps): Server {
         : '';
     res.once('finish', () => requests.inc({ verb, resource, code: res.statusCode }));
     const done = () => durations.observe({ verb, resource }, Number(process.hrtime.bigint() - started) / 1e9);
+    if (deps.inflight) {
+      const release = deps.inflight.admit(inflightClass(info, req.method ?? 'GET'));
+      if (!release) {
+        res.setHeader('Retry-After', '1');
+        sendError(res, tooManyRequests('Too many requests, please try again later.', 1));
+        return done();
+      }
+      res.once('close', release);
+    }
     route(req, res, info)
       .catch((err) => {
         const se = toStatusError(err);

@@ -43,7 +43,10 @@ describe('review', () => {
         sa,
         deps,
       ).status,
-    ).toMatchObject({ allowed: true, reason: expect.stringContaining('RBAC: allowed by ClusterRoleBinding "system:discovery"') });
+    ).toMatchObject({
+      allowed: true,
+      reason: expect.stringContaining('RBAC: allowed by ClusterRoleBinding "system:discovery"'),
+    });
   });
 
   it('answers for another subject (SubjectAccessReview) and needs a user or group', () => {
