@@ -6,12 +6,11 @@
 //   await s.https('/api/v1/pods', { identity: s.admin });   // → { status: 200, body }
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:https';
+import { type Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensurePki, pkiPaths } from '../../installer/pki/pki';
 import { type ControlPlane, startControlPlane } from './apiserver';
-import { kubectlPath } from './kubectl';
 import { freePort } from './ports';
 
 export const SA_ISSUER = 'https://kubernetes.default.svc.cluster.local';
@@ -32,7 +31,7 @@ export interface SecureControlPlane {
   saSigningKey: string;
   https(
     path: string,
-    opts?: { identity?: Identity; method?: string; body?: unknown },
+    opts?: { identity?: Identity; method?: string; body?: unknown; agent?: Agent },
   ): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
   kubectl(
     version: string,
@@ -81,6 +80,7 @@ export async function startSecureControlPlane(extraFlags: string[] = []): Promis
           `${url}${path}`,
           {
             method: opts.method ?? 'GET',
+            agent: opts.agent,
             ca,
             cert: id.cert,
             key: id.key,
@@ -126,6 +126,8 @@ contexts: [{name: nodekube, context: {cluster: nodekube, user: u, namespace: def
 current-context: nodekube
 `,
       );
+      // Imported here, not at the top: kubectl.ts registers a vitest hook, and benches load this file.
+      const { kubectlPath } = await import('./kubectl');
       return new Promise((resolve) => {
         execFile(
           kubectlPath(version),

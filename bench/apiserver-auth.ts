@@ -1,0 +1,98 @@
+// What authentication and authorization cost per request (issue 9): the same apiserver, the same
+// objects, GET and create of a ConfigMap over
+//   insecure   plain HTTP, no authn/authz (the --port path)
+//   admin      HTTPS, x509 client cert in system:masters (authn, then the masters short cut)
+//   sa-rbac    HTTPS, service-account JWT (signature + SA lookup) and RBAC (scan of bindings)
+// One request in flight, keep-alive connections, so TLS handshakes are not in the figures.
+import { Agent as HttpsAgent } from 'node:https';
+import { cpus, loadavg } from 'node:os';
+import { issueServiceAccountToken } from '../agents/apiserver/auth/service-account';
+import { type Identity, SA_ISSUER, startSecureControlPlane } from '../test/support/secure-apiserver';
+
+const N = 400;
+
+function percentiles(ms: number[]) {
+  const s = [...ms].sort((a, b) => a - b);
+  const at = (q: number) => Number(s[Math.min(s.length - 1, Math.floor(q * s.length))].toFixed(2));
+  return { p50: at(0.5), p99: at(0.99), n: s.length };
+}
+
+export async function run(): Promise<unknown> {
+  const s = await startSecureControlPlane();
+  try {
+    const ns = 'bench';
+    await s.https('/api/v1/namespaces', {
+      identity: s.admin,
+      method: 'POST',
+      body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } },
+    });
+    const sa = await s.https(`/api/v1/namespaces/${ns}/serviceaccounts`, {
+      identity: s.admin,
+      method: 'POST',
+      body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'bench' } },
+    });
+    await s.https(`/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`, {
+      identity: s.admin,
+      method: 'POST',
+      body: {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'bench-edit' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
+        subjects: [{ kind: 'ServiceAccount', name: 'bench', namespace: ns }],
+      },
+    });
+    const token = await issueServiceAccountToken(s.saSigningKey, {
+      issuer: SA_ISSUER,
+      namespace: ns,
+      name: 'bench',
+      uid: sa.body.metadata.uid,
+      audiences: [SA_ISSUER],
+      expirationSeconds: 3600,
+    });
+    await new Promise((r) => setTimeout(r, 500)); // let the watch caches see the binding
+
+    const insecure = async (path: string, method: string, body?: unknown) => {
+      const t = performance.now();
+      const res = await fetch(`${s.cp.url}${path}`, {
+        method,
+        headers: body ? { 'content-type': 'application/json' } : {},
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`insecure ${method} ${path}: HTTP ${res.status}`);
+      return performance.now() - t;
+    };
+    const secure = (identity: Identity) => {
+      const agent = new HttpsAgent({ keepAlive: true, maxSockets: 1 });
+      return async (path: string, method: string, body?: unknown) => {
+        const t = performance.now();
+        const r = await s.https(path, { identity, method, body, agent });
+        if (r.status >= 300)
+          throw new Error(`secure ${method} ${path}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+        return performance.now() - t;
+      };
+    };
+    const modes = { insecure, admin: secure(s.admin), 'sa-rbac': secure({ token }) };
+    const out: Record<string, unknown> = {};
+    for (const [mode, call] of Object.entries(modes)) {
+      const creates: number[] = [];
+      for (let i = 0; i < N; i++)
+        creates.push(
+          await call(`/api/v1/namespaces/${ns}/configmaps`, 'POST', {
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name: `${mode}-${i}` },
+            data: { k: 'v' },
+          }),
+        );
+      const gets: number[] = [];
+      for (let i = 0; i < N; i++)
+        gets.push(await call(`/api/v1/namespaces/${ns}/configmaps/${mode}-${i}`, 'GET'));
+      out[mode] = { create: percentiles(creates), get: percentiles(gets) };
+    }
+    return { ...out, machine: { cpus: cpus().length, loadavg: loadavg().map((l) => Number(l.toFixed(2))) } };
+  } finally {
+    await s.stop();
+  }
+}
