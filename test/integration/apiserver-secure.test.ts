@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { issueServiceAccountToken } from '../../agents/apiserver/auth/service-account';
 import { pkiPaths } from '../../installer/pki/pki';
 import { certificatePlan } from '../../installer/pki/plan';
@@ -116,6 +117,27 @@ describe('authentication', () => {
     const log = await readFile(s.cp.apiserver.logFile, 'utf8');
     expect(log).toMatch(/Unable to authenticate the request.*CERT_HAS_EXPIRED/);
     expect(log).toMatch(/Unable to authenticate the request.*malformed bearer token/);
+  });
+});
+
+describe('WebSocket upgrades pass the same gate', () => {
+  const open = (identity: Identity) =>
+    new Promise<number>((resolve, reject) => {
+      const ws = new WebSocket(`${s.url.replace('https', 'wss')}/api/v1/namespaces/demo/pods?watch=true`, {
+        ca: s.ca,
+        cert: identity.cert,
+        key: identity.key,
+      });
+      ws.on('open', () => {
+        ws.close();
+        resolve(101);
+      });
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('error', reject);
+    });
+  it('refuses an anonymous watch with 401 and opens one for admin', async () => {
+    expect(await open({})).toBe(401);
+    expect(await open(s.admin)).toBe(101);
   });
 });
 
