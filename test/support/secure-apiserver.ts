@@ -9,6 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { type Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { kubeconfigYaml } from '../../installer/pki/kubeconfig';
 import { ensurePki, pkiPaths } from '../../installer/pki/pki';
 import { type ControlPlane, startControlPlane } from './apiserver';
 import { freePort } from './ports';
@@ -116,16 +117,24 @@ export async function startSecureControlPlane(extraFlags: string[] = []): Promis
       ]
         .filter(Boolean)
         .join(', ');
-      await writeFile(
-        cfg,
-        `apiVersion: v1
+      // Certificate users get the installer's kubeconfig (installer/pki/kubeconfig.ts) verbatim.
+      const text =
+        identity.cert && identity.key
+          ? kubeconfigYaml({
+              server: url,
+              user: 'u',
+              caPem: ca,
+              certPem: identity.cert,
+              keyPem: identity.key,
+            })
+          : `apiVersion: v1
 kind: Config
 clusters: [{name: nodekube, cluster: {server: "${url}", certificate-authority-data: ${b64(ca)}}}]
 users: [{name: u, user: {${user}}}]
 contexts: [{name: nodekube, context: {cluster: nodekube, user: u, namespace: default}}]
 current-context: nodekube
-`,
-      );
+`;
+      await writeFile(cfg, text);
       // Imported here, not at the top: kubectl.ts registers a vitest hook, and benches load this file.
       const { kubectlPath } = await import('./kubectl');
       return new Promise((resolve) => {
