@@ -23,6 +23,7 @@ import {
   serviceUnavailable,
   tooManyRequests,
   toStatusError,
+  unauthorized,
   unsupportedMediaType,
 } from './errors';
 
@@ -66,6 +67,13 @@ describe('every Status reason has upstream code and message', () => {
       403,
       'pods "p1" is forbidden: unable to create new content in namespace x because it is being terminated',
     ],
+    [
+      forbidden(pods, '', 'User "u" cannot list resource "pods" in API group "" at the cluster scope'),
+      'Forbidden',
+      403,
+      'pods is forbidden: User "u" cannot list resource "pods" in API group "" at the cluster scope',
+    ],
+    [unauthorized(), 'Unauthorized', 401, 'Unauthorized'],
     [
       methodNotAllowed('the server does not allow this method on the requested resource'),
       'MethodNotAllowed',

@@ -205,12 +205,16 @@ export function gone(message: string): StatusError {
   return statusError('Gone', message);
 }
 
+/** `pods "p1" is forbidden: …`; without a name `pods is forbidden: …`; without a resource `forbidden: …`. */
 export function forbidden(q: Qualified, name: string, why: string): StatusError {
-  return statusError(
-    'Forbidden',
-    `${qualifiedName(q)} "${name}" is forbidden: ${why}`,
-    details(name, q.group, q.resource),
-  );
+  if (!q.resource) return statusError('Forbidden', `forbidden: ${why}`, {});
+  const what = name ? `${qualifiedName(q)} "${name}"` : qualifiedName(q);
+  return statusError('Forbidden', `${what} is forbidden: ${why}`, details(name, q.group, q.resource));
+}
+
+/** 401: no credentials, or credentials that prove nothing. Upstream says only "Unauthorized". */
+export function unauthorized(): StatusError {
+  return statusError('Unauthorized', 'Unauthorized');
 }
 
 /** 429; details carry the causes, and retryAfterSeconds only when non-zero (omitempty). */

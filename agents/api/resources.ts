@@ -16,6 +16,8 @@ export interface ResourceInfo {
   categories?: string[];
   /** Subresources this server answers (`status`, `scale`, `binding`, `log`, …). */
   subresources?: string[];
+  /** Reviews (SubjectAccessReview, SelfSubjectReview …): answered on create, never stored. */
+  createOnly?: boolean;
 }
 
 const ALL = ['all'];
@@ -264,6 +266,37 @@ export function groupVersion(r: Pick<ResourceInfo, 'group' | 'version'>): string
   return r.group ? `${r.group}/${r.version}` : r.version;
 }
 
+const rbac = (resource: string, singular: string, kind: string, namespaced: boolean): ResourceInfo => ({
+  group: 'rbac.authorization.k8s.io',
+  version: 'v1',
+  resource,
+  singular,
+  kind,
+  namespaced,
+});
+
+const review = (group: string, resource: string, singular: string, kind: string): ResourceInfo => ({
+  group,
+  version: 'v1',
+  resource,
+  singular,
+  kind,
+  namespaced: false,
+  createOnly: true,
+});
+
+// rbac.authorization.k8s.io/v1 (stored) and the authn/authz reviews (issue 9).
+resources.push(
+  rbac('roles', 'role', 'Role', true),
+  rbac('rolebindings', 'rolebinding', 'RoleBinding', true),
+  rbac('clusterroles', 'clusterrole', 'ClusterRole', false),
+  rbac('clusterrolebindings', 'clusterrolebinding', 'ClusterRoleBinding', false),
+  review('authorization.k8s.io', 'selfsubjectaccessreviews', '', 'SelfSubjectAccessReview'),
+  review('authorization.k8s.io', 'selfsubjectrulesreviews', '', 'SelfSubjectRulesReview'),
+  review('authorization.k8s.io', 'subjectaccessreviews', '', 'SubjectAccessReview'),
+  review('authentication.k8s.io', 'selfsubjectreviews', '', 'SelfSubjectReview'),
+);
+
 const byGroupResource = new Map(resources.map((r) => [`${r.group}/${r.resource}`, r]));
 const byKind = new Map(resources.map((r) => [`${groupVersion(r)}/${r.kind}`, r]));
 
@@ -279,6 +312,7 @@ export function resourceForKind(apiVersion: string, kind: string): ResourceInfo 
 /** Verbs for discovery: componentstatuses are read-only, as upstream. */
 export function verbsFor(r: ResourceInfo): string[] {
   if (r.resource === 'componentstatuses') return ['get', 'list'];
+  if (r.createOnly) return ['create'];
   return RW_VERBS;
 }
 
@@ -340,4 +374,8 @@ export const R = {
   persistentvolumes: mustFind('', 'persistentvolumes'),
   persistentvolumeclaims: mustFind('', 'persistentvolumeclaims'),
   storageclasses: mustFind('storage.k8s.io', 'storageclasses'),
+  roles: mustFind('rbac.authorization.k8s.io', 'roles'),
+  rolebindings: mustFind('rbac.authorization.k8s.io', 'rolebindings'),
+  clusterroles: mustFind('rbac.authorization.k8s.io', 'clusterroles'),
+  clusterrolebindings: mustFind('rbac.authorization.k8s.io', 'clusterrolebindings'),
 } as const;

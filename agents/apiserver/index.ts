@@ -1,18 +1,26 @@
-// nodekube-agent apiserver: flags → etcd → watch caches → bootstrap objects → HTTP.
+// nodekube-agent apiserver: flags → etcd → watch caches → bootstrap objects → HTTP (and HTTPS).
 //
 //   nodekube-agent apiserver --etcd-servers=http://127.0.0.1:2379 --bind-address=127.0.0.1 --port=8080
+//   … --secure-port=6443 --tls-cert-file=pki/apiserver.crt --tls-private-key-file=pki/apiserver.key
+//     --client-ca-file=pki/ca.crt --service-account-key-file=pki/sa.pub --authorization-mode=Node,RBAC
+//
+// --port serves plain HTTP without authentication (upstream's old insecure port; --port=0 turns
+// it off). --secure-port serves TLS with authentication and --authorization-mode (issue 9).
 
+import type { Server } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { type FlagValue, parseFlags, renderFlags } from '../api/flags';
 import { createLogger } from '../api/log';
 import { processMetrics, Registry } from '../api/metrics';
 import { R, type ResourceInfo, resources } from '../api/resources';
 import { parseCidr, parsePortRange, ServiceAllocator } from './admission/allocators';
+import { ensureBootstrapPolicy, securityFromFlags } from './auth/index';
 import { bootstrap } from './bootstrap';
+import { MaxInflight } from './filters/max-inflight';
 import { ResourceHandlers } from './handlers';
 import { httpProbe } from './registry/componentstatuses';
 import { RestStorage } from './registry/rest';
-import { createApiServer } from './server';
+import { createApiServer, requestMetrics } from './server';
 import { startCompactor } from './storage/compactor';
 import { connectEtcd, EtcdStore } from './storage/etcd-store';
 import { WatchCache } from './storage/watch-cache';
@@ -33,6 +41,20 @@ export const defaultFlags = {
   watchCacheSize: 4096,
   watchBookmarkIntervalSeconds: 60,
   etcdCompactionIntervalSeconds: 300,
+  // Secure serving and auth (issue 9): upstream's names; empty/0 keeps today's insecure-only server.
+  securePort: 0,
+  tlsCertFile: '',
+  tlsPrivateKeyFile: '',
+  clientCaFile: '',
+  serviceAccountKeyFile: '',
+  /** Read by TokenRequest once it exists; accepted now so units can carry upstream's flag set. */
+  serviceAccountSigningKeyFile: '',
+  serviceAccountIssuer: '',
+  tokenAuthFile: '',
+  authorizationMode: 'AlwaysAllow',
+  // Upstream defaults to 400 and 200; 0 (no limit) keeps today's behaviour until a bench sets them.
+  maxRequestsInflight: 0,
+  maxMutatingRequestsInflight: 0,
 } satisfies Record<string, FlagValue>;
 
 export type ApiServerFlags = typeof defaultFlags;
@@ -57,7 +79,7 @@ export async function main(argv: string[]): Promise<void> {
   const store = new EtcdStore(etcd);
   const caches = new Map<ResourceInfo, WatchCache>();
   for (const r of resources) {
-    if (r === R.componentstatuses) continue;
+    if (r === R.componentstatuses || r.createOnly) continue;
     caches.set(
       r,
       new WatchCache(etcd, store, r, { capacity: flags.watchCacheSize, log: (m, f) => log.warn(m, f) }),
@@ -72,7 +94,9 @@ export async function main(argv: string[]): Promise<void> {
   );
   const rest = new RestStorage(store, caches, admissionHooks(flags), allocator);
   const ip = advertiseIp(flags);
-  await bootstrap(rest, ip, flags.port);
+  await bootstrap(rest, ip, flags.securePort || flags.port);
+  const security = securityFromFlags(flags, caches, log);
+  if (security.usesRbac) await ensureBootstrapPolicy(rest);
 
   const metrics = new Registry();
   processMetrics(metrics);
@@ -99,29 +123,59 @@ export async function main(argv: string[]): Promise<void> {
     bookmarkIntervalMs: flags.watchBookmarkIntervalSeconds * 1000,
     log,
   });
-  const server = createApiServer({
+  const serverDeps = {
     handlers,
     metrics,
     log,
     checks: { etcd: async () => void (await store.currentRevision()) },
-    advertiseAddress: () => `${ip}:${flags.port}`,
-  });
+    advertiseAddress: () => `${ip}:${flags.securePort || flags.port}`,
+    maxBodyBytes: flags.maxRequestBodyBytes,
+    instruments: requestMetrics(metrics),
+    protobuf,
+    inflight:
+      flags.maxRequestsInflight || flags.maxMutatingRequestsInflight
+        ? new MaxInflight({
+            readOnly: flags.maxRequestsInflight,
+            mutating: flags.maxMutatingRequestsInflight,
+          })
+        : undefined,
+  };
+  const servers: Server[] = [];
+  // Secure first: a test or installer that waits for the insecure /healthz finds both open.
+  if (flags.securePort) {
+    const secure = createApiServer({ ...serverDeps, security });
+    await listen(secure, flags.securePort, flags.bindAddress);
+    log.info('Serving securely', {
+      address: `${flags.bindAddress}:${flags.securePort}`,
+      authorization: flags.authorizationMode,
+    });
+    servers.push(secure);
+  }
+  if (flags.port) {
+    const insecure = createApiServer({ ...serverDeps, security: { reviews: security.reviews } });
+    await listen(insecure, flags.port, flags.bindAddress);
+    log.info('Serving insecurely', { address: `${flags.bindAddress}:${flags.port}` });
+    servers.push(insecure);
+  }
   const compactor = startCompactor(store, flags.etcdCompactionIntervalSeconds * 1000, log);
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(flags.port, flags.bindAddress, () => resolve());
-  });
-  log.info('Serving insecurely', { address: `${flags.bindAddress}:${flags.port}` });
 
   const shutdown = () => {
     log.info('Shutting down');
     compactor.stop();
     for (const c of caches.values()) c.stop();
-    server.close();
-    server.closeAllConnections();
+    for (const server of servers) {
+      server.close();
+      server.closeAllConnections();
+    }
     etcd.close();
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
 }

@@ -4,14 +4,18 @@
 // (watches; exec/attach/portforward go to the kubelet proxy) share the same routing.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { badRequest, methodNotAllowed, pathNotFound, toStatusError } from '../api/errors';
+import { badRequest, methodNotAllowed, pathNotFound, tooManyRequests, toStatusError } from '../api/errors';
 import { type HealthCheck, probeResponse, runChecks } from '../api/health-server';
 import type { Logger } from '../api/log';
 import { METRICS_CONTENT_TYPE, type Registry } from '../api/metrics';
 import { versionInfo } from '../api/version';
+import { type Security, serveReview, UNSECURED_USER } from './auth/index';
+import type { ProtobufCodec } from './body';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery';
+import { inflightClass, type MaxInflight } from './filters/max-inflight';
 import type { ResourceHandlers } from './handlers';
 import { parseRequest, type RequestInfo } from './request-info';
 import { sendError, sendJson, sendText } from './respond';
@@ -24,23 +28,40 @@ export interface ServerDeps {
   checks: Record<string, HealthCheck>;
   /** host:port that discovery advertises. */
   advertiseAddress: () => string;
+  /**
+   * Set for the secure port: TLS material and the authn/authz gate (auth/filter.ts). Without it
+   * the server is plain HTTP and every request is `system:unsecured` (issue 9).
+   */
+  security?: Pick<Security, 'tls' | 'gate' | 'reviews'>;
+  maxBodyBytes?: number;
+  protobuf?: ProtobufCodec;
+  /** --max-requests-inflight / --max-mutating-requests-inflight, shared by both ports. */
+  inflight?: MaxInflight;
+  /** Pass one requestMetrics() to every server sharing a Registry (secure and insecure ports). */
+  instruments?: ReturnType<typeof requestMetrics>;
 }
 
-export function createApiServer(deps: ServerDeps): Server {
-  const requests = deps.metrics.counter(
-    'apiserver_request_total',
-    'Requests by verb, resource and HTTP code.',
-    ['verb', 'resource', 'code'],
-  );
-  const durations = deps.metrics.histogram(
+/** Request counters and latencies; made once per Registry and shared by the ports that serve. */
+export function requestMetrics(metrics: Registry) {
+  const requests = metrics.counter('apiserver_request_total', 'Requests by verb, resource and HTTP code.', [
+    'verb',
+    'resource',
+    'code',
+  ]);
+  const durations = metrics.histogram(
     'apiserver_request_duration_seconds',
     'Request latency by verb and resource (watches: until the stream opens).',
     undefined,
     ['verb', 'resource'],
   );
+  return { requests, durations };
+}
+
+export function createApiServer(deps: ServerDeps): Server {
+  const { requests, durations } = deps.instruments ?? requestMetrics(deps.metrics);
   const wss = new WebSocketServer({ noServer: true });
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     const started = process.hrtime.bigint();
     const info = safeParse(req);
     const verb = info?.kind === 'resource' ? info.verb.toUpperCase() : (req.method ?? 'GET');
@@ -50,6 +71,15 @@ export function createApiServer(deps: ServerDeps): Server {
         : '';
     res.once('finish', () => requests.inc({ verb, resource, code: res.statusCode }));
     const done = () => durations.observe({ verb, resource }, Number(process.hrtime.bigint() - started) / 1e9);
+    if (deps.inflight) {
+      const release = deps.inflight.admit(inflightClass(info, req.method ?? 'GET'));
+      if (!release) {
+        res.setHeader('Retry-After', '1');
+        sendError(res, tooManyRequests('Too many requests, please try again later.', 1));
+        return done();
+      }
+      res.once('close', release);
+    }
     route(req, res, info)
       .catch((err) => {
         const se = toStatusError(err);
@@ -58,7 +88,13 @@ export function createApiServer(deps: ServerDeps): Server {
         sendError(res, se);
       })
       .finally(done);
-  });
+  };
+  const tls = deps.security?.tls;
+  // requestCert without rejectUnauthorized: a bad client certificate is refused with a 401 by
+  // the authenticator (and logged with its reason), not by a TLS alert the client cannot read.
+  const server: Server = tls
+    ? createHttpsServer({ ...tls, requestCert: !!tls.ca, rejectUnauthorized: false }, listener)
+    : createServer(listener);
 
   // Keep idle connections longer than clients do (Go's 90 s, undici's 4 s): a server closing a
   // kept-alive socket as a client reuses it shows up there as ECONNRESET / "socket hang up".
@@ -67,10 +103,19 @@ export function createApiServer(deps: ServerDeps): Server {
   // Watches stream for up to timeoutSeconds; only the request itself must arrive in time.
   server.requestTimeout = 0;
 
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  server.on('upgrade', async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const info = safeParse(req);
     if (info?.kind !== 'resource') {
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    try {
+      await deps.security?.gate?.(req, info);
+    } catch (err) {
+      const se = toStatusError(err);
+      socket.end(
+        `HTTP/1.1 ${se.code} ${se.reason}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(se.status)}`,
+      );
       return;
     }
     deps.handlers.upgrade(info, req, socket, head, wss).catch((err) => {
@@ -84,7 +129,21 @@ export function createApiServer(deps: ServerDeps): Server {
     res: ServerResponse,
     info: RequestInfo | undefined,
   ): Promise<void> {
+    const user = deps.security?.gate ? await deps.security.gate(req, info) : UNSECURED_USER;
     if (!info) throw badRequest('malformed URL');
+    if (info.kind === 'resource' && info.resource.createOnly && deps.security?.reviews) {
+      if (info.verb !== 'create')
+        throw methodNotAllowed(`${req.method} is not supported on ${info.resource.resource}`);
+      return serveReview(
+        info,
+        req,
+        res,
+        user,
+        deps.security.reviews,
+        deps.maxBodyBytes ?? 3 * 1024 * 1024,
+        deps.protobuf,
+      );
+    }
     if (info.kind === 'resource') return deps.handlers.serve(info, req, res);
     if (info.kind === 'unknown') throw pathNotFound();
     if (req.method !== 'GET' && req.method !== 'HEAD')

@@ -19,12 +19,21 @@ export const ANNOTATIONS_SIZE_LIMIT = 256 * 1024;
 
 /**
  * The name rule per resource: namespaces are DNS labels, services DNS-1035 labels (they become
- * DNS names and environment variables), everything else DNS subdomains.
+ * DNS names and environment variables), RBAC objects path segments, everything else DNS subdomains.
  */
 export function nameRule(resource: string): (name: string) => string[] {
   if (resource === 'namespaces') return isDNS1123Label;
   if (resource === 'services') return isDNS1035Label;
+  if (RBAC_RESOURCES.has(resource)) return isValidPathSegmentName;
   return isDNS1123Subdomain;
+}
+
+/** RBAC names are path segments (ValidateRBACName), so `system:node` and `system:kube-scheduler` are valid. */
+const RBAC_RESOURCES = new Set(['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings']);
+
+function isValidPathSegmentName(name: string): string[] {
+  if (name === '.' || name === '..') return [`may not be '${name}'`];
+  return ['/', '%'].filter((c) => name.includes(c)).map((c) => `may not contain '${c}'`);
 }
 
 /**

@@ -5,6 +5,7 @@
 import { b, dict, i, KEEP, list, type MessageSpec, m, message, s, skipped } from '../schema';
 import { DeleteOptions, IntOrString, LabelSelector, ObjectMeta } from './meta';
 import { LocalObjectReference, PodSpec, PodTemplateSpec } from './pod';
+import { rbacKinds } from './rbac';
 
 /** The usual shape: {1: metadata, 2: spec, 3: status}; create ignores status, so it is skipped. */
 const object = (kind: string, spec: MessageSpec) =>
@@ -123,6 +124,7 @@ const PodDisruptionBudgetSpec = message('PodDisruptionBudgetSpec', {
 
 /** Message tables by `apiVersion/kind`, as runtime.Unknown's typeMeta names them. */
 export const kinds: Record<string, MessageSpec> = {
+  ...rbacKinds,
   'v1/Namespace': object('Namespace', NamespaceSpec),
   'v1/Service': object('Service', ServiceSpec),
   'v1/Pod': object('Pod', PodSpec),

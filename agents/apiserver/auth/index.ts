@@ -1,0 +1,153 @@
+// Security wiring for the apiserver (issue 9): flags → authenticators, the authorizer chain, the
+// review endpoints and the bootstrap RBAC policy. index.ts calls `securityFromFlags` once;
+// server.ts calls `gate` per request on the secure port and `serveReview` for review resources.
+//
+// Without --secure-port nothing here runs on the request path: the insecure port keeps serving
+// every request as upstream's old insecure port did, as `system:unsecured` in system:masters.
+
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isAlreadyExists } from '../../api/errors';
+import type { Logger } from '../../api/log';
+import { R, type ResourceInfo } from '../../api/resources';
+import type { KubeObject } from '../../api/types';
+import { decodeObject, type ProtobufCodec, readBody } from '../body';
+import type { RestStorage } from '../registry/rest';
+import type { ResourceRequest } from '../request-info';
+import { sendJson } from '../respond';
+import type { WatchCache } from '../storage/watch-cache';
+import type { Authenticators } from './authenticate';
+import { type Authorize, authorizerChain, parseAuthorizationModes } from './authorizer';
+import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from './bootstrap-policy';
+import { type AuthGate, authGate } from './filter';
+import { type RbacPolicy, rulesFor } from './rbac';
+import { type ReviewDeps, review } from './reviews';
+import { serviceAccountVerifier } from './service-account';
+import { parseTokenFile } from './token-file';
+import { SYSTEM_MASTERS, type UserInfo } from './user';
+
+export interface SecurityFlags {
+  securePort: number;
+  tlsCertFile: string;
+  tlsPrivateKeyFile: string;
+  clientCaFile: string;
+  serviceAccountKeyFile: string;
+  serviceAccountIssuer: string;
+  tokenAuthFile: string;
+  authorizationMode: string;
+}
+
+export interface Security {
+  /** Set when --secure-port is: key, cert and the CA that verifies client certificates. */
+  tls?: { key: Buffer; cert: Buffer; ca?: Buffer };
+  gate?: AuthGate;
+  reviews: ReviewDeps;
+  usesRbac: boolean;
+}
+
+/** Upstream's insecure-port user (removed upstream in 1.20; kept here while components use HTTP). */
+export const UNSECURED_USER: UserInfo = {
+  username: 'system:unsecured',
+  groups: [SYSTEM_MASTERS, 'system:authenticated'],
+};
+
+export function securityFromFlags(
+  f: SecurityFlags,
+  caches: Map<ResourceInfo, WatchCache>,
+  log: Logger,
+): Security {
+  const modes = parseAuthorizationModes(f.authorizationMode);
+  const objs = (r: ResourceInfo) =>
+    caches
+      .get(r)
+      ?.snapshot()
+      .map((e) => e.obj) ?? [];
+  const policy = (): RbacPolicy => ({
+    clusterRoles: objs(R.clusterroles),
+    roles: objs(R.roles),
+    clusterRoleBindings: objs(R.clusterrolebindings),
+    roleBindings: objs(R.rolebindings),
+  });
+  const authorize: Authorize = authorizerChain(modes, {
+    rbac: policy,
+    nodes: {
+      podsOn: (node) => objs(R.pods).filter((p) => (p.spec as { nodeName?: string })?.nodeName === node),
+      pod: (ns, name) =>
+        caches
+          .get(R.pods)
+          ?.snapshot(ns)
+          .find((e) => e.obj.metadata?.name === name)?.obj,
+    },
+  });
+  const reviews: ReviewDeps = {
+    authorize,
+    rulesFor: (user, ns) => {
+      if (user.groups.includes(SYSTEM_MASTERS) || modes[0] === 'AlwaysAllow')
+        return [
+          { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
+          { nonResourceURLs: ['*'], verbs: ['*'] },
+        ];
+      return modes.includes('RBAC') ? rulesFor(user, ns, policy()) : [];
+    },
+  };
+  const usesRbac = modes.includes('RBAC');
+  if (!f.securePort) return { reviews, usesRbac };
+  if (!f.tlsCertFile || !f.tlsPrivateKeyFile)
+    throw new Error('--secure-port needs --tls-cert-file and --tls-private-key-file');
+
+  const authn: Authenticators = { x509: !!f.clientCaFile };
+  if (f.tokenAuthFile) authn.tokens = parseTokenFile(readFileSync(f.tokenAuthFile, 'utf8'));
+  if (f.serviceAccountKeyFile) {
+    const issuers = f.serviceAccountIssuer ? f.serviceAccountIssuer.split(',') : [];
+    authn.serviceAccounts = serviceAccountVerifier({
+      keysPem: f.serviceAccountKeyFile.split(',').map((p) => readFileSync(p, 'utf8')),
+      issuers,
+      audiences: issuers.length ? issuers : ['https://kubernetes.default.svc.cluster.local'],
+      lookup: (ns, name) =>
+        caches
+          .get(R.serviceaccounts)
+          ?.snapshot(ns)
+          .find((e) => e.obj.metadata?.name === name)?.obj.metadata?.uid,
+    });
+  }
+  return {
+    tls: {
+      cert: readFileSync(f.tlsCertFile),
+      key: readFileSync(f.tlsPrivateKeyFile),
+      ...(f.clientCaFile ? { ca: readFileSync(f.clientCaFile) } : {}),
+    },
+    gate: authGate(authn, authorize, log),
+    reviews,
+    usesRbac,
+  };
+}
+
+/** POST to a review resource: decode, answer, store nothing (201 as upstream). */
+export async function serveReview(
+  info: ResourceRequest,
+  req: IncomingMessage,
+  res: ServerResponse,
+  user: UserInfo,
+  deps: ReviewDeps,
+  maxBodyBytes: number,
+  protobuf?: ProtobufCodec,
+): Promise<void> {
+  const body = decodeObject(req.headers['content-type'], await readBody(req, maxBodyBytes), protobuf);
+  sendJson(res, 201, review(info.resource, body, user, deps));
+}
+
+/** Create the bootstrap roles and bindings that are missing (upstream's rbac/bootstrap-roles hook). */
+export async function ensureBootstrapPolicy(rest: RestStorage): Promise<void> {
+  const want: [ResourceInfo, KubeObject[]][] = [
+    [R.clusterroles, bootstrapClusterRoles],
+    [R.clusterrolebindings, bootstrapClusterRoleBindings],
+  ];
+  for (const [r, objs] of want)
+    for (const obj of objs) {
+      try {
+        await rest.create(r, undefined, structuredClone(obj));
+      } catch (err) {
+        if (!isAlreadyExists(err)) throw err;
+      }
+    }
+}
