@@ -13,7 +13,14 @@ import { nodeContainers, nodekube, run, UP_LOG, UP_RESULT } from './support';
 
 const UP_BOUND_MS = 20 * 60_000;
 
+/**
+ * Development only: NODEKUBE_E2E_REUSE=1 runs the e2e files against the cluster that is up
+ * (no down, no up, no down after). cluster.test.ts's "from nothing" step then has no up log.
+ */
+const reuse = process.env.NODEKUBE_E2E_REUSE === '1';
+
 export async function setup(): Promise<void> {
+  if (reuse) return;
   if ((await nodeContainers()).length) {
     const down = await nodekube('pre-down', ['down']);
     if (down.code !== 0)
@@ -34,6 +41,7 @@ export async function setup(): Promise<void> {
 }
 
 export async function teardown(): Promise<void> {
+  if (reuse) return;
   const down = await nodekube('down', ['down']);
   const left = await nodeContainers();
   process.stdout.write(`${JSON.stringify({ e2e: 'teardown', downMs: down.ms, code: down.code })}\n`);
