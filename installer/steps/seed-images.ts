@@ -46,7 +46,10 @@ const loadSeedImages: HostStep = {
   async run(_ctx, _host, remote) {
     if (!built) throw new Error('the seed images were not built');
     const images = [...built.keys()];
-    const there = parseImageIds(images, (await remote.exec(inspectScript(images), { sudo: true, timeoutMs: 180_000 })).stdout);
+    const there = parseImageIds(
+      images,
+      (await remote.exec(inspectScript(images), { sudo: true, timeoutMs: 180_000 })).stdout,
+    );
     const missing = imagesToLoad(built, there);
     if (missing.length === 0) return `unchanged (${images.length} images)`;
     await saveAndLoad(remote, missing);

@@ -108,7 +108,12 @@ export function kubectlRun(
       [`--kubeconfig=${KUBECONFIG}`, ...args],
       { timeout: opts.timeoutMs ?? 120_000, maxBuffer: 64 << 20 },
       (err, stdout, stderr) =>
-        done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+        done({
+          code: err ? (typeof err.code === 'number' ? err.code : 1) : 0,
+          stdout,
+          // A kill at the bound leaves stderr empty: say so, or the failure reads as "exited 1: ".
+          stderr: stderr || (err?.killed ? `killed after ${opts.timeoutMs ?? 120_000} ms` : ''),
+        }),
     );
     if (opts.input !== undefined) child.stdin?.end(opts.input);
   });
