@@ -28,6 +28,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          // One cluster for every e2e file: up before the first, down after the last.
+          globalSetup: ['test/e2e/global-setup.ts'],
           testTimeout: 1_800_000,
           hookTimeout: 1_800_000,
           fileParallelism: false,

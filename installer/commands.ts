@@ -7,7 +7,7 @@ import { renderTeardown } from './down';
 import { apiUrlOf, findHost, type Host, minionsOf } from './inventory';
 import { runStep } from './run';
 import { activeStates } from './services';
-import { hostKeyId } from './ssh';
+import { hostKeyId, type Remote } from './ssh';
 import { unitsFor } from './units';
 
 /** Per host: which units are active, and the versions it runs. */
@@ -82,25 +82,28 @@ export async function loadImage(ctx: Context, images: string[]): Promise<void> {
   await runStep(ctx, {
     title: `Load ${images.join(', ')} onto every minion`,
     hosts: minionsOf,
-    async run(_c, _host, remote) {
-      const save = spawn('docker', ['save', ...images], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let saveErr = '';
-      save.stderr.on('data', (b) => {
-        saveErr += b;
-      });
-      const saved = new Promise<void>((resolve, reject) =>
-        save.on('close', (code) =>
-          code === 0 ? resolve() : reject(new Error(`docker save: ${saveErr.trim() || `exit ${code}`}`)),
-        ),
-      );
-      // Through a PassThrough: a small image can be saved before the SSH channel opens, and
-      // node-ssh then sees an ended (readable === false) socket as "not a stream" and fails.
-      const body = save.stdout.pipe(new PassThrough());
-      const r = await remote.exec('docker load', { sudo: true, stdin: body, timeoutMs: 600_000 });
-      await saved;
-      return r.stdout.trim().split('\n').join('; ');
-    },
+    run: (_c, _host, remote) => saveAndLoad(remote, images),
   });
+}
+
+/** `docker save IMAGES` here piped into `docker load` on one host; its output, one line. */
+export async function saveAndLoad(remote: Remote, images: string[]): Promise<string> {
+  const save = spawn('docker', ['save', ...images], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let saveErr = '';
+  save.stderr.on('data', (b) => {
+    saveErr += b;
+  });
+  const saved = new Promise<void>((resolve, reject) =>
+    save.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`docker save: ${saveErr.trim() || `exit ${code}`}`)),
+    ),
+  );
+  // Through a PassThrough: a small image can be saved before the SSH channel opens, and
+  // node-ssh then sees an ended (readable === false) socket as "not a stream" and fails.
+  const body = save.stdout.pipe(new PassThrough());
+  const r = await remote.exec('docker load', { sudo: true, stdin: body, timeoutMs: 600_000 });
+  await saved;
+  return r.stdout.trim().split('\n').join('; ');
 }
 
 interface NodeObject {

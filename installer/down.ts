@@ -31,15 +31,16 @@ export function renderTeardown(inv: Inventory, h: Host): string {
           'systemctl disable --now docker.service docker.socket 2>/dev/null',
           'rm -f /etc/docker/daemon.json',
           'ip link delete docker0 2>/dev/null',
-          // The agents know their own rules and routes best (kube-proxy and hostgw --cleanup).
-          `if [ -f ${AGENT_BUNDLE} ]; then node ${AGENT_BUNDLE} proxy --cleanup; node ${AGENT_BUNDLE} hostgw --cleanup --cluster-cidr=${inv.clusterCidr}; fi`,
-          // host-gw routes to the other minions' pod CIDRs
-          `ip -4 route show root ${shellQuote(inv.clusterCidr)} | grep ' via ' | while read -r r; do ip route del $r; done`,
           // The kubelet's pod volumes: unmount what it mounted, then remove its root dir.
           'awk \'$2 ~ "^/var/lib/kubelet/" {print $2}\' /proc/mounts | sort -r | xargs -r -n1 umount -l',
           'rm -rf /var/lib/kubelet',
         ]
       : []),
+    // Every host runs kube-proxy and hostgw. The agents know their own rules and routes best.
+    `if [ -f ${AGENT_BUNDLE} ]; then node ${AGENT_BUNDLE} proxy --cleanup; node ${AGENT_BUNDLE} hostgw --cleanup --cluster-cidr=${inv.clusterCidr}; fi`,
+    // Fallback: host-gw routes to the minions' pod CIDRs, and its cluster routes (proto 201).
+    `ip -4 route show root ${shellQuote(inv.clusterCidr)} | grep ' via ' | while read -r r; do ip route del $r; done`,
+    'ip -4 route flush proto 201 2>/dev/null',
     REMOVE_KUBE_CHAINS,
     `rm -rf ${INSTALL_DIR} ${ETCD_DATA_DIR} /var/lib/nodekube`,
     'true',

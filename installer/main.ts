@@ -8,6 +8,7 @@ import * as cmd from './commands';
 import type { Context, Options } from './context';
 import { apiUrlOf, findHost, type Inventory, parseHostsList, parseVagrantConfig } from './inventory';
 import { addHostToConfig, removeHostFromConfig } from './inventory-edit';
+import { defaultRoot } from './project-root';
 import { consoleReporter, formatSeconds } from './report';
 import { runStep, runSteps, StepFailed } from './run';
 import { KnownHosts, Sessions } from './ssh';
@@ -36,7 +37,11 @@ const duration = (v: string) => {
 
 const program = new Command('nodekube')
   .description('Install, validate and tear down a nodekube cluster over SSH (one master, N minions).')
-  .option('--root <dir>', 'project folder (dist/, Vagrantfile, .nodekube/)', process.cwd())
+  .option(
+    '--root <dir>',
+    'project folder (dist/, Vagrantfile, .nodekube/); default: the one this CLI is in',
+    defaultRoot(),
+  )
   .option(
     '-i, --inventory <file>',
     "machines, shaped like the seed's vagrant_config.yml (env NODEKUBE_VAGRANT_CONFIG, as the Vagrantfile)",

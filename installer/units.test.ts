@@ -62,6 +62,28 @@ describe('units from typed flags', () => {
     expect(units[0].usesBundle).toBe(false);
   });
 
+  it('gives the master kube-proxy and hostgw (no kubelet), hostgw keeping both cluster ranges inside', () => {
+    const master = findHost(inv, 'master');
+    const units = unitsFor(inv, master);
+    expect(units.map((u) => u.name)).toEqual([
+      'etcd',
+      'kube-apiserver',
+      'kube-controller-manager',
+      'kube-scheduler',
+      'kube-proxy',
+      'kube-hostgw',
+    ]);
+    expect(units[5].exec.slice(3)).toEqual([
+      'hostgw',
+      '--master=http://192.168.200.100:8080',
+      '--hostname-override=master',
+      '--node-ip=192.168.200.100',
+      '--cluster-cidr=10.244.0.0/16',
+      '--service-cluster-ip-range=10.96.0.0/12',
+    ]);
+    expect(unitsFor(inv, minion2).map((u) => u.name)).toEqual(['kubelet', 'kube-proxy', 'kube-hostgw']);
+  });
+
   it('gives an ai host both sets', () => {
     const ai = parseVagrantConfig('host_groups: {boss: 10.0.0.10, w: 10.0.0.11}\nroles: {boss: ai}\n');
     expect(unitsFor(ai, findHost(ai, 'boss')).map((u) => u.name)).toEqual([
@@ -106,6 +128,10 @@ describe('teardown script', () => {
     expect(m).toContain('rm -rf /opt/nodekube /var/lib/nodekube/etcd /var/lib/nodekube');
     expect(m).not.toContain('/var/lib/kubelet');
     expect(m).not.toContain('docker');
+    // The master runs kube-proxy and hostgw too: their rules and routes go with them.
+    expect(m).toContain('proxy --cleanup');
+    expect(m).toContain('hostgw --cleanup');
+    expect(m).toContain('ip -4 route flush proto 201');
     const n = renderTeardown(inv, minion2);
     expect(n).toContain('--filter name=k8s_');
     expect(n).toContain('rm -f /etc/docker/daemon.json');

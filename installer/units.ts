@@ -73,6 +73,8 @@ export const hostgwFlags = (inv: Inventory, h: Host) => ({
   hostnameOverride: h.name,
   nodeIp: h.ip,
   clusterCidr: inv.clusterCidr,
+  // Both cluster ranges stay inside the cluster: no packet for them takes the default route.
+  serviceClusterIpRange: inv.serviceCidr,
 });
 
 /**
@@ -141,6 +143,17 @@ export function minionUnits(inv: Inventory, h: Host): UnitSpec[] {
       wants: ['docker.service'],
       usesBundle: true,
     },
+    ...networkUnits(inv, h),
+  ];
+}
+
+/**
+ * kube-proxy and the pod network: every host runs them, the master too (as kube-up's masters
+ * did), so pod IPs, ClusterIPs and NodePorts answer from the master exactly as from a minion
+ * (the seeds curl them there). The master has no kubelet: it runs no pods and is no Node.
+ */
+export function networkUnits(inv: Inventory, h: Host): UnitSpec[] {
+  return [
     {
       name: 'kube-proxy',
       description: 'Kubernetes service proxy (iptables)',
@@ -156,12 +169,13 @@ export function minionUnits(inv: Inventory, h: Host): UnitSpec[] {
   ];
 }
 
+/** The node agents a host runs: kubelet (minions only), kube-proxy and kube-hostgw (every host). */
+export const nodeAgentUnits = (inv: Inventory, h: Host): UnitSpec[] =>
+  h.roles.includes('minion') ? minionUnits(inv, h) : networkUnits(inv, h);
+
 /** Every nodekube unit a host runs (docker is Debian's own unit, configured by daemon.json). */
 export function unitsFor(inv: Inventory, h: Host): UnitSpec[] {
-  return [
-    ...(h.roles.includes('master') ? masterUnits(inv, h) : []),
-    ...(h.roles.includes('minion') ? minionUnits(inv, h) : []),
-  ];
+  return [...(h.roles.includes('master') ? masterUnits(inv, h) : []), ...nodeAgentUnits(inv, h)];
 }
 
 export function renderUnit(u: UnitSpec): string {

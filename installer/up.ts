@@ -8,6 +8,7 @@ import { etcd } from './steps/etcd';
 import { kubeconfig } from './steps/kubeconfig';
 import { nodeAgents } from './steps/node-agents';
 import { preflight } from './steps/preflight';
+import { seedImages } from './steps/seed-images';
 import { ship } from './steps/ship';
 import { validate } from './steps/validate';
 
@@ -17,10 +18,11 @@ export const upSteps: Step[] = [
   etcd, //          master: etcd on loopback, wait until healthy
   controlPlane, //  master: apiserver (wait for /healthz), controller-manager, scheduler
   docker, //        minions: daemon.json with the pod CIDR as bridge, before Docker starts
-  nodeAgents, //    minions: kubelet, kube-proxy, kube-hostgw
+  nodeAgents, //    minions: kubelet; every host: kube-proxy, kube-hostgw
+  ...seedImages, // here: build nginx/httpd/busybox from busybox-static; minions: docker load
   kubeconfig, //    here: a kubeconfig for kubectl pointing at the master
   validate, //      here: all minions Ready, componentstatuses Healthy (bounded)
 ];
 
 /** The steps for one new minion (add-node): no control plane, no kubeconfig. */
-export const nodeSteps: Step[] = [preflight, ship, docker, nodeAgents];
+export const nodeSteps: Step[] = [preflight, ship, docker, nodeAgents, ...seedImages];

@@ -8,7 +8,7 @@ import { parseSshConfig, withVagrantSsh } from './inventory';
 
 export async function vagrantInventory(inv: Inventory, root: string): Promise<Inventory> {
   const names = inv.hosts.map((h) => h.name);
-  const out = await $({ cwd: root, quiet: true, timeout: '60s' })`vagrant ssh-config ${names}`;
+  const out = await $({ cwd: root, quiet: true, timeout: '3m' })`vagrant ssh-config ${names}`;
   return withVagrantSsh(inv, parseSshConfig(out.stdout));
 }
 

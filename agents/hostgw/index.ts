@@ -1,5 +1,5 @@
 // nodekube-agent hostgw --master=URL --hostname-override=NAME --node-ip=IP
-//   [--cluster-cidr=10.244.0.0/16] [--healthz-port=10266] [--resync-period=30s] [--cleanup]
+//   [--cluster-cidr=10.244.0.0/16] [--service-cluster-ip-range=10.96.0.0/12] [--healthz-port=10266] [--resync-period=30s] [--cleanup]
 //
 // The pod network, "host-gw" style: every node routes each other node's pod CIDR via that
 // node's InternalIP, so a packet from pod 10.244.1.2 to pod 10.244.2.2 leaves minion1 for
@@ -33,6 +33,8 @@ export const defaultFlags = {
   hostnameOverride: '',
   nodeIp: '',
   clusterCidr: '10.244.0.0/16',
+  // Empty: leave the service range to the default route (the old behaviour).
+  serviceClusterIpRange: '',
   healthzPort: 10266,
   bindAddress: '0.0.0.0',
   resyncPeriod: '30s',
@@ -61,6 +63,8 @@ export async function main(argv: string[]): Promise<void> {
     nodes: () => nodes.list(),
     self: flags.hostnameOverride,
     clusterCIDR: flags.clusterCidr,
+    serviceCIDR: flags.serviceClusterIpRange || undefined,
+    nodeIP: flags.nodeIp || undefined,
     log,
     registry,
     resyncMs: parseDuration(flags.resyncPeriod),

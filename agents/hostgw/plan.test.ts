@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Node } from '../api/types';
-import { planRoutes } from './plan';
+import { clusterRoutes, planRoutes } from './plan';
 
 function node(name: string, ip?: string, podCIDR?: string): Node {
   return {
@@ -54,5 +54,22 @@ describe('planRoutes (as seen from minion1)', () => {
     ['this node alone: stale routes all go', [m1], [r2], { add: [], del: [r2] }],
   ])('%s', (_name, nodes, current, want) => {
     expect(planRoutes(nodes, 'minion1', current)).toEqual(want);
+  });
+});
+
+describe('clusterRoutes: the cluster networks never leave through the default route', () => {
+  it('makes the pod range unreachable and sends the service range to lo from the node address', () => {
+    expect(
+      clusterRoutes({ clusterCIDR: '10.244.0.0/16', serviceCIDR: '10.96.0.0/12', nodeIP: '192.168.200.100' }),
+    ).toEqual([
+      ['unreachable', '10.244.0.0/16', 'proto', '201'],
+      ['10.96.0.0/12', 'dev', 'lo', 'src', '192.168.200.100', 'proto', '201'],
+    ]);
+  });
+
+  it('without a service range only the pod range is held back', () => {
+    expect(clusterRoutes({ clusterCIDR: '10.244.0.0/16' })).toEqual([
+      ['unreachable', '10.244.0.0/16', 'proto', '201'],
+    ]);
   });
 });

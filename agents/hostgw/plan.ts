@@ -56,3 +56,28 @@ export function planRoutes(nodes: Node[], self: string, current: Route[]): Route
     del: current.filter((r) => !wanted.has(r.dst)),
   };
 }
+
+/**
+ * Routes that keep the cluster's own networks inside the cluster (PURE), as `ip route replace`
+ * arguments. Without them a packet for a pod IP no node holds, or for a service IP kube-proxy
+ * has no rule for, follows the default route out of the cluster (and an unrelated server may
+ * answer it). The per-node /24 routes (and the local bridge) are more specific, so they win.
+ *   cluster CIDR: `unreachable` — an unknown pod IP fails at once (EHOSTUNREACH / ICMP).
+ *   service CIDR: to `lo`, with the node's own address as source. Not `unreachable`: a local
+ *     connect() looks up its route BEFORE the nat OUTPUT hook DNATs the ClusterIP, so an
+ *     unreachable route would break every ClusterIP from the node itself. Via lo the lookup
+ *     succeeds, kube-proxy's DNAT re-routes the packet to the pod, and a ClusterIP without a
+ *     rule is dropped on the node. (kube-proxy's IPVS mode puts the same range on a dummy
+ *     device, kube-ipvs0; these node containers' kernel has no dummy module.)
+ */
+export function clusterRoutes(opts: {
+  clusterCIDR: string;
+  serviceCIDR?: string;
+  nodeIP?: string;
+}): string[][] {
+  const proto = ['proto', String(ROUTE_PROTO)];
+  const routes = [['unreachable', opts.clusterCIDR, ...proto]];
+  if (opts.serviceCIDR)
+    routes.push([opts.serviceCIDR, 'dev', 'lo', ...(opts.nodeIP ? ['src', opts.nodeIP] : []), ...proto]);
+  return routes;
+}

@@ -5,14 +5,18 @@
 import type { Logger } from '../api/log';
 import type { Registry } from '../api/metrics';
 import type { Node } from '../api/types';
-import { planRoutes } from './plan';
+import { clusterRoutes, planRoutes } from './plan';
 import type { RouteTable } from './routes';
 
 export interface ReconcilerOptions {
-  routes: Pick<RouteTable, 'list' | 'apply' | 'ensureForwarding'>;
+  routes: Pick<RouteTable, 'list' | 'apply' | 'ensureForwarding' | 'ensureClusterRoutes'>;
   nodes: () => Node[];
   self: string;
   clusterCIDR: string;
+  /** Kept inside the cluster too (routed to lo), when given. */
+  serviceCIDR?: string;
+  /** Source address for the service-CIDR route: the node's InternalIP. */
+  nodeIP?: string;
   log: Logger;
   registry?: Registry;
   resyncMs: number;
@@ -73,6 +77,8 @@ export class NetworkReconciler {
 
   async sync(): Promise<void> {
     await this.opts.routes.ensureForwarding(this.opts.clusterCIDR);
+    const { clusterCIDR, serviceCIDR, nodeIP } = this.opts;
+    await this.opts.routes.ensureClusterRoutes(clusterRoutes({ clusterCIDR, serviceCIDR, nodeIP }));
     const current = await this.opts.routes.list();
     const plan = planRoutes(this.opts.nodes(), this.opts.self, current);
     await this.opts.routes.apply(plan);

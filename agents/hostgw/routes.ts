@@ -92,6 +92,11 @@ export class RouteTable {
       await this.ip(['route', 'replace', r.dst, 'via', r.via, 'proto', String(ROUTE_PROTO)]);
   }
 
+  /** The routes clusterRoutes() returns, each `ip route replace`d (idempotent). */
+  async ensureClusterRoutes(routes: string[][]): Promise<void> {
+    for (const r of routes) await this.ip(['route', 'replace', ...r]);
+  }
+
   /** ip_forward on, our chains written whole, jumps into them present (idempotent). */
   async ensureForwarding(clusterCIDR: string): Promise<void> {
     const r = await this.exec('sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1']);
@@ -106,6 +111,8 @@ export class RouteTable {
   /** `hostgw --cleanup`: our routes, jumps and chains go; ip_forward stays (others may need it). */
   async cleanup(): Promise<void> {
     await this.apply({ add: [], del: await this.list() });
+    // The cluster routes carry the same proto number but no gateway, so list() leaves them out.
+    await this.ip(['route', 'flush', 'proto', String(ROUTE_PROTO)]);
     for (const j of [...JUMPS, DOCKER_USER]) await this.iptables.deleteRule(j.table, j.chain, j.args);
     await this.iptables.deleteChains('filter', [FORWARD_CHAIN]);
     await this.iptables.deleteChains('nat', [POSTROUTING_CHAIN]);

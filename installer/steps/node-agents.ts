@@ -1,14 +1,14 @@
-// The node agents on each minion: kubelet (pods on Docker), kube-proxy (service rules in
-// iptables) and kube-hostgw (routes to the other nodes' pod CIDRs), all pointed at the master.
+// The node agents: kubelet (pods on Docker) on each minion; kube-proxy (service rules in
+// iptables) and kube-hostgw (routes to the minions' pod CIDRs) on every host, the master too,
+// all pointed at the master.
 import { factsOf, type HostStep } from '../context';
-import { minionsOf } from '../inventory';
 import { applyUnits } from '../services';
-import { minionUnits } from '../units';
+import { nodeAgentUnits } from '../units';
 
 export const nodeAgents: HostStep = {
-  title: 'Start the node agents (kubelet, kube-proxy, kube-hostgw)',
-  hosts: minionsOf,
+  title: 'Start the node agents (kubelet on minions; kube-proxy, kube-hostgw everywhere)',
+  hosts: (inv) => inv.hosts,
   async run(ctx, host, remote) {
-    return applyUnits(remote, minionUnits(ctx.inv, host), factsOf(ctx, host).bundleChanged);
+    return applyUnits(remote, nodeAgentUnits(ctx.inv, host), factsOf(ctx, host).bundleChanged);
   },
 };

@@ -129,7 +129,9 @@ export const preflight: HostStep = {
   hosts: (inv) => inv.hosts,
   async run(_ctx, host, remote) {
     const t0 = Date.now();
-    const r = await remote.exec(FACTS_SCRIPT, { timeoutMs: 20_000 });
+    // A bound for a hung host, not a speed test: on a busy 2-core machine (load 40+) the dozen
+    // probes of FACTS_SCRIPT took 12 s and the first 20 s bound failed healthy hosts.
+    const r = await remote.exec(FACTS_SCRIPT, { timeoutMs: 60_000 });
     const t1 = Date.now();
     const facts = parseFacts(r.stdout);
     const skew = Number(facts.now_ms) - (t0 + t1) / 2;

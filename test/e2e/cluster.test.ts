@@ -1,89 +1,48 @@
-// The installer's acceptance, end to end on this machine: `npm run up` from nothing brings up
-// one master and three minions (Vagrant's docker provider) and ends like kube-up.sh; the real
-// kubectl (1.33 and 1.27) with the written kubeconfig sees 3 Ready nodes and Healthy components;
-// `validate` passes; a deployment runs over the minions with pod-to-pod traffic through host-gw
-// and a Service through kube-proxy (ClusterIP and NodePort); a second `up` converges without restarting anything; a minion whose kubelet
-// cannot start makes `validate` fail within its bound, naming the host and the unit; `down`
-// leaves no node containers. Timings are printed as JSON (bench-style), never asserted.
-import { execFile, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+// The installer's acceptance, end to end on this machine, on the cluster global-setup.ts brought
+// up from nothing with `npm run up`: its output ends like kube-up.sh; the real kubectl (1.33 and
+// 1.27) with the written kubeconfig sees 3 Ready nodes and Healthy components; `validate`
+// passes; the master runs kube-proxy and hostgw (no kubelet) and keeps the cluster's ranges
+// inside the cluster; a deployment runs over the minions with pod-to-pod traffic through host-gw
+// and a Service through kube-proxy (ClusterIP and NodePort); `nodekube ssh` works from another
+// directory; a second `up` converges without restarting anything; a minion whose kubelet cannot
+// start makes `validate` fail within its bound, naming the host and the unit, and the repaired
+// minion validates again (the cluster is left whole for the next file). Timings are printed as
+// JSON (bench-style), never asserted.
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
-import { kubectlPath } from '../support/kubectl';
-import { REPO_ROOT } from '../support/process';
+import {
+  hostOf,
+  inventory,
+  KUBECONFIG,
+  kubectl,
+  minionNames,
+  nodekube,
+  onNode,
+  REPO_ROOT,
+  run,
+  UP_LOG,
+  UP_RESULT,
+} from './support';
 
-const LOGS = join(REPO_ROOT, '.nodekube', 'test-logs');
-const KUBECONFIG = join(REPO_ROOT, '.nodekube', 'kubeconfig');
-const MINIONS = ['minion1', 'minion2', 'minion3'];
 const timings: Record<string, number> = {};
 
-interface Run {
-  code: number;
-  output: string;
-  ms: number;
-}
-
-/** Runs a command in the repo, teeing its output to .nodekube/test-logs/<name>.log; killed at the bound. */
-function run(name: string, cmd: string, args: string[], boundMs: number): Promise<Run> {
-  mkdirSync(LOGS, { recursive: true });
-  const log = createWriteStream(join(LOGS, `e2e-${name}.log`));
-  const t0 = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1' } });
-    let output = '';
-    const take = (b: Buffer) => {
-      output += b;
-      log.write(b);
-    };
-    child.stdout.on('data', take);
-    child.stderr.on('data', take);
-    const timer = setTimeout(() => child.kill('SIGTERM'), boundMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      log.end();
-      resolve({ code: code ?? 124, output, ms: Date.now() - t0 });
-    });
-  });
-}
-
-const nodekube = (name: string, args: string[], boundMs = 10 * 60_000) =>
-  run(name, './bin/nodekube', args, boundMs);
-
-async function kubectl(version: string, args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(
-    kubectlPath(version),
-    [`--kubeconfig=${KUBECONFIG}`, ...args],
-    { timeout: 60_000 },
-  );
-  return stdout;
-}
-
-async function nodeContainers(): Promise<string[]> {
-  const { stdout } = await promisify(execFile)('docker', ['ps', '-aq', '--filter', 'label=nodekube.node']);
-  return stdout.split('\n').filter(Boolean);
-}
-
 describe('npm run up: one master, three minions, validated like kube-up.sh', () => {
-  afterAll(async () => {
-    // Whatever happened, leave no node containers behind.
-    if ((await nodeContainers()).length) await nodekube('cleanup-down', ['down']);
+  afterAll(() => {
     process.stdout.write(`${JSON.stringify({ e2e: 'installer', timingsMs: timings })}\n`);
   });
 
-  it('starts from nothing', async () => {
-    if ((await nodeContainers()).length) expect((await nodekube('pre-down', ['down'])).code).toBe(0);
-    expect(await nodeContainers()).toEqual([]);
-  });
-
-  it('brings the cluster up and ends with "Cluster validation succeeded"', async () => {
-    const up = await run('up', 'bash', ['provision/up-local.sh'], 20 * 60_000);
+  it('brought the cluster up from nothing and ended with "Cluster validation succeeded"', () => {
+    const up = JSON.parse(readFileSync(UP_RESULT, 'utf8')) as { code: number; ms: number };
+    const output = readFileSync(UP_LOG, 'utf8');
     timings.upFromNothing = up.ms;
-    expect(up.output).toMatch(/Waiting for 3 ready nodes|Found 3 node\(s\)\./);
-    expect(up.output).toContain('Found 3 node(s).');
-    expect(up.output).toContain('Validate output:');
-    expect(up.output).toContain('Cluster validation succeeded');
-    expect(up.output).toContain(`export KUBECONFIG=${KUBECONFIG}`);
+    expect(output).toContain('vagrant up (docker provider)');
+    expect(output).toMatch(/Waiting for 3 ready nodes|Found 3 node\(s\)\./);
+    expect(output).toContain('Found 3 node(s).');
+    expect(output).toContain('Validate output:');
+    expect(output).toContain('Cluster validation succeeded');
+    expect(output).toContain(`export KUBECONFIG=${KUBECONFIG}`);
+    expect(output).toMatch(/Load the seed images onto every minion/);
     expect(up.code).toBe(0);
   });
 
@@ -91,7 +50,8 @@ describe('npm run up: one master, three minions, validated like kube-up.sh', () 
     'kubectl %s with the written kubeconfig sees 3 Ready nodes and Healthy components',
     async (version) => {
       const nodes = await kubectl(version, ['get', 'nodes', '--no-headers']);
-      for (const name of MINIONS) expect(nodes).toMatch(new RegExp(`^${name}\\s+Ready\\s`, 'm'));
+      for (const name of minionNames()) expect(nodes).toMatch(new RegExp(`^${name}\\s+Ready\\s`, 'm'));
+      expect(nodes).not.toMatch(/^master\s/m); // the master runs no kubelet: it is no Node
       const cs = await kubectl(version, ['get', 'componentstatuses', '--no-headers']);
       for (const name of ['etcd-0', 'controller-manager', 'scheduler'])
         expect(cs).toMatch(new RegExp(`^${name}\\s+Healthy\\s`, 'm'));
@@ -104,11 +64,36 @@ describe('npm run up: one master, three minions, validated like kube-up.sh', () 
     expect(v.code).toBe(0);
   });
 
+  it('the master runs kube-proxy and kube-hostgw (no kubelet), with a route to every minion’s pods', async () => {
+    const units = await onNode(
+      'master',
+      'systemctl is-active kube-proxy kube-hostgw; systemctl is-active kubelet; true',
+    );
+    expect(units.output.trim().split('\n')).toEqual(['active', 'active', 'inactive']);
+    const routes = (await onNode('master', 'ip -4 route show proto 201')).output;
+    for (const m of minionNames()) expect(routes).toContain(`${hostOf(m).podCidr} via ${hostOf(m).ip} dev`);
+    // Nothing for the cluster's own ranges takes the default route, on the master or a minion.
+    const inv = inventory();
+    for (const node of ['master', 'minion2']) {
+      const r = (await onNode(node, 'ip -4 route show proto 201')).output;
+      expect(r).toContain(`unreachable ${inv.clusterCidr}`);
+      expect(r).toMatch(
+        new RegExp(
+          `^${inv.serviceCidr.replaceAll('.', '\\.')} dev lo scope link src ${hostOf(node).ip.replaceAll('.', '\\.')}`,
+          'm',
+        ),
+      );
+      expect((await onNode(node, 'ip -4 route get 10.244.250.250')).output).toMatch(
+        /unreachable|No route to host/,
+      );
+    }
+  });
+
   it('runs a deployment over the minions: pods reach each other via host-gw, a Service via kube-proxy', async () => {
-    expect((await run('demo-image', 'bash', ['provision/demo-image.sh'], 120_000)).code).toBe(0);
-    expect((await nodekube('load-image', ['load-image', 'demo/web:1'])).code).toBe(0);
-    await kubectl('1.33', ['create', 'deployment', 'web', '--image=demo/web:1', '--replicas=3']);
+    // httpd is one of the seed images `up` loaded on every minion (provision/seed-images.sh).
+    await kubectl('1.33', ['create', 'deployment', 'web', '--image=httpd', '--replicas=3']);
     await kubectl('1.33', ['rollout', 'status', 'deployment/web', '--timeout=180s']);
+    const page = '<html><body><h1>It works!</h1></body></html>\n';
 
     interface PodView {
       metadata: { name: string };
@@ -118,16 +103,18 @@ describe('npm run up: one master, three minions, validated like kube-up.sh', () 
     const pods: PodView[] = JSON.parse(
       await kubectl('1.33', ['get', 'pods', '-l', 'app=web', '-o', 'json']),
     ).items;
-    // Spread one per minion, each IP from its node's pod CIDR (minionN → 10.244.N.0/24).
-    expect(pods.map((p) => p.spec.nodeName).sort()).toEqual(MINIONS);
+    // Spread one per minion, each IP from its node's pod CIDR.
+    expect(pods.map((p) => p.spec.nodeName).sort()).toEqual(minionNames());
     for (const p of pods)
-      expect(p.status.podIP).toMatch(new RegExp(`^10\\.244\\.${p.spec.nodeName.slice(-1)}\\.`));
+      expect(p.status.podIP.startsWith((hostOf(p.spec.nodeName).podCidr ?? '').replace(/0\/24$/, ''))).toBe(
+        true,
+      );
 
     // Pod to pod across nodes: no NAT, just the host-gw routes between the minions.
     const [a, b] = pods;
     const fetch = (pod: string, url: string) =>
       kubectl('1.33', ['exec', pod, '--', 'timeout', '10', 'wget', '-qO-', url]);
-    expect(await fetch(a.metadata.name, `http://${b.status.podIP}/index.html`)).toBe('It works!\n');
+    expect(await fetch(a.metadata.name, `http://${b.status.podIP}/index.html`)).toBe(page);
 
     // A Service: its ClusterIP from a pod, its NodePort on another minion's address.
     await kubectl('1.33', ['expose', 'deployment', 'web', '--port=80', '--type=NodePort']);
@@ -137,18 +124,29 @@ describe('npm run up: one master, three minions, validated like kube-up.sh', () 
         timeout: 60_000,
         interval: 2_000,
       })
-      .toBe('It works!\n');
+      .toBe(page);
     const nodePort = svc.spec.ports[0].nodePort;
-    const viaNodePort = await nodekube('nodeport', [
-      'ssh',
+    const viaNodePort = await onNode(
       'minion1',
-      '--',
-      `curl -s -m 10 http://192.168.200.102:${nodePort}/index.html`,
-    ]);
+      `curl -s -m 10 http://${hostOf('minion2').ip}:${nodePort}/index.html`,
+    );
     expect(viaNodePort.output).toContain('It works!');
 
     await kubectl('1.33', ['delete', 'service', 'web']);
     await kubectl('1.33', ['delete', 'deployment', 'web', '--wait=true', '--timeout=120s']);
+  });
+
+  it('./bin/nodekube ssh works from another directory (the project folder is where the CLI is)', async () => {
+    const r = await run(
+      'ssh-elsewhere',
+      `${REPO_ROOT}/bin/nodekube`,
+      ['ssh', 'minion1', '--', 'hostname'],
+      60_000,
+      tmpdir(),
+    );
+    expect(r.output).not.toContain('ENOENT');
+    expect(r.output.trim()).toBe('minion1');
+    expect(r.code).toBe(0);
   });
 
   it('a second up converges without restarting anything', async () => {
@@ -157,6 +155,7 @@ describe('npm run up: one master, three minions, validated like kube-up.sh', () 
     expect(again.output).toContain('Cluster validation succeeded');
     expect(again.output).not.toMatch(/\b(started|restarted)\b/);
     expect(again.output).toMatch(/unchanged \([0-9a-f]{12}\)/); // the bundle was not shipped again
+    expect(again.output).toMatch(/unchanged \(\d+ images\)/); // nor the seed images
     expect(again.code).toBe(0);
   });
 
@@ -169,33 +168,32 @@ describe('npm run up: one master, three minions, validated like kube-up.sh', () 
       'sudo systemctl restart kubelet',
     ].join(' && ');
     expect((await nodekube('break', ['ssh', 'minion2', '--', dropIn])).code).toBe(0);
-    // The Node keeps its last Ready status until the controller-manager's 40 s grace period ends.
-    await expect
-      .poll(async () => (await kubectl('1.33', ['get', 'node', 'minion2', '--no-headers'])).split(/\s+/)[1], {
-        timeout: 180_000,
-        interval: 5_000,
-      })
-      .toBe('NotReady');
-    // Bound: 60 s of validation.
-    const v = await nodekube('validate-broken', ['validate', '--timeout', '60s'], 3 * 60_000);
-    timings.validateBrokenKubelet = v.ms;
-    expect(v.code).not.toBe(0);
-    expect(v.code).not.toBe(124); // it ended by itself, not by our kill
-    expect(v.output).toMatch(/minion2: kubelet is /);
-    expect(v.output).toContain('journalctl -u kubelet');
-    expect(v.output).not.toContain('Cluster validation succeeded');
-
-    const fix =
-      'sudo rm -rf /etc/systemd/system/kubelet.service.d && sudo systemctl daemon-reload && sudo systemctl restart kubelet';
-    expect((await nodekube('repair', ['ssh', 'minion2', '--', fix])).code).toBe(0);
+    try {
+      // The Node keeps its last Ready status until the controller-manager's 40 s grace period ends.
+      await expect
+        .poll(
+          async () => (await kubectl('1.33', ['get', 'node', 'minion2', '--no-headers'])).split(/\s+/)[1],
+          {
+            timeout: 180_000,
+            interval: 5_000,
+          },
+        )
+        .toBe('NotReady');
+      // Bound: 60 s of validation.
+      const v = await nodekube('validate-broken', ['validate', '--timeout', '60s'], 3 * 60_000);
+      timings.validateBrokenKubelet = v.ms;
+      expect(v.code).not.toBe(0);
+      expect(v.code).not.toBe(124); // it ended by itself, not by our kill
+      expect(v.output).toMatch(/minion2: kubelet is /);
+      expect(v.output).toContain('journalctl -u kubelet');
+      expect(v.output).not.toContain('Cluster validation succeeded');
+    } finally {
+      // Whatever happened, leave the cluster whole for the next e2e file.
+      const fix =
+        'sudo rm -rf /etc/systemd/system/kubelet.service.d && sudo systemctl daemon-reload && sudo systemctl restart kubelet';
+      expect((await nodekube('repair', ['ssh', 'minion2', '--', fix])).code).toBe(0);
+    }
     const healed = await nodekube('validate-repaired', ['validate', '--timeout', '3m']);
     expect(healed.output).toContain('Cluster validation succeeded');
-  });
-
-  it('down leaves no node containers', async () => {
-    const down = await nodekube('down', ['down']);
-    timings.down = down.ms;
-    expect(down.code).toBe(0);
-    expect(await nodeContainers()).toEqual([]);
   });
 });
