@@ -134,6 +134,62 @@ spec:
   });
 });
 
+describe('StatefulSet volumeClaimTemplates', () => {
+  const claimNames = async () =>
+    (await getJson(c.k, ['get', 'pvc', '-l', 'app=db'])).items
+      .filter((x: any) => !x.metadata.deletionTimestamp)
+      .map((x: any) => x.metadata.name)
+      .sort();
+
+  it('one claim per pod; whenScaled Delete removes data-db-1 on scale down; whenDeleted Retain keeps data-db-0', async () => {
+    await run(
+      c.k,
+      ['apply', '-f', '-'],
+      `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  replicas: 2
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  persistentVolumeClaimRetentionPolicy: {whenScaled: Delete, whenDeleted: Retain}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers: [{name: main, image: "nginx:1.25"}]
+  volumeClaimTemplates:
+  - metadata: {name: data}
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources: {requests: {storage: 1Gi}}
+`,
+    );
+    await expect.poll(claimNames, { timeout: 60_000 }).toEqual(['data-db-0', 'data-db-1']);
+    await expect
+      .poll(async () => (await getJson(c.k, ['get', 'pods', '-l', 'app=db'])).items.length, {
+        timeout: 60_000,
+      })
+      .toBe(2);
+    const pod1 = await getJson(c.k, ['get', 'pod', 'db-1']);
+    expect(pod1.spec.volumes).toContainEqual({
+      name: 'data',
+      persistentVolumeClaim: { claimName: 'data-db-1' },
+    });
+
+    await run(c.k, ['scale', 'statefulset', 'db', '--replicas=1']);
+    await expect.poll(claimNames, { timeout: 60_000 }).toEqual(['data-db-0']);
+
+    await run(c.k, ['delete', 'statefulset', 'db']);
+    await expect
+      .poll(async () => (await getJson(c.k, ['get', 'pods', '-l', 'app=db'])).items.length, {
+        timeout: 60_000,
+      })
+      .toBe(0);
+    expect(await claimNames()).toEqual(['data-db-0']);
+    await run(c.k, ['delete', 'pvc', 'data-db-0']);
+  });
+});
+
 describe('default StorageClass', () => {
   it('gives a class-less Pending claim the default class', async () => {
     await run(
