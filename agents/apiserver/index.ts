@@ -33,6 +33,8 @@ export const defaultFlags = {
   watchCacheSize: 4096,
   watchBookmarkIntervalSeconds: 60,
   etcdCompactionIntervalSeconds: 300,
+  /** Create the default StorageClass `local-path` at bootstrap (false: a cluster without a default class). */
+  defaultStorageClass: true,
 } satisfies Record<string, FlagValue>;
 
 export type ApiServerFlags = typeof defaultFlags;
@@ -72,7 +74,7 @@ export async function main(argv: string[]): Promise<void> {
   );
   const rest = new RestStorage(store, caches, admissionHooks(flags), allocator);
   const ip = advertiseIp(flags);
-  await bootstrap(rest, ip, flags.port);
+  await bootstrap(rest, ip, flags.port, { defaultStorageClass: flags.defaultStorageClass });
 
   const metrics = new Registry();
   processMetrics(metrics);

@@ -13,7 +13,8 @@ import { type Cluster, getJson, run, startCluster, waitUntil } from './controlle
 let c: Cluster;
 
 beforeAll(async () => {
-  c = await startCluster({ name: 'storage', nodes: ['node-a'] });
+  // Seed 003's cluster has no default class (with one, its class-less claim would not bind its PV).
+  c = await startCluster({ name: 'storage', nodes: ['node-a'], apiFlags: ['--default-storage-class=false'] });
   await waitUntil('1 node', async () => (await getJson(c.k, ['get', 'nodes'])).items.length === 1);
 });
 afterAll(async () => {
@@ -151,6 +152,7 @@ metadata: {name: db}
 spec:
   replicas: 2
   serviceName: db
+  podManagementPolicy: Parallel
   selector: {matchLabels: {app: db}}
   persistentVolumeClaimRetentionPolicy: {whenScaled: Delete, whenDeleted: Retain}
   template:
@@ -170,6 +172,16 @@ spec:
         timeout: 60_000,
       })
       .toBe(2);
+    // No volume can serve the claims here (no class, no PV): the scheduler keeps the pods back.
+    await expect
+      .poll(
+        async () =>
+          (await getJson(c.k, ['get', 'events', '--field-selector', 'involvedObject.name=db-0'])).items.map(
+            (e: any) => e.message,
+          ),
+        { timeout: 30_000 },
+      )
+      .toContainEqual(expect.stringContaining('pod has unbound immediate PersistentVolumeClaims'));
     const pod1 = await getJson(c.k, ['get', 'pod', 'db-1']);
     expect(pod1.spec.volumes).toContainEqual({
       name: 'data',
