@@ -1,7 +1,9 @@
 // What exists from the first start (upstream: controlplane/controller/{systemnamespaces,
 // kubernetesservice} and the endpoints reconciler): the four system namespaces and the
 // `kubernetes` Service in `default`, whose Endpoints and EndpointSlice point at this apiserver's
-// --advertise-address, so pods reach the API at 10.96.0.1:443.
+// --advertise-address, so pods reach the API at 10.96.0.1:443; and (unless
+// --default-storage-class=false) the default StorageClass `local-path`, served by the
+// controller-manager's local-path provisioner (created when missing; an existing one is left as is).
 // Idempotent: every start reconciles, so a new advertise address replaces the old one.
 
 import { isAlreadyExists, isNotFound } from '../api/errors';
@@ -74,7 +76,24 @@ async function reconcile(
   }
 }
 
-export async function bootstrap(rest: RestStorage, advertiseIp: string, port: number): Promise<void> {
+/** The default StorageClass: a directory on the node the first consumer is scheduled to. */
+export const LOCAL_PATH_STORAGE_CLASS: KubeObject = {
+  apiVersion: 'storage.k8s.io/v1',
+  kind: 'StorageClass',
+  metadata: { name: 'local-path', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+  provisioner: 'nodekube.io/local-path',
+  reclaimPolicy: 'Delete',
+  volumeBindingMode: 'WaitForFirstConsumer',
+};
+
+export async function bootstrap(
+  rest: RestStorage,
+  advertiseIp: string,
+  port: number,
+  opts: { defaultStorageClass?: boolean } = {},
+): Promise<void> {
+  if (opts.defaultStorageClass ?? true)
+    await ensure(() => rest.create(R.storageclasses, undefined, structuredClone(LOCAL_PATH_STORAGE_CLASS)));
   for (const name of SYSTEM_NAMESPACES) {
     await ensure(() =>
       rest.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }),

@@ -55,6 +55,8 @@ export const defaultFlags = {
   // Upstream defaults to 400 and 200; 0 (no limit) keeps today's behaviour until a bench sets them.
   maxRequestsInflight: 0,
   maxMutatingRequestsInflight: 0,
+  /** Create the default StorageClass `local-path` at bootstrap (false: a cluster without a default class). */
+  defaultStorageClass: true,
 } satisfies Record<string, FlagValue>;
 
 export type ApiServerFlags = typeof defaultFlags;
@@ -94,7 +96,7 @@ export async function main(argv: string[]): Promise<void> {
   );
   const rest = new RestStorage(store, caches, admissionHooks(flags), allocator);
   const ip = advertiseIp(flags);
-  await bootstrap(rest, ip, flags.securePort || flags.port);
+  await bootstrap(rest, ip, flags.securePort || flags.port, { defaultStorageClass: flags.defaultStorageClass });
   const security = securityFromFlags(flags, caches, log);
   if (security.usesRbac) await ensureBootstrapPolicy(rest);
 

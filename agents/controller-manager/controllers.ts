@@ -12,6 +12,7 @@ import { newEndpointSliceController } from './controllers/endpoints/endpointslic
 import { newEndpointSliceMirroringController } from './controllers/endpointslicemirroring/endpointslice-mirroring';
 import { newGarbageCollector } from './controllers/garbagecollector/garbage-collector';
 import { newJobController } from './controllers/job/job';
+import { newLocalPathProvisioner } from './controllers/localpath/provisioner';
 import { newNamespaceController } from './controllers/namespace/namespace';
 import { newNodeIpamController } from './controllers/nodeipam/node-ipam';
 import { newNodeLifecycleController } from './controllers/nodelifecycle/node-lifecycle';
@@ -65,6 +66,7 @@ export const controllerEntries: ControllerEntry[] = [
   { name: 'disruption', build: (ctx) => newDisruptionController(ctx) },
   { name: 'podgc', build: (ctx) => newPodGcController(ctx) },
   { name: 'persistentvolume-binder', build: (ctx) => newPersistentVolumeController(ctx) },
+  { name: 'local-path-provisioner', build: (ctx, c) => newLocalPathProvisioner(ctx, c.flags.localPathRoot) },
 ];
 
 /** A controller switched off by a flag: no workers, nothing to sync. */

@@ -23,6 +23,7 @@ import { RestartBackoff } from './restart-backoff';
 import { DockerRuntime, dockerFromEndpoint } from './runtime/docker';
 import { type KubeletServer, startKubeletServer } from './server';
 import type { PodObjects } from './sync-pod';
+import { fetchClaimObjects } from './volumes';
 
 export const KUBELET_DEFAULTS = {
   master: '',
@@ -228,5 +229,7 @@ async function fetchObjects(client: ApiClient, pod: Pod): Promise<PodObjects> {
     ...[...refs.configMaps].map((n) => get<ConfigMap>(R.configmaps, n, out.configMaps)),
     ...[...refs.secrets].map((n) => get<Secret>(R.secrets, n, out.secrets)),
   ]);
+  // persistentVolumeClaim volumes: each claim and the volume it is bound to (volumes.ts mounts them).
+  Object.assign(out, await fetchClaimObjects(client, pod));
   return out;
 }

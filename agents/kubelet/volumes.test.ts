@@ -59,3 +59,64 @@ describe('volumes', () => {
     );
   });
 });
+
+describe('persistentVolumeClaim volumes', () => {
+  const claimPod = (claimName: string): Pod => ({
+    metadata: { name: 'db', namespace: 'default', uid: 'uid-pvc' },
+    spec: { containers: [], volumes: [{ name: 'data', persistentVolumeClaim: { claimName } }] },
+  });
+  const bound = (volumeName: string) => ({ spec: { volumeName }, status: { phase: 'Bound' } });
+  const localPath = join(root, 'local-path', 'pvc-1');
+  const objects = {
+    configMaps: new Map(),
+    secrets: new Map(),
+    claims: new Map<string, object>([
+      ['host', bound('pv-host')],
+      ['local', bound('pv-local')],
+      ['nfs', bound('pv-nfs')],
+      ['pending', { spec: {}, status: { phase: 'Pending' } }],
+    ]),
+    persistentVolumes: new Map<string, object>([
+      ['pv-host', { spec: { hostPath: { path: '/srv/share' } } }],
+      ['pv-local', { spec: { local: { path: localPath } } }],
+      [
+        'pv-nfs',
+        { metadata: { name: 'pv-nfs' }, spec: { nfs: { server: '10.100.1.10', path: '/var/nfs/general' } } },
+      ],
+    ]),
+  };
+  const mounts: string[][] = [];
+  const mounter = (filesystems: string) => ({
+    nodeName: 'node-a',
+    filesystems: async () => filesystems,
+    mount: async (args: string[]) => void mounts.push(args),
+    umount: async () => {},
+  });
+  const noNfs = mounter('nodev\tsysfs\nnodev\tproc\n\text4\nnodev\toverlay\n');
+  const setUp = (claim: string, m = noNfs) => setUpVolumes(claimPod(claim), root, objects as never, m);
+
+  it('a hostPath volume is bound in as the host path; a local one is created when missing', async () => {
+    expect((await setUp('host')).get('data')).toBe('/srv/share');
+    expect((await setUp('local')).get('data')).toBe(localPath);
+    expect(statSync(localPath).isDirectory()).toBe(true);
+  });
+
+  it('a claim not bound yet, or missing, makes the pod wait with the reason', async () => {
+    await expect(setUp('pending')).rejects.toThrow('PVC default/pending is not bound');
+    await expect(setUp('nope')).rejects.toThrow('persistentvolumeclaim "nope" not found');
+  });
+
+  it('nfs on a kernel without NFS: FailedMount that says so, and mount is never run (no traffic)', async () => {
+    await expect(setUp('nfs')).rejects.toThrow(
+      'mount -t nfs 10.100.1.10:/var/nfs/general failed: the kernel of node node-a has no NFS support',
+    );
+    expect(mounts).toEqual([]);
+  });
+
+  it('nfs on a kernel with NFS: mount -t nfs server:path into the pod volume dir', async () => {
+    const paths = await setUp('nfs', mounter('nodev\tnfs\nnodev\tnfs4\n'));
+    const target = join(root, 'pods/uid-pvc/volumes/kubernetes.io~nfs/data');
+    expect(paths.get('data')).toBe(target);
+    expect(mounts).toEqual([['-t', 'nfs', '10.100.1.10:/var/nfs/general', target]]);
+  });
+});

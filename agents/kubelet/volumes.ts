@@ -4,14 +4,124 @@
 //   <root-dir>/pods/<uid>/volumes/kubernetes.io~configmap/<name>    one file per key
 //   <root-dir>/pods/<uid>/volumes/kubernetes.io~secret/<name>       one file per key, decoded
 //   hostPath volumes are the host's own path
+//   persistentVolumeClaim → the claim's bound PersistentVolume (pkg/volume/{hostpath,local,nfs}):
+//     hostPath  the host's path;  local  its path, created when missing (the local-path
+//     provisioner's volumes are made on first use);  nfs  `mount -t nfs server:path` on
+//     <root-dir>/pods/<uid>/volumes/kubernetes.io~nfs/<name>, unmounted before the pod's
+//     directory is removed. A claim not bound yet, or a node whose kernel has no NFS, is a
+//     FailedMount the pod waits on (sync-pod retries), never a crash or a hang.
 //
 // Containers get them as Docker bind mounts. ConfigMap and Secret files are rewritten on each
 // pod sync, so edits reach running pods (upstream does the same through its atomic writer).
 
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname, join, normalize } from 'node:path';
-import type { ConfigMap, Container, KeyToPath, Pod, Secret, Volume } from 'kubernetes-types/core/v1';
+import { promisify } from 'node:util';
+import type {
+  ConfigMap,
+  Container,
+  KeyToPath,
+  PersistentVolume,
+  PersistentVolumeClaim,
+  Pod,
+  Secret,
+  Volume,
+} from 'kubernetes-types/core/v1';
+import { isNotFound } from '../api/errors';
+import { R } from '../api/resources';
+import type { ApiClient } from '../client';
 import { ContainerConfigError } from './env';
+
+/** What persistentVolumeClaim volumes need: the pod's claims by name, their volumes by name. */
+export interface ClaimObjects {
+  claims?: ReadonlyMap<string, PersistentVolumeClaim>;
+  persistentVolumes?: ReadonlyMap<string, PersistentVolume>;
+}
+
+/** How the kubelet mounts network filesystems; tests inject their own. */
+export interface Mounter {
+  /** The node's name, for messages. */
+  nodeName: string;
+  /** The kernel's filesystems (`/proc/filesystems`). */
+  filesystems(): Promise<string>;
+  mount(args: string[]): Promise<void>;
+  umount(path: string): Promise<void>;
+}
+
+const run = promisify(execFile);
+export const hostMounter: Mounter = {
+  nodeName: hostname(),
+  filesystems: () => readFile('/proc/filesystems', 'utf8'),
+  // A timeout: an unreachable server must not hold the pod worker forever.
+  mount: async (args) => void (await run('mount', args, { timeout: 30_000 })),
+  umount: async (path) => void (await run('umount', [path], { timeout: 30_000 })),
+};
+
+/** The claims a pod mounts and the volumes they are bound to (for the kubelet's fetchObjects). */
+export async function fetchClaimObjects(client: ApiClient, pod: Pod): Promise<Required<ClaimObjects>> {
+  const ns = pod.metadata?.namespace;
+  const claims = new Map<string, PersistentVolumeClaim>();
+  const persistentVolumes = new Map<string, PersistentVolume>();
+  const orNone = (err: unknown) => {
+    if (!isNotFound(err)) throw err;
+    return undefined;
+  };
+  for (const v of pod.spec?.volumes ?? []) {
+    const name = v.persistentVolumeClaim?.claimName;
+    if (!name) continue;
+    const claim = (await client.get(R.persistentvolumeclaims, ns, name).catch(orNone)) as
+      | PersistentVolumeClaim
+      | undefined;
+    if (!claim) continue;
+    claims.set(name, claim);
+    const pvName = claim.spec?.volumeName;
+    const pv = pvName
+      ? ((await client.get(R.persistentvolumes, undefined, pvName).catch(orNone)) as
+          | PersistentVolume
+          | undefined)
+      : undefined;
+    if (pv && pvName) persistentVolumes.set(pvName, pv);
+  }
+  return { claims, persistentVolumes };
+}
+
+/** The bound PersistentVolume behind a claim volume, or why the pod must wait (upstream's words). */
+export function claimVolume(volume: Volume, ns: string | undefined, objects: ClaimObjects): PersistentVolume {
+  const name = volume.persistentVolumeClaim?.claimName ?? '';
+  const claim = objects.claims?.get(name);
+  if (!claim) throw new ContainerConfigError(`persistentvolumeclaim "${name}" not found`);
+  const pvName = claim.spec?.volumeName;
+  if (!pvName || claim.status?.phase !== 'Bound')
+    throw new ContainerConfigError(`PVC ${ns}/${name} is not bound`);
+  const pv = objects.persistentVolumes?.get(pvName);
+  if (!pv) throw new ContainerConfigError(`persistentvolume "${pvName}" not found`);
+  return pv;
+}
+
+async function mountNfs(pv: PersistentVolume, target: string, mounter: Mounter): Promise<void> {
+  const nfs = pv.spec?.nfs;
+  const source = `${nfs?.server}:${nfs?.path}`;
+  const kernel = await mounter.filesystems().catch(() => '');
+  // Checked first, so a node that cannot mount NFS sends nothing to the server.
+  if (!/\bnfs4?\b/.test(kernel))
+    throw new ContainerConfigError(
+      `mount -t nfs ${source} failed: the kernel of node ${mounter.nodeName} has no NFS support (no nfs in /proc/filesystems; load the nfs module or install nfs-common)`,
+    );
+  await mkdir(target, { recursive: true });
+  try {
+    await mounter.mount(['-t', 'nfs', ...(nfs?.readOnly ? ['-o', 'ro'] : []), source, target]);
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    throw new ContainerConfigError(`mount -t nfs ${source} failed: ${(e.stderr || e.message).trim()}`);
+  }
+}
+
+async function isMounted(path: string): Promise<boolean> {
+  const mounts = await readFile('/proc/mounts', 'utf8').catch(() => '');
+  return mounts.split('\n').some((l) => l.split(' ')[1] === path);
+}
 
 export function podDir(rootDir: string, uid: string): string {
   return join(rootDir, 'pods', uid);
@@ -39,11 +149,31 @@ export function volumeHostPath(rootDir: string, uid: string, volume: Volume): st
 export async function setUpVolumes(
   pod: Pod,
   rootDir: string,
-  objects: { configMaps: ReadonlyMap<string, ConfigMap>; secrets: ReadonlyMap<string, Secret> },
+  objects: {
+    configMaps: ReadonlyMap<string, ConfigMap>;
+    secrets: ReadonlyMap<string, Secret>;
+  } & ClaimObjects,
+  mounter: Mounter = hostMounter,
 ): Promise<Map<string, string>> {
   const uid = pod.metadata?.uid ?? '';
   const paths = new Map<string, string>();
   for (const v of pod.spec?.volumes ?? []) {
+    if (v.persistentVolumeClaim) {
+      const pv = claimVolume(v, pod.metadata?.namespace, objects);
+      if (pv.spec?.hostPath) paths.set(v.name, pv.spec.hostPath.path);
+      else if (pv.spec?.local) {
+        await mkdir(pv.spec.local.path, { recursive: true });
+        paths.set(v.name, pv.spec.local.path);
+      } else if (pv.spec?.nfs) {
+        const target = join(podDir(rootDir, uid), 'volumes', 'kubernetes.io~nfs', v.name);
+        if (!(await isMounted(target))) await mountNfs(pv, target, mounter);
+        paths.set(v.name, target);
+      } else
+        throw new ContainerConfigError(
+          `persistentvolume "${pv.metadata?.name}": only hostPath, local and nfs volumes can be mounted`,
+        );
+      continue;
+    }
     const path = volumeHostPath(rootDir, uid, v);
     paths.set(v.name, path);
     if (v.hostPath) {
@@ -114,7 +244,22 @@ export function containerBinds(container: Container, volumePaths: ReadonlyMap<st
   });
 }
 
-/** Remove the pod's directory (emptyDirs, projected files) once its containers are gone. */
-export async function tearDownVolumes(rootDir: string, uid: string): Promise<void> {
+/**
+ * Remove the pod's directory (emptyDirs, projected files) once its containers are gone. NFS
+ * mounts are unmounted first; if one stays mounted the directory is kept (rm would recurse into
+ * the server's files) and the error says so.
+ */
+export async function tearDownVolumes(
+  rootDir: string,
+  uid: string,
+  mounter: Mounter = hostMounter,
+): Promise<void> {
+  const nfsDir = join(podDir(rootDir, uid), 'volumes', 'kubernetes.io~nfs');
+  for (const name of await readdir(nfsDir).catch(() => [] as string[])) {
+    const target = join(nfsDir, name);
+    if (await isMounted(target)) await mounter.umount(target);
+    if (await isMounted(target))
+      throw new Error(`${target} is still mounted; not removing the pod directory`);
+  }
   await rm(podDir(rootDir, uid), { recursive: true, force: true });
 }

@@ -14,6 +14,12 @@ import type { SchedulerCache } from './cache';
 import { schedulePod } from './find-node';
 import type { FilterPlugin, ScoreContext, ScorePlugin } from './framework';
 import type { SchedulerMetrics } from './metrics';
+import {
+  ANN_SELECTED_NODE,
+  isDelayedBinding,
+  podClaimNames,
+  type VolumeListers,
+} from './plugins/volume-binding';
 import type { SchedulingQueue } from './queue';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
@@ -31,6 +37,8 @@ export interface SchedulerDeps {
   scores: readonly ScorePlugin[];
   rand: () => number;
   schedulerName: string;
+  /** Claims and classes, to mark WaitForFirstConsumer claims with the chosen node. */
+  volumeListers?: VolumeListers;
 }
 
 /** Is this pod ours to schedule: not bound, not finishing, and asking for this scheduler? */
@@ -88,9 +96,27 @@ export function createScheduleOne(deps: SchedulerDeps): (key: string) => void {
   };
 }
 
+/**
+ * PreBind of VolumeBinding: each unbound WaitForFirstConsumer claim of the pod learns the chosen
+ * node (`volume.kubernetes.io/selected-node`), which its provisioner waits for.
+ */
+async function selectNodeForClaims(deps: SchedulerDeps, pod: Pod, nodeName: string): Promise<void> {
+  const listers = deps.volumeListers;
+  if (!listers) return;
+  for (const name of podClaimNames(pod)) {
+    const claim = listers.claim(pod.metadata?.namespace, name);
+    if (!claim || !isDelayedBinding(claim, listers)) continue;
+    if (claim.metadata?.annotations?.[ANN_SELECTED_NODE] === nodeName) continue;
+    await deps.client.patch(R.persistentvolumeclaims, pod.metadata?.namespace, name, 'merge', {
+      metadata: { annotations: { [ANN_SELECTED_NODE]: nodeName } },
+    });
+  }
+}
+
 async function bind(deps: SchedulerDeps, pod: Pod, nodeName: string): Promise<void> {
   const key = objectKey(pod);
   try {
+    await selectNodeForClaims(deps, pod, nodeName);
     await deps.client.createSubresource(
       R.pods,
       pod.metadata?.namespace,

@@ -8,7 +8,8 @@
 // run in the background, as upstream's binding cycle does.
 
 import { hostname } from 'node:os';
-import type { Node, Pod, Service } from 'kubernetes-types/core/v1';
+import type { Node, PersistentVolume, PersistentVolumeClaim, Pod, Service } from 'kubernetes-types/core/v1';
+import type { StorageClass } from 'kubernetes-types/storage/v1';
 import type { Logger } from '../api/log';
 import type { Registry } from '../api/metrics';
 import { R } from '../api/resources';
@@ -17,6 +18,7 @@ import { type ApiClient, createEventRecorder, createInformer, createInformerMetr
 import { SchedulerCache } from './cache';
 import { schedulerMetrics } from './metrics';
 import { defaultFilters, defaultScores } from './plugins';
+import { type VolumeListers, volumeBinding } from './plugins/volume-binding';
 import { SchedulingQueue } from './queue';
 import { createScheduleOne, DEFAULT_SCHEDULER_NAME, responsibleFor } from './schedule-one';
 
@@ -67,6 +69,24 @@ export function startScheduler(opts: SchedulerOptions, signal: AbortSignal): Run
     log,
     metrics: informerMetrics,
   });
+  // Claims, volumes and classes for VolumeBinding; a claim or volume that changes may unpark a pod.
+  const claims = createInformer<PersistentVolumeClaim & KubeObject>(client, R.persistentvolumeclaims, {
+    log,
+    metrics: informerMetrics,
+  });
+  const volumes = createInformer<PersistentVolume & KubeObject>(client, R.persistentvolumes, {
+    log,
+    metrics: informerMetrics,
+  });
+  const classes = createInformer<StorageClass & KubeObject>(client, R.storageclasses, {
+    log,
+    metrics: informerMetrics,
+  });
+  const volumeListers: VolumeListers = {
+    claim: (ns, name) => claims.get(`${ns}/${name}`),
+    volume: (name) => volumes.get(name),
+    storageClass: (name) => classes.get(name),
+  };
   const cache = new SchedulerCache();
   const queue = new SchedulingQueue();
   const recorder = createEventRecorder(client, { component: schedulerName, host: hostname(), log });
@@ -110,6 +130,12 @@ export function startScheduler(opts: SchedulerOptions, signal: AbortSignal): Run
     },
   });
 
+  for (const inf of [claims, volumes])
+    (inf as typeof claims).addEventHandler({
+      add: () => queue.moveAllToActive(),
+      update: () => queue.moveAllToActive(),
+    });
+
   const scheduleOne = createScheduleOne({
     client,
     recorder,
@@ -118,19 +144,21 @@ export function startScheduler(opts: SchedulerOptions, signal: AbortSignal): Run
     pods,
     cache,
     queue,
-    filters: defaultFilters,
+    filters: [...defaultFilters, volumeBinding(volumeListers)],
+    volumeListers,
     scores: defaultScores,
     scoreContext: () => ({ services: services.list() }),
     rand: opts.rand ?? Math.random,
     schedulerName,
   });
 
-  for (const inf of [pods, nodes, services]) inf.start();
-  const synced = Promise.all([
-    pods.waitForSync(signal),
-    nodes.waitForSync(signal),
-    services.waitForSync(signal),
-  ]).then(() => undefined);
+  const all = [pods, nodes, services, claims, volumes, classes] as {
+    start(): void;
+    stop(): void;
+    waitForSync(s: AbortSignal): Promise<unknown>;
+  }[];
+  for (const inf of all) inf.start();
+  const synced = Promise.all(all.map((inf) => inf.waitForSync(signal))).then(() => undefined);
   const flush = setInterval(() => queue.flushLeftover(), 30_000);
 
   async function loop(): Promise<void> {
@@ -154,7 +182,7 @@ export function startScheduler(opts: SchedulerOptions, signal: AbortSignal): Run
   const stop = () => {
     clearInterval(flush);
     queue.shutDown();
-    for (const inf of [pods, nodes, services]) inf.stop();
+    for (const inf of all) inf.stop();
   };
   signal.addEventListener('abort', stop, { once: true });
   loop().catch((err) => log.error('scheduler loop ended', { err: (err as Error).message }));

@@ -137,11 +137,14 @@ const json = (x: unknown) => JSON.stringify(x ?? null);
 export const storageUpdateValidators: Record<string, (next: Obj, old: Obj) => FieldCause[]> = {
   persistentvolumeclaims(next, old) {
     // Upstream: "spec is immutable after creation except resources.requests and
-    // volumeAttributesClassName for bound claims"; volumeName may be set once (binding).
+    // volumeAttributesClassName for bound claims"; volumeName may be set once (binding), and
+    // storageClassName may be set once when it was unset (retroactive default class, GA 1.28).
     const strip = ({ resources: _r, volumeName: _v, volumeAttributesClassName: _a, ...rest }: Obj = {}) =>
       rest;
+    const classSetOnce = (spec: Obj = {}): Obj =>
+      old.spec?.storageClassName === undefined ? { ...spec, storageClassName: undefined } : spec;
     const causes: FieldCause[] = [];
-    if (json(strip(next.spec)) !== json(strip(old.spec)))
+    if (json(strip(classSetOnce(next.spec))) !== json(strip(classSetOnce(old.spec))))
       causes.push(
         forbidden(
           'spec',

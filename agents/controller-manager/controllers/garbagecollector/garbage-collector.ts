@@ -36,6 +36,8 @@ export const GC_RESOURCES: ResourceInfo[] = [
   R.services,
   R.configmaps,
   R.secrets,
+  // A StatefulSet's claims under a Delete retention policy (owned by the set or a pod).
+  R.persistentvolumeclaims,
 ];
 
 export function newGarbageCollector(ctx: ControllerContext, workers = 20): Controller {

@@ -154,3 +154,89 @@ describe('StatefulSet sync', () => {
     ]);
   });
 });
+
+describe('StatefulSet volumeClaimTemplates', () => {
+  const template = {
+    metadata: { name: 'data', labels: { tier: 'db' } },
+    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+  };
+  const withClaims = (policy?: object, replicas = 2) =>
+    sts({ replicas, volumeClaimTemplates: [template], persistentVolumeClaimRetentionPolicy: policy });
+
+  it('creates data-web-0 before web-0, whose volume "data" points at it; Retain sets no owner', async () => {
+    const ctx = fakeContext();
+    ctx.informers.seed(R.statefulsets, [withClaims()]);
+    await newStatefulSetController(ctx).sync('default/web');
+    expect(summarize(ctx.client.actions)).toEqual([
+      expect.stringMatching(/^create controllerrevisions/),
+      'create persistentvolumeclaims default/data-web-0',
+      'create pods default/web-0',
+      'update statefulsets/status default/web',
+    ]);
+    const claim = ctx.client.actions[1].body;
+    expect(claim.metadata).toMatchObject({
+      name: 'data-web-0',
+      namespace: 'default',
+      labels: { tier: 'db', app: 'web' },
+    });
+    expect(claim.metadata.ownerReferences).toBeUndefined();
+    expect(claim.spec).toEqual(template.spec);
+    expect(ctx.client.actions[2].body.spec.volumes).toEqual([
+      { name: 'data', persistentVolumeClaim: { claimName: 'data-web-0' } },
+    ]);
+  });
+
+  it('an existing claim is reused (a replacement web-0 gets the same data)', async () => {
+    const ctx = fakeContext();
+    ctx.informers.seed(R.statefulsets, [withClaims()]);
+    ctx.informers.seed(R.persistentvolumeclaims, [
+      {
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'data-web-0', namespace: 'default' },
+      },
+    ]);
+    await newStatefulSetController(ctx).sync('default/web');
+    expect(summarize(ctx.client.actions)).not.toContain('create persistentvolumeclaims default/data-web-0');
+    expect(summarize(ctx.client.actions)).toContain('create pods default/web-0');
+  });
+
+  it('whenDeleted: Delete → the new claim is owned by the set', async () => {
+    const ctx = fakeContext();
+    ctx.informers.seed(R.statefulsets, [withClaims({ whenDeleted: 'Delete', whenScaled: 'Retain' })]);
+    await newStatefulSetController(ctx).sync('default/web');
+    expect(ctx.client.actions[1].body.metadata.ownerReferences).toEqual([
+      { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'web', uid: 'sts-uid' },
+    ]);
+  });
+
+  it('whenScaled: Delete → on scale 2 → 1 the claim of web-1 is owned by web-1 before web-1 is deleted', async () => {
+    const ctx = fakeContext();
+    const c = newStatefulSetController(ctx);
+    ctx.informers.seed(R.statefulsets, [withClaims({ whenScaled: 'Delete' }, 1)]);
+    await c.sync('default/web');
+    const rev = ctx.client.actions[0].body;
+    ctx.informers.seed(R.controllerrevisions, [rev]);
+    const pod0 = running(ctx.client.actions[2].body);
+    const pod1 = running({ ...pod0, metadata: { ...pod0.metadata, name: 'web-1', uid: 'p1' } } as PodObj);
+    const claim = (name: string) => ({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name, namespace: 'default', resourceVersion: '4' },
+    });
+    ctx.informers.seed(R.pods, [pod0, pod1]);
+    ctx.informers.seed(R.persistentvolumeclaims, [claim('data-web-0'), claim('data-web-1')]);
+    ctx.client.actions.length = 0;
+    await c.sync('default/web');
+    expect(summarize(ctx.client.actions).slice(0, 2)).toEqual([
+      'patch persistentvolumeclaims default/data-web-1',
+      'delete pods default/web-1',
+    ]);
+    expect(ctx.client.actions[0].body).toEqual({
+      metadata: {
+        ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: 'web-1', uid: 'p1' }],
+        resourceVersion: '4',
+      },
+    });
+  });
+});

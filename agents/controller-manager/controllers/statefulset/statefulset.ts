@@ -4,10 +4,10 @@
 //   1. claim pods: the set's selector and its name pattern (`web-3`); adopt and release;
 //   2. revisions: the update revision is the current template, the current one is
 //      status.currentRevision (revisions.ts);
-//   3. planUpdate (statefulset-math.ts): creates, scale-down deletes, one rolling-update delete;
-//   4. write status (counters, revisions, observedGeneration) when it changed; drop old revisions.
-// TODO(#10): volumeClaimTemplates need a PersistentVolumeClaim API, which nodekube does not
-// serve yet; until then they are ignored and pods get no per-ordinal volumes.
+//   3. claims (claims.ts): owner references of the pods' claims follow the retention policy;
+//   4. planUpdate (statefulset-math.ts): creates (each pod's claims first), scale-down deletes,
+//      one rolling-update delete;
+//   5. write status (counters, revisions, observedGeneration) when it changed; drop old revisions.
 
 import { isAlreadyExists, isNotFound } from '../../../api/errors';
 import { R } from '../../../api/resources';
@@ -18,19 +18,27 @@ import { adoptPatch, claimObjects, controllerRef, newControllerRef, releasePatch
 import { isPodReady } from '../common/pods';
 import { compileSelector, selectorMatches } from '../common/selector';
 import {
+  type ClaimObj,
+  claimsForOrdinal,
+  desiredClaimOwners,
+  ownersUpToDate,
+  withClaimVolumes,
+} from './claims';
+import {
   type RevisionObj,
   revisionTemplate,
   type SetRevisions,
   syncRevisions,
   truncateHistory,
 } from './revisions';
-import { isMemberOf, newStatefulSetPod, podRevision } from './stateful-pods';
+import { isMemberOf, newStatefulSetPod, ordinalOf, podRevision } from './stateful-pods';
 import { computeStatus, planUpdate, revisionForOrdinal, type Step, splitByOrdinal } from './statefulset-math';
 
 export function newStatefulSetController(ctx: ControllerContext, workers = 5): Controller {
   const sets = ctx.informers.for<StatefulSetObj>(R.statefulsets);
   const pods = ctx.informers.for<PodObj>(R.pods);
   const revisions = ctx.informers.for<RevisionObj>(R.controllerrevisions);
+  const claims = ctx.informers.for<ClaimObj>(R.persistentvolumeclaims);
   const { queue, client, recorder } = ctx;
 
   const ownerKey = (pod: PodObj): string | undefined => {
@@ -63,7 +71,10 @@ export function newStatefulSetController(ctx: ControllerContext, workers = 5): C
     if (!set) return;
     const mine = await claimPods(set);
     const revs = await syncRevisions(client, revisions, set);
-    if (!set.metadata?.deletionTimestamp) await applySteps(set, mine, revs);
+    if (!set.metadata?.deletionTimestamp) {
+      await syncClaimOwners(set, mine);
+      await applySteps(set, mine, revs);
+    }
     await writeStatus(set, mine, revs);
     await truncateHistory(client, set, revs, new Set(mine.map((p) => podRevision(p) ?? '')));
     const minReady = set.spec?.minReadySeconds ?? 0;
@@ -100,7 +111,12 @@ export function newStatefulSetController(ctx: ControllerContext, workers = 5): C
     const name = set.metadata?.name;
     if (step.op === 'create') {
       const rev = revisionForOrdinal(step.ordinal, strategy) === 'current' ? revs.current : revs.update;
-      const pod = newStatefulSetPod(set, revisionTemplate(rev), step.ordinal, rev.metadata?.name ?? '');
+      const pod = withClaimVolumes(
+        set,
+        newStatefulSetPod(set, revisionTemplate(rev), step.ordinal, rev.metadata?.name ?? ''),
+        step.ordinal,
+      );
+      await createClaims(set, step.ordinal, pod.metadata?.name ?? '');
       try {
         await client.create(R.pods, pod, { namespace: set.metadata?.namespace });
       } catch (err) {
@@ -135,6 +151,61 @@ export function newStatefulSetController(ctx: ControllerContext, workers = 5): C
       'SuccessfulDelete',
       `delete Pod ${podName} in StatefulSet ${name} successful`,
     );
+  }
+
+  /** createPersistentVolumeClaims: the ordinal's claims that do not exist yet, before its pod. */
+  async function createClaims(set: StatefulSetObj, ordinal: number, pod: string): Promise<void> {
+    const ns = set.metadata?.namespace;
+    for (const claim of claimsForOrdinal(set, ordinal)) {
+      const name = claim.metadata?.name ?? '';
+      const have = claims.get(`${ns}/${name}`);
+      if (have?.metadata?.deletionTimestamp)
+        throw new Error(`pvc ${name} is being deleted; pod ${pod} waits for it to be gone`);
+      if (have) continue;
+      const owners = desiredClaimOwners(set, claim, undefined, false);
+      if (owners.length) claim.metadata = { ...claim.metadata, ownerReferences: owners };
+      try {
+        await client.create(R.persistentvolumeclaims, claim, { namespace: ns });
+      } catch (err) {
+        if (isAlreadyExists(err)) continue;
+        recorder.event(
+          set,
+          'Warning',
+          'FailedCreate',
+          `create Claim ${name} for Pod ${pod} in StatefulSet ${set.metadata?.name} failed error: ${(err as Error).message}`,
+        );
+        throw err;
+      }
+      recorder.event(
+        set,
+        'Normal',
+        'SuccessfulCreate',
+        `create Claim ${name} Pod ${pod} in StatefulSet ${set.metadata?.name} success`,
+      );
+    }
+  }
+
+  /** The retention policy as owner references on the claims of the set's pods. */
+  async function syncClaimOwners(set: StatefulSetObj, mine: PodObj[]): Promise<void> {
+    const ns = set.metadata?.namespace;
+    const start = set.spec?.ordinals?.start ?? 0;
+    const end = start + (set.spec?.replicas ?? 1);
+    for (const pod of mine) {
+      const ordinal = ordinalOf(pod);
+      for (const want of claimsForOrdinal(set, ordinal)) {
+        const claim = claims.get(`${ns}/${want.metadata?.name}`);
+        if (!claim || claim.metadata?.deletionTimestamp) continue;
+        const owners = desiredClaimOwners(set, claim, pod, ordinal < start || ordinal >= end);
+        if (ownersUpToDate(claim, owners)) continue;
+        await client
+          .patch(R.persistentvolumeclaims, ns, claim.metadata?.name ?? '', 'merge', {
+            metadata: { ownerReferences: owners, resourceVersion: claim.metadata?.resourceVersion },
+          })
+          .catch((err) => {
+            if (!isNotFound(err)) throw err;
+          });
+      }
+    }
   }
 
   async function writeStatus(set: StatefulSetObj, mine: PodObj[], revs: SetRevisions): Promise<void> {

@@ -47,6 +47,10 @@ export function newPersistentVolumeController(ctx: ControllerContext): Controlle
     queue.add(volumeKey(pv.metadata?.name));
     const ref = pv.spec?.claimRef;
     if (ref) queue.add(claimKey(ref.namespace, ref.name));
+    // A free volume may be what a Pending claim waits for (upstream finds it on its 15 s resync).
+    else
+      for (const c of claims.list())
+        if (c.status?.phase !== 'Bound') queue.add(claimKey(c.metadata?.namespace, c.metadata?.name));
   };
   const onClaim = (pvc: PVCObj) => {
     queue.add(claimKey(pvc.metadata?.namespace, pvc.metadata?.name));
