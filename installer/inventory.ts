@@ -243,6 +243,19 @@ export function withVagrantSsh(inv: Inventory, config: Map<string, SshConfigEntr
 export const masterOf = (inv: Inventory): Host => inv.hosts.find((h) => h.roles.includes('master')) as Host;
 export const minionsOf = (inv: Inventory): Host[] => inv.hosts.filter((h) => h.roles.includes('minion'));
 export const apiUrlOf = (inv: Inventory): string => `http://${masterOf(inv).ip}:8080`;
+
+/** The DNS domain of the cluster (kubelet --cluster-domain, the DNS add-on's zone). */
+export const CLUSTER_DOMAIN = 'cluster.local';
+
+/** The tenth address of the service range (kubeadm's choice): 10.96.0.0/12 → 10.96.0.10. */
+export function clusterDnsIP(serviceCidr: string): string {
+  const [base] = serviceCidr.split('/');
+  const n = base.split('.').reduce((acc, o) => acc * 256 + Number(o), 0) + 10;
+  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
+}
+
+/** Where pods send DNS queries: the kube-dns Service (kubelet --cluster-dns). */
+export const clusterDnsOf = (inv: Inventory): string => clusterDnsIP(inv.serviceCidr);
 export const findHost = (inv: Inventory, name: string): Host => {
   const h = inv.hosts.find((x) => x.name === name);
   if (!h)

@@ -29,6 +29,8 @@ describe('units from typed flags', () => {
       '--pod-cidr=10.244.2.0/24',
       '--docker-endpoint=unix:///var/run/docker.sock',
       '--port=10250',
+      '--cluster-dns=10.96.0.10',
+      '--cluster-domain=cluster.local',
     ]);
     const text = renderUnit(kubelet as never);
     // Wants, not Requires: `systemctl stop docker` must leave the kubelet running (it reports NotReady).

@@ -1,7 +1,15 @@
 // What runs on each node, as data: one typed flags object per component (STYLE 10, after k3s's
 // argsMap → GetArgs), rendered into a systemd unit. Pure: the steps write what these return.
 import { renderFlags } from '../agents/api/flags';
-import { apiUrlOf, bridgeAddress, type Host, type Inventory, masterOf } from './inventory';
+import {
+  apiUrlOf,
+  bridgeAddress,
+  CLUSTER_DOMAIN,
+  clusterDnsOf,
+  type Host,
+  type Inventory,
+  masterOf,
+} from './inventory';
 
 /** Where `ship` puts the bundle (etcd3 looks for its protos at <bundle dir>/../proto). */
 export const INSTALL_DIR = '/opt/nodekube';
@@ -60,6 +68,9 @@ export const kubeletFlags = (inv: Inventory, h: Host) => ({
   podCidr: h.podCidr ?? '',
   dockerEndpoint: 'unix:///var/run/docker.sock',
   port: 10250,
+  // Pods resolve through the DNS add-on (ClusterFirst): steps/addons.ts runs it.
+  clusterDns: clusterDnsOf(inv),
+  clusterDomain: CLUSTER_DOMAIN,
 });
 
 export const proxyFlags = (inv: Inventory, h: Host) => ({

@@ -2,6 +2,7 @@
 // Re-running converges: files are rewritten only when their text differs and services are
 // restarted only when their unit or the bundle they run changed.
 import type { Step } from './context';
+import { addons } from './steps/addons';
 import { controlPlane } from './steps/control-plane';
 import { docker } from './steps/docker';
 import { etcd } from './steps/etcd';
@@ -21,6 +22,7 @@ export const upSteps: Step[] = [
   nodeAgents, //    minions: kubelet; every host: kube-proxy, kube-hostgw
   ...seedImages, // here: build nginx/httpd/busybox from busybox-static; minions: docker load
   kubeconfig, //    here: a kubeconfig for kubectl pointing at the master
+  ...addons, //     minions: build the DNS image; here: kube-dns Service + coredns Deployment, wait Ready
   validate, //      here: all minions Ready, componentstatuses Healthy (bounded)
 ];
 

@@ -96,7 +96,9 @@ export async function main(argv: string[]): Promise<void> {
   );
   const rest = new RestStorage(store, caches, admissionHooks(flags), allocator);
   const ip = advertiseIp(flags);
-  await bootstrap(rest, ip, flags.securePort || flags.port, { defaultStorageClass: flags.defaultStorageClass });
+  await bootstrap(rest, ip, flags.securePort || flags.port, {
+    defaultStorageClass: flags.defaultStorageClass,
+  });
   const security = securityFromFlags(flags, caches, log);
   if (security.usesRbac) await ensureBootstrapPolicy(rest);
 

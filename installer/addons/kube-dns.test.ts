@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clusterDnsIP, dnsImageScript, kubeDnsObjects } from './kube-dns';
+import { clusterDnsIP } from '../inventory';
+import { dnsImageScript, kubeDnsObjects } from './kube-dns';
 
 describe('the cluster DNS add-on', () => {
   it.each([

@@ -21,13 +21,6 @@ export const DNS_SERVICE = 'kube-dns';
 export const DNS_DEPLOYMENT = 'coredns';
 const LABELS = { 'k8s-app': 'kube-dns' };
 
-/** The tenth address of the service range (kubeadm's choice): 10.96.0.0/12 → 10.96.0.10. */
-export function clusterDnsIP(serviceCidr: string): string {
-  const [base] = serviceCidr.split('/');
-  const n = base.split('.').reduce((acc, o) => acc * 256 + Number(o), 0) + 10;
-  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
-}
-
 export function kubeDnsObjects(o: KubeDnsOptions): KubeObject[] {
   const service: KubeObject = {
     apiVersion: 'v1',

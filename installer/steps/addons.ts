@@ -8,18 +8,9 @@ import { isNotFound } from '../../agents/api/errors';
 import { R } from '../../agents/api/resources';
 import type { KubeObject } from '../../agents/api/types';
 import { createClient } from '../../agents/client';
-import {
-  clusterDnsIP,
-  DNS_DEPLOYMENT,
-  DNS_NAMESPACE,
-  dnsImageScript,
-  kubeDnsObjects,
-} from '../addons/kube-dns';
+import { DNS_DEPLOYMENT, DNS_NAMESPACE, dnsImageScript, kubeDnsObjects } from '../addons/kube-dns';
 import type { Context, HostStep, LocalStep, Step } from '../context';
-import { apiUrlOf, minionsOf } from '../inventory';
-
-export const CLUSTER_DOMAIN = 'cluster.local';
-const DNS_READY_TIMEOUT_MS = 180_000;
+import { apiUrlOf, CLUSTER_DOMAIN, clusterDnsOf, minionsOf } from '../inventory';
 
 /** nodekube/dns:<first 12 of the bundle hash>: a new bundle, a new image, a rolling update. */
 const dnsImage = (ctx: Context) => `nodekube/dns:${(ctx.bundle?.hash ?? 'dev').slice(0, 12)}`;
@@ -63,14 +54,16 @@ const applyDns: LocalStep = {
     const client = createClient({ baseUrl: apiUrl, userAgent: 'nodekube-installer' });
     const objects = kubeDnsObjects({
       image: dnsImage(ctx),
-      clusterIP: clusterDnsIP(ctx.inv.serviceCidr),
+      clusterIP: clusterDnsOf(ctx.inv),
       domain: CLUSTER_DOMAIN,
       apiUrl,
     });
     const notes: string[] = [];
     for (const obj of objects) notes.push(await apply(client, obj));
     // Bounded wait for the Deployment to be available; a timeout fails `up` with what we saw.
-    const deadline = Date.now() + DNS_READY_TIMEOUT_MS;
+    // The same bound as validation: the DNS pods need Ready minions first.
+    const boundMs = ctx.opts.validateTimeoutMs;
+    const deadline = Date.now() + boundMs;
     let last = '';
     while (Date.now() < deadline) {
       const d = await client.get(R.deployments, DNS_NAMESPACE, DNS_DEPLOYMENT);
@@ -82,7 +75,7 @@ const applyDns: LocalStep = {
       await new Promise((r) => setTimeout(r, 2000));
     }
     throw new Error(
-      `the DNS pods were not Ready within ${DNS_READY_TIMEOUT_MS / 1000}s (${last}); see kubectl -n kube-system describe pods -l k8s-app=kube-dns`,
+      `the DNS pods were not Ready within ${boundMs / 1000}s (${last}); see kubectl -n kube-system describe pods -l k8s-app=kube-dns`,
     );
   },
 };
