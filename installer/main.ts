@@ -324,5 +324,6 @@ program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof StepFailed || err instanceof ValidationFailed)
     process.stderr.write(`✗ ${(err as Error).message}\n`);
   else process.stderr.write(`✗ ${(err as Error)?.message?.trim() || String(err)}\n`);
+  if (process.env.NODEKUBE_DEBUG) process.stderr.write(`${(err as Error)?.stack}\n`);
   process.exitCode = 1;
 });
