@@ -2,7 +2,7 @@
 // namespace, made from the demo image (provision/demo-image.sh, loaded with `nodekube load-image`).
 // Created when absent; removed afterwards (namespace deletion) unless --keep or it was there before.
 
-import { isAlreadyExists, isNotFound } from '../../agents/api/errors';
+import { isAlreadyExists, isNotFound, notFound } from '../../agents/api/errors';
 import { R } from '../../agents/api/resources';
 import type { ApiClient } from '../../agents/client';
 import { podReady } from './census';
@@ -70,7 +70,12 @@ export interface Workload {
 export async function ensureWorkload(client: ApiClient, replicas: number): Promise<Workload> {
   let created = false;
   try {
-    await client.get(R.namespaces, undefined, NAMESPACE);
+    const ns = await client.get<Namespace>(R.namespaces, undefined, NAMESPACE);
+    // The previous drill's namespace may still be terminating: wait for it, then start afresh.
+    if (ns.metadata?.deletionTimestamp) {
+      await removeWorkload(client);
+      throw notFound({ group: '', resource: 'namespaces' }, NAMESPACE);
+    }
   } catch (err) {
     if (!isNotFound(err)) throw err;
     await client.create<Namespace>(R.namespaces, {
