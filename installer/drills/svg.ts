@@ -68,8 +68,14 @@ export function renderSvg(r: DrillReport): string {
   const out: string[] = [];
 
   const marks: Mark[] = [{ t: 0, label: 'fault', color: '#c62828', dash: '' }];
-  if (r.restoredAt !== null && r.node !== null)
-    marks.push({ t: r.restoredAt, label: 'restored', color: '#1f5fbf', dash: '6 3' });
+  // Node drills undo their fault; a control-plane drill's restart is done when it returns.
+  if (r.restoredAt !== null)
+    marks.push({
+      t: r.restoredAt,
+      label: r.node !== null ? 'restored' : 'restarted',
+      color: '#1f5fbf',
+      dash: '6 3',
+    });
   for (const [k, label] of Object.entries(MILESTONE_LABELS) as [keyof Timeline, string][]) {
     const t = r.timeline[k];
     if (t !== null) marks.push({ t, label: `${label} +${t}s`, color: '#555', dash: '3 3' });
