@@ -104,7 +104,7 @@ program
   .addOption(
     new Option(
       '--profile <name>',
-      'failure-detection timings written into the controller-manager and apiserver units: default (upstream: NotReady after 40s, eviction 300s later) or fast (8s, 5s) for drills (env NODEKUBE_PROFILE)',
+      'failure-detection timings written into the controller-manager and apiserver units: default (upstream: NotReady after 40s, eviction 300s later) or fast (20s, 5s) for drills (env NODEKUBE_PROFILE)',
     )
       .choices(PROFILE_NAMES)
       .default(process.env.NODEKUBE_PROFILE ?? 'default'),

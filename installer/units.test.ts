@@ -129,9 +129,9 @@ describe('failure-detection profiles in the master units', () => {
     );
   });
 
-  it('writes 2s/8s and 5s tolerations for the fast profile, and nothing else changes', () => {
+  it('writes 2s/20s and 5s tolerations for the fast profile, and nothing else changes', () => {
     expect(exec('fast', 'kube-controller-manager')).toEqual(
-      expect.arrayContaining(['--node-monitor-period=2s', '--node-monitor-grace-period=8s']),
+      expect.arrayContaining(['--node-monitor-period=2s', '--node-monitor-grace-period=20s']),
     );
     expect(exec('fast', 'kube-apiserver')).toEqual(
       expect.arrayContaining([

@@ -14,9 +14,9 @@ describe('the profile in force, read from the running command lines', () => {
     );
   });
 
-  it('names fast when the four flags match it (durations compared as durations: 8s = 8000ms)', () => {
+  it('names fast when the four flags match it (durations compared as durations: 20s = 20000ms)', () => {
     const p = profileInForce(
-      [...node, 'controller-manager', '--node-monitor-period=2s', '--node-monitor-grace-period=8000ms'],
+      [...node, 'controller-manager', '--node-monitor-period=2s', '--node-monitor-grace-period=20000ms'],
       [
         ...node,
         'apiserver',
@@ -25,7 +25,7 @@ describe('the profile in force, read from the running command lines', () => {
       ],
     );
     expect(p.name).toBe('fast');
-    expect(p.values.nodeMonitorGracePeriod).toBe('8000ms');
+    expect(p.values.nodeMonitorGracePeriod).toBe('20000ms');
   });
 
   it('takes flags left out as the built-in (upstream) defaults', () => {
@@ -40,8 +40,8 @@ describe('the profile in force, read from the running command lines', () => {
     expect(p.name).toBe('custom');
   });
 
-  it('expects NotReady at grace + period and eviction a toleration later: 45s/345s default, 10s/15s fast', () => {
+  it('expects NotReady at grace + period and eviction a toleration later: 45s/345s default, 22s/27s fast', () => {
     expect(expectedSeconds(PROFILES.default)).toEqual({ notReady: 45, evicted: 345 });
-    expect(expectedSeconds(PROFILES.fast)).toEqual({ notReady: 10, evicted: 15 });
+    expect(expectedSeconds(PROFILES.fast)).toEqual({ notReady: 22, evicted: 27 });
   });
 });

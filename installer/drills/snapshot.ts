@@ -75,7 +75,8 @@ export function compareSnapshots(
     if (b.replaceable || ignore(b.key)) continue;
     const a = byUid.get(b.uid);
     if (!a) lost.push(b.key);
-    else if (a.specHash !== b.specHash) specChanged.push(b.key);
+    // A Lease's spec is its heartbeat (renewTime): it changes by design.
+    else if (a.specHash !== b.specHash && !b.key.startsWith('leases/')) specChanged.push(b.key);
   }
   const count = (xs: SnapshotEntry[]) => xs.filter((e) => !ignore(e.key)).length;
   return { before: count(before), after: count(after), lost, specChanged };
