@@ -2,8 +2,10 @@
 // arguments and calls these.
 import { spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
+import { createClient } from '../agents/client';
 import type { Context } from './context';
 import { renderTeardown } from './down';
+import { drainAndDeleteNode } from './drain';
 import { apiUrlOf, findHost, type Host, minionsOf } from './inventory';
 import { runStep } from './run';
 import { activeStates } from './services';
@@ -106,47 +108,11 @@ export async function saveAndLoad(remote: Remote, images: string[]): Promise<str
   return r.stdout.trim().split('\n').join('; ');
 }
 
-interface NodeObject {
-  metadata: { name: string; resourceVersion?: string };
-  spec?: { unschedulable?: boolean };
-}
-interface PodObject {
-  metadata: { name: string; namespace: string; ownerReferences?: { kind: string }[] };
-}
-
-/** Drain like `kubectl drain`: cordon, then delete the node's pods that are not DaemonSet's. */
+/** Drain through the Eviction API (PodDisruptionBudgets honoured) and delete the Node. */
 export async function drainAndDelete(ctx: Context, name: string): Promise<string> {
-  const api = apiUrlOf(ctx.inv);
-  const nodeUrl = `${api}/api/v1/nodes/${name}`;
-  const res = await fetch(nodeUrl, { signal: AbortSignal.timeout(10_000) });
-  if (res.status === 404) return 'no Node object';
-  const node = (await res.json()) as NodeObject;
-  node.spec = { ...node.spec, unschedulable: true };
-  await checked(
-    fetch(nodeUrl, {
-      method: 'PUT',
-      body: JSON.stringify(node),
-      headers: { 'content-type': 'application/json' },
-    }),
-    `cordon ${name}`,
-  );
-  const pods = (await (
-    await checked(fetch(`${api}/api/v1/pods?fieldSelector=spec.nodeName=${name}`), 'list pods')
-  ).json()) as { items: PodObject[] };
-  const evict = pods.items.filter((p) => !p.metadata.ownerReferences?.some((o) => o.kind === 'DaemonSet'));
-  for (const p of evict) {
-    await checked(
-      fetch(`${api}/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}`, { method: 'DELETE' }),
-      `delete pod ${p.metadata.name}`,
-    );
-  }
-  await checked(fetch(nodeUrl, { method: 'DELETE' }), `delete node ${name}`);
-  return `cordoned, ${evict.length} pod(s) deleted, Node deleted`;
-}
-
-async function checked(p: Promise<Response>, what: string): Promise<Response> {
-  const res = await p;
-  if (!res.ok && res.status !== 404)
-    throw new Error(`${what}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
-  return res;
+  const client = createClient({ baseUrl: apiUrlOf(ctx.inv), userAgent: 'nodekube-installer/0.1' });
+  return drainAndDeleteNode(client, name, {
+    boundMs: ctx.opts.validateTimeoutMs,
+    onRetry: (pod, why) => ctx.out.line(`  evicting ${pod}: ${why}; retrying`),
+  });
 }

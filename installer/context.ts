@@ -1,5 +1,7 @@
 // What every step gets: the inventory, SSH sessions, the reporter, options, and the facts
 // earlier steps leave for later ones (did the bundle change on this host?).
+
+import type { ProfileName } from './drills/profiles';
 import type { Host, Inventory } from './inventory';
 import type { Reporter } from './report';
 import type { Remote, Sessions } from './ssh';
@@ -14,6 +16,8 @@ export interface Options {
   validateTimeoutMs: number;
   /** How often validation polls the nodes. */
   pollIntervalMs: number;
+  /** Failure-detection timings written into the master's units (drills/profiles.ts). */
+  profile?: ProfileName;
 }
 
 export interface HostFacts {

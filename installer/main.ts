@@ -6,6 +6,11 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { parseDuration } from '../agents/api/flags';
 import * as cmd from './commands';
 import type { Context, Options } from './context';
+import { checkDrillArgs, DrillUsageError, drillList } from './drills/catalog';
+import { defaultOutDir, resultOf, saveReport, summaryTable } from './drills/output';
+import { PROFILE_NAMES, type ProfileName } from './drills/profiles';
+import { progressView } from './drills/progress';
+import { runDrill } from './drills/run';
 import { apiUrlOf, findHost, type Inventory, parseHostsList, parseVagrantConfig } from './inventory';
 import { addHostToConfig, removeHostFromConfig } from './inventory-edit';
 import { defaultRoot } from './project-root';
@@ -74,7 +79,7 @@ async function loadInventory(o: GlobalOpts): Promise<Inventory> {
   return useVagrant ? vagrantInventory(inv, o.root) : inv;
 }
 
-async function withContext<T>(fn: (ctx: Context) => Promise<T>): Promise<T> {
+async function withContext<T>(fn: (ctx: Context) => Promise<T>, out = consoleReporter()): Promise<T> {
   const o = program.opts<GlobalOpts>();
   const opts: Options = {
     root: o.root,
@@ -86,7 +91,7 @@ async function withContext<T>(fn: (ctx: Context) => Promise<T>): Promise<T> {
   const ctx: Context = {
     inv,
     sessions: new Sessions(new KnownHosts(join(o.root, '.nodekube/known_hosts'))),
-    out: consoleReporter(),
+    out,
     opts,
     facts: new Map(),
   };
@@ -101,8 +106,17 @@ async function withContext<T>(fn: (ctx: Context) => Promise<T>): Promise<T> {
 program
   .command('up')
   .description('install or converge the cluster, then validate it like kube-up.sh')
-  .action(() =>
+  .addOption(
+    new Option(
+      '--profile <name>',
+      'failure-detection timings written into the controller-manager and apiserver units: default (upstream: NotReady after 40s, eviction 300s later) or fast (20s, 5s) for drills (env NODEKUBE_PROFILE)',
+    )
+      .choices(PROFILE_NAMES)
+      .default(process.env.NODEKUBE_PROFILE ?? 'default'),
+  )
+  .action((o: { profile: ProfileName }) =>
     withContext(async (ctx) => {
+      ctx.opts.profile = o.profile;
       const t0 = Date.now();
       await runSteps(ctx, upSteps);
       ctx.out.line(
@@ -231,10 +245,90 @@ program
     writeFileSync(file, removeHostFromConfig(text, name, parseVagrantConfig(text)));
   });
 
+program
+  .command('drill [name]')
+  .description(
+    'break something on purpose, measure how the cluster copes, undo it: drill list | drill NAME (restores on Ctrl-C too)',
+  )
+  .option('--node <node>', 'the minion a node drill breaks (default: the one running most workload pods)')
+  .addOption(
+    new Option(
+      '--profile <name>',
+      'require this failure-detection profile in force (set by `up --profile`)',
+    ).choices(PROFILE_NAMES),
+  )
+  .option('--json', 'stdout carries only the result as one JSON object')
+  .option('--out <dir>', 'where the timeline picture goes (default .nodekube/drills/<time>-<drill>/)')
+  .option('--keep', 'leave the drill namespace and its workload afterwards')
+  .action(async (name: string | undefined, o: DrillCliOptions) => {
+    if (!name || name === 'list') {
+      process.stdout.write(`${drillList()}\n`);
+      if (!name) process.exitCode = 2;
+      return;
+    }
+    process.exitCode = await drillCommand(name, o);
+  });
+
+interface DrillCliOptions {
+  node?: string;
+  profile?: string;
+  json?: boolean;
+  out?: string;
+  keep?: boolean;
+}
+
+/** Exit codes: 0 pass, 1 fail, 2 bad input (nothing touched), 130/143 interrupted (after restoring). */
+async function drillCommand(name: string, o: DrillCliOptions): Promise<number> {
+  const g = program.opts<GlobalOpts>();
+  const ui = progressView(process.stderr);
+  const abort = new AbortController();
+  let signalled: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (signalled) {
+      process.stderr.write(
+        `\n✗ second ${sig}: leaving without restoring; check the cluster (nodekube validate)\n`,
+      );
+      process.exit(sig === 'SIGINT' ? 130 : 143);
+    }
+    signalled = sig;
+    ui.note(`${sig}: undoing the fault, then leaving (again to leave at once)`);
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await withContext(async (ctx) => {
+      const args = checkDrillArgs(ctx.inv, name, o);
+      const report = await runDrill(ctx, args, { keep: Boolean(o.keep), progress: ui, signal: abort.signal });
+      ui.stop();
+      const dir = o.out ? resolve(g.root, o.out) : defaultOutDir(g.root, name, new Date(report.startedAt));
+      const files = saveReport(dir, report);
+      const table = `${summaryTable(report)}\npicture: ${files.html}\n`;
+      if (o.json) {
+        process.stderr.write(table);
+        process.stdout.write(`${JSON.stringify(resultOf(report))}\n`);
+      } else process.stdout.write(table);
+      if (signalled) return signalled === 'SIGINT' ? 130 : 143;
+      return report.result === 'pass' ? 0 : 1;
+    }, consoleReporter(process.stderr));
+  } catch (err) {
+    ui.stop();
+    if (err instanceof DrillUsageError) {
+      process.stderr.write(`✗ ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
 program.parseAsync(process.argv).catch((err: unknown) => {
   // Step failures were already printed per host; say once what failed and exit non-zero.
   if (err instanceof StepFailed || err instanceof ValidationFailed)
     process.stderr.write(`✗ ${(err as Error).message}\n`);
   else process.stderr.write(`✗ ${(err as Error)?.message?.trim() || String(err)}\n`);
+  if (process.env.NODEKUBE_DEBUG) process.stderr.write(`${(err as Error)?.stack}\n`);
   process.exitCode = 1;
 });

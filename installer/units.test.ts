@@ -58,6 +58,8 @@ describe('units from typed flags', () => {
       '--port=8080',
       '--service-cluster-ip-range=10.96.0.0/12',
       '--service-node-port-range=30000-32767',
+      '--default-not-ready-toleration-seconds=300',
+      '--default-unreachable-toleration-seconds=300',
     ]);
     expect(units[2].exec.slice(4)).toContain('--node-monitor-grace-period=40s');
     expect(units[0].exec).toContain('--listen-client-urls=http://127.0.0.1:2379');
@@ -140,5 +142,36 @@ describe('teardown script', () => {
     expect(n).toContain('rm -rf /var/lib/kubelet');
     expect(n).toContain('ip -4 route show root 10.244.0.0/16');
     for (const text of [m, n]) expect(text).not.toMatch(/ssh|sudoers|userdel/);
+  });
+});
+
+describe('failure-detection profiles in the master units', () => {
+  const exec = (profile: 'default' | 'fast', unit: string) =>
+    masterUnits(inv, findHost(inv, 'master'), profile).find((u) => u.name === unit)?.exec ?? [];
+
+  it('writes upstream timings by default: 5s/40s on the controller-manager, 300s tolerations on the apiserver', () => {
+    expect(exec('default', 'kube-controller-manager')).toEqual(
+      expect.arrayContaining(['--node-monitor-period=5s', '--node-monitor-grace-period=40s']),
+    );
+    expect(exec('default', 'kube-apiserver')).toEqual(
+      expect.arrayContaining([
+        '--default-not-ready-toleration-seconds=300',
+        '--default-unreachable-toleration-seconds=300',
+      ]),
+    );
+  });
+
+  it('writes 2s/20s and 5s tolerations for the fast profile, and nothing else changes', () => {
+    expect(exec('fast', 'kube-controller-manager')).toEqual(
+      expect.arrayContaining(['--node-monitor-period=2s', '--node-monitor-grace-period=20s']),
+    );
+    expect(exec('fast', 'kube-apiserver')).toEqual(
+      expect.arrayContaining([
+        '--default-not-ready-toleration-seconds=5',
+        '--default-unreachable-toleration-seconds=5',
+      ]),
+    );
+    expect(exec('fast', 'kube-scheduler')).toEqual(exec('default', 'kube-scheduler'));
+    expect(exec('fast', 'etcd')).toEqual(exec('default', 'etcd'));
   });
 });

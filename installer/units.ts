@@ -1,6 +1,7 @@
 // What runs on each node, as data: one typed flags object per component (STYLE 10, after k3s's
 // argsMap → GetArgs), rendered into a systemd unit. Pure: the steps write what these return.
 import { renderFlags } from '../agents/api/flags';
+import { apiserverProfileFlags, controllerManagerProfileFlags, type ProfileName } from './drills/profiles';
 import {
   apiUrlOf,
   bridgeAddress,
@@ -41,7 +42,10 @@ export const etcdFlags = (master: Host) => ({
   initialClusterState: 'new',
 });
 
-export const apiserverFlags = (inv: Inventory) => ({
+// The failure-detection profile (drills/profiles.ts) is written into these two units: the
+// apiserver's DefaultTolerationSeconds admission owns the eviction delay, the controller-manager
+// the NotReady grace period. `nodekube up --profile fast` rewrites and restarts only these.
+export const apiserverFlags = (inv: Inventory, profile: ProfileName = 'default') => ({
   etcdServers: 'http://127.0.0.1:2379',
   bindAddress: '0.0.0.0',
   // The master's private address: the `kubernetes` Service's endpoints, which pods dial.
@@ -49,13 +53,14 @@ export const apiserverFlags = (inv: Inventory) => ({
   port: 8080,
   serviceClusterIpRange: inv.serviceCidr,
   serviceNodePortRange: inv.nodePortRange,
+  ...apiserverProfileFlags(profile),
 });
 
-export const controllerManagerFlags = (inv: Inventory) => ({
+export const controllerManagerFlags = (inv: Inventory, profile: ProfileName = 'default') => ({
   master: 'http://127.0.0.1:8080',
   port: 10257,
   clusterCidr: inv.clusterCidr,
-  nodeMonitorGracePeriod: '40s',
+  ...controllerManagerProfileFlags(profile),
 });
 
 export const schedulerFlags = () => ({ master: 'http://127.0.0.1:8080', port: 10259 });
@@ -109,7 +114,7 @@ const agent = (component: string, flags: Record<string, string | number | boolea
   ...renderFlags(flags),
 ];
 
-export function masterUnits(inv: Inventory, master: Host): UnitSpec[] {
+export function masterUnits(inv: Inventory, master: Host, profile: ProfileName = 'default'): UnitSpec[] {
   return [
     {
       name: 'etcd',
@@ -120,7 +125,7 @@ export function masterUnits(inv: Inventory, master: Host): UnitSpec[] {
     {
       name: 'kube-apiserver',
       description: 'Kubernetes API server',
-      exec: agent('apiserver', apiserverFlags(inv)),
+      exec: agent('apiserver', apiserverFlags(inv, profile)),
       after: ['etcd.service'],
       requires: ['etcd.service'],
       usesBundle: true,
@@ -128,7 +133,7 @@ export function masterUnits(inv: Inventory, master: Host): UnitSpec[] {
     {
       name: 'kube-controller-manager',
       description: 'Kubernetes controller manager',
-      exec: agent('controller-manager', controllerManagerFlags(inv)),
+      exec: agent('controller-manager', controllerManagerFlags(inv, profile)),
       after: ['kube-apiserver.service'],
       usesBundle: true,
     },

@@ -10,7 +10,7 @@ export const controlPlane: HostStep = {
   title: 'Start the control plane (kube-apiserver, kube-controller-manager, kube-scheduler)',
   hosts: (inv) => [masterOf(inv)],
   async run(ctx, host, remote) {
-    const units = masterUnits(ctx.inv, host).filter((u) => u.name !== 'etcd');
+    const units = masterUnits(ctx.inv, host, ctx.opts.profile).filter((u) => u.name !== 'etcd');
     const note = await applyUnits(remote, units, factsOf(ctx, host).bundleChanged);
     await waitOnHost(
       remote,
