@@ -11,6 +11,7 @@ import { type HealthCheck, probeResponse, runChecks } from '../api/health-server
 import type { Logger } from '../api/log';
 import { METRICS_CONTENT_TYPE, type Registry } from '../api/metrics';
 import { versionInfo } from '../api/version';
+import { dashboardHtml } from '../dashboard/page';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery';
 import type { ResourceHandlers } from './handlers';
 import { parseRequest, type RequestInfo } from './request-info';
@@ -113,6 +114,12 @@ export function createApiServer(deps: ServerDeps): Server {
         const { status, body } = probeResponse(path.slice(1), results, query.has('verbose'));
         return sendText(res, status, body);
       }
+      // The dashboard: a page that reads the normal API with the caller's own identity.
+      case '/ui':
+        res.writeHead(301, { Location: '/ui/' }).end();
+        return;
+      case '/ui/':
+        return sendText(res, 200, await dashboardHtml(), 'text/html; charset=utf-8');
       case '/':
         return sendJson(res, 200, {
           paths: [
@@ -124,6 +131,7 @@ export function createApiServer(deps: ServerDeps): Server {
             '/metrics',
             '/openapi/v2',
             '/readyz',
+            '/ui/',
             '/version',
           ],
         });
