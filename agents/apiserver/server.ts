@@ -114,10 +114,10 @@ export function createApiServer(deps: ServerDeps): Server {
         const { status, body } = probeResponse(path.slice(1), results, query.has('verbose'));
         return sendText(res, status, body);
       }
-      // The dashboard: a page that reads the normal API with the caller's own identity.
+      // The dashboard: a page that reads the normal API with the caller's own identity. Both
+      // spellings serve it: kubectl proxy forwards /ui/ as /ui (it cleans the path), so a
+      // redirect from one to the other would loop.
       case '/ui':
-        res.writeHead(301, { Location: '/ui/' }).end();
-        return;
       case '/ui/':
         return sendText(res, 200, await dashboardHtml(), 'text/html; charset=utf-8');
       case '/':
