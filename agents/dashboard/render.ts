@@ -36,6 +36,12 @@ export const LOOK_LABEL: Record<PodLook, string> = {
   unknown: 'Unknown',
 };
 
+const CONNECTION_LABEL: Record<ViewModel['connection'], string> = {
+  live: '● live',
+  loading: '○ loading',
+  reconnecting: '○ reconnecting',
+};
+
 export function renderPage(vm: ViewModel): string {
   const s = vm.summary;
   return `
@@ -44,6 +50,7 @@ export function renderPage(vm: ViewModel): string {
   <p class="summary">
     <span data-summary="nodes">${s.nodesReady}/${s.nodes} nodes Ready</span>
     <span data-summary="pods">${s.podsReady}/${s.pods} pods ready</span>
+    <span class="conn conn-${vm.connection}" data-connection="${vm.connection}">${CONNECTION_LABEL[vm.connection]}</span>
   </p>
   ${legend()}
 </header>
@@ -100,7 +107,7 @@ function renderNodes(vm: ViewModel): string {
 function nodeColumn(n: NodeView): string {
   const ok = n.readyStatus === 'True';
   const taints = n.taints.length
-    ? `<p class="taints">${n.taints.map((t) => `<span>${escapeHtml(t)}</span>`).join('')}</p>`
+    ? `<p class="taints">${n.taints.map((t) => `<span title="${escapeHtml(t)}">${escapeHtml(shortTaint(t))}</span>`).join('')}</p>`
     : '';
   return `<div class="node ${ok ? 'is-ready' : 'is-not-ready'}" data-node="${escapeHtml(n.name)}" data-ready="${escapeHtml(n.readyStatus)}">
   <h3>${escapeHtml(n.name)}</h3>
@@ -109,6 +116,11 @@ function nodeColumn(n: NodeView): string {
   ${taints}
   <div class="pods">${n.pods.map(podBox).join('') || '<p class="empty">no pods</p>'}</div>
 </div>`;
+}
+
+/** `node.kubernetes.io/unreachable:NoExecute` → `unreachable:NoExecute` (the full key is the tooltip). */
+function shortTaint(t: string): string {
+  return t.replace(/^node\.kubernetes\.io\//, '');
 }
 
 function podBox(p: PodView): string {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { renderPage } from './render';
 import {
   applyEvent,
   applyList,
   type DashboardState,
   EVENTS_SHOWN,
   emptyState,
+  RESOURCES,
   type Resource,
   setFeed,
   viewModel,
@@ -68,6 +68,16 @@ describe('nodes and their pods', () => {
     expect(vm.unscheduled.map((p) => p.name)).toEqual(['web-4']);
     expect(vm.nodes.items[1].pods[0]).toMatchObject({ ready: '0/1', restarts: 3 });
     expect(vm.summary).toEqual({ nodesReady: 2, nodes: 2, podsReady: 1, pods: 6 });
+  });
+
+  it('reads live only when every feed is, reconnecting when any is', () => {
+    let s = emptyState();
+    expect(viewModel(s, NOW).connection).toBe('loading');
+    for (const r of RESOURCES)
+      s = r === 'events' ? setFeed(s, r, { state: 'forbidden', message: '' }) : applyList(s, r, []);
+    expect(viewModel(s, NOW).connection).toBe('live');
+    s = setFeed(s, 'pods', { state: 'reconnecting', message: 'network error' });
+    expect(viewModel(s, NOW).connection).toBe('reconnecting');
   });
 
   it('follows a failure drill: NotReady and tainted, pods terminating, then gone, replacements elsewhere', () => {
@@ -315,22 +325,5 @@ describe('events', () => {
     const items = viewModel(play({ events: many }), NOW).events.items;
     expect(items).toHaveLength(EVENTS_SHOWN);
     expect([items[0].key, items.at(-1)!.key]).toEqual(['default/e00', 'default/e29']);
-  });
-});
-
-describe('render', () => {
-  it('marks what it draws, escapes names, and shows "not permitted" for a 403 panel', () => {
-    let s = play({
-      nodes: [node('node-a', 'False')],
-      pods: [pod('<script>', 'node-a', 'Running', true)],
-      deployments: [deployment('web', 3, 1)],
-    });
-    s = setFeed(s, 'events', { state: 'forbidden', message: 'events is forbidden: User "bob"' });
-    const html = renderPage(viewModel(s, NOW));
-    expect(html).toContain('data-node="node-a" data-ready="False"');
-    expect(html).toContain('data-pod="default/&lt;script&gt;" data-look="ready"');
-    expect(html).not.toContain('<script>');
-    expect(html).toContain('data-workload="Deployment/default/web" data-ready="1" data-desired="3"');
-    expect(html).toContain('Not permitted: events is forbidden: User &quot;bob&quot;');
   });
 });

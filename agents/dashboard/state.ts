@@ -146,6 +146,8 @@ export interface ViewModel {
   services: Panel<ServiceView>;
   events: Panel<EventView>;
   summary: { nodesReady: number; nodes: number; podsReady: number; pods: number };
+  /** live when every permitted feed is; otherwise the worst state among them. */
+  connection: 'live' | 'loading' | 'reconnecting';
 }
 
 export const EVENTS_SHOWN = 30;
@@ -166,7 +168,14 @@ export function viewModel(s: DashboardState, now: number): ViewModel {
       podsReady: pods.filter((p) => p.look === 'ready').length,
       pods: pods.length,
     },
+    connection: connection(s),
   };
+}
+
+function connection(s: DashboardState): ViewModel['connection'] {
+  const states = RESOURCES.map((r) => s.feeds[r].state);
+  if (states.includes('reconnecting')) return 'reconnecting';
+  return states.includes('loading') ? 'loading' : 'live';
 }
 
 export function podView(p: any): PodView {
