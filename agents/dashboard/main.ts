@@ -23,6 +23,7 @@ import {
   viewModel,
   type WatchEvent,
 } from './state';
+import { splitLines } from './watch-lines';
 
 const PATHS: Record<Resource, string> = {
   nodes: '/api/v1/nodes',
@@ -105,17 +106,13 @@ async function watch(r: Resource, resourceVersion: string): Promise<string | und
   if (!res.ok || !res.body) throw await httpError(res);
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let rv = resourceVersion;
-  let buffered = '';
+  let pending = '';
   for (;;) {
     const { done, value } = await reader.read();
     if (done) return rv;
-    buffered += value;
-    let nl = buffered.indexOf('\n');
-    while (nl >= 0) {
-      const line = buffered.slice(0, nl).trim();
-      buffered = buffered.slice(nl + 1);
-      nl = buffered.indexOf('\n');
-      if (!line) continue;
+    const { lines, rest } = splitLines(pending, value);
+    pending = rest;
+    for (const line of lines) {
       const ev = JSON.parse(line) as WatchEvent;
       if (ev.type === 'ERROR') {
         if (ev.object?.code === 410) return undefined;
