@@ -126,7 +126,7 @@ function shortTaint(t: string): string {
 function podBox(p: PodView): string {
   const tip = `${p.namespace}/${p.name} — ${LOOK_LABEL[p.look]}, ready ${p.ready}, restarts ${p.restarts}`;
   return `<div class="pod look-${p.look}" data-pod="${escapeHtml(p.key)}" data-look="${p.look}" title="${escapeHtml(tip)}">
-  <span class="pod-name">${escapeHtml(p.name)}</span><span class="pod-ready">${escapeHtml(p.ready)}</span></div>`;
+  <span class="pod-name">${escapeHtml(p.namespace === 'default' ? p.name : `${p.namespace}/${p.name}`)}</span><span class="pod-ready">${escapeHtml(p.ready)}</span></div>`;
 }
 
 function legend(): string {

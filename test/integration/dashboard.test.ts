@@ -119,6 +119,10 @@ describe('dashboard', () => {
       })
       .toEqual([]);
     await expect.poll(() => page.getAttribute(web, 'data-ready'), { timeout: 60_000 }).toBe('4');
+    // …and the replacements are drawn, ready, on the surviving nodes.
+    const readyElsewhere = () =>
+      page.$$eval(`[data-node]:not([data-node="${victim}"]) [data-look="ready"]`, (els) => els.length);
+    await expect.poll(readyElsewhere, { timeout: 10_000 }).toBe(4);
 
     // A scale shows within 5 s of the API accepting it.
     await run(c.k, ['scale', 'deployment/web', '--replicas=6']);
