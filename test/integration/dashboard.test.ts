@@ -1,8 +1,9 @@
 // The dashboard in a real browser, the way seed 003 opens it: `kubectl proxy`, then
 // http://127.0.0.1:<port>/ui/ in headless chromium. Three hollow nodes run a Deployment; one
 // node's process is killed, and the open page — never reloaded — must show the node NotReady,
-// its pods leaving and their replacements elsewhere; a scale must show within 5 s. The page
-// reads only the normal API through the proxy. A screenshot lands in
+// its pods leaving and their replacements elsewhere; a scale must show within 5 s; an apiserver
+// restart shows as "reconnecting", then live again. The page reads only the normal API through
+// the proxy. A screenshot lands in
 // .nodekube/test-logs/dashboard.png for a person to judge.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -161,5 +162,17 @@ describe('dashboard', () => {
       .poll(() => limited.$$eval('[data-node][data-ready]', (els) => els.length), { timeout: 15_000 })
       .toBe(3);
     await limited.close();
+  });
+
+  it('says it is reconnecting while the apiserver is down, and resumes live when it is back', async () => {
+    const connection = () => page.getAttribute('[data-connection]', 'data-connection');
+    await expect.poll(connection, { timeout: 10_000 }).toBe('live');
+    await c.cp.apiserver.kill();
+    await expect.poll(connection, { timeout: 20_000 }).toBe('reconnecting');
+    await c.cp.restartApiserver();
+    await expect.poll(connection, { timeout: 60_000 }).toBe('live');
+    await run(c.k, ['scale', 'deployment/web', '--replicas=2']);
+    await expect.poll(() => page.getAttribute(web, 'data-desired'), { timeout: 5000 }).toBe('2');
+    expect(await page.evaluate(() => (window as any).notReloaded)).toBe(true);
   });
 });
