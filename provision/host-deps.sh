@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(etcd-server etcd-client docker.io iptables iproute2 debootstrap busybox-static
-          openssh-client vagrant socat conntrack curl ca-certificates)
+          openssh-client vagrant socat conntrack curl ca-certificates chromium)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -12,6 +12,7 @@ import { type HealthCheck, probeResponse, runChecks } from '../api/health-server
 import type { Logger } from '../api/log';
 import { METRICS_CONTENT_TYPE, type Registry } from '../api/metrics';
 import { versionInfo } from '../api/version';
+import { dashboardHtml } from '../dashboard/page';
 import { type Security, serveReview, UNSECURED_USER } from './auth/index';
 import type { ProtobufCodec } from './body';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery';
@@ -172,6 +173,12 @@ export function createApiServer(deps: ServerDeps): Server {
         const { status, body } = probeResponse(path.slice(1), results, query.has('verbose'));
         return sendText(res, status, body);
       }
+      // The dashboard: a page that reads the normal API with the caller's own identity. Both
+      // spellings serve it: kubectl proxy forwards /ui/ as /ui (it cleans the path), so a
+      // redirect from one to the other would loop.
+      case '/ui':
+      case '/ui/':
+        return sendText(res, 200, await dashboardHtml(), 'text/html; charset=utf-8');
       case '/':
         return sendJson(res, 200, {
           paths: [
@@ -183,6 +190,7 @@ export function createApiServer(deps: ServerDeps): Server {
             '/metrics',
             '/openapi/v2',
             '/readyz',
+            '/ui/',
             '/version',
           ],
         });
