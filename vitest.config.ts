@@ -30,6 +30,7 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           // One cluster for every e2e file: up before the first, down after the last.
           globalSetup: ['test/e2e/global-setup.ts'],
+          env: { NODEKUBE_PROFILE: 'fast' },
           testTimeout: 1_800_000,
           hookTimeout: 1_800_000,
           fileParallelism: false,

@@ -19,6 +19,12 @@ const UP_BOUND_MS = 20 * 60_000;
  */
 const reuse = process.env.NODEKUBE_E2E_REUSE === '1';
 
+// The drills need the fast failure-detection profile (drills.test.ts), and every `up` of the
+// project (this one, cluster.test's converging re-run) must ask for the same profile or it
+// would switch the control plane back: the installer reads NODEKUBE_PROFILE when --profile is
+// not given, and vitest's workers inherit it from here (vitest.config.ts sets it too).
+process.env.NODEKUBE_PROFILE ??= 'fast';
+
 export async function setup(): Promise<void> {
   if (reuse) return;
   if ((await nodeContainers()).length) {
