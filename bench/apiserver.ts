@@ -9,7 +9,7 @@
 //     clients on the same etcd in the same run: the ratio is the headline (goal ≥ 0.7)
 import { Etcd3 } from 'etcd3';
 import { startControlPlane } from '../test/support/apiserver';
-import { type Compared, compareRate, pool, summarize, tail } from './lib/report';
+import { type Compared, compare, pool, summarize, tail } from './lib/report';
 
 const PODS = '/api/v1/namespaces/default/pods';
 const CMS = '/api/v1/namespaces/default/configmaps';
@@ -217,7 +217,7 @@ export async function run() {
       perRound: 2000,
     };
     const headline: Compared[] = [
-      compareRate(
+      compare(
         'apiserver pod creates/s vs raw etcd guarded txns/s, 16 clients',
         best(api),
         best(raw),

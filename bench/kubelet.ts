@@ -14,7 +14,7 @@ import { DEFAULT_PAUSE_IMAGE } from '../agents/kubelet/pause-image';
 import { startControlPlane } from '../test/support/apiserver';
 import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../test/support/docker';
 import { createPod, startTestNode } from '../test/support/kubelet';
-import { compareTime, summarize } from './lib/report';
+import { compare, summarize } from './lib/report';
 
 const PODS = Number(process.env.BENCH_KUBELET_PODS ?? 30);
 const RATE = Number(process.env.BENCH_KUBELET_RATE ?? 5);
@@ -115,7 +115,7 @@ export async function run(): Promise<unknown> {
     const kubelet = summarize(latencies, 's');
     return {
       headline: [
-        compareTime(
+        compare(
           `kubelet: pod create → Running seen on a watch, p50 of ${PODS} pods at ${RATE}/s, vs docker CLI run of the same containers`,
           kubelet.p50,
           baseline.p50,

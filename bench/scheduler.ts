@@ -33,7 +33,7 @@ import { bindingFor } from '../agents/scheduler/schedule-one';
 import { startControlPlane } from '../test/support/apiserver';
 import { freePort } from '../test/support/ports';
 import { type Started, startAgent, waitForHttpOk } from '../test/support/process';
-import { compareRate } from './lib/report';
+import { compare } from './lib/report';
 
 const FAST = ['--kube-api-qps=5000', '--kube-api-burst=5000'];
 
@@ -163,16 +163,30 @@ function algorithmOnly(nodes: number, pods: number) {
   return { nodes, pods, algorithmPodsPerS: round(pods / ((performance.now() - t) / 1000)) };
 }
 
-async function hollowRunning(hollowNodes: number, pods: number) {
-  const cp = await startControlPlane({ name: 'apiserver-bench-hollow' });
+/** A control plane with one hollow-node process of `count` nodes, and a port for a scheduler. */
+async function hollowCluster(name: string, count: number, prefix: string) {
+  const cp = await startControlPlane({ name: `apiserver-bench-${name}` });
   const client = createClient({ baseUrl: cp.url, qps: 0 });
   const port = await freePort();
-  const hollow = startAgent('hollow-bench', 'hollow-node', [
+  const hollow = startAgent(`hollow-bench-${name}`, 'hollow-node', [
     `--master=${cp.url}`,
-    `--count=${hollowNodes}`,
-    '--name-prefix=bench-hollow',
+    `--count=${count}`,
+    `--name-prefix=${prefix}`,
     ...FAST,
   ]);
+  return { cp, client, port, hollow };
+}
+
+/** Poll until `count` nodes have registered (bounded: two minutes). */
+async function waitForNodes(client: ApiClient, count: number, logFile: string): Promise<void> {
+  for (let waited = 0; (await client.list(R.nodes)).items.length < count; waited++) {
+    if (waited > 600) throw new Error(`hollow nodes did not register; see ${logFile}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function hollowRunning(hollowNodes: number, pods: number) {
+  const { cp, client, port, hollow } = await hollowCluster('hollow', hollowNodes, 'bench-hollow');
   const scheduler = startAgent('scheduler-bench-hollow', 'scheduler', [
     `--master=${cp.url}`,
     `--port=${port}`,
@@ -182,10 +196,7 @@ async function hollowRunning(hollowNodes: number, pods: number) {
   ]);
   try {
     await waitForHttpOk(`http://127.0.0.1:${port}/healthz`, 60_000, scheduler.logFile);
-    for (let waited = 0; (await client.list(R.nodes)).items.length < hollowNodes; waited++) {
-      if (waited > 600) throw new Error(`hollow nodes did not register; see ${hollow.logFile}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitForNodes(client, hollowNodes, hollow.logFile);
     const running = countPods(client, (p) => p.status?.phase === 'Running', pods);
     await running.ready;
     const start = performance.now();
@@ -216,21 +227,10 @@ function bindRate(at: Map<string, number>, prefix: string): number {
 }
 
 async function hollowLive(hollowNodes: number, pods: number) {
-  const cp = await startControlPlane({ name: 'apiserver-bench-live' });
-  const client = createClient({ baseUrl: cp.url, qps: 0 });
-  const port = await freePort();
-  const hollow = startAgent('hollow-bench-live', 'hollow-node', [
-    `--master=${cp.url}`,
-    `--count=${hollowNodes}`,
-    '--name-prefix=live',
-    ...FAST,
-  ]);
+  const { cp, client, port, hollow } = await hollowCluster('live', hollowNodes, 'live');
   let scheduler: Started | undefined;
   try {
-    for (let waited = 0; (await client.list(R.nodes)).items.length < hollowNodes; waited++) {
-      if (waited > 600) throw new Error(`hollow nodes did not register; see ${hollow.logFile}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitForNodes(client, hollowNodes, hollow.logFile);
     const nodeNames = (await client.list(R.nodes)).items.map((n) => n.metadata?.name ?? '');
     const bound = countPods(client, (p) => Boolean(p.spec?.nodeName), 2 * pods);
     await bound.ready;
@@ -305,7 +305,7 @@ export async function run(): Promise<object> {
   const live = await hollowLive(quick ? 100 : 500, quick ? 300 : 1000);
   process.stderr.write(`${JSON.stringify(live)}\n`);
   const headline = [
-    compareRate(
+    compare(
       `scheduler bound pods/s (first → last binding) with ${live.hollowNodes} hollow kubelets live vs binding the same number directly`,
       live.schedulerBoundPodsPerS,
       live.directBindingPodsPerS,

@@ -63,31 +63,17 @@ export interface Compared {
   /** The same work done by the part underneath, in the same run. */
   limit: number;
   unit: string;
-  /** measured / limit for rates (higher is better), limit / measured for times. */
+  /** measured / limit (see compare). */
   ratio: number;
   goal?: string;
 }
 
-/** A rate (per second) beside the rate of the layer underneath: ratio = measured / limit. */
-export function compareRate(
-  what: string,
-  measured: number,
-  limit: number,
-  unit: string,
-  goal?: string,
-): Compared {
-  return {
-    what,
-    measured: round(measured, 1),
-    limit: round(limit, 1),
-    unit,
-    ratio: round(measured / limit),
-    goal,
-  };
-}
-
-/** A duration beside the duration of the layer underneath: ratio = measured / limit (≥ 1 is slower). */
-export function compareTime(
+/**
+ * A figure beside the same work done by the layer underneath. For a rate (per second, higher is
+ * better) and for a duration (lower is better) alike, ratio = measured / limit: a rate ratio of
+ * 0.7 is 70 % of the limit's pace, a time ratio of 1.5 takes half as long again.
+ */
+export function compare(
   what: string,
   measured: number,
   limit: number,
