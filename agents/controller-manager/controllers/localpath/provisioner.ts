@@ -31,7 +31,8 @@ export function newLocalPathProvisioner(ctx: ControllerContext, root: string): C
   const onClaim = (c: Obj<PersistentVolumeClaim>) => queue.add(`claim/${objectKey(c)}`);
   const onVolume = (pv: Obj<PersistentVolume>) => queue.add(`volume/${pv.metadata?.name}`);
   claims.addEventHandler({ add: onClaim, update: (_o, c) => onClaim(c) });
-  volumes.addEventHandler({ add: onVolume, update: (_o, pv) => onVolume(pv) });
+  // A deleted volume wakes its key too: its finished cleanup pod is removed then.
+  volumes.addEventHandler({ add: onVolume, update: (_o, pv) => onVolume(pv), delete: onVolume });
   const onPod = (p: PodObj) => {
     const pv = p.metadata?.labels?.[CLEANUP_LABEL];
     if (pv) queue.add(`volume/${pv}`);
@@ -74,21 +75,26 @@ export function newLocalPathProvisioner(ctx: ControllerContext, root: string): C
 
   async function syncVolume(name: string): Promise<void> {
     const pv = volumes.get(name);
-    if (!pv || !needsDelete(pv)) return;
-    const template = cleanupPod(pv);
-    const pod = pods.get(objectKey(template));
+    const cleanupKey = `kube-system/cleanup-${name}`;
+    // The volume is gone: its cleanup pod has done its work. Removing the pod only after the
+    // volume (never before) keeps a sync that still sees the volume from starting a second one.
+    if (!pv) {
+      const done = pods.get(cleanupKey);
+      if (done) await deletePod(done);
+      return;
+    }
+    if (!needsDelete(pv)) return;
+    const pod = pods.get(cleanupKey);
     if (!pod) {
-      await client.create(R.pods, template).catch((err) => {
+      await client.create(R.pods, cleanupPod(pv)).catch((err) => {
         if (!isAlreadyExists(err)) throw err;
       });
       return;
     }
     const phase = pod.status?.phase;
     if (phase !== 'Succeeded' && phase !== 'Failed') return; // its next update wakes us
-    await client.delete(R.pods, pod.metadata?.namespace, pod.metadata?.name ?? '').catch((err) => {
-      if (!isNotFound(err)) throw err;
-    });
     if (phase === 'Failed') {
+      await deletePod(pod);
       recorder.event(
         pv,
         'Warning',
@@ -103,6 +109,12 @@ export function newLocalPathProvisioner(ctx: ControllerContext, root: string): C
       return;
     }
     await client.delete(R.persistentvolumes, undefined, name).catch((err) => {
+      if (!isNotFound(err)) throw err;
+    });
+  }
+
+  async function deletePod(pod: PodObj): Promise<void> {
+    await client.delete(R.pods, pod.metadata?.namespace, pod.metadata?.name ?? '').catch((err) => {
       if (!isNotFound(err)) throw err;
     });
   }

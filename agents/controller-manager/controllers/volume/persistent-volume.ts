@@ -19,7 +19,7 @@ import { objectKey } from '../../../api/types';
 import type { Controller, ControllerContext } from '../../controller';
 import { clone, type Obj, type PodObj } from '../common/objects';
 import { claimRefMatches, findBestMatch, volumeAction } from './binding';
-import { RECYCLER_LABEL, recyclerPod } from './recycler';
+import { RECYCLER_LABEL, recyclerPod, recyclerPodKey } from './recycler';
 
 type PVObj = Obj<PersistentVolume>;
 type PVCObj = Obj<PersistentVolumeClaim>;
@@ -173,6 +173,10 @@ export function newPersistentVolumeController(ctx: ControllerContext): Controlle
 
   async function syncVolume(name: string): Promise<void> {
     const pv = volumes.get(name);
+    // A recycler pod outlives its work until the volume is seen Available (or gone): removed
+    // earlier, a sync that still saw the volume Released would start a second one.
+    const recycler = pods.get(recyclerPodKey(name));
+    if (recycler && pv?.status?.phase !== 'Released') await deletePod(recycler);
     if (!pv || pv.metadata?.deletionTimestamp) return;
     const ref = pv.spec?.claimRef;
     const claim = ref ? claims.get(`${ref.namespace}/${ref.name}`) : undefined;
@@ -208,9 +212,7 @@ export function newPersistentVolumeController(ctx: ControllerContext): Controlle
     }
     const phase = pod.status?.phase;
     if (phase !== 'Succeeded' && phase !== 'Failed') return; // its next update wakes us
-    await client.delete(R.pods, pod.metadata?.namespace, pod.metadata?.name ?? '').catch((err) => {
-      if (!isNotFound(err)) throw err;
-    });
+    // The pod is removed by syncVolume once the volume has left Released.
     if (phase === 'Failed') {
       await setPhase(pv, 'Failed', 'Recycle failed: the recycler pod failed');
       recorder.event(
@@ -227,6 +229,12 @@ export function newPersistentVolumeController(ctx: ControllerContext): Controlle
     const cleared = await client.update(R.persistentvolumes, edit);
     await setPhase(cleared, 'Available');
     recorder.event(pv, 'Normal', 'VolumeRecycled', 'Volume recycled');
+  }
+
+  async function deletePod(pod: PodObj): Promise<void> {
+    await client.delete(R.pods, pod.metadata?.namespace, pod.metadata?.name ?? '').catch((err) => {
+      if (!isNotFound(err)) throw err;
+    });
   }
 
   return {

@@ -13,6 +13,9 @@ export const RECYCLER_IMAGE = 'busybox';
 const SCRUB =
   'test -e /scrub && rm -rf /scrub/..?* /scrub/.[!.]* /scrub/* && test -z "$(ls -A /scrub)" || exit 1';
 
+/** `default/recycler-for-<volume>`: the informer key of a volume's recycler pod. */
+export const recyclerPodKey = (volume: string) => `default/recycler-for-${volume}`;
+
 export function recyclerPod(pv: PersistentVolume): Pod & KubeObject {
   const name = pv.metadata?.name ?? '';
   const source: Volume = pv.spec?.nfs
