@@ -68,19 +68,23 @@ describe('nodekube-agent hostgw against the apiserver', () => {
     await expect
       .poll(() => lab.get(podA, 'http://10.244.2.2:8080/', 2), { timeout: 60_000, interval: 500 })
       .toBe('podB 10.244.1.2');
-    expect(await nodeA.run('ip', ['route', 'show', 'proto', String(ROUTE_PROTO)])).toMatch(
-      /^10\.244\.2\.0\/24 via 192\.168\.88\.2/,
-    );
+    const routes = await nodeA.run('ip', ['route', 'show', 'proto', String(ROUTE_PROTO)]);
+    expect(routes).toMatch(/^10\.244\.2\.0\/24 via 192\.168\.88\.2/m);
+    // and the rest of the cluster range goes nowhere, never out by the default route
+    expect(routes).toMatch(/^unreachable 10\.244\.0\.0\/16/m);
   });
 
-  it('removes the route when the Node is deleted', async () => {
+  it('removes the route when the Node is deleted (the cluster range stays unreachable)', async () => {
     await client.delete(R.nodes, undefined, 'node-b');
     await expect
       .poll(() => nodeA.run('ip', ['route', 'show', 'proto', String(ROUTE_PROTO)]), {
         timeout: 30_000,
         interval: 500,
       })
-      .toBe('');
+      .not.toMatch(/10\.244\.2\.0\/24/);
+    expect(await nodeA.run('ip', ['route', 'show', 'proto', String(ROUTE_PROTO)])).toMatch(
+      /^unreachable 10\.244\.0\.0\/16/m,
+    );
   });
 
   it('--cleanup removes its chains and jumps', async () => {
