@@ -4,6 +4,7 @@
 // Deployment are created or brought up to date through the API, and the step waits (bounded)
 // until the DNS pods are Ready.
 
+import { createHash } from 'node:crypto';
 import { isNotFound } from '../../agents/api/errors';
 import { R } from '../../agents/api/resources';
 import type { KubeObject } from '../../agents/api/types';
@@ -24,24 +25,34 @@ const buildDnsImage: HostStep = {
   },
 };
 
-/** Create the object, or replace its spec when it differs from ours (the add-on is ours). */
+/** The annotation holding the hash of the spec we last applied (kubectl apply keeps the whole object). */
+const APPLIED = 'nodekube.io/applied-spec';
+const specHash = (obj: KubeObject) =>
+  createHash('sha256').update(JSON.stringify(obj.spec)).digest('hex').slice(0, 12);
+
+/**
+ * Create the object, or patch its spec when ours changed since we last applied it. The stored
+ * spec carries the apiserver's defaults, so it is compared through the hash we left on it, not
+ * field by field.
+ */
 async function apply(client: ReturnType<typeof createClient>, obj: KubeObject): Promise<string> {
   const r = obj.kind === 'Service' ? R.services : R.deployments;
   const ns = obj.metadata?.namespace;
   const name = obj.metadata?.name ?? '';
   const what = `${obj.kind?.toLowerCase()}/${name}`;
+  const hash = specHash(obj);
   try {
     const have = await client.get(r, ns, name);
-    const want = obj.spec as Record<string, unknown>;
-    const differs = Object.entries(want).some(
-      ([k, v]) => JSON.stringify((have.spec as Record<string, unknown>)?.[k]) !== JSON.stringify(v),
-    );
-    if (!differs) return `${what} unchanged`;
-    await client.patch(r, ns, name, 'merge', { spec: want });
+    if (have.metadata?.annotations?.[APPLIED] === hash) return `${what} unchanged`;
+    await client.patch(r, ns, name, 'merge', {
+      metadata: { annotations: { [APPLIED]: hash } },
+      spec: obj.spec,
+    });
     return `${what} updated`;
   } catch (err) {
     if (!isNotFound(err)) throw err;
-    await client.create(r, obj);
+    const annotations = { ...obj.metadata?.annotations, [APPLIED]: hash };
+    await client.create(r, { ...obj, metadata: { ...obj.metadata, annotations } });
     return `${what} created`;
   }
 }

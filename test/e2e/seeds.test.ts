@@ -1124,8 +1124,9 @@ spec:
     await expect
       .poll(
         async () =>
+          // busybox-static's wget crashes on -T (DESIGN.md): bound it with timeout instead
           (
-            await kubectlRun(k, ['exec', p.name, '--', 'wget', '-qO-', '-T', '5', `http://${ip}/`])
+            await kubectlRun(k, ['exec', p.name, '--', 'timeout', '5', 'wget', '-qO-', `http://${ip}/`])
           ).stdout.trim(),
         { timeout: 30_000 },
       )

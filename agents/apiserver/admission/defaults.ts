@@ -178,6 +178,9 @@ function generateJobSelector(job: Obj): void {
     'controller-uid': uid,
     'job-name': name,
   };
+  // SetDefaults_Job: a Job without labels takes its template's (describe job shows them).
+  const jobMeta = child(job, 'metadata');
+  if (!jobMeta.labels || Object.keys(jobMeta.labels).length === 0) jobMeta.labels = { ...meta.labels };
 }
 
 /** core/v1 SetDefaults_Service, plus the single-stack IPv4 choice of a cluster without IPv6. */
