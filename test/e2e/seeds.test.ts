@@ -1217,7 +1217,8 @@ spec:
   it.todo('Ingress blue/green.example.com: no ingress controller in nodekube');
 
   it('job pi: completes; its pod’s log is π (perl → busybox bc, 1000 places)', async () => {
-    // Adapted: no perl image; busybox's bc computes the same digits (fewer, to keep CI short).
+    // Adapted: no perl image; busybox's bc computes the same digits, on one line
+    // (BC_LINE_LENGTH=0: bc otherwise wraps at 70 columns with a backslash).
     await kubectl(k, ['create', '-f', '-'], {
       input: `apiVersion: batch/v1
 kind: Job
@@ -1228,7 +1229,7 @@ spec:
       containers:
       - name: pi
         image: busybox
-        command: [sh, -c, 'echo "scale=1000; 4*a(1)" | bc -l | tr -d "\\\\\\n"; echo']
+        command: [sh, -c, 'echo "scale=1000; 4*a(1)" | BC_LINE_LENGTH=0 bc -l']
       restartPolicy: Never
   backoffLimit: 4
 `,
