@@ -4,7 +4,7 @@
 // Pods a controller owns are replaced by design when a node fails (new uid), so they are left to
 // the workload census; a bare pod that disappears is lost.
 import { createHash } from 'node:crypto';
-import { resources } from '../../agents/api/resources';
+import { resources, verbsFor } from '../../agents/api/resources';
 import type { KubeObject } from '../../agents/api/types';
 import type { ApiClient } from '../../agents/client';
 
@@ -48,7 +48,8 @@ export function entryOf(resource: string, obj: KubeObject): SnapshotEntry {
 export async function takeSnapshot(client: ApiClient): Promise<SnapshotEntry[]> {
   const out: SnapshotEntry[] = [];
   for (const r of resources) {
-    if (SKIPPED.has(r.resource)) continue;
+    // Reviews (SelfSubjectAccessReview …) can only be created: nothing is stored to compare.
+    if (SKIPPED.has(r.resource) || !verbsFor(r).includes('list')) continue;
     const list = await client.list(r);
     for (const obj of list.items) out.push(entryOf(r.resource, obj));
   }
