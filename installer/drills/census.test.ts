@@ -95,3 +95,32 @@ describe('snapshots', () => {
     });
   });
 });
+
+describe('entryOf: what counts as a Node spec change', () => {
+  const nodeObj = (spec: object) => ({ metadata: { name: 'minion1', uid: 'u' }, spec });
+  it('ignores the node-lifecycle taints and an emptied taint list', () => {
+    const before = entryOf('nodes', nodeObj({ podCIDR: '10.244.1.0/24' })).specHash;
+    expect(entryOf('nodes', nodeObj({ podCIDR: '10.244.1.0/24', taints: [] })).specHash).toBe(before);
+    expect(
+      entryOf(
+        'nodes',
+        nodeObj({
+          podCIDR: '10.244.1.0/24',
+          taints: [{ key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' }],
+        }),
+      ).specHash,
+    ).toBe(before);
+  });
+  it('still sees a taint a user added, and a cordon', () => {
+    const before = entryOf('nodes', nodeObj({ podCIDR: '10.244.1.0/24' })).specHash;
+    expect(
+      entryOf(
+        'nodes',
+        nodeObj({ podCIDR: '10.244.1.0/24', taints: [{ key: 'dedicated', effect: 'NoSchedule' }] }),
+      ).specHash,
+    ).not.toBe(before);
+    expect(entryOf('nodes', nodeObj({ podCIDR: '10.244.1.0/24', unschedulable: true })).specHash).not.toBe(
+      before,
+    );
+  });
+});

@@ -31,6 +31,18 @@ function stable(v: unknown): string {
   return JSON.stringify(v ?? null);
 }
 
+/**
+ * The part of a spec a drill must leave as it found it. A Node's taints are the node-lifecycle
+ * controller's to add and remove as the node fails and recovers (node.kubernetes.io/…), and an
+ * emptied list is no list: neither counts as a change.
+ */
+function comparableSpec(resource: string, spec: unknown): unknown {
+  if (resource !== 'nodes' || !spec || typeof spec !== 'object') return spec ?? null;
+  const { taints, ...rest } = spec as { taints?: { key?: string }[] };
+  const own = (taints ?? []).filter((t) => !t.key?.startsWith('node.kubernetes.io/'));
+  return own.length ? { ...rest, taints: own } : rest;
+}
+
 export function entryOf(resource: string, obj: KubeObject): SnapshotEntry {
   const m = obj.metadata ?? {};
   return {
@@ -38,7 +50,7 @@ export function entryOf(resource: string, obj: KubeObject): SnapshotEntry {
     uid: m.uid ?? '',
     resourceVersion: m.resourceVersion ?? '',
     specHash: createHash('sha256')
-      .update(stable(obj.spec ?? null))
+      .update(stable(comparableSpec(resource, obj.spec)))
       .digest('hex')
       .slice(0, 16),
     replaceable: resource === 'pods' && (m.ownerReferences ?? []).some((o) => o.controller),
