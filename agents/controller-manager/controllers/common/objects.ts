@@ -2,6 +2,7 @@
 // themselves; `Obj<Pod>` is the Pod shape the client and informers accept.
 
 import type { PodDisruptionBudget } from 'kubernetes-types/policy/v1';
+import { isNotFound } from '../../../api/errors';
 import type {
   CronJob,
   DaemonSet,
@@ -85,4 +86,9 @@ export function ms(time: string | undefined): number | undefined {
   if (!time) return undefined;
   const t = Date.parse(time);
   return Number.isNaN(t) ? undefined : t;
+}
+
+/** `.catch(ignoreNotFound)`: a delete or write whose object is already gone has nothing left to do. */
+export function ignoreNotFound(err: unknown): void {
+  if (!isNotFound(err)) throw err;
 }

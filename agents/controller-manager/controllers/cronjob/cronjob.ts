@@ -8,11 +8,19 @@
 //   5. create `<cronjob>-<scheduled minutes since epoch>` (the name makes a second create of the
 //      same start harmless), record lastScheduleTime and the active list.
 
-import { isAlreadyExists, isNotFound } from '../../../api/errors';
+import { isAlreadyExists } from '../../../api/errors';
 import { R } from '../../../api/resources';
 import { objectKey } from '../../../api/types';
 import type { Controller, ControllerContext } from '../../controller';
-import { type CronJobObj, canonicalJson, clone, isoNow, type JobObj, ms } from '../common/objects';
+import {
+  type CronJobObj,
+  canonicalJson,
+  clone,
+  ignoreNotFound,
+  isoNow,
+  type JobObj,
+  ms,
+} from '../common/objects';
 import { controllerRef, newControllerRef } from '../common/owner';
 import { isFinished } from '../job/job-math';
 import { mostRecent, nextAfter, parseSchedule, type Schedule } from './cron-schedule';
@@ -190,8 +198,4 @@ export function newCronJobController(ctx: ControllerContext, workers = 5): Contr
 
 function trimTo(jobs: JobObj[], keep: number): JobObj[] {
   return jobs.slice(0, Math.max(0, jobs.length - keep));
-}
-
-function ignoreNotFound(err: unknown): void {
-  if (!isNotFound(err)) throw err;
 }

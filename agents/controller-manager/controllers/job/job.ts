@@ -6,12 +6,19 @@
 //   3. create or delete the difference (expectations guard against double-creating);
 //   4. write status: counts, startTime, and on finishing the Complete/Failed condition.
 
-import { isNotFound } from '../../../api/errors';
 import { R } from '../../../api/resources';
 import { objectKey } from '../../../api/types';
 import type { Controller, ControllerContext } from '../../controller';
 import { Expectations, ownedPodHandler } from '../common/expectations';
-import { canonicalJson, clone, isoNow, type JobObj, ms, type PodObj } from '../common/objects';
+import {
+  canonicalJson,
+  clone,
+  ignoreNotFound,
+  isoNow,
+  type JobObj,
+  ms,
+  type PodObj,
+} from '../common/objects';
 import { controllerRef, newControllerRef } from '../common/owner';
 import { isPodActive, isPodReady } from '../common/pods';
 import { slowStartBatch } from '../common/slow-start';
@@ -170,8 +177,4 @@ function lastFailure(pods: PodObj[]): number | undefined {
       return Math.max(0, ...finished) || (ms(p.status?.startTime) ?? ms(p.metadata?.creationTimestamp) ?? 0);
     });
   return times.length ? Math.max(...times) : undefined;
-}
-
-function ignoreNotFound(err: unknown): void {
-  if (!isNotFound(err)) throw err;
 }

@@ -7,11 +7,12 @@
 // Keys: `claim/<ns>/<name>` and `volume/<name>`.
 import type { PersistentVolume, PersistentVolumeClaim } from 'kubernetes-types/core/v1';
 import type { StorageClass } from 'kubernetes-types/storage/v1';
-import { isAlreadyExists, isNotFound } from '../../../api/errors';
+import { isAlreadyExists } from '../../../api/errors';
 import { R } from '../../../api/resources';
 import { objectKey } from '../../../api/types';
 import type { Controller, ControllerContext } from '../../controller';
 import type { Obj, PodObj } from '../common/objects';
+import { ignoreNotFound } from '../common/objects';
 import {
   CLEANUP_LABEL,
   cleanupPod,
@@ -108,15 +109,11 @@ export function newLocalPathProvisioner(ctx: ControllerContext, root: string): C
       );
       return;
     }
-    await client.delete(R.persistentvolumes, undefined, name).catch((err) => {
-      if (!isNotFound(err)) throw err;
-    });
+    await client.delete(R.persistentvolumes, undefined, name).catch(ignoreNotFound);
   }
 
   async function deletePod(pod: PodObj): Promise<void> {
-    await client.delete(R.pods, pod.metadata?.namespace, pod.metadata?.name ?? '').catch((err) => {
-      if (!isNotFound(err)) throw err;
-    });
+    await client.delete(R.pods, pod.metadata?.namespace, pod.metadata?.name ?? '').catch(ignoreNotFound);
   }
 
   return {

@@ -7,11 +7,10 @@
 //   3. bring the not-ready / unreachable / unschedulable taints in line with the node's state;
 //   4. evict pods whose toleration of a NoExecute taint ran out (come back when the next one does).
 
-import { isNotFound } from '../../../api/errors';
 import { R } from '../../../api/resources';
 import { objectKey } from '../../../api/types';
 import type { Controller, ControllerContext } from '../../controller';
-import { clone, isoNow, type LeaseObj, type NodeObj, type PodObj } from '../common/objects';
+import { clone, ignoreNotFound, isoNow, type LeaseObj, type NodeObj, type PodObj } from '../common/objects';
 import { isPodReady } from '../common/pods';
 import {
   desiredTaints,
@@ -128,8 +127,4 @@ function indexPodsByNode(pods: ReturnType<ControllerContext['informers']['for']>
     [...(byNode.get(node) ?? [])]
       .map((k) => pods.get(k) as PodObj | undefined)
       .filter((p): p is PodObj => p !== undefined && p.spec?.nodeName === node);
-}
-
-function ignoreNotFound(err: unknown): void {
-  if (!isNotFound(err)) throw err;
 }

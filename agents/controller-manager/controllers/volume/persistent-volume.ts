@@ -13,11 +13,10 @@
 //          (volumes the local-path provisioner made; other kinds fail as upstream's would).
 import type { PersistentVolume, PersistentVolumeClaim } from 'kubernetes-types/core/v1';
 import type { StorageClass } from 'kubernetes-types/storage/v1';
-import { isNotFound } from '../../../api/errors';
 import { R } from '../../../api/resources';
 import { objectKey } from '../../../api/types';
 import type { Controller, ControllerContext } from '../../controller';
-import { clone, type Obj, type PodObj } from '../common/objects';
+import { clone, ignoreNotFound, type Obj, type PodObj } from '../common/objects';
 import { claimRefMatches, findBestMatch, volumeAction } from './binding';
 import { RECYCLER_LABEL, recyclerPod, recyclerPodKey } from './recycler';
 
@@ -232,9 +231,7 @@ export function newPersistentVolumeController(ctx: ControllerContext): Controlle
   }
 
   async function deletePod(pod: PodObj): Promise<void> {
-    await client.delete(R.pods, pod.metadata?.namespace, pod.metadata?.name ?? '').catch((err) => {
-      if (!isNotFound(err)) throw err;
-    });
+    await client.delete(R.pods, pod.metadata?.namespace, pod.metadata?.name ?? '').catch(ignoreNotFound);
   }
 
   return {
