@@ -2,7 +2,7 @@
 // Re-running converges: files are rewritten only when their text differs and services are
 // restarted only when their unit or the bundle they run changed.
 import type { Step } from './context';
-import { addons } from './steps/addons';
+import { addons, buildDnsImage } from './steps/addons';
 import { controlPlane } from './steps/control-plane';
 import { docker } from './steps/docker';
 import { etcd } from './steps/etcd';
@@ -26,5 +26,5 @@ export const upSteps: Step[] = [
   validate, //      here: all minions Ready, componentstatuses Healthy (bounded)
 ];
 
-/** The steps for one new minion (add-node): no control plane, no kubeconfig. */
-export const nodeSteps: Step[] = [preflight, ship, docker, nodeAgents, ...seedImages];
+/** The steps for one new minion (add-node): no control plane, no kubeconfig; the DNS image, since DNS pods may land there. */
+export const nodeSteps: Step[] = [preflight, ship, docker, nodeAgents, ...seedImages, buildDnsImage];

@@ -16,7 +16,7 @@ import { apiUrlOf, CLUSTER_DOMAIN, clusterDnsOf, minionsOf } from '../inventory'
 /** nodekube/dns:<first 12 of the bundle hash>: a new bundle, a new image, a rolling update. */
 const dnsImage = (ctx: Context) => `nodekube/dns:${(ctx.bundle?.hash ?? 'dev').slice(0, 12)}`;
 
-const buildDnsImage: HostStep = {
+export const buildDnsImage: HostStep = {
   title: 'Build the cluster DNS image from the node’s Node.js and the agent bundle',
   hosts: minionsOf,
   async run(ctx, _host, remote) {
