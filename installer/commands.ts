@@ -2,14 +2,25 @@
 // arguments and calls these.
 import { spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
-import { createClient } from '../agents/client';
+import { clusterClient } from './api';
+import {
+  type CertRow,
+  catFilesCommand,
+  certRows,
+  certTable,
+  expiringSoon,
+  needsAttention,
+  parseCatFiles,
+} from './certs';
 import type { Context } from './context';
 import { renderTeardown } from './down';
 import { drainAndDeleteNode } from './drain';
-import { apiUrlOf, findHost, type Host, minionsOf } from './inventory';
+import { findHost, type Host, minionsOf } from './inventory';
 import { runStep } from './run';
 import { activeStates } from './services';
 import { hostKeyId, type Remote } from './ssh';
+import { hostFiles } from './pki/host-files';
+import { pkiOf } from './steps/pki';
 import { unitsFor } from './units';
 
 /** Per host: which units are active, and the versions it runs. */
@@ -35,6 +46,11 @@ export async function status(ctx: Context): Promise<boolean> {
       return `${summary}; ${versions.stdout.trim()}`;
     },
   }).catch(() => undefined);
+  const soon = expiringSoon(await pkiOf(ctx), new Date());
+  for (const c of soon)
+    ctx.out.line(
+      `! certificate ${c.name} expires ${c.notAfter.toISOString().slice(0, 10)}: run ./bin/nodekube certs renew`,
+    );
   return allActive;
 }
 
@@ -110,9 +126,30 @@ export async function saveAndLoad(remote: Remote, images: string[]): Promise<str
 
 /** Drain through the Eviction API (PodDisruptionBudgets honoured) and delete the Node. */
 export async function drainAndDelete(ctx: Context, name: string): Promise<string> {
-  const client = createClient({ baseUrl: apiUrlOf(ctx.inv), userAgent: 'nodekube-installer/0.1' });
+  const client = clusterClient(ctx, 'nodekube-installer/0.1');
   return drainAndDeleteNode(client, name, {
     boundMs: ctx.opts.validateTimeoutMs,
     onRetry: (pod, why) => ctx.out.line(`  evicting ${pod}: ${why}; retrying`),
   });
+}
+
+/** `nodekube certs check`: per host, each certificate's expiry and whether it is current; false when any needs attention. */
+export async function certsCheck(ctx: Context, now = new Date()): Promise<boolean> {
+  const pki = await pkiOf(ctx);
+  const rows: CertRow[] = [];
+  await runStep(ctx, {
+    title: 'Read the certificates on each host',
+    hosts: (inv) => inv.hosts,
+    async run(c, host, remote) {
+      const want = hostFiles(c.inv, host, pki).filter((f) => f.path.endsWith('.crt') || f.path.endsWith('.conf'));
+      const r = await remote.exec(catFilesCommand(want.map((f) => f.path)), { sudo: true, allowFail: true });
+      const mine = certRows(host.name, want, parseCatFiles(r.stdout));
+      rows.push(...mine);
+      const bad = mine.filter((x) => needsAttention(x, now)).length;
+      return `${mine.length} certificates${bad ? `, ${bad} need attention` : ''}`;
+    },
+  });
+  rows.sort((a, b) => a.host.localeCompare(b.host) || a.where.localeCompare(b.where));
+  ctx.out.line(certTable(rows, now));
+  return !rows.some((x) => needsAttention(x, now));
 }

@@ -3,6 +3,7 @@
 
 import type { ProfileName } from './drills/profiles';
 import type { Host, Inventory } from './inventory';
+import type { PkiMaterial } from './pki/host-files';
 import type { Reporter } from './report';
 import type { Remote, Sessions } from './ssh';
 import type { Bundle } from './steps/ship';
@@ -18,10 +19,14 @@ export interface Options {
   pollIntervalMs: number;
   /** Failure-detection timings written into the master's units (drills/profiles.ts). */
   profile?: ProfileName;
+  /** Re-issue every leaf certificate (`nodekube certs renew`). */
+  renewCerts?: boolean;
 }
 
 export interface HostFacts {
   bundleChanged: boolean;
+  /** Credential files rewritten on the host in this run (steps/ship-pki.ts). */
+  changedFiles: Set<string>;
 }
 
 export interface Context {
@@ -32,6 +37,8 @@ export interface Context {
   facts: Map<string, HostFacts>;
   /** The agent bundle: hashed once per run, packed once if any host needs it (steps/ship.ts). */
   bundle?: Bundle;
+  /** The PKI's text, loaded once per run (steps/pki.ts). */
+  pki?: PkiMaterial;
 }
 
 /** A step that runs on some hosts, concurrently; its result is a short note for the status line. */
@@ -55,7 +62,7 @@ export const isLocal = (s: Step): s is LocalStep => 'local' in s;
 export function factsOf(ctx: Context, host: Host): HostFacts {
   let f = ctx.facts.get(host.name);
   if (!f) {
-    f = { bundleChanged: false };
+    f = { bundleChanged: false, changedFiles: new Set() };
     ctx.facts.set(host.name, f);
   }
   return f;

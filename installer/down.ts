@@ -1,7 +1,8 @@
-// `nodekube down`: stop and remove what `up` installed — units, bundle, etcd data, pod
-// containers, Docker's config, kube-proxy's chains, host-gw routes — and nothing else: SSH,
+// `nodekube down`: stop and remove what `up` installed — units, bundle, etcd data, credentials,
+// pod containers, Docker's config, kube-proxy's chains, host-gw routes — and nothing else: SSH,
 // users and packages stay, so the machine can be reinstalled (kubespray#6119 locked users out).
 import type { Host, Inventory } from './inventory';
+import { HOST_PATHS } from './pki/host-files';
 import { unitPath } from './services';
 import { shellQuote } from './ssh';
 import { AGENT_BUNDLE, ETCD_DATA_DIR, INSTALL_DIR, unitsFor } from './units';
@@ -43,6 +44,13 @@ export function renderTeardown(inv: Inventory, h: Host): string {
     'ip -4 route flush proto 201 2>/dev/null',
     REMOVE_KUBE_CHAINS,
     `rm -rf ${INSTALL_DIR} ${ETCD_DATA_DIR} /var/lib/nodekube`,
+    // The credentials `up` shipped (only ours: a kubeadm install's other files stay), then the
+    // directories they leave empty.
+    // (a minion's /var/lib/kubelet/pki went with /var/lib/kubelet above).
+    `rm -f ${Object.values(HOST_PATHS)
+      .filter((p) => !p.startsWith('/var/lib/kubelet/'))
+      .join(' ')}`,
+    'rmdir /etc/kubernetes/pki/etcd /etc/kubernetes/pki /etc/kubernetes 2>/dev/null',
     'true',
   ].join('\n');
 }

@@ -35,7 +35,7 @@ describe('vagrant_config.yml', () => {
       '10.96.0.0/12',
       '30000-32767',
     ]);
-    expect(apiUrlOf(inv)).toBe('http://192.168.200.100:8080');
+    expect(apiUrlOf(inv)).toBe('https://192.168.200.100:6443');
   });
 
   it('takes kube-up roles: ai is master and minion and gets the first pod CIDR', () => {

@@ -242,17 +242,39 @@ export function withVagrantSsh(inv: Inventory, config: Map<string, SshConfigEntr
 
 export const masterOf = (inv: Inventory): Host => inv.hosts.find((h) => h.roles.includes('master')) as Host;
 export const minionsOf = (inv: Inventory): Host[] => inv.hosts.filter((h) => h.roles.includes('minion'));
-export const apiUrlOf = (inv: Inventory): string => `http://${masterOf(inv).ip}:8080`;
+/** The apiserver's TLS port (upstream's --secure-port default). */
+export const SECURE_PORT = 6443;
+/**
+ * The plain-HTTP port, bound to the master's 127.0.0.1 only (the kube-up era's localhost port,
+ * so `curl localhost:8080` on the master still answers; nothing else reaches it).
+ */
+export const LOCAL_PORT = 8080;
+/** Where everything off the master reaches the API: TLS, with a client certificate or a token. */
+export const apiUrlOf = (inv: Inventory): string => `https://${masterOf(inv).ip}:${SECURE_PORT}`;
+
+/** What the PKI's certificates name: the master's address and name, the first service IP, the nodes. */
+export function clusterPkiOf(inv: Inventory) {
+  const master = masterOf(inv);
+  return {
+    masterName: master.name,
+    masterIp: master.ip,
+    serviceIp: serviceIpAt(inv.serviceCidr, 1),
+    nodes: minionsOf(inv).map((h) => ({ name: h.name, ip: h.ip })),
+  };
+}
 
 /** The DNS domain of the cluster (kubelet --cluster-domain, the DNS add-on's zone). */
 export const CLUSTER_DOMAIN = 'cluster.local';
 
-/** The tenth address of the service range (kubeadm's choice): 10.96.0.0/12 → 10.96.0.10. */
-export function clusterDnsIP(serviceCidr: string): string {
+/** The n-th address of the service range: 1 is the `kubernetes` Service, 10 the DNS. */
+function serviceIpAt(serviceCidr: string, offset: number): string {
   const [base] = serviceCidr.split('/');
-  const n = base.split('.').reduce((acc, o) => acc * 256 + Number(o), 0) + 10;
+  const n = base.split('.').reduce((acc, o) => acc * 256 + Number(o), 0) + offset;
   return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
 }
+
+/** The tenth address of the service range (kubeadm's choice): 10.96.0.0/12 → 10.96.0.10. */
+export const clusterDnsIP = (serviceCidr: string): string => serviceIpAt(serviceCidr, 10);
 
 /** Where pods send DNS queries: the kube-dns Service (kubelet --cluster-dns). */
 export const clusterDnsOf = (inv: Inventory): string => clusterDnsIP(inv.serviceCidr);

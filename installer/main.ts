@@ -17,7 +17,10 @@ import { defaultRoot } from './project-root';
 import { consoleReporter, formatSeconds } from './report';
 import { runStep, runSteps, StepFailed } from './run';
 import { KnownHosts, Sessions } from './ssh';
-import { renderKubeconfig } from './steps/kubeconfig';
+import { adminKubeconfig, pki, shipPki } from './steps/pki';
+import { controlPlane } from './steps/control-plane';
+import { etcd } from './steps/etcd';
+import { nodeAgents } from './steps/node-agents';
 import { ValidationFailed, validate } from './steps/validate';
 import { nodeSteps, upSteps } from './up';
 import { vagrantDestroy, vagrantInventory, vagrantUp } from './vagrant';
@@ -29,7 +32,7 @@ interface GlobalOpts {
   sshKey?: string;
   vagrant?: boolean;
   timeout: number;
-  forgetHostKeys?: boolean;
+  forgetHostKeys?: boolean | string;
 }
 
 const duration = (v: string) => {
@@ -64,7 +67,10 @@ const program = new Command('nodekube')
       .argParser(duration)
       .default(5 * 60_000, '5m'),
   )
-  .option('--forget-host-keys', 'forget recorded SSH host keys first (machines were re-created)');
+  .option(
+    '--forget-host-keys [names]',
+    'forget the recorded SSH host keys of these machines (comma-separated; all without a list) first: they were re-created',
+  );
 
 const vagrantMachines = (root: string, inv: Inventory, provider?: string) =>
   inv.hosts.some((h) =>
@@ -95,7 +101,12 @@ async function withContext<T>(fn: (ctx: Context) => Promise<T>, out = consoleRep
     opts,
     facts: new Map(),
   };
-  if (o.forgetHostKeys) cmd.forgetHostKeys(ctx);
+  if (o.forgetHostKeys === true) cmd.forgetHostKeys(ctx);
+  else if (o.forgetHostKeys)
+    cmd.forgetHostKeys(
+      ctx,
+      o.forgetHostKeys.split(',').map((name) => findHost(inv, name.trim())),
+    );
   try {
     return await fn(ctx);
   } finally {
@@ -142,20 +153,32 @@ program
 
 program
   .command('kubeconfig')
-  .description('print a kubeconfig for this cluster')
-  .action(async () => {
-    const o = program.opts<GlobalOpts>();
-    const file = resolve(o.root, o.inventory);
-    process.stdout.write(
-      renderKubeconfig(
-        apiUrlOf(
-          o.hosts
-            ? parseHostsList(readFileSync(resolve(o.root, o.hosts), 'utf8'))
-            : parseVagrantConfig(readFileSync(file, 'utf8')),
-        ),
-      ),
-    );
-  });
+  .description('print the admin kubeconfig (TLS, a system:masters client certificate; keep it secret)')
+  .action(() =>
+    withContext(async (ctx) => {
+      await pki.run(ctx); // creates the PKI if this is the first command run
+      process.stdout.write(await adminKubeconfig(ctx));
+    }, consoleReporter(process.stderr)),
+  );
+
+const certs = program.command('certs').description('the cluster certificates: check expiry, renew');
+certs
+  .command('check')
+  .description('per host: every certificate, its expiry, and whether it is the current one (exit 1 if any needs attention)')
+  .action(() =>
+    withContext(async (ctx) => {
+      if (!(await cmd.certsCheck(ctx))) process.exitCode = 1;
+    }),
+  );
+certs
+  .command('renew')
+  .description('re-issue every certificate (the CA stays), ship them, restart what reads them, validate')
+  .action(() =>
+    withContext(async (ctx) => {
+      ctx.opts.renewCerts = true;
+      await runSteps(ctx, [pki, shipPki, etcd, controlPlane, nodeAgents, validate]);
+    }),
+  );
 
 program
   .command('ssh <node> <command...>')

@@ -1,7 +1,9 @@
 // Writes systemd units and converges their services: rewrite a unit only when its text differs,
-// restart a service only when its unit or the bundle it runs changed, start what is not running.
+// restart a service only when its unit, a credential it reads or the bundle it runs changed,
+// start what is not running.
 import type { Remote } from './ssh';
-import { planServiceAction, renderUnit, type ServiceAction, type UnitSpec } from './units';
+import type { HostFacts } from './context';
+import { filesRead, planServiceAction, renderUnit, type ServiceAction, type UnitSpec } from './units';
 
 export const unitPath = (name: string) => `/etc/systemd/system/${name}.service`;
 
@@ -12,7 +14,11 @@ export async function activeStates(remote: Remote, names: string[]): Promise<Map
 }
 
 /** Applies units in order (so etcd starts before the apiserver); returns a note per service. */
-export async function applyUnits(remote: Remote, units: UnitSpec[], bundleChanged: boolean): Promise<string> {
+export async function applyUnits(
+  remote: Remote,
+  units: UnitSpec[],
+  changes: Pick<HostFacts, 'bundleChanged' | 'changedFiles'>,
+): Promise<string> {
   const changed = new Map<string, boolean>();
   for (const u of units)
     changed.set(u.name, await remote.writeFileIfChanged(unitPath(u.name), renderUnit(u)));
@@ -28,8 +34,9 @@ export async function applyUnits(remote: Remote, units: UnitSpec[], bundleChange
   for (const u of units) {
     const action: ServiceAction = planServiceAction({
       unitChanged: changed.get(u.name) ?? false,
-      bundleChanged,
+      bundleChanged: changes.bundleChanged,
       usesBundle: u.usesBundle,
+      filesChanged: filesRead(u).some((f) => changes.changedFiles.has(f)),
       active: active.get(u.name) === 'active',
     });
     if (action !== 'none')

@@ -167,6 +167,35 @@ export class Remote {
     return true;
   }
 
+  /**
+   * Many root-owned files at once: one round trip reads every hash, then only the files whose
+   * content differs are written (created 0600 under umask 077, so a key is never readable by
+   * others, even for a moment). Returns the paths written.
+   */
+  async writeFilesIfChanged(files: { path: string; content: string; mode: string }[]): Promise<string[]> {
+    const r = await this.exec(`sha256sum ${files.map((f) => shellQuote(f.path)).join(' ')} 2>/dev/null`, {
+      sudo: true,
+      allowFail: true,
+    });
+    const have = new Map(
+      r.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => [line.slice(66), line.slice(0, 64)]),
+    );
+    const written: string[] = [];
+    for (const f of files) {
+      if (have.get(f.path) === createHash('sha256').update(f.content).digest('hex')) continue;
+      const tmp = shellQuote(`${f.path}.nodekube-tmp`);
+      await this.exec(
+        `mkdir -p ${shellQuote(dirname(f.path))} && (umask 077 && cat > ${tmp}) && chmod ${f.mode} ${tmp} && mv ${tmp} ${shellQuote(f.path)}`,
+        { sudo: true, stdin: f.content },
+      );
+      written.push(f.path);
+    }
+    return written;
+  }
+
   dispose(): void {
     this.ssh.dispose();
   }

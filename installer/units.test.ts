@@ -3,6 +3,7 @@ import { renderTeardown } from './down';
 import { findHost, parseVagrantConfig } from './inventory';
 import {
   dockerDaemonConfig,
+  filesRead,
   masterUnits,
   minionUnits,
   planServiceAction,
@@ -23,12 +24,17 @@ describe('units from typed flags', () => {
       '--enable-source-maps',
       '/opt/nodekube/bin/nodekube-agent.cjs',
       'kubelet',
-      '--master=http://192.168.200.100:8080',
+      '--kubeconfig=/etc/kubernetes/kubelet.conf',
       '--hostname-override=minion2',
       '--node-ip=192.168.200.102',
       '--pod-cidr=10.244.2.0/24',
       '--docker-endpoint=unix:///var/run/docker.sock',
       '--port=10250',
+      '--tls-cert-file=/var/lib/kubelet/pki/kubelet.crt',
+      '--tls-private-key-file=/var/lib/kubelet/pki/kubelet.key',
+      '--client-ca-file=/etc/kubernetes/pki/ca.crt',
+      '--anonymous-auth=false',
+      '--authorization-mode=Webhook',
       '--cluster-dns=10.96.0.10',
       '--cluster-domain=cluster.local',
     ]);
@@ -52,17 +58,53 @@ describe('units from typed flags', () => {
     ]);
     expect(units[1].exec.slice(3)).toEqual([
       'apiserver',
-      '--etcd-servers=http://127.0.0.1:2379',
+      '--etcd-servers=https://127.0.0.1:2379',
+      '--etcd-cafile=/etc/kubernetes/pki/ca.crt',
+      '--etcd-certfile=/etc/kubernetes/pki/apiserver-etcd-client.crt',
+      '--etcd-keyfile=/etc/kubernetes/pki/apiserver-etcd-client.key',
       '--bind-address=0.0.0.0',
       '--advertise-address=192.168.200.100',
+      '--secure-port=6443',
+      '--tls-cert-file=/etc/kubernetes/pki/apiserver.crt',
+      '--tls-private-key-file=/etc/kubernetes/pki/apiserver.key',
+      '--client-ca-file=/etc/kubernetes/pki/ca.crt',
+      '--insecure-bind-address=127.0.0.1',
       '--port=8080',
+      '--authorization-mode=Node,RBAC',
+      '--service-account-key-file=/etc/kubernetes/pki/sa.pub',
+      '--service-account-signing-key-file=/etc/kubernetes/pki/sa.key',
+      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+      '--kubelet-client-certificate=/etc/kubernetes/pki/apiserver-kubelet-client.crt',
+      '--kubelet-client-key=/etc/kubernetes/pki/apiserver-kubelet-client.key',
+      '--kubelet-certificate-authority=/etc/kubernetes/pki/ca.crt',
+      '--encryption-provider-config=/etc/kubernetes/encryption-config.yaml',
       '--service-cluster-ip-range=10.96.0.0/12',
       '--service-node-port-range=30000-32767',
       '--default-not-ready-toleration-seconds=300',
       '--default-unreachable-toleration-seconds=300',
     ]);
-    expect(units[2].exec.slice(4)).toContain('--node-monitor-grace-period=40s');
-    expect(units[0].exec).toContain('--listen-client-urls=http://127.0.0.1:2379');
+    expect(units[2].exec.slice(4)).toEqual(
+      expect.arrayContaining([
+        '--kubeconfig=/etc/kubernetes/controller-manager.conf',
+        '--bind-address=127.0.0.1',
+        '--root-ca-file=/etc/kubernetes/pki/ca.crt',
+        '--node-monitor-grace-period=40s',
+      ]),
+    );
+    expect(units[3].exec.slice(4)).toEqual([
+      '--kubeconfig=/etc/kubernetes/scheduler.conf',
+      '--bind-address=127.0.0.1',
+      '--port=10259',
+    ]);
+    // etcd: TLS on loopback, and only clients with a certificate from the cluster CA get in.
+    expect(units[0].exec).toEqual(
+      expect.arrayContaining([
+        '--listen-client-urls=https://127.0.0.1:2379',
+        '--client-cert-auth=true',
+        '--trusted-ca-file=/etc/kubernetes/pki/ca.crt',
+        '--peer-client-cert-auth=true',
+      ]),
+    );
     expect(units[0].usesBundle).toBe(false);
   });
 
@@ -79,7 +121,7 @@ describe('units from typed flags', () => {
     ]);
     expect(units[5].exec.slice(3)).toEqual([
       'hostgw',
-      '--master=http://192.168.200.100:8080',
+      '--kubeconfig=/etc/kubernetes/kube-proxy.conf',
       '--hostname-override=master',
       '--node-ip=192.168.200.100',
       '--cluster-cidr=10.244.0.0/16',
@@ -118,8 +160,26 @@ describe('planServiceAction: restart only what changed', () => {
     [{ unitChanged: false, bundleChanged: true, usesBundle: false, active: true }, 'none'], // etcd ignores our bundle
     [{ unitChanged: false, bundleChanged: false, usesBundle: true, active: false }, 'start'],
     [{ unitChanged: true, bundleChanged: true, usesBundle: true, active: false }, 'start'],
+    // a renewed certificate restarts what reads it, etcd included
+    [{ unitChanged: false, bundleChanged: false, usesBundle: false, filesChanged: true, active: true }, 'restart'],
   ])('%o → %s', (state, want) => {
     expect(planServiceAction(state)).toBe(want);
+  });
+
+  it('knows which credential files each unit reads', () => {
+    const [etcd, apiserver] = masterUnits(inv, findHost(inv, 'master'));
+    expect(filesRead(etcd)).toContain('/etc/kubernetes/pki/etcd/server.key');
+    expect(filesRead(etcd)).not.toContain('/etc/kubernetes/pki/apiserver.key');
+    expect(filesRead(apiserver)).toEqual(
+      expect.arrayContaining(['/etc/kubernetes/pki/apiserver.key', '/etc/kubernetes/encryption-config.yaml']),
+    );
+    const kubelet = minionUnits(inv, minion2)[0];
+    expect(filesRead(kubelet)).toEqual([
+      '/etc/kubernetes/kubelet.conf',
+      '/var/lib/kubelet/pki/kubelet.crt',
+      '/var/lib/kubelet/pki/kubelet.key',
+      '/etc/kubernetes/pki/ca.crt',
+    ]);
   });
 });
 
@@ -131,6 +191,9 @@ describe('teardown script', () => {
     );
     expect(m).toContain('rm -rf /opt/nodekube /var/lib/nodekube/etcd /var/lib/nodekube');
     expect(m).not.toContain('/var/lib/kubelet');
+    // the credentials go too, and only nodekube's files of /etc/kubernetes
+    expect(m).toContain('/etc/kubernetes/pki/apiserver.key');
+    expect(m).not.toContain('rm -rf /etc/kubernetes');
     expect(m).not.toContain('docker');
     // The master runs kube-proxy and hostgw too: their rules and routes go with them.
     expect(m).toContain('proxy --cleanup');

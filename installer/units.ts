@@ -3,14 +3,16 @@
 import { renderFlags } from '../agents/api/flags';
 import { apiserverProfileFlags, controllerManagerProfileFlags, type ProfileName } from './drills/profiles';
 import {
-  apiUrlOf,
   bridgeAddress,
   CLUSTER_DOMAIN,
   clusterDnsOf,
   type Host,
   type Inventory,
+  LOCAL_PORT,
   masterOf,
+  SECURE_PORT,
 } from './inventory';
+import { HOST_PATHS } from './pki/host-files';
 
 /** Where `ship` puts the bundle (etcd3 looks for its protos at <bundle dir>/../proto). */
 export const INSTALL_DIR = '/opt/nodekube';
@@ -30,62 +32,121 @@ export interface UnitSpec {
   usesBundle: boolean;
 }
 
+/** The credential files a unit's flags name: a re-issued one (certs renew) means a restart. */
+export function filesRead(u: UnitSpec): string[] {
+  return u.exec.flatMap((arg) => {
+    const v = /^--[a-z-]+=(\/etc\/kubernetes\/\S+|\/var\/lib\/kubelet\/pki\/\S+)$/.exec(arg)?.[1];
+    return v ? [v] : [];
+  });
+}
+
+// Every component runs secured (issue 9): etcd takes only the apiserver's client certificate;
+// the apiserver serves TLS on 6443 with client-certificate and service-account authentication
+// and Node,RBAC authorization, and keeps plain HTTP on the master's 127.0.0.1:8080 only; every
+// other component holds its own identity in a kubeconfig (kubeadm's /etc/kubernetes/*.conf).
+const P = HOST_PATHS;
+const ETCD_CLIENT_URL = 'https://127.0.0.1:2379';
+const ETCD_PEER_URL = 'https://127.0.0.1:2380';
+
 export const etcdFlags = (master: Host) => ({
   name: master.name,
   dataDir: ETCD_DATA_DIR,
   // Only the apiserver, on this machine, talks to etcd (DESIGN: everything goes through the apiserver).
-  listenClientUrls: 'http://127.0.0.1:2379',
-  advertiseClientUrls: 'http://127.0.0.1:2379',
-  listenPeerUrls: 'http://127.0.0.1:2380',
-  initialAdvertisePeerUrls: 'http://127.0.0.1:2380',
-  initialCluster: `${master.name}=http://127.0.0.1:2380`,
+  listenClientUrls: ETCD_CLIENT_URL,
+  advertiseClientUrls: ETCD_CLIENT_URL,
+  listenPeerUrls: ETCD_PEER_URL,
+  initialAdvertisePeerUrls: ETCD_PEER_URL,
+  initialCluster: `${master.name}=${ETCD_PEER_URL}`,
   initialClusterState: 'new',
+  certFile: P.etcdServerCert,
+  keyFile: P.etcdServerKey,
+  trustedCaFile: P.ca,
+  clientCertAuth: true,
+  peerCertFile: P.etcdPeerCert,
+  peerKeyFile: P.etcdPeerKey,
+  peerTrustedCaFile: P.ca,
+  peerClientCertAuth: true,
 });
+
+/** etcdctl as the apiserver (the only client etcd lets in): health checks, drills, debugging. */
+export const ETCDCTL = `ETCDCTL_API=3 etcdctl --endpoints=${ETCD_CLIENT_URL} --cacert=${P.ca} --cert=${P.etcdClientCert} --key=${P.etcdClientKey}`;
+
+/** The issuer of service-account tokens (kubeadm's default), also their audience. */
+export const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 
 // The failure-detection profile (drills/profiles.ts) is written into these two units: the
 // apiserver's DefaultTolerationSeconds admission owns the eviction delay, the controller-manager
 // the NotReady grace period. `nodekube up --profile fast` rewrites and restarts only these.
 export const apiserverFlags = (inv: Inventory, profile: ProfileName = 'default') => ({
-  etcdServers: 'http://127.0.0.1:2379',
+  etcdServers: ETCD_CLIENT_URL,
+  etcdCafile: P.ca,
+  etcdCertfile: P.etcdClientCert,
+  etcdKeyfile: P.etcdClientKey,
   bindAddress: '0.0.0.0',
   // The master's private address: the `kubernetes` Service's endpoints, which pods dial.
   advertiseAddress: masterOf(inv).ip,
-  port: 8080,
+  securePort: SECURE_PORT,
+  tlsCertFile: P.apiserverCert,
+  tlsPrivateKeyFile: P.apiserverKey,
+  clientCaFile: P.ca,
+  // The plain port answers on the master's loopback only.
+  insecureBindAddress: '127.0.0.1',
+  port: LOCAL_PORT,
+  authorizationMode: 'Node,RBAC',
+  serviceAccountKeyFile: P.saPub,
+  serviceAccountSigningKeyFile: P.saKey,
+  serviceAccountIssuer: SERVICE_ACCOUNT_ISSUER,
+  kubeletClientCertificate: P.kubeletClientCert,
+  kubeletClientKey: P.kubeletClientKey,
+  kubeletCertificateAuthority: P.ca,
+  encryptionProviderConfig: P.encryptionConfig,
   serviceClusterIpRange: inv.serviceCidr,
   serviceNodePortRange: inv.nodePortRange,
   ...apiserverProfileFlags(profile),
 });
 
 export const controllerManagerFlags = (inv: Inventory, profile: ProfileName = 'default') => ({
-  master: 'http://127.0.0.1:8080',
+  kubeconfig: P.controllerManagerConf,
+  // healthz and metrics for componentstatuses, which probes them on the master's loopback
+  bindAddress: '127.0.0.1',
   port: 10257,
   clusterCidr: inv.clusterCidr,
+  // published into every namespace as ConfigMap kube-root-ca.crt, for pods' in-cluster clients
+  rootCaFile: P.ca,
   ...controllerManagerProfileFlags(profile),
 });
 
-export const schedulerFlags = () => ({ master: 'http://127.0.0.1:8080', port: 10259 });
+export const schedulerFlags = () => ({ kubeconfig: P.schedulerConf, bindAddress: '127.0.0.1', port: 10259 });
 
 export const kubeletFlags = (inv: Inventory, h: Host) => ({
-  master: apiUrlOf(inv),
+  kubeconfig: P.kubeletConf,
   hostnameOverride: h.name,
   // Pinned to the private network: the classic Vagrant pitfall made the NAT address the node IP.
   nodeIp: h.ip,
   podCidr: h.podCidr ?? '',
   dockerEndpoint: 'unix:///var/run/docker.sock',
   port: 10250,
+  // :10250 serves exec/attach/logs: TLS, client certificates only, each request authorized by
+  // the apiserver (SubjectAccessReview on nodes/proxy, nodes/log …), as kubeadm's kubelets do.
+  tlsCertFile: P.kubeletServingCert,
+  tlsPrivateKeyFile: P.kubeletServingKey,
+  clientCaFile: P.ca,
+  anonymousAuth: false,
+  authorizationMode: 'Webhook',
   // Pods resolve through the DNS add-on (ClusterFirst): steps/addons.ts runs it.
   clusterDns: clusterDnsOf(inv),
   clusterDomain: CLUSTER_DOMAIN,
 });
 
 export const proxyFlags = (inv: Inventory, h: Host) => ({
-  master: apiUrlOf(inv),
+  kubeconfig: P.kubeProxyConf,
   hostnameOverride: h.name,
   clusterCidr: inv.clusterCidr,
 });
 
 export const hostgwFlags = (inv: Inventory, h: Host) => ({
-  master: apiUrlOf(inv),
+  // It only reads Nodes: kube-proxy's identity (system:node-proxier) is enough.
+  kubeconfig: P.kubeProxyConf,
   hostnameOverride: h.name,
   nodeIp: h.ip,
   clusterCidr: inv.clusterCidr,
@@ -222,16 +283,18 @@ export function renderUnit(u: UnitSpec): string {
 export type ServiceAction = 'none' | 'start' | 'restart';
 
 /**
- * Converge without disturbing what is right: restart only when the unit file or (for our
- * agents) the bundle changed; start what is not running; leave the rest alone.
+ * Converge without disturbing what is right: restart only when the unit file, a credential it
+ * reads or (for our agents) the bundle changed; start what is not running; leave the rest alone.
  */
 export function planServiceAction(s: {
   unitChanged: boolean;
   bundleChanged: boolean;
   usesBundle: boolean;
+  /** A credential file the unit reads was rewritten (steps/ship-pki.ts). */
+  filesChanged?: boolean;
   active: boolean;
 }): ServiceAction {
   if (!s.active) return 'start';
-  if (s.unitChanged || (s.usesBundle && s.bundleChanged)) return 'restart';
+  if (s.unitChanged || s.filesChanged || (s.usesBundle && s.bundleChanged)) return 'restart';
   return 'none';
 }

@@ -6,8 +6,8 @@ import { addons, buildDnsImage } from './steps/addons';
 import { controlPlane } from './steps/control-plane';
 import { docker } from './steps/docker';
 import { etcd } from './steps/etcd';
-import { kubeconfig } from './steps/kubeconfig';
 import { nodeAgents } from './steps/node-agents';
+import { pki, shipPki } from './steps/pki';
 import { preflight } from './steps/preflight';
 import { seedImages } from './steps/seed-images';
 import { ship } from './steps/ship';
@@ -15,16 +15,26 @@ import { validate } from './steps/validate';
 
 export const upSteps: Step[] = [
   preflight, //     every host: SSH, sudo, OS, versions, ports, clock, ip_forward
+  pki, //           here: CA, certificates, SA keys, encryption key (once); the admin kubeconfig
   ship, //          the agent bundle to /opt/nodekube, skipped when its sha256 matches
-  etcd, //          master: etcd on loopback, wait until healthy
+  shipPki, //       each host only its own certificates and kubeconfigs, under /etc/kubernetes
+  etcd, //          master: etcd on loopback (TLS, client certs), wait until healthy
   controlPlane, //  master: apiserver (wait for /healthz), controller-manager, scheduler
   docker, //        minions: daemon.json with the pod CIDR as bridge, before Docker starts
   nodeAgents, //    minions: kubelet; every host: kube-proxy, kube-hostgw
   ...seedImages, // here: build nginx/httpd/busybox from busybox-static; minions: docker load
-  kubeconfig, //    here: a kubeconfig for kubectl pointing at the master
   ...addons, //     minions: build the DNS image; here: kube-dns Service + coredns Deployment, wait Ready
   validate, //      here: all minions Ready, componentstatuses Healthy (bounded)
 ];
 
-/** The steps for one new minion (add-node): no control plane, no kubeconfig; the DNS image, since DNS pods may land there. */
-export const nodeSteps: Step[] = [preflight, ship, docker, nodeAgents, ...seedImages, buildDnsImage];
+/** The steps for one new minion (add-node): no control plane; its certificates; the DNS image, since DNS pods may land there. */
+export const nodeSteps: Step[] = [
+  preflight,
+  pki,
+  ship,
+  shipPki,
+  docker,
+  nodeAgents,
+  ...seedImages,
+  buildDnsImage,
+];

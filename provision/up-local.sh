@@ -18,14 +18,18 @@ if [ ! -d node_modules ]; then npm ci --no-audit --no-fund; fi
 npm run --silent build
 bash provision/node-image/build.sh
 
-# Machines Vagrant is about to create get fresh SSH host keys: forget the ones recorded for them.
-forget=()
+# Machines Vagrant is about to create get fresh SSH host keys: forget the ones recorded for them,
+# and only those (the others stay pinned).
+recreated=()
 for name in $(ruby -ryaml -e 'puts YAML.load_file(ARGV[0])["host_groups"].keys' "$config"); do
   id_file=.vagrant/machines/$name/docker/id
-  if [ ! -f "$id_file" ] || [ "$(docker inspect -f '{{.State.Running}}' "$(cat "$id_file")" 2>/dev/null)" != true ]; then
-    forget=(--forget-host-keys)
+  # A stopped container is only started again (same keys); a missing one is created anew.
+  if [ ! -f "$id_file" ] || ! docker inspect "$(cat "$id_file")" >/dev/null 2>&1; then
+    recreated+=("$name")
   fi
 done
+forget=()
+if [ ${#recreated[@]} -gt 0 ]; then forget=("--forget-host-keys=$(IFS=,; echo "${recreated[*]}")"); fi
 
 echo "• vagrant up (docker provider)"
 t0=$SECONDS

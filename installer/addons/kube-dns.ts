@@ -3,6 +3,10 @@
 // nodekube's own (`nodekube-agent dns`, agents/dns/); the Deployment is named `coredns` and
 // labelled `k8s-app: kube-dns` as kubeadm names them, so `kubectl get pods -n kube-system`
 // and `describe node` read like the seeds' transcripts. Pure: options in, objects out.
+//
+// The pods reach the API as their own service account `coredns`, through the in-cluster
+// configuration (the `kubernetes` Service, the mounted token and CA), allowed by kubeadm's
+// ClusterRole system:coredns: list and watch what names are made of, nothing more.
 import type { KubeObject } from '../../agents/api/types';
 import { AGENT_BUNDLE, INSTALL_DIR } from '../units';
 
@@ -11,8 +15,6 @@ export interface KubeDnsOptions {
   image: string;
   clusterIP: string;
   domain: string;
-  /** The apiserver the DNS pods list and watch. */
-  apiUrl: string;
   replicas?: number;
 }
 
@@ -20,6 +22,36 @@ export const DNS_NAMESPACE = 'kube-system';
 export const DNS_SERVICE = 'kube-dns';
 export const DNS_DEPLOYMENT = 'coredns';
 const LABELS = { 'k8s-app': 'kube-dns' };
+
+export const DNS_SERVICE_ACCOUNT = 'coredns';
+const DNS_CLUSTER_ROLE = 'system:coredns';
+
+/** The identity of the DNS pods and what it may read (kubeadm's coredns RBAC). */
+export function kubeDnsRbac(): KubeObject[] {
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: DNS_SERVICE_ACCOUNT, namespace: DNS_NAMESPACE },
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: DNS_CLUSTER_ROLE, labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' } },
+      rules: [
+        { apiGroups: [''], resources: ['endpoints', 'services', 'pods', 'namespaces'], verbs: ['list', 'watch'] },
+        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: DNS_CLUSTER_ROLE, labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' } },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: DNS_CLUSTER_ROLE },
+      subjects: [{ kind: 'ServiceAccount', name: DNS_SERVICE_ACCOUNT, namespace: DNS_NAMESPACE }],
+    },
+  ];
+}
 
 export function kubeDnsObjects(o: KubeDnsOptions): KubeObject[] {
   const service: KubeObject = {
@@ -51,6 +83,7 @@ export function kubeDnsObjects(o: KubeDnsOptions): KubeObject[] {
       template: {
         metadata: { labels: LABELS },
         spec: {
+          serviceAccountName: DNS_SERVICE_ACCOUNT,
           // Default: the node's resolvers, which is where names outside the cluster go.
           dnsPolicy: 'Default',
           containers: [
@@ -58,8 +91,8 @@ export function kubeDnsObjects(o: KubeDnsOptions): KubeObject[] {
               name: 'coredns',
               image: o.image,
               imagePullPolicy: 'IfNotPresent',
+              // No --master: the in-cluster configuration (KUBERNETES_SERVICE_HOST, the token).
               args: [
-                `--master=${o.apiUrl}`,
                 '--port=53',
                 '--metrics-port=9153',
                 `--cluster-domain=${o.domain}`,
@@ -83,7 +116,7 @@ export function kubeDnsObjects(o: KubeDnsOptions): KubeObject[] {
       },
     },
   };
-  return [service, deployment];
+  return [...kubeDnsRbac(), service, deployment];
 }
 
 /**

@@ -4,7 +4,8 @@
 // The fault is undone in `finally`: on success, on the drill's own failure and on Ctrl-C/SIGTERM.
 import { $ } from 'zx';
 import { R } from '../../agents/api/resources';
-import { type ApiClient, createClient } from '../../agents/client';
+import type { ApiClient } from '../../agents/client';
+import { clusterClient } from '../api';
 import { loadImage } from '../commands';
 import type { Context } from '../context';
 import { apiUrlOf, findHost, type Host, masterOf, minionsOf } from '../inventory';
@@ -145,11 +146,7 @@ export function busiestNode(pods: { spec?: { nodeName?: string } }[], minions: s
 
 export async function runDrill(ctx: Context, args: DrillArgs, o: RunOptions): Promise<DrillReport> {
   const { progress: ui, signal } = o;
-  const client = createClient({
-    baseUrl: apiUrlOf(ctx.inv),
-    userAgent: 'nodekube-drill/0.1',
-    requestTimeoutMs: 10_000,
-  });
+  const client = clusterClient(ctx, 'nodekube-drill/0.1', { requestTimeoutMs: 10_000 });
   const minions = minionsOf(ctx.inv).map((h) => h.name);
   const node = args.drill.scope === 'node';
 

@@ -3,7 +3,8 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensurePki, pkiPaths } from './pki';
+import { parse } from 'yaml';
+import { ensurePki, loadPkiMaterial, pkiPaths } from './pki';
 import { type ClusterPki, certificatePlan } from './plan';
 
 const cluster: ClusterPki = {
@@ -25,7 +26,12 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('ensurePki', () => {
   it('writes the CA and every planned pair on first run', () => {
-    expect(first).toEqual(['ca', ...certificatePlan(cluster).map((s) => s.name), 'sa']);
+    expect(first).toEqual([
+      'ca',
+      ...certificatePlan(cluster).map((s) => s.name),
+      'sa',
+      'encryption-config',
+    ]);
   });
 
   it('makes a CA that can sign: CA:TRUE, keyCertSign, ten years', async () => {
@@ -96,5 +102,34 @@ describe('ensurePki', () => {
     const moved = await ensurePki(dir, { ...cluster, masterIp: '192.168.56.20' });
     expect(moved.created).toEqual(['apiserver', 'etcd/server', 'etcd/peer']);
     expect((await cert('apiserver')).checkIP('192.168.56.20')).toBe('192.168.56.20');
+  });
+
+  it('renews every leaf certificate and keeps the CA, its key and the service-account keys', async () => {
+    const ca = await readFile(pkiPaths(dir, 'ca').cert, 'utf8');
+    const sa = await readFile(join(dir, 'sa.key'), 'utf8');
+    const admin = await readFile(pkiPaths(dir, 'admin').cert, 'utf8');
+    const renewed = await ensurePki(dir, cluster, new Date(), { renew: true });
+    expect(renewed.created).toEqual(certificatePlan(cluster).map((s) => s.name));
+    expect(await readFile(pkiPaths(dir, 'ca').cert, 'utf8')).toBe(ca);
+    expect(await readFile(join(dir, 'sa.key'), 'utf8')).toBe(sa);
+    expect(await readFile(pkiPaths(dir, 'admin').cert, 'utf8')).not.toBe(admin);
+  });
+
+  it('writes an aescbc EncryptionConfiguration for secrets once, 0600, identity last', async () => {
+    const text = await readFile(join(dir, 'encryption-config.yaml'), 'utf8');
+    const config = parse(text);
+    expect(config).toMatchObject({ apiVersion: 'apiserver.config.k8s.io/v1', kind: 'EncryptionConfiguration' });
+    const [rule] = config.resources;
+    expect(rule.resources).toEqual(['secrets']);
+    expect(Buffer.from(rule.providers[0].aescbc.keys[0].secret, 'base64')).toHaveLength(32);
+    expect(rule.providers[1]).toEqual({ identity: {} });
+    expect((await stat(join(dir, 'encryption-config.yaml'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('loads the material the hosts’ files are made of', async () => {
+    const pki = await loadPkiMaterial(dir);
+    expect(pki.names).toEqual(expect.arrayContaining(['ca', 'apiserver', 'etcd/server', 'nodes/minion-1']));
+    expect(pki.pair('nodes/minion-1').certPem).toContain('BEGIN CERTIFICATE');
+    expect(() => pki.pair('nodes/nope')).toThrow(/nodes\/nope.crt\/.key missing/);
   });
 });

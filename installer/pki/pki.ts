@@ -3,12 +3,15 @@
 //   <dir>/ca.crt ca.key                 cluster CA
 //   <dir>/apiserver.crt …               one pair per certificatePlan() entry (nodes/<n>.crt …)
 //   <dir>/sa.key sa.pub                 service-account token signing pair
+//   <dir>/encryption-config.yaml        the apiserver's --encryption-provider-config (aescbc key)
 //
 // A pair is kept when it exists, was issued by the current CA and is valid for another 30 days;
 // otherwise it is issued again (a new node, a renamed master, a new CA). Keys are mode 0600.
-import { X509Certificate } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { randomBytes, X509Certificate } from 'node:crypto';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { stringify } from 'yaml';
+import type { PkiMaterial } from './host-files';
 import { type CertSpec, type ClusterPki, certificatePlan } from './plan';
 import {
   createCa,
@@ -33,7 +36,16 @@ export const pkiPaths = (dir: string, name: string) => ({
   key: join(dir, `${name}.key`),
 });
 
-export async function ensurePki(dir: string, cluster: ClusterPki, now = new Date()): Promise<PkiResult> {
+/**
+ * `renew` re-issues every leaf certificate (`nodekube certs renew`); the CA, its key and the
+ * service-account keys stay, so nothing that trusts them has to change.
+ */
+export async function ensurePki(
+  dir: string,
+  cluster: ClusterPki,
+  now = new Date(),
+  opts: { renew?: boolean } = {},
+): Promise<PkiResult> {
   const created: string[] = [];
   let ca = await readPair(dir, 'ca');
   if (!ca || !stillValid(ca.certPem, now)) {
@@ -45,7 +57,7 @@ export async function ensurePki(dir: string, cluster: ClusterPki, now = new Date
   const caCert = new X509Certificate(ca.certPem);
   for (const spec of certificatePlan(cluster)) {
     const have = await readPair(dir, spec.name);
-    if (have && stillValid(have.certPem, now) && matches(have.certPem, caCert, spec)) continue;
+    if (!opts.renew && have && stillValid(have.certPem, now) && matches(have.certPem, caCert, spec)) continue;
     await writePair(dir, spec.name, await issue(signer, spec, now));
     created.push(spec.name);
   }
@@ -55,7 +67,67 @@ export async function ensurePki(dir: string, cluster: ClusterPki, now = new Date
     await writeFile(join(dir, 'sa.pub'), await publicKeyPem(keys.publicKey), { mode: 0o644 });
     created.push('sa');
   }
+  if (!(await exists(join(dir, ENCRYPTION_CONFIG)))) {
+    await writeSecret(join(dir, ENCRYPTION_CONFIG), encryptionConfigYaml(randomBytes(32).toString('base64')));
+    created.push('encryption-config');
+  }
   return { dir, created };
+}
+
+const ENCRYPTION_CONFIG = 'encryption-config.yaml';
+
+/**
+ * Upstream's EncryptionConfiguration: Secrets written with AES-CBC under one 32-byte key, and
+ * `identity` last so data written before encryption was turned on still reads.
+ */
+export function encryptionConfigYaml(keyBase64: string): string {
+  return stringify({
+    apiVersion: 'apiserver.config.k8s.io/v1',
+    kind: 'EncryptionConfiguration',
+    resources: [
+      {
+        resources: ['secrets'],
+        providers: [{ aescbc: { keys: [{ name: 'key1', secret: keyBase64 }] } }, { identity: {} }],
+      },
+    ],
+  });
+}
+
+/** What ensurePki wrote, as text, for the files each host gets (host-files.ts). */
+export async function loadPkiMaterial(dir: string): Promise<PkiMaterial> {
+  const pairs = new Map<string, Issued>();
+  const read = (name: string) => readFile(join(dir, name), 'utf8');
+  const caPem = await read('ca.crt');
+  const saKeyPem = await read('sa.key');
+  const saPubPem = await read('sa.pub');
+  const encryptionConfig = await read(ENCRYPTION_CONFIG);
+  const names = (await readdirRecursive(dir)).filter((f) => f.endsWith('.crt')).map((f) => f.slice(0, -4));
+  for (const name of names) {
+    const pair = await readPair(dir, name);
+    if (pair) pairs.set(name, pair);
+  }
+  return {
+    caPem,
+    names: [...pairs.keys()].sort(),
+    saKeyPem,
+    saPubPem,
+    encryptionConfig,
+    pair(name) {
+      const p = pairs.get(name);
+      if (!p) throw new Error(`${join(dir, name)}.crt/.key missing: run nodekube up to create the PKI`);
+      return p;
+    },
+  };
+}
+
+async function readdirRecursive(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...(await readdirRecursive(dir, rel)));
+    else out.push(rel);
+  }
+  return out;
 }
 
 function stillValid(certPem: string, now: Date): boolean {

@@ -8,10 +8,12 @@ import { createHash } from 'node:crypto';
 import { isNotFound } from '../../agents/api/errors';
 import { R } from '../../agents/api/resources';
 import type { KubeObject } from '../../agents/api/types';
-import { createClient } from '../../agents/client';
+import type { ResourceInfo } from '../../agents/api/resources';
+import type { ApiClient } from '../../agents/client/types';
+import { clusterClient } from '../api';
 import { DNS_DEPLOYMENT, DNS_NAMESPACE, dnsImageScript, kubeDnsObjects } from '../addons/kube-dns';
 import type { Context, HostStep, LocalStep, Step } from '../context';
-import { apiUrlOf, CLUSTER_DOMAIN, clusterDnsOf, minionsOf } from '../inventory';
+import { CLUSTER_DOMAIN, clusterDnsOf, minionsOf } from '../inventory';
 
 /** nodekube/dns:<first 12 of the bundle hash>: a new bundle, a new image, a rolling update. */
 const dnsImage = (ctx: Context) => `nodekube/dns:${(ctx.bundle?.hash ?? 'dev').slice(0, 12)}`;
@@ -28,15 +30,32 @@ export const buildDnsImage: HostStep = {
 /** The annotation holding the hash of the spec we last applied (kubectl apply keeps the whole object). */
 const APPLIED = 'nodekube.io/applied-spec';
 const specHash = (obj: KubeObject) =>
-  createHash('sha256').update(JSON.stringify(obj.spec)).digest('hex').slice(0, 12);
+  createHash('sha256')
+    .update(JSON.stringify(bodyOf(obj)))
+    .digest('hex')
+    .slice(0, 12);
+
+/** What we own of an object: its spec, or an RBAC object's rules, roleRef and subjects. */
+function bodyOf(obj: KubeObject): Record<string, unknown> {
+  const { apiVersion, kind, metadata, status, ...body } = obj as KubeObject & Record<string, unknown>;
+  return body;
+}
+
+const RESOURCE_OF_KIND: Record<string, ResourceInfo> = {
+  ServiceAccount: R.serviceaccounts,
+  ClusterRole: R.clusterroles,
+  ClusterRoleBinding: R.clusterrolebindings,
+  Service: R.services,
+  Deployment: R.deployments,
+};
 
 /**
  * Create the object, or patch its spec when ours changed since we last applied it. The stored
  * spec carries the apiserver's defaults, so it is compared through the hash we left on it, not
  * field by field.
  */
-async function apply(client: ReturnType<typeof createClient>, obj: KubeObject): Promise<string> {
-  const r = obj.kind === 'Service' ? R.services : R.deployments;
+async function apply(client: ApiClient, obj: KubeObject): Promise<string> {
+  const r = RESOURCE_OF_KIND[obj.kind ?? ''];
   const ns = obj.metadata?.namespace;
   const name = obj.metadata?.name ?? '';
   const what = `${obj.kind?.toLowerCase()}/${name}`;
@@ -46,7 +65,7 @@ async function apply(client: ReturnType<typeof createClient>, obj: KubeObject): 
     if (have.metadata?.annotations?.[APPLIED] === hash) return `${what} unchanged`;
     await client.patch(r, ns, name, 'merge', {
       metadata: { annotations: { [APPLIED]: hash } },
-      spec: obj.spec,
+      ...bodyOf(obj),
     });
     return `${what} updated`;
   } catch (err) {
@@ -58,16 +77,14 @@ async function apply(client: ReturnType<typeof createClient>, obj: KubeObject): 
 }
 
 const applyDns: LocalStep = {
-  title: 'Run the cluster DNS add-on (kube-dns Service, coredns Deployment in kube-system)',
+  title: 'Run the cluster DNS add-on (its service account and RBAC, kube-dns Service, coredns Deployment)',
   local: true,
   async run(ctx) {
-    const apiUrl = apiUrlOf(ctx.inv);
-    const client = createClient({ baseUrl: apiUrl, userAgent: 'nodekube-installer' });
+    const client = clusterClient(ctx, 'nodekube-installer/addons');
     const objects = kubeDnsObjects({
       image: dnsImage(ctx),
       clusterIP: clusterDnsOf(ctx.inv),
       domain: CLUSTER_DOMAIN,
-      apiUrl,
     });
     const notes: string[] = [];
     for (const obj of objects) notes.push(await apply(client, obj));

@@ -11,7 +11,7 @@ export const controlPlane: HostStep = {
   hosts: (inv) => [masterOf(inv)],
   async run(ctx, host, remote) {
     const units = masterUnits(ctx.inv, host, ctx.opts.profile).filter((u) => u.name !== 'etcd');
-    const note = await applyUnits(remote, units, factsOf(ctx, host).bundleChanged);
+    const note = await applyUnits(remote, units, factsOf(ctx, host));
     await waitOnHost(
       remote,
       'kube-apiserver /healthz',

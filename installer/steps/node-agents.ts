@@ -9,6 +9,6 @@ export const nodeAgents: HostStep = {
   title: 'Start the node agents (kubelet on minions; kube-proxy, kube-hostgw everywhere)',
   hosts: (inv) => inv.hosts,
   async run(ctx, host, remote) {
-    return applyUnits(remote, nodeAgentUnits(ctx.inv, host), factsOf(ctx, host).bundleChanged);
+    return applyUnits(remote, nodeAgentUnits(ctx.inv, host), factsOf(ctx, host));
   },
 };

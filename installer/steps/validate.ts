@@ -4,6 +4,9 @@
 // then the componentstatuses ("Validate output:") until all are Healthy, then
 // "Cluster validation succeeded". On timeout: which host, which unit, its last journal lines.
 import type { ComponentStatus, Node } from 'kubernetes-types/core/v1';
+import { R } from '../../agents/api/resources';
+import type { ApiClient } from '../../agents/client/types';
+import { clusterClient } from '../api';
 import type { Context, LocalStep } from '../context';
 import { apiUrlOf, findHost, masterOf, minionsOf } from '../inventory';
 import { journalTail, type UnitHealth, unitHealth } from '../services';
@@ -62,11 +65,6 @@ export function suspectUnit(
 
 export class ValidationFailed extends Error {}
 
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-  if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
-  return (await res.json()) as T;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -88,6 +86,7 @@ async function diagnose(ctx: Context, hostName: string, order: string[], why: st
 
 export async function validateCluster(ctx: Context): Promise<void> {
   const api = apiUrlOf(ctx.inv);
+  const client = clusterClient(ctx, 'nodekube-installer/validate', { requestTimeoutMs: 5_000 });
   const expected = minionsOf(ctx.inv).map((h) => h.name);
   const deadline = Date.now() + ctx.opts.validateTimeoutMs;
   let last: Readiness | undefined;
@@ -96,7 +95,7 @@ export async function validateCluster(ctx: Context): Promise<void> {
   let nodes: Node[] = [];
   while (Date.now() < deadline) {
     try {
-      nodes = (await getJson<{ items: Node[] }>(`${api}/api/v1/nodes`)).items ?? [];
+      nodes = ((await client.list(R.nodes)).items ?? []) as Node[];
       apiError = '';
       last = readiness(nodes, expected);
       if (last.ready.length === expected.length) break;
@@ -128,16 +127,21 @@ export async function validateCluster(ctx: Context): Promise<void> {
   }
   ctx.out.line(`Found ${nodes.length} node(s).`);
   ctx.out.line(nodeTable(nodes, Date.now()));
-  await validateComponents(ctx, api, deadline, bound);
+  await validateComponents(ctx, client, deadline, bound);
   ctx.out.line('Cluster validation succeeded');
 }
 
-async function validateComponents(ctx: Context, api: string, deadline: number, bound: string): Promise<void> {
+async function validateComponents(
+  ctx: Context,
+  client: ApiClient,
+  deadline: number,
+  bound: string,
+): Promise<void> {
   let items: ComponentStatus[] = [];
   let error = '';
   do {
     try {
-      items = (await getJson<{ items: ComponentStatus[] }>(`${api}/api/v1/componentstatuses`)).items ?? [];
+      items = ((await client.list(R.componentstatuses)).items ?? []) as ComponentStatus[];
       error = '';
       if (
         EXPECTED_COMPONENTS.every((name) =>
