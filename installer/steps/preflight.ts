@@ -41,6 +41,7 @@ export const PORTS: Record<Role, { port: number; unit: string }[]> = {
   master: [
     { port: 2379, unit: 'etcd' },
     { port: 2380, unit: 'etcd' },
+    { port: 6443, unit: 'kube-apiserver' },
     { port: 8080, unit: 'kube-apiserver' },
     { port: 10257, unit: 'kube-controller-manager' },
     { port: 10259, unit: 'kube-scheduler' },

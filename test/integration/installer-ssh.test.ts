@@ -11,9 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from '../../installer/context';
 import { type Host, parseVagrantConfig } from '../../installer/inventory';
 import { memoryReporter } from '../../installer/report';
-import { runStep } from '../../installer/run';
+import { HOST_PATHS } from '../../installer/pki/host-files';
+import { runSteps } from '../../installer/run';
 import { KnownHosts, Remote, RemoteCommandError, Sessions } from '../../installer/ssh';
 import { etcd } from '../../installer/steps/etcd';
+import { pki, shipPki } from '../../installer/steps/pki';
+import { ETCDCTL } from '../../installer/units';
 import { evaluatePreflight, FACTS_SCRIPT, parseFacts } from '../../installer/steps/preflight';
 import { REPO_ROOT } from '../support/process';
 
@@ -146,7 +149,7 @@ describe('SSH to a node container', () => {
     expect(evaluatePreflight(host, facts, 0)).toEqual([]);
   });
 
-  it('starts etcd from its unit, then leaves it alone on a second run', async () => {
+  it('ships the master its credentials, starts etcd (TLS, client certs) from its unit, leaves it alone on a second run, restarts it after certs renew', async () => {
     const out = memoryReporter();
     const inv = parseVagrantConfig(`host_groups: {master: ${host.ip}, minion1: 192.0.2.1}\n`);
     const sessions = new Sessions(knownHosts);
@@ -156,23 +159,40 @@ describe('SSH to a node container', () => {
       out,
       facts: new Map(),
       opts: {
-        root: REPO_ROOT,
+        // the PKI goes to <root>/.nodekube/pki: this test's own directory
+        root: dir,
         kubeconfigPath: join(dir, 'kc'),
         validateTimeoutMs: 1000,
         pollIntervalMs: 100,
       },
     };
+    const master = { ...ctx, inv: { ...ctx.inv, hosts: [host] } };
     try {
-      await runStep(ctx, etcd);
-      await runStep(ctx, etcd);
+      await runSteps(master, [pki, shipPki, etcd]);
+      await runSteps({ ...master, facts: new Map() }, [shipPki, etcd]);
+      // Without a client certificate from the cluster CA etcd lets nobody in.
+      const anonymous = await remote.exec(
+        `curl -sS --max-time 5 --cacert ${HOST_PATHS.ca} https://127.0.0.1:2379/version`,
+        { sudo: true, allowFail: true },
+      );
+      expect(anonymous.code).not.toBe(0);
+      const asApiserver = await remote.exec(`${ETCDCTL} endpoint health`, { sudo: true });
+      expect(asApiserver.stdout + asApiserver.stderr).toMatch(/is healthy/);
+      expect((await remote.exec(`stat -c %a ${HOST_PATHS.apiserverKey}`, { sudo: true })).stdout.trim()).toBe('600');
+      await runSteps({ ...master, facts: new Map(), opts: { ...ctx.opts, renewCerts: true } }, [pki, shipPki, etcd]);
     } finally {
       await sessions.closeAll();
     }
-    expect(out.lines).toEqual([
-      '• Start etcd on the master …',
+    const notes = out.lines.filter((l) => l.startsWith('✓'));
+    expect(notes).toEqual([
+      expect.stringMatching(/^✓ local issued \d+ \(ca, apiserver/),
+      '✓ master 18 of 18 files written',
       '✓ master etcd started, healthy',
-      '• Start etcd on the master …',
+      '✓ master 18 files unchanged',
       '✓ master etcd unchanged, healthy',
+      expect.stringMatching(/^✓ local issued \d+ \(apiserver/),
+      expect.stringMatching(/^✓ master 1\d of 18 files written$/),
+      '✓ master etcd restarted, healthy',
     ]);
   });
 });
