@@ -5,6 +5,10 @@ import { loadClientConfig } from '../agents/client/kubeconfig';
 import type { ApiClient } from '../agents/client/types';
 import type { Context } from './context';
 
-export function clusterClient(ctx: Context, userAgent: string, opts: { requestTimeoutMs?: number } = {}): ApiClient {
+export function clusterClient(
+  ctx: Context,
+  userAgent: string,
+  opts: { requestTimeoutMs?: number } = {},
+): ApiClient {
   return createClient({ ...loadClientConfig({ kubeconfig: ctx.opts.kubeconfigPath }), userAgent, ...opts });
 }

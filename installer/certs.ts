@@ -67,7 +67,13 @@ export function certTable(rows: CertRow[], now: Date): string {
         r.subject,
         missing ? '-' : r.notAfter.toISOString().slice(0, 16).replace('T', ' '),
         missing ? '-' : residual(r.notAfter.getTime() - now.getTime()),
-        missing ? 'missing' : !r.current ? 'stale (run certs renew)' : needsAttention(r, now) ? 'renew soon' : 'ok',
+        missing
+          ? 'missing'
+          : !r.current
+            ? 'stale (run certs renew)'
+            : needsAttention(r, now)
+              ? 'renew soon'
+              : 'ok',
       ];
     }),
   ]);

@@ -16,10 +16,10 @@ import type { Context } from './context';
 import { renderTeardown } from './down';
 import { drainAndDeleteNode } from './drain';
 import { findHost, type Host, minionsOf } from './inventory';
+import { hostFiles } from './pki/host-files';
 import { runStep } from './run';
 import { activeStates } from './services';
 import { hostKeyId, type Remote } from './ssh';
-import { hostFiles } from './pki/host-files';
 import { pkiOf } from './steps/pki';
 import { unitsFor } from './units';
 
@@ -141,7 +141,9 @@ export async function certsCheck(ctx: Context, now = new Date()): Promise<boolea
     title: 'Read the certificates on each host',
     hosts: (inv) => inv.hosts,
     async run(c, host, remote) {
-      const want = hostFiles(c.inv, host, pki).filter((f) => f.path.endsWith('.crt') || f.path.endsWith('.conf'));
+      const want = hostFiles(c.inv, host, pki).filter(
+        (f) => f.path.endsWith('.crt') || f.path.endsWith('.conf'),
+      );
       const r = await remote.exec(catFilesCommand(want.map((f) => f.path)), { sudo: true, allowFail: true });
       const mine = certRows(host.name, want, parseCatFiles(r.stdout));
       rows.push(...mine);

@@ -17,10 +17,10 @@ import { defaultRoot } from './project-root';
 import { consoleReporter, formatSeconds } from './report';
 import { runStep, runSteps, StepFailed } from './run';
 import { KnownHosts, Sessions } from './ssh';
-import { adminKubeconfig, pki, shipPki } from './steps/pki';
 import { controlPlane } from './steps/control-plane';
 import { etcd } from './steps/etcd';
 import { nodeAgents } from './steps/node-agents';
+import { adminKubeconfig, pki, shipPki } from './steps/pki';
 import { ValidationFailed, validate } from './steps/validate';
 import { nodeSteps, upSteps } from './up';
 import { vagrantDestroy, vagrantInventory, vagrantUp } from './vagrant';
@@ -164,7 +164,9 @@ program
 const certs = program.command('certs').description('the cluster certificates: check expiry, renew');
 certs
   .command('check')
-  .description('per host: every certificate, its expiry, and whether it is the current one (exit 1 if any needs attention)')
+  .description(
+    'per host: every certificate, its expiry, and whether it is the current one (exit 1 if any needs attention)',
+  )
   .action(() =>
     withContext(async (ctx) => {
       if (!(await cmd.certsCheck(ctx))) process.exitCode = 1;

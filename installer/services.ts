@@ -1,8 +1,9 @@
 // Writes systemd units and converges their services: rewrite a unit only when its text differs,
 // restart a service only when its unit, a credential it reads or the bundle it runs changed,
 // start what is not running.
-import type { Remote } from './ssh';
+
 import type { HostFacts } from './context';
+import type { Remote } from './ssh';
 import { filesRead, planServiceAction, renderUnit, type ServiceAction, type UnitSpec } from './units';
 
 export const unitPath = (name: string) => `/etc/systemd/system/${name}.service`;

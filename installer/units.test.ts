@@ -161,7 +161,10 @@ describe('planServiceAction: restart only what changed', () => {
     [{ unitChanged: false, bundleChanged: false, usesBundle: true, active: false }, 'start'],
     [{ unitChanged: true, bundleChanged: true, usesBundle: true, active: false }, 'start'],
     // a renewed certificate restarts what reads it, etcd included
-    [{ unitChanged: false, bundleChanged: false, usesBundle: false, filesChanged: true, active: true }, 'restart'],
+    [
+      { unitChanged: false, bundleChanged: false, usesBundle: false, filesChanged: true, active: true },
+      'restart',
+    ],
   ])('%o → %s', (state, want) => {
     expect(planServiceAction(state)).toBe(want);
   });

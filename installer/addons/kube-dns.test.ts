@@ -12,7 +12,11 @@ describe('the cluster DNS add-on', () => {
   });
 
   it('is the kube-dns Service of the seeds (dns, dns-tcp, metrics) in front of the coredns Deployment', () => {
-    const objects = kubeDnsObjects({ image: 'nodekube/dns:abc', clusterIP: '10.96.0.10', domain: 'cluster.local' });
+    const objects = kubeDnsObjects({
+      image: 'nodekube/dns:abc',
+      clusterIP: '10.96.0.10',
+      domain: 'cluster.local',
+    });
     const [svc, deploy] = objects.slice(-2);
     expect(svc.metadata).toMatchObject({ name: 'kube-dns', namespace: 'kube-system' });
     expect(

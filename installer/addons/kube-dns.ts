@@ -39,7 +39,11 @@ export function kubeDnsRbac(): KubeObject[] {
       kind: 'ClusterRole',
       metadata: { name: DNS_CLUSTER_ROLE, labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' } },
       rules: [
-        { apiGroups: [''], resources: ['endpoints', 'services', 'pods', 'namespaces'], verbs: ['list', 'watch'] },
+        {
+          apiGroups: [''],
+          resources: ['endpoints', 'services', 'pods', 'namespaces'],
+          verbs: ['list', 'watch'],
+        },
         { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
       ],
     },
@@ -92,11 +96,7 @@ export function kubeDnsObjects(o: KubeDnsOptions): KubeObject[] {
               image: o.image,
               imagePullPolicy: 'IfNotPresent',
               // No --master: the in-cluster configuration (KUBERNETES_SERVICE_HOST, the token).
-              args: [
-                '--port=53',
-                '--metrics-port=9153',
-                `--cluster-domain=${o.domain}`,
-              ],
+              args: ['--port=53', '--metrics-port=9153', `--cluster-domain=${o.domain}`],
               ports: [
                 { name: 'dns', containerPort: 53, protocol: 'UDP' },
                 { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },

@@ -118,7 +118,9 @@ describe('certs check', () => {
     have.delete(HOST_PATHS.apiserverCert);
     have.set(HOST_PATHS.etcdServerCert, pki.pair('etcd/peer').certPem);
     const table = certTable(certRows('master', want, have), new Date());
-    expect(table).toMatch(/^master\s+\/etc\/kubernetes\/pki\/apiserver\.crt\s+kube-apiserver\s+-\s+-\s+missing$/m);
+    expect(table).toMatch(
+      /^master\s+\/etc\/kubernetes\/pki\/apiserver\.crt\s+kube-apiserver\s+-\s+-\s+missing$/m,
+    );
     expect(table).toMatch(/etcd\/server\.crt .*stale \(run certs renew\)$/m);
     expect(table.split('\n')[0]).toMatch(/^HOST\s+CERTIFICATE\s+SUBJECT\s+EXPIRES\s+RESIDUAL TIME\s+STATE$/);
   });

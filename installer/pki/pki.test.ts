@@ -26,12 +26,7 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('ensurePki', () => {
   it('writes the CA and every planned pair on first run', () => {
-    expect(first).toEqual([
-      'ca',
-      ...certificatePlan(cluster).map((s) => s.name),
-      'sa',
-      'encryption-config',
-    ]);
+    expect(first).toEqual(['ca', ...certificatePlan(cluster).map((s) => s.name), 'sa', 'encryption-config']);
   });
 
   it('makes a CA that can sign: CA:TRUE, keyCertSign, ten years', async () => {
@@ -118,7 +113,10 @@ describe('ensurePki', () => {
   it('writes an aescbc EncryptionConfiguration for secrets once, 0600, identity last', async () => {
     const text = await readFile(join(dir, 'encryption-config.yaml'), 'utf8');
     const config = parse(text);
-    expect(config).toMatchObject({ apiVersion: 'apiserver.config.k8s.io/v1', kind: 'EncryptionConfiguration' });
+    expect(config).toMatchObject({
+      apiVersion: 'apiserver.config.k8s.io/v1',
+      kind: 'EncryptionConfiguration',
+    });
     const [rule] = config.resources;
     expect(rule.resources).toEqual(['secrets']);
     expect(Buffer.from(rule.providers[0].aescbc.keys[0].secret, 'base64')).toHaveLength(32);

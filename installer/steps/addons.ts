@@ -6,12 +6,12 @@
 
 import { createHash } from 'node:crypto';
 import { isNotFound } from '../../agents/api/errors';
+import type { ResourceInfo } from '../../agents/api/resources';
 import { R } from '../../agents/api/resources';
 import type { KubeObject } from '../../agents/api/types';
-import type { ResourceInfo } from '../../agents/api/resources';
 import type { ApiClient } from '../../agents/client/types';
-import { clusterClient } from '../api';
 import { DNS_DEPLOYMENT, DNS_NAMESPACE, dnsImageScript, kubeDnsObjects } from '../addons/kube-dns';
+import { clusterClient } from '../api';
 import type { Context, HostStep, LocalStep, Step } from '../context';
 import { CLUSTER_DOMAIN, clusterDnsOf, minionsOf } from '../inventory';
 

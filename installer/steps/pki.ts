@@ -41,7 +41,9 @@ export const pki: LocalStep = {
     });
     ctx.pki = undefined;
     const changed = writeIfChanged(ctx.opts.kubeconfigPath, await adminKubeconfig(ctx));
-    const made = created.length ? `issued ${created.length} (${created.slice(0, 4).join(', ')}${created.length > 4 ? ' …' : ''})` : 'reused';
+    const made = created.length
+      ? `issued ${created.length} (${created.slice(0, 4).join(', ')}${created.length > 4 ? ' …' : ''})`
+      : 'reused';
     return `${made}; ${ctx.opts.kubeconfigPath}${changed ? '' : ' (unchanged)'}`;
   },
 };
@@ -54,6 +56,8 @@ export const shipPki: HostStep = {
     const changed = factsOf(ctx, host).changedFiles;
     const written = await remote.writeFilesIfChanged(files);
     for (const path of written) changed.add(path);
-    return written.length ? `${written.length} of ${files.length} files written` : `${files.length} files unchanged`;
+    return written.length
+      ? `${written.length} of ${files.length} files written`
+      : `${files.length} files unchanged`;
   },
 };

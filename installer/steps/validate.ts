@@ -65,7 +65,6 @@ export function suspectUnit(
 
 export class ValidationFailed extends Error {}
 
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** SSH to a host, find the unit that explains the failure, print its journal; returns "host: unit state". */
