@@ -204,9 +204,9 @@ describe('a pod with the official client, in-cluster', () => {
         "const namespace = readFileSync('/var/run/secrets/kubernetes.io/serviceaccount/namespace', 'utf8');",
         'try {',
         '  const pods = await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace });',
-        '  console.log(`LISTED ${pods.items.map((p) => p.metadata.name).join(",")}`);',
+        '  console.log("LISTED " + pods.items.map((p) => p.metadata.name).join(","));',
         '} catch (err) {',
-        '  console.log(`ERROR ${err.code} ${typeof err.body === "string" ? err.body : JSON.stringify(err.body)}`);',
+        '  console.log("ERROR " + err.code + " " + (typeof err.body === "string" ? err.body : JSON.stringify(err.body)));',
         '}',
       ].join('\n'),
     );
