@@ -155,3 +155,25 @@ export async function certsCheck(ctx: Context, now = new Date()): Promise<boolea
   ctx.out.line(certTable(rows, now));
   return !rows.some((x) => needsAttention(x, now));
 }
+
+/**
+ * `nodekube dashboard`: `kubectl proxy` with the admin kubeconfig on 127.0.0.1, as the seed opens
+ * the UI; the page then reads the cluster with that identity (no privileged backdoor). Runs until
+ * interrupted; resolves with kubectl's exit code.
+ */
+export function dashboard(ctx: Context, port: number): Promise<number> {
+  const proxy = spawn('kubectl', [`--kubeconfig=${ctx.opts.kubeconfigPath}`, 'proxy', `--port=${port}`], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  ctx.out.line(`Dashboard: http://127.0.0.1:${port}/ui/  (Ctrl-C stops the proxy)`);
+  const stop = () => proxy.kill('SIGTERM');
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return new Promise((resolve) =>
+    proxy.on('close', (code) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(code ?? 0);
+    }),
+  );
+}

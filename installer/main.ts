@@ -183,6 +183,18 @@ certs
   );
 
 program
+  .command('dashboard')
+  .description(
+    'serve the API on 127.0.0.1 through `kubectl proxy` (your kubeconfig’s identity) and print the dashboard URL',
+  )
+  .option('--port <port>', 'local port for kubectl proxy', '8001')
+  .action((o: { port: string }) =>
+    withContext(async (ctx) => {
+      process.exitCode = await cmd.dashboard(ctx, Number(o.port));
+    }),
+  );
+
+program
   .command('ssh <node> <command...>')
   .description('run a command on a node: nodekube ssh minion1 -- sudo iptables-save')
   .action((node: string, command: string[]) =>
