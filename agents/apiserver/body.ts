@@ -36,6 +36,8 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
     });
     req.on('end', () => failed || resolve(Buffer.concat(chunks)));
     req.on('error', reject);
+    // The client went away, or the request timeout cut it off, before its body ended.
+    req.on('close', () => req.complete || reject(badRequest('the request body ended early')));
   });
 }
 

@@ -30,7 +30,7 @@ import { bindPod, finalizeNamespace, getScale, updateScale } from './registry/su
 import type { ResourceRequest } from './request-info';
 import { sendJson, wantsTable } from './respond';
 import type { WatchCache } from './storage/watch-cache';
-import { httpSink, serveWatch, wsSink } from './watch-http';
+import { httpSink, serveWatch, watchTimeoutSeconds, wsSink } from './watch-http';
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
@@ -61,6 +61,8 @@ export interface HandlerDeps {
   protobuf?: ProtobufCodec;
   maxBodyBytes: number;
   bookmarkIntervalMs?: number;
+  /** --min-request-timeout: a watch without timeoutSeconds runs this long to twice this long. */
+  minRequestTimeoutSeconds?: number;
   log: Logger;
 }
 
@@ -197,7 +199,10 @@ export class ResourceHandlers {
       resourceVersion: query.get('resourceVersion') ?? undefined,
       allowBookmarks: queryBool(query, 'allowWatchBookmarks'),
       bookmarkIntervalMs: this.d.bookmarkIntervalMs ?? 60_000,
-      timeoutSeconds: timeout ? Number(timeout) : undefined,
+      timeoutSeconds: watchTimeoutSeconds(
+        timeout ? Number(timeout) : undefined,
+        this.d.minRequestTimeoutSeconds ?? 1800,
+      ),
       render: table
         ? (obj, first) =>
             this.d.toTable(r, [obj], {

@@ -9,7 +9,7 @@
 
 import type { Server } from 'node:http';
 import { networkInterfaces } from 'node:os';
-import { type FlagValue, parseFlags, renderFlags } from '../api/flags';
+import { FlagError, type FlagValue, parseDuration, parseFlags, renderFlags } from '../api/flags';
 import { createLogger } from '../api/log';
 import { processMetrics, Registry } from '../api/metrics';
 import { R, type ResourceInfo, resources } from '../api/resources';
@@ -22,7 +22,9 @@ import { httpProbe } from './registry/componentstatuses';
 import { RestStorage } from './registry/rest';
 import { createApiServer, requestMetrics } from './server';
 import { startCompactor } from './storage/compactor';
+import { encryptionFromFile } from './storage/encryption/config';
 import { connectEtcd, EtcdStore } from './storage/etcd-store';
+import { etcdCredentials } from './storage/etcd-tls';
 import { WatchCache } from './storage/watch-cache';
 import { admissionHooks, kubeletProxy, protobuf, toTable } from './wiring';
 
@@ -55,6 +57,18 @@ export const defaultFlags = {
   // Upstream defaults to 400 and 200; 0 (no limit) keeps today's behaviour until a bench sets them.
   maxRequestsInflight: 0,
   maxMutatingRequestsInflight: 0,
+  // Hardening (issue 9): etcd over TLS with a client certificate, encryption at rest, timeouts.
+  etcdCafile: '',
+  etcdCertfile: '',
+  etcdKeyfile: '',
+  /** An EncryptionConfiguration file (storage/encryption/config.ts); empty: values stored as is. */
+  encryptionProviderConfig: '',
+  /** Non-watch requests running longer are answered 504 Timeout (filters/timeout.ts). */
+  requestTimeout: '1m0s',
+  /** Seconds; a watch without timeoutSeconds ends after this to twice this (watch-http.ts). */
+  minRequestTimeout: 1800,
+  /** The address of the plain --port (upstream's old flag); empty: --bind-address. */
+  insecureBindAddress: '',
   /** Create the default StorageClass `local-path` at bootstrap (false: a cluster without a default class). */
   defaultStorageClass: true,
 } satisfies Record<string, FlagValue>;
@@ -77,8 +91,16 @@ export async function main(argv: string[]): Promise<void> {
   const log = createLogger('apiserver');
   log.info(`Running kube-apiserver ${renderFlags(flags).join(' ')}`);
 
-  const etcd = connectEtcd(flags.etcdServers.split(','));
-  const store = new EtcdStore(etcd);
+  // Every file and duration is checked before etcd is dialled: a mistake is one line and exit 1.
+  const credentials = etcdCredentials(flags);
+  const encryption = flags.encryptionProviderConfig
+    ? encryptionFromFile(flags.encryptionProviderConfig)
+    : undefined;
+  const requestTimeoutMs = durationFlag('--request-timeout', flags.requestTimeout);
+  if (encryption) log.info('Encrypting at rest', { resources: [...encryption.chains.keys()] });
+
+  const etcd = connectEtcd(flags.etcdServers.split(','), credentials);
+  const store = new EtcdStore(etcd, encryption?.values);
   const caches = new Map<ResourceInfo, WatchCache>();
   for (const r of resources) {
     if (r === R.componentstatuses || r.createOnly) continue;
@@ -125,6 +147,7 @@ export async function main(argv: string[]): Promise<void> {
     protobuf,
     maxBodyBytes: flags.maxRequestBodyBytes,
     bookmarkIntervalMs: flags.watchBookmarkIntervalSeconds * 1000,
+    minRequestTimeoutSeconds: flags.minRequestTimeout,
     log,
   });
   const serverDeps = {
@@ -135,6 +158,7 @@ export async function main(argv: string[]): Promise<void> {
     advertiseAddress: () => `${ip}:${flags.securePort || flags.port}`,
     maxBodyBytes: flags.maxRequestBodyBytes,
     instruments: requestMetrics(metrics),
+    requestTimeoutMs,
     protobuf,
     inflight:
       flags.maxRequestsInflight || flags.maxMutatingRequestsInflight
@@ -157,8 +181,9 @@ export async function main(argv: string[]): Promise<void> {
   }
   if (flags.port) {
     const insecure = createApiServer({ ...serverDeps, security: { reviews: security.reviews } });
-    await listen(insecure, flags.port, flags.bindAddress);
-    log.info('Serving insecurely', { address: `${flags.bindAddress}:${flags.port}` });
+    const address = flags.insecureBindAddress || flags.bindAddress;
+    await listen(insecure, flags.port, address);
+    log.info('Serving insecurely', { address: `${address}:${flags.port}` });
     servers.push(insecure);
   }
   const compactor = startCompactor(store, flags.etcdCompactionIntervalSeconds * 1000, log);
@@ -175,6 +200,14 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+}
+
+function durationFlag(flag: string, text: string): number {
+  try {
+    return parseDuration(text);
+  } catch (err) {
+    throw new FlagError(`${flag}: ${(err as Error).message}`);
+  }
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

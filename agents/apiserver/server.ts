@@ -16,7 +16,9 @@ import { dashboardHtml } from '../dashboard/page';
 import { type Security, serveReview, UNSECURED_USER } from './auth/index';
 import type { ProtobufCodec } from './body';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery';
+import { isLongRunning } from './filters/long-running';
 import { inflightClass, type MaxInflight } from './filters/max-inflight';
+import { armRequestTimeout } from './filters/timeout';
 import type { ResourceHandlers } from './handlers';
 import { parseRequest, type RequestInfo } from './request-info';
 import { sendError, sendJson, sendText } from './respond';
@@ -38,6 +40,8 @@ export interface ServerDeps {
   protobuf?: ProtobufCodec;
   /** --max-requests-inflight / --max-mutating-requests-inflight, shared by both ports. */
   inflight?: MaxInflight;
+  /** --request-timeout: a non-long-running request is answered 504 after this long (0: never). */
+  requestTimeoutMs?: number;
   /** Pass one requestMetrics() to every server sharing a Registry (secure and insecure ports). */
   instruments?: ReturnType<typeof requestMetrics>;
 }
@@ -81,6 +85,7 @@ export function createApiServer(deps: ServerDeps): Server {
       }
       res.once('close', release);
     }
+    if (deps.requestTimeoutMs && !isLongRunning(info)) armRequestTimeout(req, res, deps.requestTimeoutMs);
     route(req, res, info)
       .catch((err) => {
         const se = toStatusError(err);
@@ -101,7 +106,8 @@ export function createApiServer(deps: ServerDeps): Server {
   // kept-alive socket as a client reuses it shows up there as ECONNRESET / "socket hang up".
   server.keepAliveTimeout = 90_000;
   server.headersTimeout = 95_000;
-  // Watches stream for up to timeoutSeconds; only the request itself must arrive in time.
+  // Node's own limit would answer a bare 408; --request-timeout (filters/timeout.ts) bounds slow
+  // requests with a Status instead, and leaves watches to their timeoutSeconds.
   server.requestTimeout = 0;
 
   server.on('upgrade', async (req: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -5,8 +5,9 @@
 //   resourceVersion unset or "0" → synthetic ADDED events for the current state, then changes
 //   resourceVersion N            → every change after N (from the cache's ring, or straight from
 //                                  etcd if the ring is too short); 410 Expired if etcd compacted N
-// It ends after timeoutSeconds, when the client goes away, or when the watcher falls too far
-// behind (its buffered bytes pass a limit; the client's reflector then re-lists).
+// It ends after timeoutSeconds (watchTimeoutSeconds), when the client goes away, or when the
+// watcher falls too far behind (its buffered bytes pass a limit; the client's reflector then
+// re-lists).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Etcd3 } from 'etcd3';
@@ -31,8 +32,20 @@ export interface WatchSink {
 }
 
 const MAX_BUFFERED = 16 * 1024 * 1024;
-/** Upstream closes watches after 30–60 minutes so load spreads over apiservers. */
-const DEFAULT_TIMEOUT_S = 1800;
+
+/**
+ * How long a watch runs (upstream: endpoints/handlers/get.go ListResource): the client's
+ * timeoutSeconds, else a random time between --min-request-timeout and twice that (1800 s: 30–60
+ * minutes), so the watches of many clients do not all reconnect at once. 0 means no end.
+ */
+export function watchTimeoutSeconds(
+  requested: number | undefined,
+  minRequestTimeoutSeconds: number,
+  rand: () => number = Math.random,
+): number {
+  if (requested !== undefined && requested > 0) return requested;
+  return minRequestTimeoutSeconds * (1 + rand());
+}
 
 export function httpSink(req: IncomingMessage, res: ServerResponse): WatchSink {
   res.writeHead(200, {
@@ -85,7 +98,8 @@ export interface WatchParams {
   allowBookmarks: boolean;
   /** How often a watcher that allows them gets a BOOKMARK (upstream: about once a minute). */
   bookmarkIntervalMs: number;
-  timeoutSeconds?: number;
+  /** From watchTimeoutSeconds; 0: the watch ends only when the client or the server goes. */
+  timeoutSeconds: number;
   /** Turns an event's object into what is sent (a Table row for `as=Table`), else the object. */
   render?: (obj: KubeObject, first: boolean) => unknown;
   log: Logger;
@@ -151,6 +165,7 @@ export function serveWatch(sink: WatchSink, p: WatchParams): void {
             for (const c of cs) onChange(c, from);
           },
           (err) => tooOld(err.message),
+          p.cache.store.values,
         );
         cleanups.push(() => w.stop());
       },
@@ -163,8 +178,10 @@ export function serveWatch(sink: WatchSink, p: WatchParams): void {
       cleanups.push(() => clearInterval(t));
     }
   }
-  const timer = setTimeout(() => close(), (p.timeoutSeconds ?? DEFAULT_TIMEOUT_S) * 1000);
-  cleanups.push(() => clearTimeout(timer));
+  if (p.timeoutSeconds > 0) {
+    const timer = setTimeout(() => close(), p.timeoutSeconds * 1000);
+    cleanups.push(() => clearTimeout(timer));
+  }
 }
 
 /** The encoded event, built once per (object, type) and written to every watcher that gets it. */

@@ -23,16 +23,22 @@ export interface ControlPlaneOptions {
   /** Extra apiserver flags (`--service-node-port-range=…`). */
   flags?: string[];
   name?: string;
+  /** A PKI dir (installer/pki): etcd over TLS with client-cert-auth, and the apiserver's --etcd-* flags. */
+  etcdTlsDir?: string;
 }
 
 export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise<ControlPlane> {
-  const etcd = await startEtcd();
+  const etcd = await startEtcd('etcd', { tlsDir: opts.etcdTlsDir });
+  const etcdTlsFlags = etcd.tls
+    ? [`--etcd-cafile=${etcd.tls.ca}`, `--etcd-certfile=${etcd.tls.cert}`, `--etcd-keyfile=${etcd.tls.key}`]
+    : [];
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const name = opts.name ?? 'apiserver';
   const start = async (): Promise<Started> => {
     const proc = startAgent(`${name}-${port}`, 'apiserver', [
       `--etcd-servers=${etcd.url}`,
+      ...etcdTlsFlags,
       '--bind-address=127.0.0.1',
       `--port=${port}`,
       ...(opts.flags ?? []),

@@ -1,7 +1,15 @@
 // A real etcd (Debian's etcd-server) on loopback, in a fresh data directory, for one test file.
-import { mkdtempSync, rmSync } from 'node:fs';
+// With `tlsDir` (a PKI from installer/pki's ensurePki) it serves clients over TLS and asks each
+// for a certificate from the cluster CA, as the installer's etcd unit does:
+//
+//   etcd --cert-file=<dir>/etcd/server.crt --key-file=<dir>/etcd/server.key
+//        --trusted-ca-file=<dir>/ca.crt --client-cert-auth
+//        --listen-client-urls=https://127.0.0.1:<port> --advertise-client-urls=https://127.0.0.1:<port>
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pkiPaths } from '../../installer/pki/pki';
 import { freePort } from './ports';
 import { type Started, startProcess } from './process';
 
@@ -9,18 +17,41 @@ export interface TestEtcd {
   url: string;
   dataDir: string;
   proc: Started;
+  /** With `tlsDir`: the files an etcd client (the apiserver) presents. */
+  tls?: { ca: string; cert: string; key: string };
   stop(): Promise<void>;
 }
 
-export async function startEtcd(name = 'etcd'): Promise<TestEtcd> {
+export interface EtcdOptions {
+  /** A PKI directory: serve https:// with client-cert-auth (installer/pki file names). */
+  tlsDir?: string;
+}
+
+export async function startEtcd(name = 'etcd', opts: EtcdOptions = {}): Promise<TestEtcd> {
   const [clientPort, peerPort] = [await freePort(), await freePort()];
   const dataDir = mkdtempSync(join(tmpdir(), 'nodekube-etcd-'));
-  const url = `http://127.0.0.1:${clientPort}`;
+  const url = `${opts.tlsDir ? 'https' : 'http'}://127.0.0.1:${clientPort}`;
+  const tls = opts.tlsDir
+    ? {
+        ca: pkiPaths(opts.tlsDir, 'ca').cert,
+        cert: pkiPaths(opts.tlsDir, 'apiserver-etcd-client').cert,
+        key: pkiPaths(opts.tlsDir, 'apiserver-etcd-client').key,
+      }
+    : undefined;
+  const tlsFlags = opts.tlsDir
+    ? [
+        `--cert-file=${pkiPaths(opts.tlsDir, 'etcd/server').cert}`,
+        `--key-file=${pkiPaths(opts.tlsDir, 'etcd/server').key}`,
+        `--trusted-ca-file=${pkiPaths(opts.tlsDir, 'ca').cert}`,
+        '--client-cert-auth',
+      ]
+    : [];
   const proc = startProcess(`${name}-${clientPort}`, 'etcd', [
     `--name=${name}`,
     `--data-dir=${dataDir}`,
     `--listen-client-urls=${url}`,
     `--advertise-client-urls=${url}`,
+    ...tlsFlags,
     `--listen-peer-urls=http://127.0.0.1:${peerPort}`,
     `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
     `--initial-cluster=${name}=http://127.0.0.1:${peerPort}`,
@@ -29,8 +60,7 @@ export async function startEtcd(name = 'etcd'): Promise<TestEtcd> {
   const deadline = Date.now() + 20_000;
   for (;;) {
     try {
-      const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) break;
+      if (await healthy(url, tls)) break;
     } catch {
       // not up yet
     }
@@ -41,9 +71,33 @@ export async function startEtcd(name = 'etcd'): Promise<TestEtcd> {
     url,
     dataDir,
     proc,
+    tls,
     async stop() {
       await proc.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** GET /health; over TLS with the client certificate (etcd asks for one on every client URL). */
+async function healthy(url: string, tls: TestEtcd['tls']): Promise<boolean> {
+  if (!tls) return (await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) })).ok;
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${url}/health`,
+      {
+        ca: readFileSync(tls.ca),
+        cert: readFileSync(tls.cert),
+        key: readFileSync(tls.key),
+        timeout: 1000,
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
 }

@@ -5,13 +5,13 @@
 // health endpoints are not counted, so a full server still reports itself alive. 0 = no limit.
 
 import type { RequestInfo } from '../request-info';
+import { isLongRunning } from './long-running';
 
 export interface InflightLimits {
   readOnly: number;
   mutating: number;
 }
 
-const LONG_RUNNING_SUBRESOURCES = new Set(['log', 'exec', 'attach', 'portforward', 'proxy']);
 const EXEMPT_PATHS = new Set(['/healthz', '/livez', '/readyz', '/metrics']);
 
 export type InflightClass = 'readonly' | 'mutating' | 'exempt';
@@ -23,8 +23,7 @@ export function inflightClass(info: RequestInfo | undefined, method: string): In
     if (EXEMPT_PATHS.has(info.path.split('/').slice(0, 2).join('/'))) return 'exempt';
     return method === 'GET' || method === 'HEAD' ? 'readonly' : 'mutating';
   }
-  if (info.verb === 'watch' || (info.subresource && LONG_RUNNING_SUBRESOURCES.has(info.subresource)))
-    return 'exempt';
+  if (isLongRunning(info)) return 'exempt';
   return info.verb === 'get' || info.verb === 'list' ? 'readonly' : 'mutating';
 }
 

@@ -9,10 +9,15 @@
 //   delete  — mod_revision == the revision the caller read, else Conflict
 // Extra guarded writes (the service IP / NodePort bitmaps) ride in the same transaction, so an
 // allocation and the object that owns it are committed together or not at all.
+//
+// Object values pass through a ValueTransform on their way in and out (encryption at rest,
+// --encryption-provider-config); so do the ones a watch brings, which carry the stored bytes.
 
 import { ExponentialBackoff, handleWhen, noop, retry } from 'cockatiel';
 import { Etcd3, type ICompare, type IKeyValue, type IRequestOp, isRecoverableError } from 'etcd3';
 import type { KubeObject } from '../../api/types';
+import { PLAIN_VALUES, type ValueTransform } from './encryption/providers';
+import type { EtcdCredentials } from './etcd-tls';
 
 /** An additional key written in the same transaction, guarded on its own revision (0 = absent). */
 export interface SideWrite {
@@ -47,8 +52,15 @@ export function prefixEnd(prefix: string): Buffer {
 }
 
 /** Parse a stored value and stamp its resourceVersion from the key's mod_revision. */
-export function decodeKv(kv: IKeyValue): Stored {
-  const obj = JSON.parse(kv.value.toString()) as KubeObject;
+export function decodeKv(kv: IKeyValue, values: ValueTransform = PLAIN_VALUES): Stored {
+  let plain: Buffer;
+  try {
+    plain = values.fromStorage(kv.key.toString(), kv.value);
+  } catch (err) {
+    // Upstream's wording (storage/etcd3/store.go); the 500 it becomes names the key to repair.
+    throw new Error(`unable to transform key "${kv.key.toString()}": ${(err as Error).message}`);
+  }
+  const obj = JSON.parse(plain.toString()) as KubeObject;
   const revision = Number(kv.mod_revision);
   obj.metadata = { ...(obj.metadata ?? {}), resourceVersion: String(revision) };
   return { obj, revision };
@@ -60,12 +72,14 @@ export function encodeObject(obj: KubeObject): string {
   return JSON.stringify({ ...obj, metadata: meta });
 }
 
-export function connectEtcd(servers: string[]): Etcd3 {
+/** `credentials` (etcd-tls.ts) turn on TLS with a client certificate for https:// servers. */
+export function connectEtcd(servers: string[], credentials?: EtcdCredentials): Etcd3 {
   // Settings from research-deps.md "etcd3 notes": unary calls get a deadline (none by default),
   // grpc keepalive so a partitioned watch does not hang silently, no per-host circuit breaker
   // (with one host it would refuse every call for 5 s after three failures), a few retries.
   return new Etcd3({
     hosts: servers,
+    ...(credentials ? { credentials } : {}),
     defaultCallOptions: (c) => (c.isStream ? {} : { deadline: Date.now() + 5000 }),
     faultHandling: {
       host: () => noop,
@@ -87,7 +101,10 @@ export class EtcdStore {
   private highestSeen = 0;
   private lease?: { id: string; ttl: number; grantedAt: number };
 
-  constructor(readonly client: Etcd3) {}
+  constructor(
+    readonly client: Etcd3,
+    readonly values: ValueTransform = PLAIN_VALUES,
+  ) {}
 
   get lastRevision(): number {
     return this.highestSeen;
@@ -102,9 +119,10 @@ export class EtcdStore {
   async get(key: string): Promise<Stored | null> {
     const res = await this.client.kv.range({ key: enc(key) });
     this.observe(res.header.revision);
-    return res.kvs.length ? decodeKv(res.kvs[0]) : null;
+    return res.kvs.length ? decodeKv(res.kvs[0], this.values) : null;
   }
 
+  /** A value as stored, untransformed: for the allocator bitmaps, which are not objects. */
   async getRaw(key: string): Promise<{ value: string; revision: number } | null> {
     const res = await this.client.kv.range({ key: enc(key) });
     this.observe(res.header.revision);
@@ -115,7 +133,10 @@ export class EtcdStore {
 
   async list(prefix: string): Promise<ListResult> {
     const res = await this.client.kv.range({ key: enc(prefix), range_end: prefixEnd(prefix) });
-    return { items: res.kvs.map(decodeKv), revision: this.observe(res.header.revision) };
+    return {
+      items: res.kvs.map((kv) => decodeKv(kv, this.values)),
+      revision: this.observe(res.header.revision),
+    };
   }
 
   /** The current etcd revision (a cheap count-only range). */
@@ -173,13 +194,16 @@ export class EtcdStore {
   ): Promise<WriteOutcome> {
     const res = await this.client.kv.txn({
       compare: [{ ...guard, key: enc(key) }, ...side.map(guardFor)],
-      success: [opFor({ key, value }, lease), ...side.map((w) => opFor(w))],
+      success: [
+        opFor({ key, value: value === null ? null : this.values.toStorage(key, Buffer.from(value)) }, lease),
+        ...side.map((w) => opFor(w)),
+      ],
       failure: [{ request_range: { key: enc(key) } }],
     });
     const revision = this.observe(res.header.revision);
     if (res.succeeded) return { ok: true, revision };
     const kvs = res.responses[0]?.response_range?.kvs ?? [];
-    return { ok: false, current: kvs.length ? decodeKv(kvs[0]) : null };
+    return { ok: false, current: kvs.length ? decodeKv(kvs[0], this.values) : null };
   }
 
   /** Compact etcd history up to `revision` (the apiserver's job upstream, every 5 minutes). */
@@ -198,7 +222,8 @@ function guardFor(w: SideWrite): ICompare {
     : { key: enc(w.key), target: 'Mod', result: 'Equal', mod_revision: w.expectedRevision };
 }
 
-function opFor(w: Pick<SideWrite, 'key' | 'value'>, lease?: string): IRequestOp {
+function opFor(w: { key: string; value: string | Buffer | null }, lease?: string): IRequestOp {
   if (w.value === null) return { request_delete_range: { key: enc(w.key) } };
-  return { request_put: { key: enc(w.key), value: enc(w.value), ...(lease ? { lease } : {}) } };
+  const value = typeof w.value === 'string' ? enc(w.value) : w.value;
+  return { request_put: { key: enc(w.key), value, ...(lease ? { lease } : {}) } };
 }

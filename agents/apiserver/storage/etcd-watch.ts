@@ -4,6 +4,7 @@
 
 import type { Etcd3, IEvent, IWatchResponse, Watcher } from 'etcd3';
 import type { KubeObject } from '../../api/types';
+import { PLAIN_VALUES, type ValueTransform } from './encryption/providers';
 import { decodeKv } from './etcd-store';
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -19,17 +20,17 @@ export interface Change {
 }
 
 /** One etcd event as a Change; `null` for a delete whose previous value etcd no longer has. */
-export function toChange(ev: IEvent): Change | null {
+export function toChange(ev: IEvent, values: ValueTransform = PLAIN_VALUES): Change | null {
   const key = ev.kv.key.toString();
   const revision = Number(ev.kv.mod_revision);
-  const prev = ev.prev_kv?.value.length ? decodeKv(ev.prev_kv).obj : undefined;
+  const prev = ev.prev_kv?.value.length ? decodeKv(ev.prev_kv, values).obj : undefined;
   if (ev.type === 'Delete') {
     if (!prev) return null;
     // Upstream stamps a deleted object with the revision of the delete.
     const obj = { ...prev, metadata: { ...prev.metadata, resourceVersion: String(revision) } };
     return { type: 'DELETED', key, obj, prev, revision };
   }
-  const { obj } = decodeKv(ev.kv);
+  const { obj } = decodeKv(ev.kv, values);
   const type: ChangeType = ev.kv.create_revision === ev.kv.mod_revision ? 'ADDED' : 'MODIFIED';
   return { type, key, obj, prev, revision };
 }
@@ -40,8 +41,9 @@ export interface EtcdWatch {
 
 /**
  * Watch every key under `prefix` from `startRevision` on. `onError` gets compaction ("Watcher
- * canceled") and other fatal errors; the etcd3 client itself reconnects after an etcd restart
- * and resumes at the last revision + 1, so no event is lost then.
+ * canceled"), a value that cannot be decoded, and other fatal errors; the etcd3 client itself
+ * reconnects after an etcd restart and resumes at the last revision + 1, so no event is lost then.
+ * `values` must be the store's (EtcdStore.values), so watched objects decode as read ones do.
  */
 export function watchPrefix(
   client: Etcd3,
@@ -49,6 +51,7 @@ export function watchPrefix(
   startRevision: number,
   onChanges: (changes: Change[]) => void,
   onError: (err: Error) => void,
+  values: ValueTransform = PLAIN_VALUES,
 ): EtcdWatch {
   // watcher() attaches at once; create() would attach our listeners only after 'connected',
   // and a watch on a compacted revision is cancelled in the same breath (its error then lost).
@@ -61,7 +64,14 @@ export function watchPrefix(
   let stopped = false;
   watcher.on('data', (res: IWatchResponse) => {
     if (stopped) return;
-    const changes = res.events.map(toChange).filter((c): c is Change => c !== null);
+    let changes: Change[];
+    try {
+      changes = res.events.map((ev) => toChange(ev, values)).filter((c): c is Change => c !== null);
+    } catch (err) {
+      // A throw here would escape etcd3's stream handler and end the process.
+      onError(err as Error);
+      return;
+    }
     if (changes.length) onChanges(changes);
   });
   let failed = false;

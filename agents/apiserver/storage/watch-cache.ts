@@ -59,7 +59,7 @@ export class WatchCache {
 
   constructor(
     private readonly client: Etcd3,
-    private readonly store: EtcdStore,
+    readonly store: EtcdStore,
     readonly resource: ResourceInfo,
     private readonly opts: WatchCacheOptions = {},
   ) {
@@ -85,6 +85,7 @@ export class WatchCache {
       list.revision + 1,
       (c) => this.apply(c),
       (err) => this.restart(err),
+      this.store.values,
     );
     this.wakeWaiters();
   }
