@@ -24,7 +24,7 @@ import { createApiServer, requestMetrics } from './server';
 import { startCompactor } from './storage/compactor';
 import { connectEtcd, EtcdStore } from './storage/etcd-store';
 import { WatchCache } from './storage/watch-cache';
-import { admissionHooks, kubeletProxy, protobuf, toTable } from './wiring';
+import { admissionHooks, kubeletClientTls, kubeletProxy, protobuf, toTable } from './wiring';
 
 export const defaultFlags = {
   etcdServers: 'http://127.0.0.1:2379',
@@ -55,6 +55,10 @@ export const defaultFlags = {
   // Upstream defaults to 400 and 200; 0 (no limit) keeps today's behaviour until a bench sets them.
   maxRequestsInflight: 0,
   maxMutatingRequestsInflight: 0,
+  // Dialling kubelets for logs/exec/attach/port-forward (wiring.ts): TLS with this client certificate.
+  kubeletClientCertificate: '',
+  kubeletClientKey: '',
+  kubeletCertificateAuthority: '',
   /** Create the default StorageClass `local-path` at bootstrap (false: a cluster without a default class). */
   defaultStorageClass: true,
 } satisfies Record<string, FlagValue>;
@@ -121,7 +125,7 @@ export async function main(argv: string[]): Promise<void> {
     etcd,
     components,
     toTable,
-    kubeletProxy: kubeletProxy(rest),
+    kubeletProxy: kubeletProxy(rest, kubeletClientTls(flags)),
     protobuf,
     maxBodyBytes: flags.maxRequestBodyBytes,
     bookmarkIntervalMs: flags.watchBookmarkIntervalSeconds * 1000,
