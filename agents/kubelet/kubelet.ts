@@ -67,12 +67,12 @@ export interface Kubelet {
 export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Kubelet> {
   const nodeName = flags.hostnameOverride;
   const hairpinMode = parseHairpinMode(flags.hairpinMode);
-  mkdirSync(flags.rootDir, { recursive: true });
   // First, so a broken kubeconfig or serving flag fails at once, naming the file or flag.
   const connection = await loadConnection(flags);
   log.info('Talking to the apiserver', { server: connection.baseUrl, via: connection.origin });
   const client = createClient({ ...connection, userAgent: `nodekube-kubelet/${nodeName}` });
   const serving = servingOptions(flags, { client, nodeName, log });
+  mkdirSync(flags.rootDir, { recursive: true });
   const docker = dockerFromEndpoint(flags.dockerEndpoint);
   const runtime = new DockerRuntime(docker, nodeName);
   // Docker may be down right now (it restarts independently of us): everything below that needs
