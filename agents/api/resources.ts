@@ -378,4 +378,5 @@ export const R = {
   rolebindings: mustFind('rbac.authorization.k8s.io', 'rolebindings'),
   clusterroles: mustFind('rbac.authorization.k8s.io', 'clusterroles'),
   clusterrolebindings: mustFind('rbac.authorization.k8s.io', 'clusterrolebindings'),
+  subjectaccessreviews: mustFind('authorization.k8s.io', 'subjectaccessreviews'),
 } as const;

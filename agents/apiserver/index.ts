@@ -26,7 +26,7 @@ import { encryptionFromFile } from './storage/encryption/config';
 import { connectEtcd, EtcdStore } from './storage/etcd-store';
 import { etcdCredentials } from './storage/etcd-tls';
 import { WatchCache } from './storage/watch-cache';
-import { admissionHooks, kubeletProxy, protobuf, toTable } from './wiring';
+import { admissionHooks, kubeletClientTls, kubeletProxy, protobuf, toTable } from './wiring';
 
 export const defaultFlags = {
   etcdServers: 'http://127.0.0.1:2379',
@@ -69,6 +69,10 @@ export const defaultFlags = {
   minRequestTimeout: 1800,
   /** The address of the plain --port (upstream's old flag); empty: --bind-address. */
   insecureBindAddress: '',
+  // Dialling kubelets for logs/exec/attach/port-forward (wiring.ts): TLS with this client certificate.
+  kubeletClientCertificate: '',
+  kubeletClientKey: '',
+  kubeletCertificateAuthority: '',
   /** Create the default StorageClass `local-path` at bootstrap (false: a cluster without a default class). */
   defaultStorageClass: true,
 } satisfies Record<string, FlagValue>;
@@ -143,7 +147,7 @@ export async function main(argv: string[]): Promise<void> {
     etcd,
     components,
     toTable,
-    kubeletProxy: kubeletProxy(rest),
+    kubeletProxy: kubeletProxy(rest, kubeletClientTls(flags)),
     protobuf,
     maxBodyBytes: flags.maxRequestBodyBytes,
     bookmarkIntervalMs: flags.watchBookmarkIntervalSeconds * 1000,

@@ -21,12 +21,14 @@ describe('kubeletPath', () => {
 });
 
 describe('upgradeRequestHead', () => {
-  it('rewrites the request line and Host, keeps every other header as sent', () => {
+  it('rewrites the request line and Host, drops Authorization, keeps every other header as sent', () => {
     const req = {
       method: 'POST',
       rawHeaders: [
         'Host',
         'apiserver:8080',
+        'Authorization',
+        'Bearer users-own-token',
         'Connection',
         'Upgrade',
         'Upgrade',

@@ -19,12 +19,35 @@
 // kubectl; here bytes are only relayed: a plain request is forwarded and its response streamed
 // back (following logs stay open), and an upgrade gets its request line and headers rewritten to
 // the kubelet's path, then the two sockets are piped together.
+//
+// With --kubelet-client-certificate/-key (and --kubelet-certificate-authority) the kubelet is
+// dialled over TLS: the apiserver presents its kubelet-client certificate (the kubelet
+// authorizes that user, see agents/kubelet/auth.ts) and, given the CA, checks the kubelet's
+// serving certificate against the address it dialled (the node IP is among its SANs). Without
+// those flags: plain HTTP, as before.
 
 import { type IncomingMessage, request, type ServerResponse } from 'node:http';
+import { request as tlsRequest } from 'node:https';
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { connect as tlsConnect } from 'node:tls';
 
 export type KubeletSubresource = 'log' | 'exec' | 'attach' | 'portforward';
+
+/** PEM text; `ca` absent means the kubelet's certificate is not verified (upstream's default too). */
+export interface KubeletClientTls {
+  cert?: string;
+  key?: string;
+  ca?: string;
+}
+
+/** node:tls options for dialling a kubelet: our certificate, and verification only with a CA. */
+const tlsOptions = (tls: KubeletClientTls) => ({
+  cert: tls.cert,
+  key: tls.key,
+  ca: tls.ca,
+  rejectUnauthorized: !!tls.ca,
+});
 
 export interface KubeletTarget {
   nodeAddress: string;
@@ -55,15 +78,23 @@ export function proxyToKubelet(
   socket: Duplex | null,
   head: Buffer | null,
   target: KubeletTarget,
+  tls?: KubeletClientTls,
 ): void {
   const path = kubeletPath(target);
-  if (socket) relayUpgrade(req, socket, head ?? Buffer.alloc(0), target, path);
-  else if (res) relayRequest(req, res, target, path);
+  if (socket) relayUpgrade(req, socket, head ?? Buffer.alloc(0), target, path, tls);
+  else if (res) relayRequest(req, res, target, path, tls);
 }
 
-function relayRequest(req: IncomingMessage, res: ServerResponse, t: KubeletTarget, path: string): void {
-  const upstream = request(
+function relayRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  t: KubeletTarget,
+  path: string,
+  tls: KubeletClientTls | undefined,
+): void {
+  const upstream = (tls ? tlsRequest : request)(
     {
+      ...(tls ? tlsOptions(tls) : {}),
       host: t.nodeAddress,
       port: t.kubeletPort,
       method: req.method,
@@ -90,13 +121,15 @@ function relayUpgrade(
   head: Buffer,
   t: KubeletTarget,
   path: string,
+  tls: KubeletClientTls | undefined,
 ): void {
-  const kubelet = connect({ host: t.nodeAddress, port: t.kubeletPort });
+  const address = { host: t.nodeAddress, port: t.kubeletPort };
+  const kubelet = tls ? tlsConnect({ ...address, ...tlsOptions(tls) }) : connect(address);
   socket.on('error', () => kubelet.destroy());
   kubelet.on('error', (err) => {
     if (!socket.writableEnded) socket.end(failureResponse(t, err));
   });
-  kubelet.once('connect', () => {
+  kubelet.once(tls ? 'secureConnect' : 'connect', () => {
     kubelet.write(upgradeRequestHead(req, t, path));
     if (head.length) kubelet.write(head);
     kubelet.pipe(socket);
@@ -106,7 +139,11 @@ function relayUpgrade(
   kubelet.once('close', () => socket.destroy());
 }
 
-/** The client's request line and headers, pointed at the kubelet's path and host. */
+/**
+ * The client's request line and headers, pointed at the kubelet's path and host. The client's
+ * Authorization stays here (upstream drops it once authenticated): the kubelet trusts the
+ * apiserver's own certificate, and a user's token is not the kubelet's to see.
+ */
 export function upgradeRequestHead(
   req: IncomingMessage,
   t: Pick<KubeletTarget, 'nodeAddress' | 'kubeletPort'>,
@@ -115,7 +152,8 @@ export function upgradeRequestHead(
   const lines = [`${req.method ?? 'GET'} ${path} HTTP/1.1`, `Host: ${t.nodeAddress}:${t.kubeletPort}`];
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i].toLowerCase() === 'host') continue;
+    const name = raw[i].toLowerCase();
+    if (name === 'host' || name === 'authorization') continue;
     lines.push(`${raw[i]}: ${raw[i + 1]}`);
   }
   return `${lines.join('\r\n')}\r\n\r\n`;

@@ -1,6 +1,7 @@
 // The parts of the apiserver that live in their own folders, wired in one place: admission
 // (defaults, validation), patches, Table printing, and the kubelet proxy.
 
+import { readFileSync } from 'node:fs';
 import { badRequest } from '../api/errors';
 import { R, type ResourceInfo } from '../api/resources';
 import type { KubeObject } from '../api/types';
@@ -8,7 +9,7 @@ import { applyDefaults } from './admission/defaults';
 import { validate } from './admission/validation';
 import type { ProtobufCodec } from './body';
 import type { KubeletProxy } from './handlers';
-import { type KubeletSubresource, proxyToKubelet } from './kubelet-proxy';
+import { type KubeletClientTls, type KubeletSubresource, proxyToKubelet } from './kubelet-proxy';
 import { applyPatch } from './patch/index';
 import { decodeProtobufObject, isProtobufContentType } from './protobuf/index';
 import type { AdmissionHooks } from './registry/hooks';
@@ -37,7 +38,7 @@ export function admissionHooks(flags: AdmissionFlags): AdmissionHooks {
  * logs/exec/attach/portforward: find the pod's node and its kubelet, then relay (kubelet-proxy.ts
  * answers the client itself, errors included).
  */
-export function kubeletProxy(rest: RestStorage): KubeletProxy {
+export function kubeletProxy(rest: RestStorage, tls?: KubeletClientTls): KubeletProxy {
   return async (info, pod, req, res, upgrade) => {
     const name = pod.metadata?.name ?? '';
     const nodeName = (pod.spec as { nodeName?: string } | undefined)?.nodeName;
@@ -50,14 +51,47 @@ export function kubeletProxy(rest: RestStorage): KubeletProxy {
     const address =
       status.addresses?.find((a) => a.type === 'InternalIP')?.address ?? status.addresses?.[0]?.address;
     if (!address) throw badRequest(`node ${nodeName} has no address to reach its kubelet at`);
-    proxyToKubelet(req, res ?? null, upgrade?.socket ?? null, upgrade?.head ?? null, {
-      nodeAddress: address,
-      kubeletPort: status.daemonEndpoints?.kubeletEndpoint?.Port ?? 10250,
-      namespace: pod.metadata?.namespace ?? '',
-      pod: name,
-      subresource: info.subresource as KubeletSubresource,
-      query: info.query,
-    });
+    proxyToKubelet(
+      req,
+      res ?? null,
+      upgrade?.socket ?? null,
+      upgrade?.head ?? null,
+      {
+        nodeAddress: address,
+        kubeletPort: status.daemonEndpoints?.kubeletEndpoint?.Port ?? 10250,
+        namespace: pod.metadata?.namespace ?? '',
+        pod: name,
+        subresource: info.subresource as KubeletSubresource,
+        query: info.query,
+      },
+      tls,
+    );
+  };
+}
+
+export interface KubeletClientFlags {
+  kubeletClientCertificate: string;
+  kubeletClientKey: string;
+  kubeletCertificateAuthority: string;
+}
+
+/** --kubelet-client-certificate/-key and --kubelet-certificate-authority, read once; none set: plain HTTP. */
+export function kubeletClientTls(f: KubeletClientFlags): KubeletClientTls | undefined {
+  if (!!f.kubeletClientCertificate !== !!f.kubeletClientKey)
+    throw new Error('--kubelet-client-certificate and --kubelet-client-key go together');
+  if (!f.kubeletClientCertificate && !f.kubeletCertificateAuthority) return undefined;
+  const read = (flag: string, path: string) => {
+    if (!path) return undefined;
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new Error(`--${flag}: cannot read "${path}": ${(err as Error).message}`);
+    }
+  };
+  return {
+    cert: read('kubelet-client-certificate', f.kubeletClientCertificate),
+    key: read('kubelet-client-key', f.kubeletClientKey),
+    ca: read('kubelet-certificate-authority', f.kubeletCertificateAuthority),
   };
 }
 

@@ -1,5 +1,6 @@
 // The start-up every control-plane component shares (kube-scheduler, kube-controller-manager):
-// log the command line as upstream does ("Running kube-scheduler --master=…"), one client,
+// log the command line as upstream does ("Running kube-scheduler --master=…"), one client
+// (--kubeconfig and/or --master, else the pod's service account, else the local insecure port),
 // /healthz and /metrics on --port (componentstatuses probes them), SIGTERM/SIGINT to stop, and —
 // with --leader-elect — run only while holding the kube-system/<name> Lease. Losing the lease
 // ends the component with exit code 1 so its supervisor (systemd) restarts it, as upstream does.
@@ -10,11 +11,14 @@ import { type FlagValue, renderFlags } from '../api/flags';
 import { serveHealth } from '../api/health-server';
 import { createLogger, type Logger } from '../api/log';
 import { processMetrics, Registry } from '../api/metrics';
+import { DEFAULT_MASTER, loadConnection } from './connection';
 import { runLeaderElection } from './leader-election';
 import { createClient } from './rest-client';
 import type { ApiClient } from './types';
 
 export interface ComponentFlags {
+  /** Server and credentials (upstream's --kubeconfig); --master, when also set, overrides the server. */
+  kubeconfig: string;
   master: string;
   port: number;
   bindAddress: string;
@@ -41,8 +45,10 @@ export async function runComponent(opts: {
   const { name, component, flags } = opts;
   const log = createLogger(component);
   log.info(`Running ${name} ${renderFlags(flags).join(' ')}`);
+  const connection = await loadConnection(flags, { fallbackServer: DEFAULT_MASTER });
+  log.info('Talking to the apiserver', { server: connection.baseUrl, via: connection.origin });
   const client = createClient({
-    baseUrl: flags.master,
+    ...connection,
     userAgent: `nodekube-${component}/0.1`,
     qps: flags.kubeApiQps,
     burst: flags.kubeApiBurst,

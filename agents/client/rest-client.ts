@@ -1,20 +1,26 @@
 // The REST client every agent shares (client-go's rest.Interface, trimmed to what we use).
-// Plain node:http with one keep-alive Agent, JSON bodies, a token-bucket rate limiter in front of
-// every request, and errors rebuilt as the StatusError the server meant: callers write
-// `isNotFound(err)`, never `err.message.includes('not found')`.
+// node:http (or node:https, with the CA and client certificate of connection.ts) with one
+// keep-alive Agent, JSON bodies, a bearer token when one is configured, a token-bucket rate
+// limiter in front of every request, and errors rebuilt as the StatusError the server meant:
+// callers write `isNotFound(err)`, never `err.message.includes('not found')`.
 
 import http from 'node:http';
+import https from 'node:https';
 import type { Status } from 'kubernetes-types/meta/v1';
 import { codeForReason, fromStatus, type StatusReason } from '../api/errors';
 import { type ResourceInfo, resourcePath } from '../api/resources';
 import type { KubeList, KubeObject, WatchEvent } from '../api/types';
+import type { Connection } from './connection';
 import { createNdjsonSplitter } from './ndjson';
 import { createTokenBucket, type RateLimiter } from './rate-limiter';
 import type { ApiClient, ListOptions, PatchType, WatchHandle, WatchOptions } from './types';
 
 export interface ClientOptions {
-  /** `http://127.0.0.1:8080` */
+  /** `http://127.0.0.1:8080`, or `https://…:6443` with `tls` (connection.ts loads both from a kubeconfig). */
   baseUrl: string;
+  tls?: Connection['tls'];
+  /** Sent as `Authorization: Bearer …`, asked for before each request (a token file rotates). */
+  bearerToken?: Connection['bearerToken'];
   /** Sent as User-Agent, so apiserver logs say who asked (`nodekube-scheduler/0.1`). */
   userAgent?: string;
   /** Requests per second after the burst is spent; 0 disables the limiter. Default 50. */
@@ -86,7 +92,18 @@ export function createClient(opts: ClientOptions): ApiClient {
   const base = new URL(opts.baseUrl);
   // Idle sockets are dropped after 4 s, before Node servers' 5 s keepAliveTimeout closes them
   // under us (the request that reuses a socket the server is closing fails with ECONNRESET).
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256, timeout: 4000 });
+  const secure = base.protocol === 'https:';
+  const sockets = { keepAlive: true, maxSockets: 256, timeout: 4000 };
+  const agent = secure
+    ? new https.Agent({
+        ...sockets,
+        ca: opts.tls?.ca,
+        cert: opts.tls?.cert,
+        key: opts.tls?.key,
+        rejectUnauthorized: !opts.tls?.insecureSkipTlsVerify,
+      })
+    : new http.Agent(sockets);
+  const send = secure ? https.request : http.request;
   const limiter: RateLimiter = createTokenBucket({ qps: opts.qps ?? 50, burst: opts.burst ?? 100 });
   const userAgent = opts.userAgent ?? 'nodekube/0.1';
   const timeoutMs = opts.requestTimeoutMs ?? 60_000;
@@ -101,22 +118,25 @@ export function createClient(opts: ClientOptions): ApiClient {
     read: (res: http.IncomingMessage) => Promise<T>,
   ): Promise<T> {
     const payload = spec.body === undefined ? undefined : Buffer.from(JSON.stringify(spec.body));
+    const token = await opts.bearerToken?.();
     let req: http.ClientRequest | undefined;
     const onAbort = () => req?.destroy();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       if (signal.aborted) throw new Error('aborted');
       const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-        req = http.request(
+        req = send(
           {
             agent,
-            host: base.hostname,
-            port: base.port || 80,
+            // WHATWG keeps an IPv6 hostname in brackets; node:http wants it bare.
+            host: base.hostname.replace(/^\[(.*)\]$/, '$1'),
+            port: base.port || (secure ? 443 : 80),
             method: spec.method,
             path: spec.path,
             headers: {
               Accept: 'application/json',
               'User-Agent': userAgent,
+              ...(token ? { Authorization: `Bearer ${token}` } : {}),
               ...(payload
                 ? { 'Content-Type': spec.contentType ?? 'application/json', 'Content-Length': payload.length }
                 : {}),

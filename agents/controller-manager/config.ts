@@ -4,7 +4,9 @@
 import { parseDuration, parseFlags } from '../api/flags';
 
 export const defaultFlags = {
-  master: 'http://127.0.0.1:8080',
+  /** Empty: --kubeconfig, else a pod's service account, else http://127.0.0.1:8080 (client/connection.ts). */
+  master: '',
+  kubeconfig: '',
   port: 10257,
   bindAddress: '0.0.0.0',
   leaderElect: true,

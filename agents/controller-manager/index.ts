@@ -1,4 +1,4 @@
-// nodekube-agent controller-manager --master=URL [--port=10257] [--leader-elect=true]
+// nodekube-agent controller-manager --kubeconfig=FILE|--master=URL [--port=10257] [--leader-elect=true]
 //   [--node-monitor-period=5s] [--node-monitor-grace-period=40s] [--cluster-cidr=10.244.0.0/16] …
 // Flags → one config; one client; one shared informer per resource; /healthz and /metrics on
 // --port (componentstatuses probes it); leader election on kube-system/kube-controller-manager;

@@ -1,4 +1,4 @@
-// nodekube-agent dns --master=URL [--port=53] [--cluster-domain=cluster.local]
+// nodekube-agent dns [--kubeconfig=FILE] [--master=URL] [--port=53] [--cluster-domain=cluster.local]
 //   [--resolv-conf=/etc/resolv.conf] [--ttl=30] [--metrics-port=9153]
 //
 // Cluster DNS (the job kube-dns and CoreDNS do): Service, EndpointSlice and Pod informers feed
@@ -13,13 +13,15 @@ import { createLogger } from '../api/log';
 import { processMetrics, Registry } from '../api/metrics';
 import { R } from '../api/resources';
 import type { EndpointSlice, KubeObject, Pod, Service } from '../api/types';
-import { createClient, createInformer } from '../client';
+import { createClient, createInformer, DEFAULT_MASTER, loadConnection } from '../client';
 import { createForwarder, resolversFrom } from './forward';
 import { startDnsServer } from './server';
 import { buildZone, type Zone } from './zone';
 
 export const defaultFlags = {
-  master: 'http://127.0.0.1:8080',
+  /** Empty: --kubeconfig, else a pod's service account, else http://127.0.0.1:8080 (client/connection.ts). */
+  master: '',
+  kubeconfig: '',
   bindAddress: '0.0.0.0',
   port: 53,
   clusterDomain: 'cluster.local',
@@ -42,7 +44,10 @@ export async function main(argv: string[]): Promise<void> {
     });
   else log.info('Forwarding other names', { upstreams });
 
-  const client = createClient({ baseUrl: flags.master, userAgent: 'nodekube-dns/0.1' });
+  // In its pod, with neither flag: the service account's rotated token (client/kubeconfig.ts).
+  const connection = await loadConnection(flags, { fallbackServer: DEFAULT_MASTER });
+  log.info('Talking to the apiserver', { server: connection.baseUrl, via: connection.origin });
+  const client = createClient({ ...connection, userAgent: 'nodekube-dns/0.1' });
   const services = createInformer<Service & KubeObject>(client, R.services);
   const slices = createInformer<EndpointSlice & KubeObject>(client, R.endpointslices);
   const pods = createInformer<Pod & KubeObject>(client, R.pods);

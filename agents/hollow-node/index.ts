@@ -1,4 +1,4 @@
-// nodekube-agent hollow-node --master=URL (--name=NAME | --count=N --name-prefix=P)
+// nodekube-agent hollow-node --kubeconfig=FILE|--master=URL (--name=NAME | --count=N --name-prefix=P)
 //   [--node-status-update-frequency=10s] [--node-lease-duration-seconds=40] [--pod-run-seconds=1] [--port=0]
 //   [--kubelet-port=0]
 // Fake kubelets for tests and scale benchmarks (kubemark/kwok): Nodes named NAME, or P-0 … P-(N-1).
@@ -7,12 +7,14 @@ import { parseDuration, parseFlags, renderFlags } from '../api/flags';
 import { type HealthServer, serveHealth } from '../api/health-server';
 import { createLogger } from '../api/log';
 import { processMetrics, Registry } from '../api/metrics';
-import { createClient } from '../client';
+import { createClient, DEFAULT_MASTER, loadConnection } from '../client';
 import { startHollowNodes } from './hollow-nodes';
 import { HOLLOW_NODE_IP, startHollowKubeletEndpoint } from './kubelet-endpoint';
 
 export const defaultFlags = {
-  master: 'http://127.0.0.1:8080',
+  /** Empty: --kubeconfig, else a pod's service account, else http://127.0.0.1:8080 (client/connection.ts). */
+  master: '',
+  kubeconfig: '',
   name: '',
   count: 0,
   namePrefix: 'hollow-node',
@@ -39,8 +41,10 @@ export async function main(argv: string[]): Promise<void> {
   const names = nodeNames(flags);
   const log = createLogger('hollow-node');
   log.info(`Running hollow-node ${renderFlags(flags).join(' ')}`);
+  const connection = await loadConnection(flags, { fallbackServer: DEFAULT_MASTER });
+  log.info('Talking to the apiserver', { server: connection.baseUrl, via: connection.origin });
   const client = createClient({
-    baseUrl: flags.master,
+    ...connection,
     userAgent: 'nodekube-hollow-node/0.1',
     qps: flags.kubeApiQps,
     burst: flags.kubeApiBurst,

@@ -1,4 +1,4 @@
-// nodekube-agent hostgw --master=URL --hostname-override=NAME --node-ip=IP
+// nodekube-agent hostgw --kubeconfig=FILE|--master=URL --hostname-override=NAME --node-ip=IP
 //   [--cluster-cidr=10.244.0.0/16] [--service-cluster-ip-range=10.96.0.0/12] [--healthz-port=10266] [--resync-period=30s] [--cleanup]
 //
 // The pod network, "host-gw" style: every node routes each other node's pod CIDR via that
@@ -23,13 +23,15 @@ import { createLogger } from '../api/log';
 import { processMetrics, Registry } from '../api/metrics';
 import { R } from '../api/resources';
 import type { KubeObject, Node } from '../api/types';
-import { createClient, createInformer } from '../client';
+import { createClient, createInformer, DEFAULT_MASTER, loadConnection } from '../client';
 import { Iptables } from '../kube-proxy/iptables';
 import { NetworkReconciler } from './reconciler';
 import { RouteTable } from './routes';
 
 export const defaultFlags = {
-  master: 'http://127.0.0.1:8080',
+  /** Empty: --kubeconfig, else a pod's service account, else http://127.0.0.1:8080 (client/connection.ts). */
+  master: '',
+  kubeconfig: '',
   hostnameOverride: '',
   nodeIp: '',
   clusterCidr: '10.244.0.0/16',
@@ -54,7 +56,9 @@ export async function main(argv: string[]): Promise<void> {
   if (!flags.hostnameOverride)
     throw new Error('--hostname-override is required: it names this node among the Nodes');
 
-  const client = createClient({ baseUrl: flags.master, userAgent: 'nodekube-hostgw/0.1' });
+  const connection = await loadConnection(flags, { fallbackServer: DEFAULT_MASTER });
+  log.info('Talking to the apiserver', { server: connection.baseUrl, via: connection.origin });
+  const client = createClient({ ...connection, userAgent: 'nodekube-hostgw/0.1' });
   const nodes = createInformer<Node & KubeObject>(client, R.nodes);
   const registry = new Registry();
   processMetrics(registry);

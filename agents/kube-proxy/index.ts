@@ -1,4 +1,4 @@
-// nodekube-agent proxy --master=URL --hostname-override=NAME --cluster-cidr=10.244.0.0/16
+// nodekube-agent proxy --kubeconfig=FILE|--master=URL --hostname-override=NAME --cluster-cidr=10.244.0.0/16
 //   [--node-ip=IP] [--min-sync-period=1s] [--sync-period=30s]
 //   (or their older, iptables-specific names --iptables-min-sync-period / --iptables-sync-period)
 //   [--healthz-port=10256] [--metrics-port=10249] [--cleanup]
@@ -16,13 +16,15 @@ import { createLogger } from '../api/log';
 import { processMetrics, Registry } from '../api/metrics';
 import { R } from '../api/resources';
 import type { Endpoints, KubeObject, Service } from '../api/types';
-import { createClient, createInformer } from '../client';
+import { createClient, createInformer, DEFAULT_MASTER, loadConnection } from '../client';
 import { cleanupRules } from './cleanup';
 import { Iptables, runCommand } from './iptables';
 import { Syncer } from './syncer';
 
 export const defaultFlags = {
-  master: 'http://127.0.0.1:8080',
+  /** Empty: --kubeconfig, else a pod's service account, else http://127.0.0.1:8080 (client/connection.ts). */
+  master: '',
+  kubeconfig: '',
   hostnameOverride: '',
   clusterCidr: '10.244.0.0/16',
   nodeIp: '',
@@ -49,7 +51,9 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
 
-  const client = createClient({ baseUrl: flags.master, userAgent: 'nodekube-proxy/0.1' });
+  const connection = await loadConnection(flags, { fallbackServer: DEFAULT_MASTER });
+  log.info('Talking to the apiserver', { server: connection.baseUrl, via: connection.origin });
+  const client = createClient({ ...connection, userAgent: 'nodekube-proxy/0.1' });
   const services = createInformer<Service & KubeObject>(client, R.services);
   const endpoints = createInformer<Endpoints & KubeObject>(client, R.endpoints);
   const registry = new Registry();

@@ -6,8 +6,8 @@ import { KUBELET_DEFAULTS, startKubelet } from './kubelet';
 
 export async function main(argv: string[]): Promise<void> {
   const flags = parseFlags(argv, KUBELET_DEFAULTS);
-  if (!flags.master || !flags.hostnameOverride || !flags.nodeIp)
-    throw new Error('--master, --hostname-override and --node-ip are required');
+  if ((!flags.kubeconfig && !flags.master) || !flags.hostnameOverride || !flags.nodeIp)
+    throw new Error('--kubeconfig or --master, --hostname-override and --node-ip are required');
   const log = createLogger('kubelet');
   log.info(`Running kubelet ${renderFlags(flags).join(' ')}`);
   const kubelet = await startKubelet(flags, log);

@@ -8,7 +8,7 @@ import { parseDuration } from '../api/flags';
 import type { Logger } from '../api/log';
 import { processMetrics, Registry } from '../api/metrics';
 import { R } from '../api/resources';
-import { createClient, createEventRecorder, createInformer } from '../client/index';
+import { createClient, createEventRecorder, createInformer, loadConnection } from '../client/index';
 import type { ApiClient } from '../client/types';
 import { referencedObjects } from './env';
 import { kubeletEvents } from './events';
@@ -22,10 +22,13 @@ import { ProbeManager } from './probes';
 import { RestartBackoff } from './restart-backoff';
 import { DockerRuntime, dockerFromEndpoint } from './runtime/docker';
 import { type KubeletServer, startKubeletServer } from './server';
+import { servingOptions } from './serving';
 import type { PodObjects } from './sync-pod';
 import { fetchClaimObjects } from './volumes';
 
 export const KUBELET_DEFAULTS = {
+  /** Server and credentials (kubelet.conf); --master, when also set, overrides the server. One is required. */
+  kubeconfig: '',
   master: '',
   hostnameOverride: '',
   nodeIp: '',
@@ -33,6 +36,13 @@ export const KUBELET_DEFAULTS = {
   dockerEndpoint: 'unix:///var/run/docker.sock',
   port: 10250,
   address: '0.0.0.0',
+  // Serving --port (serving.ts, auth.ts), upstream's flags and defaults: plain HTTP without a certificate.
+  tlsCertFile: '',
+  tlsPrivateKeyFile: '',
+  clientCaFile: '',
+  anonymousAuth: true,
+  /** AlwaysAllow, or Webhook: a SubjectAccessReview per (cached) question. */
+  authorizationMode: 'AlwaysAllow',
   podInfraContainerImage: DEFAULT_PAUSE_IMAGE,
   nodeStatusUpdateFrequency: '10s',
   nodeLeaseDurationSeconds: 40,
@@ -57,6 +67,11 @@ export interface Kubelet {
 export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Kubelet> {
   const nodeName = flags.hostnameOverride;
   const hairpinMode = parseHairpinMode(flags.hairpinMode);
+  // First, so a broken kubeconfig or serving flag fails at once, naming the file or flag.
+  const connection = await loadConnection(flags);
+  log.info('Talking to the apiserver', { server: connection.baseUrl, via: connection.origin });
+  const client = createClient({ ...connection, userAgent: `nodekube-kubelet/${nodeName}` });
+  const serving = servingOptions(flags, { client, nodeName, log });
   mkdirSync(flags.rootDir, { recursive: true });
   const docker = dockerFromEndpoint(flags.dockerEndpoint);
   const runtime = new DockerRuntime(docker, nodeName);
@@ -82,7 +97,6 @@ export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Ku
     refreshRuntime(),
     new Promise((_, reject) => setTimeout(reject, 10_000, new Error('no answer in 10s')).unref()),
   ]).catch((err) => log.warn('container runtime not answering', { err: String(err) }));
-  const client = createClient({ baseUrl: flags.master, userAgent: `nodekube-kubelet/${nodeName}` });
   const events = kubeletEvents(createEventRecorder(client, { component: 'kubelet', host: nodeName }));
   const registry = new Registry();
   processMetrics(registry);
@@ -179,6 +193,7 @@ export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Ku
     hostIP: flags.nodeIp,
     registry,
     log,
+    ...serving,
   });
 
   podInformer.addEventHandler({

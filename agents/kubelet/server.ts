@@ -7,9 +7,11 @@
 //   GET|POST /attach/<ns>/<pod>/<container>?stdin&stdout&stderr&tty            SPDY/3.1 or WebSocket
 //   GET|POST /portForward/<ns>/<pod>                                          SPDY/3.1 or SPDY-in-WebSocket
 //
-// Plain HTTP and no authentication: the kubelet port must only be reachable from the masters.
+// HTTPS when given a certificate (--tls-cert-file); every request and upgrade first passes
+// auth.ts (client certificate or anonymous, then AlwaysAllow or a SubjectAccessReview).
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Pod } from 'kubernetes-types/core/v1';
@@ -17,6 +19,7 @@ import { createWebSocketStream, WebSocketServer } from 'ws';
 import { badRequest, notFound, type StatusError, toStatusError } from '../api/errors';
 import type { Logger } from '../api/log';
 import { METRICS_CONTENT_TYPE, type Registry } from '../api/metrics';
+import { type AuthOptions, checkRequest, type Refusal } from './auth';
 import type { ContainerRuntime } from './runtime/types';
 import { SpdySession } from './spdy/session';
 import { parseLogQuery, serveLogs } from './streaming/logs';
@@ -45,6 +48,10 @@ export interface KubeletServerOptions {
   hostIP?: string;
   registry: Registry;
   log: Logger;
+  /** PEM: serve HTTPS; with `ca`, ask clients for a certificate signed by it (--client-ca-file). */
+  tls?: { cert: string; key: string; ca?: string };
+  /** Who may ask what (auth.ts); everyone, anonymously, when absent. */
+  auth?: AuthOptions;
 }
 
 export interface KubeletServer {
@@ -77,9 +84,17 @@ const TUNNEL_PLACEHOLDER = 'nodekube-spdy-tunnel';
 
 export function startKubeletServer(o: KubeletServerOptions): Promise<KubeletServer> {
   const src: StreamTargetSource = { runtime: o.runtime, pods: o.pods };
-  const server = createServer((req, res) => {
-    handleRequest(o, src, req, res).catch((err) => sendStatus(res, toStatusError(err)));
-  });
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    admit(o, req)
+      .then((refused) =>
+        refused ? sendText(res, refused.code, refused.text) : handleRequest(o, src, req, res),
+      )
+      .catch((err) => sendStatus(res, toStatusError(err)));
+  };
+  // Certificates are verified by us, after the handshake: a bad one earns 401, not a reset.
+  const server: Server = o.tls
+    ? createTlsServer({ ...o.tls, requestCert: !!o.tls.ca, rejectUnauthorized: false }, onRequest)
+    : createServer(onRequest);
   const wss = new WebSocketServer({
     noServer: true,
     handleProtocols: (offered) => {
@@ -93,7 +108,11 @@ export function startKubeletServer(o: KubeletServerOptions): Promise<KubeletServ
     socket.on('error', () => undefined);
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
-    handleUpgrade(o, src, wss, req, socket, head).catch((err) => rejectUpgrade(socket, toStatusError(err)));
+    admit(o, req)
+      .then((refused) =>
+        refused ? refuseUpgrade(socket, refused) : handleUpgrade(o, src, wss, req, socket, head),
+      )
+      .catch((err) => rejectUpgrade(socket, toStatusError(err)));
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -195,6 +214,17 @@ async function handleUpgrade(
       `unsupported X-Stream-Protocol-Version; this kubelet speaks ${SPDY_REMOTECOMMAND_PROTOCOLS.join(', ')}`,
     );
   await serveSpdyRemoteCommand(socket, head, protocol, opts, open);
+}
+
+const admit = (o: KubeletServerOptions, req: IncomingMessage): Promise<Refusal | undefined> =>
+  o.auth ? checkRequest(req, o.auth) : Promise.resolve(undefined);
+
+/** 401/403 with upstream's plain text (auth.ts), on a socket that asked for an upgrade. */
+function refuseUpgrade(socket: Duplex, r: Refusal): void {
+  const reason = r.code === 401 ? 'Unauthorized' : r.code === 403 ? 'Forbidden' : 'Internal Server Error';
+  socket.end(
+    `HTTP/1.1 ${r.code} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(r.text)}\r\nConnection: close\r\n\r\n${r.text}`,
+  );
 }
 
 function rejectUpgrade(socket: Duplex, err: StatusError): void {

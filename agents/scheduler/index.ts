@@ -1,4 +1,4 @@
-// nodekube-agent scheduler --master=URL [--port=10259] [--bind-address=0.0.0.0] [--leader-elect=true]
+// nodekube-agent scheduler --kubeconfig=FILE|--master=URL [--port=10259] [--bind-address=0.0.0.0] [--leader-elect=true]
 // Flags, wiring, start: informers + queue + plugins (scheduler.ts), /healthz and /metrics on
 // --port (componentstatuses probes it), and leader election on the kube-system/kube-scheduler
 // Lease so only one scheduler of several binds pods.
@@ -8,7 +8,9 @@ import { runComponent } from '../client/component';
 import { startScheduler } from './scheduler';
 
 export const defaultFlags = {
-  master: 'http://127.0.0.1:8080',
+  /** Empty: --kubeconfig, else a pod's service account, else http://127.0.0.1:8080 (client/connection.ts). */
+  master: '',
+  kubeconfig: '',
   port: 10259,
   bindAddress: '0.0.0.0',
   leaderElect: true,

@@ -23,20 +23,30 @@ export interface TestNode {
   stop(): Promise<void>;
 }
 
+export interface TestNodeOptions {
+  /** Default `<prefix>-<pid>-<n>`; give one when certificates must name the node before it starts. */
+  nodeName?: string;
+  /** How the kubelet finds the apiserver, instead of `--master=<cp.url>` (`--kubeconfig=…`). */
+  apiFlags?: string[];
+  /** Resolves once the kubelet serves; default: http://127.0.0.1:<port>/healthz answers 200. */
+  waitReady?: (port: number, logFile: string) => Promise<void>;
+}
+
 /** `extraFlags` come last, so they override the defaults below (`--sync-frequency=10s`). */
 export async function startTestNode(
   prefix: string,
   cp?: ControlPlane,
   extraFlags: string[] = [],
+  opts: TestNodeOptions = {},
 ): Promise<TestNode> {
   await ensureBusyboxImage();
   const plane = cp ?? (await startControlPlane({ name: `apiserver-${prefix}` }));
-  const nodeName = `${prefix}-${process.pid}-${Date.now() % 100000}`;
+  const nodeName = opts.nodeName ?? testNodeName(prefix);
   const kubeletPort = await freePort();
   const rootDir = mkdtempSync(join(tmpdir(), 'nodekube-kubelet-'));
   const start = async () => {
     const proc = startAgent(`kubelet-${nodeName}`, 'kubelet', [
-      `--master=${plane.url}`,
+      ...(opts.apiFlags ?? [`--master=${plane.url}`]),
       `--hostname-override=${nodeName}`,
       '--node-ip=127.0.0.1',
       '--address=127.0.0.1',
@@ -47,7 +57,8 @@ export async function startTestNode(
       '--sync-frequency=3s',
       ...extraFlags,
     ]);
-    await waitForHttpOk(`http://127.0.0.1:${kubeletPort}/healthz`, 60_000, proc.logFile);
+    if (opts.waitReady) await opts.waitReady(kubeletPort, proc.logFile);
+    else await waitForHttpOk(`http://127.0.0.1:${kubeletPort}/healthz`, 60_000, proc.logFile);
     return proc;
   };
   const node: TestNode = {
@@ -69,6 +80,8 @@ export async function startTestNode(
   };
   return node;
 }
+
+export const testNodeName = (prefix: string) => `${prefix}-${process.pid}-${Date.now() % 100000}`;
 
 /** JSON over REST against the apiserver; throws with the Status message on failure. */
 export async function api<T = unknown>(

@@ -42,7 +42,10 @@ export interface SecureControlPlane {
   stop(): Promise<void>;
 }
 
-export async function startSecureControlPlane(extraFlags: string[] = []): Promise<SecureControlPlane> {
+/** `extraFlags` may name files of the PKI: give a function of its directory. */
+export async function startSecureControlPlane(
+  extraFlags: string[] | ((pkiDir: string) => string[]) = [],
+): Promise<SecureControlPlane> {
   const dir = await mkdtemp(join(tmpdir(), 'nodekube-secure-'));
   await ensurePki(dir, { masterName: 'localhost', masterIp: '127.0.0.1', serviceIp: '10.96.0.1', nodes: [] });
   const port = await freePort();
@@ -57,7 +60,7 @@ export async function startSecureControlPlane(extraFlags: string[] = []): Promis
       `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
       `--service-account-issuer=${SA_ISSUER}`,
       '--authorization-mode=Node,RBAC',
-      ...extraFlags,
+      ...(typeof extraFlags === 'function' ? extraFlags(dir) : extraFlags),
     ],
   });
   const url = `https://127.0.0.1:${port}`;

@@ -9,6 +9,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import { clientCertificateUser } from '../../api/x509-user';
 import { TokenError } from './service-account';
 import { type UserInfo, withAuthenticatedGroup } from './user';
 
@@ -42,22 +43,13 @@ export async function authenticate(req: IncomingMessage, a: Authenticators): Pro
   return refusals.length ? { kind: 'refused', reason: refusals.join('; ') } : { kind: 'anonymous' };
 }
 
-/** CN is the user, each O a group (upstream's CommonNameUserConversion). */
+/** CN is the user, each O a group (upstream's CommonNameUserConversion; api/x509-user.ts). */
 export function fromClientCertificate(socket: TLSSocket): AuthnResult {
-  if (typeof socket.getPeerCertificate !== 'function') return { kind: 'anonymous' };
-  const peer = socket.getPeerCertificate();
-  if (!peer?.subject) return { kind: 'anonymous' };
-  if (!socket.authorized)
-    return {
-      kind: 'refused',
-      reason: `x509: client certificate "${peer.subject.CN}": ${socket.authorizationError}`,
-    };
-  const cn = peer.subject.CN;
-  if (!cn || Array.isArray(cn))
-    return { kind: 'refused', reason: 'x509: client certificate has no single CN' };
-  const o = peer.subject.O;
-  const groups = o === undefined ? [] : Array.isArray(o) ? o : [o];
-  return { kind: 'user', user: withAuthenticatedGroup({ username: cn, groups }), via: 'x509' };
+  const cert = clientCertificateUser(socket);
+  if (cert.kind === 'none') return { kind: 'anonymous' };
+  if (cert.kind === 'refused') return cert;
+  const user = withAuthenticatedGroup({ username: cert.username, groups: cert.groups });
+  return { kind: 'user', user, via: 'x509' };
 }
 
 async function fromBearerToken(token: string, a: Authenticators): Promise<AuthnResult> {
