@@ -1,14 +1,15 @@
 // The installer's own API client: the admin identity from the kubeconfig `up` wrote (steps/pki.ts),
 // over TLS to the secure port, through the same client every agent uses.
 import { createClient } from '../agents/client';
-import { loadClientConfig } from '../agents/client/kubeconfig';
+import { loadConnection } from '../agents/client/connection';
 import type { ApiClient } from '../agents/client/types';
 import type { Context } from './context';
 
-export function clusterClient(
+export async function clusterClient(
   ctx: Context,
   userAgent: string,
   opts: { requestTimeoutMs?: number } = {},
-): ApiClient {
-  return createClient({ ...loadClientConfig({ kubeconfig: ctx.opts.kubeconfigPath }), userAgent, ...opts });
+): Promise<ApiClient> {
+  const connection = await loadConnection({ kubeconfig: ctx.opts.kubeconfigPath, master: '' }, { env: {} });
+  return createClient({ ...connection, userAgent, ...opts });
 }

@@ -126,7 +126,7 @@ export async function saveAndLoad(remote: Remote, images: string[]): Promise<str
 
 /** Drain through the Eviction API (PodDisruptionBudgets honoured) and delete the Node. */
 export async function drainAndDelete(ctx: Context, name: string): Promise<string> {
-  const client = clusterClient(ctx, 'nodekube-installer/0.1');
+  const client = await clusterClient(ctx, 'nodekube-installer/0.1');
   return drainAndDeleteNode(client, name, {
     boundMs: ctx.opts.validateTimeoutMs,
     onRetry: (pod, why) => ctx.out.line(`  evicting ${pod}: ${why}; retrying`),

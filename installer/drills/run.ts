@@ -146,7 +146,7 @@ export function busiestNode(pods: { spec?: { nodeName?: string } }[], minions: s
 
 export async function runDrill(ctx: Context, args: DrillArgs, o: RunOptions): Promise<DrillReport> {
   const { progress: ui, signal } = o;
-  const client = clusterClient(ctx, 'nodekube-drill/0.1', { requestTimeoutMs: 10_000 });
+  const client = await clusterClient(ctx, 'nodekube-drill/0.1', { requestTimeoutMs: 10_000 });
   const minions = minionsOf(ctx.inv).map((h) => h.name);
   const node = args.drill.scope === 'node';
 

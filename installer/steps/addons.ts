@@ -80,7 +80,7 @@ const applyDns: LocalStep = {
   title: 'Run the cluster DNS add-on (its service account and RBAC, kube-dns Service, coredns Deployment)',
   local: true,
   async run(ctx) {
-    const client = clusterClient(ctx, 'nodekube-installer/addons');
+    const client = await clusterClient(ctx, 'nodekube-installer/addons');
     const objects = kubeDnsObjects({
       image: dnsImage(ctx),
       clusterIP: clusterDnsOf(ctx.inv),

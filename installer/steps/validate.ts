@@ -85,7 +85,7 @@ async function diagnose(ctx: Context, hostName: string, order: string[], why: st
 
 export async function validateCluster(ctx: Context): Promise<void> {
   const api = apiUrlOf(ctx.inv);
-  const client = clusterClient(ctx, 'nodekube-installer/validate', { requestTimeoutMs: 5_000 });
+  const client = await clusterClient(ctx, 'nodekube-installer/validate', { requestTimeoutMs: 5_000 });
   const expected = minionsOf(ctx.inv).map((h) => h.name);
   const deadline = Date.now() + ctx.opts.validateTimeoutMs;
   let last: Readiness | undefined;
