@@ -126,6 +126,7 @@ describe('units from typed flags', () => {
       '--node-ip=192.168.200.100',
       '--cluster-cidr=10.244.0.0/16',
       '--service-cluster-ip-range=10.96.0.0/12',
+      '--bind-address=127.0.0.1',
     ]);
     expect(unitsFor(inv, minion2).map((u) => u.name)).toEqual(['kubelet', 'kube-proxy', 'kube-hostgw']);
   });

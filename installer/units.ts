@@ -142,6 +142,8 @@ export const proxyFlags = (inv: Inventory, h: Host) => ({
   kubeconfig: P.kubeProxyConf,
   hostnameOverride: h.name,
   clusterCidr: inv.clusterCidr,
+  // healthz and metrics on loopback: nothing off the node needs them
+  bindAddress: '127.0.0.1',
 });
 
 export const hostgwFlags = (inv: Inventory, h: Host) => ({
@@ -152,6 +154,7 @@ export const hostgwFlags = (inv: Inventory, h: Host) => ({
   clusterCidr: inv.clusterCidr,
   // Both cluster ranges stay inside the cluster: no packet for them takes the default route.
   serviceClusterIpRange: inv.serviceCidr,
+  bindAddress: '127.0.0.1',
 });
 
 /**
