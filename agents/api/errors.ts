@@ -267,6 +267,7 @@ export const isAlreadyExists = hasReason('AlreadyExists');
 export const isConflict = hasReason('Conflict');
 export const isInvalid = hasReason('Invalid');
 export const isBadRequest = hasReason('BadRequest');
+export const isForbidden = hasReason('Forbidden');
 export const isTooManyRequests = hasReason('TooManyRequests');
 /** A watch or list from a compacted resourceVersion: relist. */
 export const isExpired = (err: unknown): boolean =>

@@ -103,6 +103,7 @@ export const resources: ResourceInfo[] = [
     kind: 'ServiceAccount',
     namespaced: true,
     shortNames: ['sa'],
+    subresources: ['token'],
   },
   {
     group: '',

@@ -1,7 +1,8 @@
 // What exists from the first start (upstream: controlplane/controller/{systemnamespaces,
 // kubernetesservice} and the endpoints reconciler): the four system namespaces and the
 // `kubernetes` Service in `default`, whose Endpoints and EndpointSlice point at this apiserver's
-// --advertise-address, so pods reach the API at 10.96.0.1:443; and (unless
+// --advertise-address and the port it serves the API on (--secure-port when set), so pods reach
+// the API at 10.96.0.1:443 with KUBERNETES_SERVICE_HOST/PORT and their mounted token; and (unless
 // --default-storage-class=false) the default StorageClass `local-path`, served by the
 // controller-manager's local-path provisioner (created when missing; an existing one is left as is).
 // Idempotent: every start reconciles, so a new advertise address replaces the old one.
@@ -32,6 +33,24 @@ export function kubernetesEndpoints(ip: string, port: number): KubeObject {
       labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' },
     },
     subsets: [{ addresses: [{ ip }], ports: [{ name: 'https', port, protocol: 'TCP' }] }],
+  };
+}
+
+/** Port 443 → the apiserver's own port (upstream's kubernetesservice controller). */
+export function kubernetesService(port: number): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: 'kubernetes',
+      namespace: 'default',
+      labels: { component: 'apiserver', provider: 'kubernetes' },
+    },
+    spec: {
+      type: 'ClusterIP',
+      sessionAffinity: 'None',
+      ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: port }],
+    },
   };
 }
 
@@ -76,6 +95,22 @@ async function reconcile(
   }
 }
 
+/** Create the Service, or give the stored one the wanted ports (a restart with --secure-port moves them). */
+async function reconcileServicePorts(rest: RestStorage, wanted: KubeObject): Promise<void> {
+  const ports = (o: KubeObject) => (o.spec as { ports?: unknown } | undefined)?.ports;
+  try {
+    const current = await rest.get(R.services, 'default', 'kubernetes');
+    if (JSON.stringify(ports(current)) === JSON.stringify(ports(wanted))) return;
+    await rest.update(R.services, 'default', 'kubernetes', {
+      ...current,
+      spec: { ...(current.spec as object), ports: ports(wanted) },
+    });
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    await ensure(() => rest.create(R.services, 'default', wanted));
+  }
+}
+
 /** The default StorageClass: a directory on the node the first consumer is scheduled to. */
 export const LOCAL_PATH_STORAGE_CLASS: KubeObject = {
   apiVersion: 'storage.k8s.io/v1',
@@ -99,22 +134,7 @@ export async function bootstrap(
       rest.create(R.namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }),
     );
   }
-  await ensure(() =>
-    rest.create(R.services, 'default', {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: {
-        name: 'kubernetes',
-        namespace: 'default',
-        labels: { component: 'apiserver', provider: 'kubernetes' },
-      },
-      spec: {
-        type: 'ClusterIP',
-        sessionAffinity: 'None',
-        ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: port }],
-      },
-    }),
-  );
+  await reconcileServicePorts(rest, kubernetesService(port));
   await reconcile(rest, R.endpoints, kubernetesEndpoints(advertiseIp, port), ['subsets']);
   await reconcile(rest, R.endpointslices, kubernetesEndpointSlice(advertiseIp, port), [
     'addressType',

@@ -37,6 +37,8 @@ function subresourceShape(r: ResourceInfo, sub: string): SubresourceShape {
       return { kind: 'PodPortForwardOptions', verbs: ['create', 'get'] };
     case 'finalize':
       return { kind: r.kind, verbs: ['update'] };
+    case 'token':
+      return { kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: ['create'] };
     case 'proxy':
       return { kind: 'NodeProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] };
     default:

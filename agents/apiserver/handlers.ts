@@ -13,6 +13,7 @@ import {
   encodeStatus,
   methodNotAllowed,
   notFound,
+  pathNotFound,
   serviceUnavailable,
   toStatusError,
 } from '../api/errors';
@@ -20,6 +21,7 @@ import type { Logger } from '../api/log';
 import { queryBool } from '../api/query';
 import { groupVersion, R, type ResourceInfo } from '../api/resources';
 import type { KubeObject } from '../api/types';
+import type { UserInfo } from './auth/user';
 import { decodeObject, mediaType, type ProtobufCodec, readBody } from './body';
 import { paginate, predicateFor, renderList, selectionFromQuery } from './list';
 import { type ComponentProbe, getComponentStatus, listComponentStatuses } from './registry/componentstatuses';
@@ -27,6 +29,7 @@ import { deleteAnswer } from './registry/deletion';
 import { evictPod } from './registry/eviction';
 import { qualified, type RestStorage } from './registry/rest';
 import { bindPod, finalizeNamespace, getScale, updateScale } from './registry/subresources';
+import type { TokenRequester } from './registry/token-request';
 import type { ResourceRequest } from './request-info';
 import { sendJson, wantsTable } from './respond';
 import type { WatchCache } from './storage/watch-cache';
@@ -58,6 +61,8 @@ export interface HandlerDeps {
   components: ComponentProbe[];
   toTable: (r: ResourceInfo, objs: KubeObject[], opts: TableOptions) => unknown;
   kubeletProxy?: KubeletProxy;
+  /** serviceaccounts/token; unset without --service-account-signing-key-file (then 404, as upstream). */
+  tokens?: TokenRequester;
   protobuf?: ProtobufCodec;
   maxBodyBytes: number;
   bookmarkIntervalMs?: number;
@@ -71,10 +76,16 @@ const KUBELET_SUBRESOURCES = new Set(['log', 'exec', 'attach', 'portforward']);
 export class ResourceHandlers {
   constructor(private readonly d: HandlerDeps) {}
 
-  async serve(info: ResourceRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** `user` is who the auth gate let in; only subresources that act on the caller's behalf read it. */
+  async serve(
+    info: ResourceRequest,
+    req: IncomingMessage,
+    res: ServerResponse,
+    user: UserInfo,
+  ): Promise<void> {
     const { resource: r } = info;
     if (r === R.componentstatuses) return this.componentStatuses(info, req, res);
-    if (info.subresource) return this.subresource(info, req, res);
+    if (info.subresource) return this.subresource(info, req, res, user);
     switch (info.verb) {
       case 'get':
         return this.answer(info, req, res, 200, await this.d.rest.get(r, info.namespace, info.name ?? ''));
@@ -215,7 +226,12 @@ export class ResourceHandlers {
     });
   }
 
-  private async subresource(info: ResourceRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async subresource(
+    info: ResourceRequest,
+    req: IncomingMessage,
+    res: ServerResponse,
+    user: UserInfo,
+  ): Promise<void> {
     const { resource: r, namespace: ns, subresource: sub, verb } = info;
     const name = info.name ?? '';
     if (!r.subresources?.includes(sub ?? '')) throw notFound(qualified(r), `${name}/${sub}`);
@@ -260,6 +276,10 @@ export class ResourceHandlers {
       return sendJson(res, 201, await bindPod(this.d.rest, ns ?? '', name, await this.rawObject(req)));
     if (verb === 'create' && sub === 'eviction')
       return sendJson(res, 201, await evictPod(this.d.rest, ns ?? '', name, await this.rawObject(req)));
+    if (verb === 'create' && sub === 'token') {
+      if (!this.d.tokens) throw pathNotFound();
+      return sendJson(res, 201, await this.d.tokens(ns ?? '', name, await this.rawObject(req), user));
+    }
     if (verb === 'update' && sub === 'finalize')
       return sendJson(res, 200, await finalizeNamespace(this.d.rest, name, await this.objectBody(info, req)));
     throw methodNotAllowed(`${req.method} is not supported on ${r.resource}/${sub}`);

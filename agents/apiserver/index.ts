@@ -14,19 +14,27 @@ import { createLogger } from '../api/log';
 import { processMetrics, Registry } from '../api/metrics';
 import { R, type ResourceInfo, resources } from '../api/resources';
 import { parseCidr, parsePortRange, ServiceAllocator } from './admission/allocators';
-import { ensureBootstrapPolicy, securityFromFlags } from './auth/index';
+import { ensureBootstrapPolicy, securityFromFlags, tokenSigningFromFlags } from './auth/index';
 import { bootstrap } from './bootstrap';
 import { MaxInflight } from './filters/max-inflight';
 import { ResourceHandlers } from './handlers';
 import { httpProbe } from './registry/componentstatuses';
 import { RestStorage } from './registry/rest';
+import { tokenRequests } from './registry/token-request';
 import { createApiServer, requestMetrics } from './server';
 import { startCompactor } from './storage/compactor';
 import { encryptionFromFile } from './storage/encryption/config';
 import { connectEtcd, EtcdStore } from './storage/etcd-store';
 import { etcdCredentials } from './storage/etcd-tls';
 import { WatchCache } from './storage/watch-cache';
-import { admissionHooks, kubeletClientTls, kubeletProxy, protobuf, toTable } from './wiring';
+import {
+  admissionHooks,
+  kubeletClientTls,
+  kubeletProxy,
+  protobuf,
+  serviceAccountGetter,
+  toTable,
+} from './wiring';
 
 export const defaultFlags = {
   etcdServers: 'http://127.0.0.1:2379',
@@ -49,9 +57,11 @@ export const defaultFlags = {
   tlsPrivateKeyFile: '',
   clientCaFile: '',
   serviceAccountKeyFile: '',
-  /** Read by TokenRequest once it exists; accepted now so units can carry upstream's flag set. */
+  /** Signs TokenRequest tokens; also turns on ServiceAccount admission (the token volume). */
   serviceAccountSigningKeyFile: '',
   serviceAccountIssuer: '',
+  /** Audiences tokens are issued for and accepted with; empty: the first --service-account-issuer. */
+  apiAudiences: '',
   tokenAuthFile: '',
   authorizationMode: 'AlwaysAllow',
   // Upstream defaults to 400 and 200; 0 (no limit) keeps today's behaviour until a bench sets them.
@@ -120,7 +130,11 @@ export async function main(argv: string[]): Promise<void> {
     parseCidr(flags.serviceClusterIpRange),
     parsePortRange(flags.serviceNodePortRange),
   );
-  const rest = new RestStorage(store, caches, admissionHooks(flags), allocator);
+  // Pods get the token volume only where a kubelet can fill it: with a signing key for
+  // TokenRequest. Without one (the plain dev apiserver) pods are stored as sent.
+  const signing = tokenSigningFromFlags(flags);
+  const hooks = admissionHooks(flags, signing && serviceAccountGetter(caches, store));
+  const rest = new RestStorage(store, caches, hooks, allocator);
   const ip = advertiseIp(flags);
   await bootstrap(rest, ip, flags.securePort || flags.port, {
     defaultStorageClass: flags.defaultStorageClass,
@@ -148,6 +162,7 @@ export async function main(argv: string[]): Promise<void> {
     components,
     toTable,
     kubeletProxy: kubeletProxy(rest, kubeletClientTls(flags)),
+    tokens: signing && tokenRequests(rest, signing),
     protobuf,
     maxBodyBytes: flags.maxRequestBodyBytes,
     bookmarkIntervalMs: flags.watchBookmarkIntervalSeconds * 1000,

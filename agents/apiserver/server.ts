@@ -151,7 +151,7 @@ export function createApiServer(deps: ServerDeps): Server {
         deps.protobuf,
       );
     }
-    if (info.kind === 'resource') return deps.handlers.serve(info, req, res);
+    if (info.kind === 'resource') return deps.handlers.serve(info, req, res, user);
     if (info.kind === 'unknown') throw pathNotFound();
     if (req.method !== 'GET' && req.method !== 'HEAD')
       throw methodNotAllowed(`${req.method} is not supported on ${info.path}`);

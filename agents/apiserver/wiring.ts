@@ -1,11 +1,16 @@
 // The parts of the apiserver that live in their own folders, wired in one place: admission
-// (defaults, validation), patches, Table printing, and the kubelet proxy.
+// (defaults, service accounts, validation), patches, Table printing, and the kubelet proxy.
 
 import { readFileSync } from 'node:fs';
 import { badRequest } from '../api/errors';
-import { R, type ResourceInfo } from '../api/resources';
+import { R, type ResourceInfo, storageKey } from '../api/resources';
 import type { KubeObject } from '../api/types';
 import { applyDefaults } from './admission/defaults';
+import {
+  admitPodServiceAccount,
+  lookUpServiceAccount,
+  type ServiceAccountGetter,
+} from './admission/service-account';
 import { validate } from './admission/validation';
 import type { ProtobufCodec } from './body';
 import type { KubeletProxy } from './handlers';
@@ -13,7 +18,9 @@ import { type KubeletClientTls, type KubeletSubresource, proxyToKubelet } from '
 import { applyPatch } from './patch/index';
 import { decodeProtobufObject, isProtobufContentType } from './protobuf/index';
 import type { AdmissionHooks } from './registry/hooks';
-import type { RestStorage } from './registry/rest';
+import { generatedName, type RestStorage } from './registry/rest';
+import type { EtcdStore } from './storage/etcd-store';
+import type { WatchCache } from './storage/watch-cache';
 
 export { toTable } from './tables/index';
 
@@ -22,13 +29,39 @@ export interface AdmissionFlags {
   defaultUnreachableTolerationSeconds: number;
 }
 
-export function admissionHooks(flags: AdmissionFlags): AdmissionHooks {
+/** A ServiceAccount from the watch cache, else from etcd (the cache may not have seen it yet). */
+export function serviceAccountGetter(
+  caches: Map<ResourceInfo, WatchCache>,
+  store: EtcdStore,
+): ServiceAccountGetter {
+  return async (ns, name) =>
+    caches.get(R.serviceaccounts)?.get(ns, name) ??
+    (await store.get(storageKey(R.serviceaccounts, ns, name)))?.obj;
+}
+
+/** `serviceAccounts` turns on ServiceAccount admission (index.ts decides when). */
+export function admissionHooks(
+  flags: AdmissionFlags,
+  serviceAccounts?: ServiceAccountGetter,
+): AdmissionHooks {
   const opts = {
     notReadyTolerationSeconds: flags.defaultNotReadyTolerationSeconds,
     unreachableTolerationSeconds: flags.defaultUnreachableTolerationSeconds,
   };
   return {
     defaults: (r: ResourceInfo, obj: KubeObject) => applyDefaults(r, obj, opts),
+    ...(serviceAccounts
+      ? {
+          admit: async (r: ResourceInfo, obj: KubeObject) => {
+            if (r !== R.pods) return obj;
+            const ns = obj.metadata?.namespace ?? '';
+            const name =
+              (obj.spec as { serviceAccountName?: string } | undefined)?.serviceAccountName || 'default';
+            const sa = await lookUpServiceAccount(serviceAccounts, ns, name);
+            return admitPodServiceAccount(obj, sa, () => generatedName(''));
+          },
+        }
+      : {}),
     validate,
     applyPatch,
   };

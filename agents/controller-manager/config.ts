@@ -29,6 +29,8 @@ export const defaultFlags = {
   kubeApiQps: 50,
   kubeApiBurst: 100,
   controllers: '*',
+  /** The cluster CA the root-ca-cert-publisher puts in every namespace (empty: not published). */
+  rootCaFile: '',
   /** Where the local-path provisioner's volumes live on the nodes (one directory per volume). */
   localPathRoot: '/var/lib/nodekube/local-path',
 };

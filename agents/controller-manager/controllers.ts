@@ -1,6 +1,7 @@
 // The controllers this manager runs, by upstream's names (kube-controller-manager --controllers),
 // each with the flag that sets its worker count. index.ts builds the ones --controllers enables.
 
+import { readFileSync } from 'node:fs';
 import type { ControllerManagerConfig } from './config';
 import type { Controller, ControllerContext } from './controller';
 import { newCronJobController } from './controllers/cronjob/cronjob';
@@ -19,6 +20,7 @@ import { newNodeLifecycleController } from './controllers/nodelifecycle/node-lif
 import { newPodGcController } from './controllers/podgc/pod-gc';
 import { replicaSetKind, replicationControllerKind } from './controllers/replicaset/kinds';
 import { newReplicaSetController } from './controllers/replicaset/replica-set';
+import { newRootCaPublisher } from './controllers/rootcacertpublisher/publisher';
 import { newServiceAccountController } from './controllers/serviceaccount/serviceaccount';
 import { newStatefulSetController } from './controllers/statefulset/statefulset';
 import { newPersistentVolumeController } from './controllers/volume/persistent-volume';
@@ -56,6 +58,14 @@ export const controllerEntries: ControllerEntry[] = [
   { name: 'garbagecollector', build: (ctx, c) => newGarbageCollector(ctx, c.flags.concurrentGcSyncs) },
   { name: 'namespace', build: (ctx, c) => newNamespaceController(ctx, c.flags.concurrentNamespaceSyncs) },
   { name: 'serviceaccount', build: (ctx) => newServiceAccountController(ctx) },
+  {
+    // Upstream falls back to the CA of its own kubeconfig; here only --root-ca-file turns it on.
+    name: 'root-ca-cert-publisher',
+    build: (ctx, c) =>
+      c.flags.rootCaFile
+        ? newRootCaPublisher(ctx, readFileSync(c.flags.rootCaFile, 'utf8'))
+        : disabled('root-ca-cert-publisher', ctx),
+  },
   { name: 'job', build: (ctx, c) => newJobController(ctx, c.flags.concurrentJobSyncs) },
   { name: 'daemonset', build: (ctx, c) => newDaemonSetController(ctx, c.flags.concurrentDaemonsetSyncs) },
   { name: 'cronjob', build: (ctx) => newCronJobController(ctx) },

@@ -5,7 +5,15 @@
 // Order of precedence, lowest first: service variables, envFrom, env. `$(VAR)` in a value is
 // replaced by an earlier variable ($$ escapes), and the same expansion applies to command/args.
 
-import type { ConfigMap, Container, EnvVar, Pod, Secret, Service } from 'kubernetes-types/core/v1';
+import type {
+  ConfigMap,
+  Container,
+  EnvVar,
+  Pod,
+  ResourceFieldSelector,
+  Secret,
+  Service,
+} from 'kubernetes-types/core/v1';
 import { cpuMillis, memoryBytes } from '../api/quantity';
 
 export interface EnvSources {
@@ -79,16 +87,19 @@ function valueFrom(
     return value === undefined ? undefined : decode(value);
   }
   if (from.fieldRef) return fieldValue(pod, from.fieldRef.fieldPath, src);
-  if (from.resourceFieldRef) {
-    const [kind, resource] = from.resourceFieldRef.resource.split('.');
-    const q = (kind === 'limits' ? container.resources?.limits : container.resources?.requests)?.[resource];
-    if (q === undefined) return '0';
-    const divisor = from.resourceFieldRef.divisor ?? (resource === 'cpu' ? '1' : '1');
-    return resource === 'cpu'
-      ? String(Math.ceil(cpuMillis(q) / cpuMillis(divisor)))
-      : String(Math.ceil(memoryBytes(q) / memoryBytes(divisor)));
-  }
+  if (from.resourceFieldRef) return resourceFieldValue(container, from.resourceFieldRef);
   return undefined;
+}
+
+/** `limits.memory` with divisor 1Mi → "128" (env and downwardAPI volumes alike). */
+export function resourceFieldValue(container: Container, ref: ResourceFieldSelector): string {
+  const [kind, resource] = ref.resource.split('.');
+  const q = (kind === 'limits' ? container.resources?.limits : container.resources?.requests)?.[resource];
+  if (q === undefined) return '0';
+  const divisor = ref.divisor ?? '1';
+  return resource === 'cpu'
+    ? String(Math.ceil(cpuMillis(q) / cpuMillis(divisor)))
+    : String(Math.ceil(memoryBytes(q) / memoryBytes(divisor)));
 }
 
 /** The downward API's fieldRef paths (pod/util.go ConvertDownwardAPIFieldLabel). */
@@ -176,7 +187,7 @@ export function envList(env: ReadonlyMap<string, string>): string[] {
   return [...env].map(([k, v]) => `${k}=${v}`);
 }
 
-/** Names of the ConfigMaps and Secrets a pod refers to (env, envFrom, volumes), to fetch first. */
+/** Names of the ConfigMaps and Secrets a pod refers to (env, envFrom, volumes, projections), to fetch first. */
 export function referencedObjects(pod: Pod): { configMaps: Set<string>; secrets: Set<string> } {
   const configMaps = new Set<string>();
   const secrets = new Set<string>();
@@ -194,6 +205,10 @@ export function referencedObjects(pod: Pod): { configMaps: Set<string>; secrets:
   for (const v of pod.spec?.volumes ?? []) {
     if (v.configMap?.name) configMaps.add(v.configMap.name);
     if (v.secret?.secretName) secrets.add(v.secret.secretName);
+    for (const s of v.projected?.sources ?? []) {
+      if (s.configMap?.name) configMaps.add(s.configMap.name);
+      if (s.secret?.name) secrets.add(s.secret.name);
+    }
   }
   return { configMaps, secrets };
 }

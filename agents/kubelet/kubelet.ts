@@ -24,6 +24,7 @@ import { DockerRuntime, dockerFromEndpoint } from './runtime/docker';
 import { type KubeletServer, startKubeletServer } from './server';
 import { servingOptions } from './serving';
 import type { PodObjects } from './sync-pod';
+import { TokenManager } from './token-manager';
 import { fetchClaimObjects } from './volumes';
 
 export const KUBELET_DEFAULTS = {
@@ -111,6 +112,7 @@ export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Ku
     fieldSelector: `spec.nodeName=${nodeName}`,
   });
   const images = new ImageManager(runtime, events);
+  const tokens = new TokenManager(client, log);
   let workers: PodWorkers | undefined;
   const probes = new ProbeManager(runtime, events, (uid) => workers?.enqueue(uid));
   workers = new PodWorkers({
@@ -131,7 +133,7 @@ export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Ku
         clusterDNS: flags.clusterDns.split(',').filter(Boolean),
         clusterDomain: flags.clusterDomain,
       },
-      fetchObjects: (pod) => fetchObjects(client, pod),
+      fetchObjects: (pod) => fetchObjects(client, pod, tokens),
       services: () => services.list(),
       setUpSandboxNetwork:
         hairpinMode === 'hairpin-veth'
@@ -199,7 +201,10 @@ export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Ku
   podInformer.addEventHandler({
     add: (p) => w.upsert(p),
     update: (_, p) => w.upsert(p),
-    delete: (p) => w.remove(p),
+    delete: (p) => {
+      w.remove(p);
+      tokens.forgetPod(p.metadata?.uid ?? '');
+    },
   });
   services.start();
   podInformer.start();
@@ -228,8 +233,8 @@ export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Ku
   };
 }
 
-/** The ConfigMaps and Secrets a pod refers to, those that exist. */
-async function fetchObjects(client: ApiClient, pod: Pod): Promise<PodObjects> {
+/** The ConfigMaps and Secrets a pod refers to (those that exist), and its projected tokens. */
+async function fetchObjects(client: ApiClient, pod: Pod, tokens: TokenManager): Promise<PodObjects> {
   const ns = pod.metadata?.namespace;
   const refs = referencedObjects(pod);
   const out: PodObjects = { configMaps: new Map(), secrets: new Map() };
@@ -246,5 +251,6 @@ async function fetchObjects(client: ApiClient, pod: Pod): Promise<PodObjects> {
   ]);
   // persistentVolumeClaim volumes: each claim and the volume it is bound to (volumes.ts mounts them).
   Object.assign(out, await fetchClaimObjects(client, pod));
+  out.tokens = await tokens.tokensFor(pod);
   return out;
 }

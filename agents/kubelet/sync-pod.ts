@@ -27,6 +27,8 @@ import { containerBinds, setUpVolumes } from './volumes';
 export interface PodObjects {
   configMaps: Map<string, ConfigMap>;
   secrets: Map<string, Secret>;
+  /** Service-account tokens for projected volumes, by tokenSourceKey (token-manager.ts). */
+  tokens?: Map<string, string>;
 }
 
 export interface SyncContext {
@@ -77,7 +79,7 @@ export async function syncPod(ctx: SyncContext, pod: Pod): Promise<SyncResult> {
   let volumePaths: Map<string, string>;
   try {
     objects = await ctx.fetchObjects(pod);
-    volumePaths = await setUpVolumes(pod, ctx.rootDir, objects);
+    volumePaths = await setUpVolumes(pod, ctx.rootDir, { ...objects, hostIP: ctx.hostIP });
   } catch (err) {
     if (!(err instanceof ContainerConfigError)) throw err;
     ctx.events.event(pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed: ${err.message}`);

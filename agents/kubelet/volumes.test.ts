@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pod } from 'kubernetes-types/core/v1';
@@ -51,6 +51,71 @@ describe('volumes', () => {
     ]);
     await tearDownVolumes(root, 'uid-1');
     expect(() => statSync(join(root, 'pods/uid-1'))).toThrow();
+  });
+
+  it('writes a projected token volume atomically, with its mode, and rewrites a refreshed token', async () => {
+    const tokenPod: Pod = {
+      metadata: { name: 'p', namespace: 'demo', uid: 'uid-2' },
+      spec: {
+        volumes: [
+          {
+            name: 'kube-api-access-abcde',
+            projected: {
+              defaultMode: 420,
+              sources: [
+                { serviceAccountToken: { path: 'token', expirationSeconds: 3607 } },
+                { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+                {
+                  downwardAPI: {
+                    items: [{ path: 'namespace', fieldRef: { fieldPath: 'metadata.namespace' } }],
+                  },
+                },
+              ],
+            },
+          },
+          {
+            name: 'info',
+            downwardAPI: { items: [{ path: 'name', fieldRef: { fieldPath: 'metadata.name' } }] },
+          },
+        ],
+        containers: [
+          {
+            name: 'c',
+            volumeMounts: [
+              {
+                name: 'kube-api-access-abcde',
+                mountPath: '/var/run/secrets/kubernetes.io/serviceaccount',
+                readOnly: true,
+              },
+            ],
+          },
+        ],
+      },
+    };
+    const objects = (token: string) => ({
+      configMaps: new Map([['kube-root-ca.crt', { data: { 'ca.crt': 'CA' } }]]),
+      secrets: new Map(),
+      tokens: new Map([['|3607', token]]),
+    });
+    const paths = await setUpVolumes(tokenPod, root, objects('first'));
+    const dir = paths.get('kube-api-access-abcde')!;
+    expect(dir).toBe(join(root, 'pods/uid-2/volumes/kubernetes.io~projected/kube-api-access-abcde'));
+    expect(readFileSync(join(dir, 'token'), 'utf8')).toBe('first');
+    expect(readFileSync(join(dir, 'ca.crt'), 'utf8')).toBe('CA');
+    expect(readFileSync(join(dir, 'namespace'), 'utf8')).toBe('demo');
+    expect(statSync(join(dir, 'token')).mode & 0o777).toBe(0o644);
+    expect(readFileSync(join(paths.get('info')!, 'name'), 'utf8')).toBe('p');
+    expect(paths.get('info')).toContain('kubernetes.io~downward-api');
+    const inode = statSync(join(dir, 'ca.crt')).ino;
+    await setUpVolumes(tokenPod, root, objects('second'));
+    expect(readFileSync(join(dir, 'token'), 'utf8')).toBe('second');
+    // Unchanged files are not rewritten; changed ones are replaced by rename, never left as .tmp.
+    expect(statSync(join(dir, 'ca.crt')).ino).toBe(inode);
+    expect(readdirSync(dir).sort()).toEqual(['ca.crt', 'namespace', 'token']);
+    expect(containerBinds(tokenPod.spec!.containers[0], paths)).toEqual([
+      `${dir}:/var/run/secrets/kubernetes.io/serviceaccount:ro`,
+    ]);
+    await tearDownVolumes(root, 'uid-2');
   });
 
   it('a missing ConfigMap fails set-up', async () => {

@@ -1,8 +1,12 @@
-// Pod volumes as directories on the node (upstream: pkg/volume/{emptydir,hostpath,configmap,secret}).
+// Pod volumes as directories on the node (upstream: pkg/volume/{emptydir,hostpath,configmap,
+// secret,downwardapi,projected}).
 //
-//   <root-dir>/pods/<uid>/volumes/kubernetes.io~empty-dir/<name>    emptyDir
-//   <root-dir>/pods/<uid>/volumes/kubernetes.io~configmap/<name>    one file per key
-//   <root-dir>/pods/<uid>/volumes/kubernetes.io~secret/<name>       one file per key, decoded
+//   <root-dir>/pods/<uid>/volumes/kubernetes.io~empty-dir/<name>     emptyDir
+//   <root-dir>/pods/<uid>/volumes/kubernetes.io~configmap/<name>     one file per key
+//   <root-dir>/pods/<uid>/volumes/kubernetes.io~secret/<name>        one file per key, decoded
+//   <root-dir>/pods/<uid>/volumes/kubernetes.io~downward-api/<name>  one file per item
+//   <root-dir>/pods/<uid>/volumes/kubernetes.io~projected/<name>     token, ca.crt, namespace …
+//     (what each file holds: projected.ts)
 //   hostPath volumes are the host's own path
 //   persistentVolumeClaim → the claim's bound PersistentVolume (pkg/volume/{hostpath,local,nfs}):
 //     hostPath  the host's path;  local  its path, created when missing (the local-path
@@ -11,28 +15,37 @@
 //     directory is removed. A claim not bound yet, or a node whose kernel has no NFS, is a
 //     FailedMount the pod waits on (sync-pod retries), never a crash or a hang.
 //
-// Containers get them as Docker bind mounts. ConfigMap and Secret files are rewritten on each
-// pod sync, so edits reach running pods (upstream does the same through its atomic writer).
+// Containers get them as Docker bind mounts. ConfigMap, Secret, downwardAPI and projected files
+// are rewritten on each pod sync, so edits and refreshed tokens reach running pods. Each file is
+// written to a temporary name and renamed over the old one, so a reader sees the old file or the
+// new one, never half of either (upstream's atomic writer swaps a whole directory instead).
 
 import { execFile } from 'node:child_process';
-import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join, normalize } from 'node:path';
 import { promisify } from 'node:util';
 import type {
-  ConfigMap,
   Container,
-  KeyToPath,
   PersistentVolume,
   PersistentVolumeClaim,
   Pod,
-  Secret,
   Volume,
 } from 'kubernetes-types/core/v1';
 import { isNotFound } from '../api/errors';
 import { R } from '../api/resources';
 import type { ApiClient } from '../client';
 import { ContainerConfigError } from './env';
+import {
+  configMapData,
+  downwardAPIFiles,
+  keyFiles,
+  MISSING_KEY,
+  type ProjectionObjects,
+  projectedFiles,
+  secretData,
+  type VolumeFile,
+} from './projected';
 
 /** What persistentVolumeClaim volumes need: the pod's claims by name, their volumes by name. */
 export interface ClaimObjects {
@@ -131,6 +144,8 @@ function pluginDir(volume: Volume): string | undefined {
   if (volume.emptyDir) return 'kubernetes.io~empty-dir';
   if (volume.configMap) return 'kubernetes.io~configmap';
   if (volume.secret) return 'kubernetes.io~secret';
+  if (volume.downwardAPI) return 'kubernetes.io~downward-api';
+  if (volume.projected) return 'kubernetes.io~projected';
   return undefined;
 }
 
@@ -140,19 +155,16 @@ export function volumeHostPath(rootDir: string, uid: string, volume: Volume): st
   const plugin = pluginDir(volume);
   if (!plugin)
     throw new ContainerConfigError(
-      `volume "${volume.name}": only emptyDir, hostPath, configMap and secret are supported`,
+      `volume "${volume.name}": only emptyDir, hostPath, configMap, secret, downwardAPI, projected and persistentVolumeClaim are supported`,
     );
   return join(podDir(rootDir, uid), 'volumes', plugin, volume.name);
 }
 
-/** Create every volume's directory and write ConfigMap/Secret files. Returns name → host path. */
+/** Create every volume's directory and write its files. Returns name → host path. */
 export async function setUpVolumes(
   pod: Pod,
   rootDir: string,
-  objects: {
-    configMaps: ReadonlyMap<string, ConfigMap>;
-    secrets: ReadonlyMap<string, Secret>;
-  } & ClaimObjects,
+  objects: ProjectionObjects & ClaimObjects,
   mounter: Mounter = hostMounter,
 ): Promise<Map<string, string>> {
   const uid = pod.metadata?.uid ?? '';
@@ -182,47 +194,47 @@ export async function setUpVolumes(
       continue;
     }
     await mkdir(path, { recursive: true });
-    if (v.configMap) {
-      const cm = objects.configMaps.get(v.configMap.name ?? '');
-      if (!cm && !v.configMap.optional)
-        throw new ContainerConfigError(`configmap "${v.configMap.name}" not found`);
-      const files = { ...(cm?.data ?? {}) } as Record<string, string | Buffer>;
-      for (const [k, b64] of Object.entries(cm?.binaryData ?? {})) files[k] = Buffer.from(b64, 'base64');
-      await writeKeys(path, files, v.configMap.items, v.configMap.defaultMode);
-    }
-    if (v.secret) {
-      const s = objects.secrets.get(v.secret.secretName ?? '');
-      if (!s && !v.secret.optional)
-        throw new ContainerConfigError(`secret "${v.secret.secretName}" not found`);
-      const files: Record<string, Buffer> = {};
-      for (const [k, b64] of Object.entries(s?.data ?? {})) files[k] = Buffer.from(b64, 'base64');
-      for (const [k, text] of Object.entries(s?.stringData ?? {})) files[k] = Buffer.from(text);
-      await writeKeys(path, files, v.secret.items, v.secret.defaultMode);
-    }
+    const files = volumeFiles(pod, v, objects);
+    if (files) await writeFiles(path, files);
   }
   return paths;
 }
 
-/** Write each key (or only `items`, renamed to their paths) as a file; unchanged files are left alone. */
-async function writeKeys(
-  dir: string,
-  data: Record<string, string | Buffer>,
-  items: readonly KeyToPath[] | undefined,
-  defaultMode = 0o644,
-): Promise<void> {
-  const wanted: readonly KeyToPath[] = items ?? Object.keys(data).map((key) => ({ key, path: key }));
-  for (const item of wanted) {
-    const content = data[item.key];
-    if (content === undefined) throw new ContainerConfigError(`configmap/secret key "${item.key}" not found`);
-    const file = join(dir, safeRelative(item.path));
+/** The files of a ConfigMap, Secret, downwardAPI or projected volume; undefined for the others. */
+export function volumeFiles(pod: Pod, v: Volume, objects: ProjectionObjects): VolumeFile[] | undefined {
+  if (v.configMap) {
+    const cm = objects.configMaps.get(v.configMap.name ?? '');
+    if (!cm && !v.configMap.optional)
+      throw new ContainerConfigError(`configmap "${v.configMap.name}" not found`);
+    return keyFiles(
+      configMapData(cm),
+      cm ? v.configMap.items : [],
+      v.configMap.defaultMode,
+      MISSING_KEY.configmap,
+    );
+  }
+  if (v.secret) {
+    const s = objects.secrets.get(v.secret.secretName ?? '');
+    if (!s && !v.secret.optional) throw new ContainerConfigError(`secret "${v.secret.secretName}" not found`);
+    return keyFiles(secretData(s), s ? v.secret.items : [], v.secret.defaultMode, MISSING_KEY.secret);
+  }
+  if (v.downwardAPI) return downwardAPIFiles(pod, v.downwardAPI.items, v.downwardAPI.defaultMode, objects);
+  if (v.projected) return projectedFiles(pod, v.projected, objects);
+  return undefined;
+}
+
+/** Write each file by temp + rename; files whose content and mode are unchanged are left alone. */
+async function writeFiles(dir: string, files: readonly VolumeFile[]): Promise<void> {
+  for (const f of files) {
+    const file = join(dir, safeRelative(f.path));
     await mkdir(dirname(file), { recursive: true });
     const same = await readFile(file).then(
-      (old) => old.equals(Buffer.from(content)),
+      async (old) => old.equals(f.content) && ((await stat(file)).mode & 0o7777) === f.mode,
       () => false,
     );
     if (same) continue;
-    await writeFile(`${file}.tmp`, content);
-    await chmod(`${file}.tmp`, item.mode ?? defaultMode);
+    await writeFile(`${file}.tmp`, f.content);
+    await chmod(`${file}.tmp`, f.mode);
     await rename(`${file}.tmp`, file);
   }
 }

@@ -115,7 +115,14 @@ describe('applyDefaults: pods', () => {
     const p = {
       spec: {
         hostNetwork: true,
-        volumes: [{ name: 'a' }, { name: 'b', secret: { secretName: 's' } }],
+        volumes: [
+          { name: 'a' },
+          { name: 'b', secret: { secretName: 's' } },
+          {
+            name: 't',
+            projected: { sources: [{ serviceAccountToken: { path: 'token', audience: 'vault' } }] },
+          },
+        ],
         containers: [
           {
             name: 'c',
@@ -132,6 +139,13 @@ describe('applyDefaults: pods', () => {
     expect(s.volumes).toEqual([
       { name: 'a', emptyDir: {} },
       { name: 'b', secret: { secretName: 's', defaultMode: 420 } },
+      {
+        name: 't',
+        projected: {
+          defaultMode: 420,
+          sources: [{ serviceAccountToken: { path: 'token', audience: 'vault', expirationSeconds: 3600 } }],
+        },
+      },
     ]);
     const c = s.containers[0];
     expect(c.imagePullPolicy).toBe('IfNotPresent');

@@ -89,6 +89,9 @@ function defaultVolume(v: Obj): void {
   for (const s of ['secret', 'configMap', 'projected', 'downwardAPI'])
     if (v[s]) setDefault(v[s], 'defaultMode', 420);
   if (v.hostPath) setDefault(v.hostPath, 'type', '');
+  // SetDefaults_ServiceAccountTokenProjection: an hour.
+  for (const src of v.projected?.sources ?? [])
+    if (src?.serviceAccountToken) setDefault(src.serviceAccountToken, 'expirationSeconds', 3600);
 }
 
 /** Steps upstream runs only for pods, not templates: service account, priority, resource requests. */

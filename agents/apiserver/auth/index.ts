@@ -13,6 +13,7 @@ import { R, type ResourceInfo } from '../../api/resources';
 import type { KubeObject } from '../../api/types';
 import { decodeObject, type ProtobufCodec, readBody } from '../body';
 import type { RestStorage } from '../registry/rest';
+import type { TokenIssuerConfig } from '../registry/token-request';
 import type { ResourceRequest } from '../request-info';
 import { sendJson } from '../respond';
 import type { WatchCache } from '../storage/watch-cache';
@@ -32,7 +33,9 @@ export interface SecurityFlags {
   tlsPrivateKeyFile: string;
   clientCaFile: string;
   serviceAccountKeyFile: string;
+  serviceAccountSigningKeyFile: string;
   serviceAccountIssuer: string;
+  apiAudiences: string;
   tokenAuthFile: string;
   authorizationMode: string;
 }
@@ -43,6 +46,34 @@ export interface Security {
   gate?: AuthGate;
   reviews: ReviewDeps;
   usesRbac: boolean;
+}
+
+/** The token audiences this server accepts and issues by default (upstream --api-audiences). */
+export function apiAudiences(f: Pick<SecurityFlags, 'apiAudiences' | 'serviceAccountIssuer'>): string[] {
+  const list = (s: string) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+  if (f.apiAudiences) return list(f.apiAudiences);
+  // Upstream: "defaults to a single element list containing the issuer URL" (the first issuer).
+  const [issuer] = list(f.serviceAccountIssuer);
+  return [issuer ?? 'https://kubernetes.default.svc.cluster.local'];
+}
+
+/**
+ * What TokenRequest signs with, when --service-account-signing-key-file is set; upstream refuses
+ * to start with a signing key but no issuer, and so do we.
+ */
+export function tokenSigningFromFlags(f: SecurityFlags): TokenIssuerConfig | undefined {
+  if (!f.serviceAccountSigningKeyFile) return undefined;
+  const [issuer] = f.serviceAccountIssuer.split(',').filter(Boolean);
+  if (!issuer) throw new Error('--service-account-signing-key-file needs --service-account-issuer');
+  return {
+    issuer,
+    signingKeyPem: readFileSync(f.serviceAccountSigningKeyFile, 'utf8'),
+    audiences: apiAudiences(f),
+  };
 }
 
 /** Upstream's insecure-port user (removed upstream in 1.20; kept here while components use HTTP). */
@@ -97,17 +128,20 @@ export function securityFromFlags(
 
   const authn: Authenticators = { x509: !!f.clientCaFile };
   if (f.tokenAuthFile) authn.tokens = parseTokenFile(readFileSync(f.tokenAuthFile, 'utf8'));
-  if (f.serviceAccountKeyFile) {
+  // Tokens this server signs always verify here, even when the key file lists only older keys.
+  const keyFiles = [f.serviceAccountKeyFile, f.serviceAccountSigningKeyFile]
+    .join(',')
+    .split(',')
+    .filter(Boolean);
+  if (keyFiles.length) {
     const issuers = f.serviceAccountIssuer ? f.serviceAccountIssuer.split(',') : [];
+    const live = (r: ResourceInfo, ns: string, name: string) => caches.get(r)?.get(ns, name);
     authn.serviceAccounts = serviceAccountVerifier({
-      keysPem: f.serviceAccountKeyFile.split(',').map((p) => readFileSync(p, 'utf8')),
+      keysPem: keyFiles.map((p) => readFileSync(p, 'utf8')),
       issuers,
-      audiences: issuers.length ? issuers : ['https://kubernetes.default.svc.cluster.local'],
-      lookup: (ns, name) =>
-        caches
-          .get(R.serviceaccounts)
-          ?.snapshot(ns)
-          .find((e) => e.obj.metadata?.name === name)?.obj.metadata?.uid,
+      audiences: apiAudiences(f),
+      lookup: (ns, name) => live(R.serviceaccounts, ns, name)?.metadata?.uid,
+      boundObject: (kind, ns, name) => live(kind === 'pod' ? R.pods : R.secrets, ns, name)?.metadata,
     });
   }
   return {

@@ -10,7 +10,14 @@ const pods: KubeObject[] = [
     metadata: { name: 'web', namespace: 'demo' },
     spec: {
       nodeName: 'n1',
-      volumes: [{ name: 'v', secret: { secretName: 'tls' } }],
+      serviceAccountName: 'web-sa',
+      volumes: [
+        { name: 'v', secret: { secretName: 'tls' } },
+        {
+          name: 'kube-api-access-x2b4c',
+          projected: { sources: [{ configMap: { name: 'kube-root-ca.crt' } }] },
+        },
+      ],
       containers: [{ name: 'c', envFrom: [{ configMapRef: { name: 'settings' } }] }],
     },
   },
@@ -65,12 +72,49 @@ describe('authorizeNode', () => {
     ],
     ['watches pods (system:node rules)', a('watch', 'pods'), 'allow'],
     [
+      'gets the root CA its pods project',
+      a('get', 'configmaps', { namespace: 'demo', name: 'kube-root-ca.crt' }),
+      'allow',
+    ],
+    [
+      'creates a token for the account its pod runs as',
+      a('create', 'serviceaccounts', { namespace: 'demo', name: 'web-sa', subresource: 'token' }),
+      'allow',
+    ],
+    [
+      'not for an account no pod of it runs as',
+      a('create', 'serviceaccounts', { namespace: 'demo', name: 'default', subresource: 'token' }),
+      'noopinion',
+    ],
+    [
+      'nor in another namespace',
+      a('create', 'serviceaccounts', { namespace: 'prod', name: 'web-sa', subresource: 'token' }),
+      'noopinion',
+    ],
+    [
+      'may not read service accounts',
+      a('get', 'serviceaccounts', { namespace: 'demo', name: 'web-sa' }),
+      'noopinion',
+    ],
+    [
       'may not create deployments',
       a('create', 'deployments', { apiGroup: 'apps', namespace: 'demo' }),
       'noopinion',
     ],
   ] as [string, Attributes, string][])('%s', (_n, attrs, want) => {
     expect(authorizeNode(attrs, graph).decision).toBe(want);
+  });
+
+  it("explains a refused token in upstream's words", () => {
+    expect(
+      authorizeNode(
+        a('create', 'serviceaccounts', { namespace: 'demo', name: 'default', subresource: 'token' }),
+        graph,
+      ).reason,
+    ).toBe("no relationship found between node 'n1' and this object");
+    expect(authorizeNode(a('list', 'serviceaccounts', { namespace: 'demo' }), graph).reason).toBe(
+      'can only create tokens for individual service accounts',
+    );
   });
 
   it('has nothing to say about users who are not nodes', () => {

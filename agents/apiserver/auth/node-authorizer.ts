@@ -4,6 +4,8 @@
 //     imagePullSecrets) — never list or watch them;
 //   - write only its own Node (and nodes/status) and its own Lease in kube-node-lease;
 //   - update the status of, or delete, only pods bound to <name>;
+//   - create `serviceaccounts/token` only for an account a pod bound to <name> runs as (the
+//     token must also be bound to that pod: node-restriction.ts checks the body);
 //   - everything else the system:node ClusterRole allows (read services, pods, nodes; events).
 // Pure: the pods come in as an argument, taken from the watch cache by the caller.
 
@@ -34,6 +36,7 @@ export function authorizeNode(a: Attributes, graph: NodeGraph): Decision {
   if (a.kind === 'nonresource') return noOpinion;
   if (a.apiGroup === '' && (a.resource === 'secrets' || a.resource === 'configmaps'))
     return referenced(a, node, graph);
+  if (a.apiGroup === '' && a.resource === 'serviceaccounts') return createToken(a, node, graph);
   if (a.apiGroup === 'coordination.k8s.io' && a.resource === 'leases') {
     if (a.namespace !== 'kube-node-lease')
       return deny(`can only access leases in the "kube-node-lease" namespace`);
@@ -65,6 +68,22 @@ function referenced(a: ResourceAttributes, node: string, graph: NodeGraph): Deci
     .some((p) => p.metadata?.namespace === a.namespace && podReferences(p, a.resource, a.name ?? ''));
   return used
     ? allow(`${a.resource} used by a pod on node "${node}"`)
+    : deny(`no relationship found between node '${node}' and this object`);
+}
+
+/** Upstream's authorizeCreateToken: the account must be one a pod on this node runs as. */
+function createToken(a: ResourceAttributes, node: string, graph: NodeGraph): Decision {
+  if (a.verb !== 'create' || !a.name) return deny('can only create tokens for individual service accounts');
+  if (a.subresource !== 'token') return deny('can only create token subresource of serviceaccount');
+  const used = graph
+    .podsOn(node)
+    .some(
+      (p) =>
+        p.metadata?.namespace === a.namespace &&
+        ((p.spec as { serviceAccountName?: string } | undefined)?.serviceAccountName ?? 'default') === a.name,
+    );
+  return used
+    ? allow(`service account used by a pod on node "${node}"`)
     : deny(`no relationship found between node '${node}' and this object`);
 }
 

@@ -46,6 +46,21 @@ describe('authorizeRbac', () => {
       'allow',
     ],
     ['…but not in kube-system', res(demoSa, 'list', 'pods', 'kube-system'), withBinding, 'noopinion'],
+    [
+      'a RoleBinding to edit may create serviceaccounts/token (aggregate-to-edit)',
+      res(demoSa, 'create', 'serviceaccounts', 'demo', { subresource: 'token', name: 'builder' }),
+      {
+        ...base,
+        roleBindings: [{ ...readBinding, roleRef: { kind: 'ClusterRole', name: 'edit' } }],
+      },
+      'allow',
+    ],
+    [
+      'pods/log readers may not',
+      res(demoSa, 'create', 'serviceaccounts', 'demo', { subresource: 'token', name: 'builder' }),
+      withBinding,
+      'noopinion',
+    ],
     ['…and cannot delete', res(demoSa, 'delete', 'pods', 'demo', { name: 'p' }), withBinding, 'noopinion'],
     [
       '…nor read pods/exec',

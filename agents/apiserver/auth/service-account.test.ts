@@ -1,7 +1,14 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { bearerToken } from './authenticate';
-import { issueServiceAccountToken, serviceAccountVerifier, TokenError } from './service-account';
+import {
+  boundObjectProblem,
+  boundTokenClaims,
+  issueServiceAccountToken,
+  type LiveObject,
+  serviceAccountVerifier,
+  TokenError,
+} from './service-account';
 import { parseTokenFile } from './token-file';
 
 const ec = () => generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -74,6 +81,76 @@ describe('service-account tokens', () => {
     const token = await make();
     await expect(verify(token)).rejects.toThrow(TokenError);
     await expect(verify(token)).rejects.toThrow(why);
+  });
+});
+
+describe('bound tokens', () => {
+  const t0 = new Date('2026-03-01T10:00:00Z');
+  const pods = new Map<string, LiveObject>([['demo/web', { uid: 'pod-1' }]]);
+  const verifyBound = serviceAccountVerifier({
+    keysPem: [key.priv], // a private key verifies too (the signing key doubles as a verification key)
+    issuers: [ISSUER],
+    audiences: [ISSUER],
+    lookup: (ns, name) => accounts.get(`${ns}/${name}`),
+    boundObject: (kind, ns, name) => (kind === 'pod' ? pods.get(`${ns}/${name}`) : undefined),
+  });
+
+  it("carry upstream's claims: iss, sub, aud, iat = nbf, exp, jti and kubernetes.io", () => {
+    expect(boundTokenClaims({ ...spec, now: t0, pod: { name: 'web', uid: 'pod-1' }, jti: 'j-1' })).toEqual({
+      iss: ISSUER,
+      sub: 'system:serviceaccount:demo:default',
+      aud: [ISSUER],
+      iat: 1772359200,
+      nbf: 1772359200,
+      exp: 1772359200 + 3600,
+      jti: 'j-1',
+      'kubernetes.io': {
+        namespace: 'demo',
+        serviceaccount: { name: 'default', uid: 'uid-1' },
+        pod: { name: 'web', uid: 'pod-1' },
+      },
+    });
+  });
+
+  it('authenticate while the pod lives, with the pod and token id as extra', async () => {
+    const token = await issueServiceAccountToken(key.priv, {
+      ...spec,
+      pod: { name: 'web', uid: 'pod-1' },
+      jti: 'j-1',
+    });
+    expect((await verifyBound(token)).extra).toEqual({
+      'authentication.kubernetes.io/credential-id': ['JTI=j-1'],
+      'authentication.kubernetes.io/pod-name': ['web'],
+      'authentication.kubernetes.io/pod-uid': ['pod-1'],
+    });
+  });
+
+  it.each([
+    ['the pod is gone', { name: 'gone', uid: 'x' }, /bound pod demo\/gone does not exist/],
+    [
+      'the pod was recreated',
+      { name: 'web', uid: 'pod-0' },
+      /pod UID \(pod-1\) does not match service account pod ref claim \(pod-0\)/,
+    ],
+  ])('stop working once %s', async (_n, pod, why) => {
+    const token = await issueServiceAccountToken(key.priv, { ...spec, pod });
+    await expect(verifyBound(token)).rejects.toThrow(why);
+    await expect(verifyBound(token)).rejects.toThrow(/^service account token has been invalidated: /);
+  });
+
+  it.each([
+    ['no deletionTimestamp', {}, undefined],
+    ['deleted 30 s ago (a minute of grace)', { deletionTimestamp: '2026-03-01T09:59:30Z' }, undefined],
+    [
+      'deleted 61 s ago',
+      { deletionTimestamp: '2026-03-01T09:58:59Z' },
+      'bound pod demo/web was deleted at 2026-03-01T09:58:59Z',
+    ],
+    ['graceful delete still in the future', { deletionTimestamp: '2026-03-01T10:00:30Z' }, undefined],
+  ])('boundObjectProblem: %s', (_n, meta, want) => {
+    expect(
+      boundObjectProblem('pod', 'demo', { name: 'web', uid: 'pod-1' }, { uid: 'pod-1', ...meta }, t0),
+    ).toBe(want);
   });
 });
 

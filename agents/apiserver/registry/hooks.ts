@@ -9,6 +9,11 @@ import type { KubeObject } from '../../api/types';
 export interface AdmissionHooks {
   /** Fill upstream's defaults (admission/defaults.ts). */
   defaults(r: ResourceInfo, obj: KubeObject): KubeObject;
+  /**
+   * Admission that needs to read other objects, on create only, after defaults and before
+   * validation (admission/service-account.ts); may change the object or refuse it.
+   */
+  admit?(r: ResourceInfo, obj: KubeObject): Promise<KubeObject>;
   /** Field causes for a 422; `old` on update (admission/validation.ts). */
   validate(r: ResourceInfo, obj: KubeObject, old?: KubeObject): FieldCause[];
   /** Apply a JSON, merge or strategic merge patch to `original` (patch/). */

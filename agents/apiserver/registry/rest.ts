@@ -2,7 +2,7 @@
 // store.go). Each write runs the same steps, all before etcd is touched, so a rejected request
 // leaves nothing behind:
 //
-//   create: prepareForCreate → defaults → namespace lifecycle → validate → allocate → txn(create)
+//   create: prepareForCreate → defaults → namespace lifecycle → admit → validate → allocate → txn(create)
 //   update: read → prepareForUpdate → defaults → validate → allocate → txn(update if unchanged)
 //   delete: read → preconditions → decideDelete → txn(delete) or txn(update with deletionTimestamp)
 //
@@ -89,6 +89,7 @@ export class RestStorage {
     const name = input.metadata.name ?? '';
     let obj = this.hooks.defaults(r, prepareForCreate(r, input, this.now()));
     if (r.namespaced && namespace) await this.admitNamespace(r, namespace, name);
+    if (this.hooks.admit) obj = await this.hooks.admit(r, obj);
     this.mustBeValid(r, obj);
     for (let attempt = 0; ; attempt++) {
       let side: SideWrite[] = [];

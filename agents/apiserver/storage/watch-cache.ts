@@ -109,6 +109,11 @@ export class WatchCache {
     return out;
   }
 
+  /** One object by namespace and name (name alone when cluster-scoped), without a snapshot. */
+  get(namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.entries.get(namespace && this.resource.namespaced ? `${namespace}/${name}` : name)?.obj;
+  }
+
   get size(): number {
     return this.entries.size;
   }

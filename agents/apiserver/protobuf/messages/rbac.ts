@@ -1,9 +1,9 @@
-// rbac.authorization.k8s.io/v1 objects and the authorization/authentication reviews, which
-// kubectl 1.33 sends as protobuf (`kubectl create rolebinding`, `kubectl auth can-i`, `auth
-// whoami`). Field numbers from kubernetes/api rbac/v1, authorization/v1 and authentication/v1
+// rbac.authorization.k8s.io/v1 objects, the authorization/authentication reviews and
+// TokenRequest, which kubectl 1.33 sends as protobuf (`kubectl create rolebinding`, `kubectl auth
+// can-i`, `auth whoami`, `create token`). Field numbers from kubernetes/api rbac/v1, authorization/v1 and authentication/v1
 // generated.proto (issue 9).
 
-import { dict, list, type MessageSpec, m, message, s, skipped } from '../schema';
+import { dict, i, KEEP, list, type MessageSpec, m, message, s, skipped } from '../schema';
 import { LabelSelector, ObjectMeta } from './meta';
 
 const PolicyRule = message('PolicyRule', {
@@ -34,6 +34,14 @@ const ExtraValue = message('ExtraValue', { 1: list('items') }, (o) => o.items ??
 
 const review = (kind: string, spec: MessageSpec) =>
   message(kind, { 1: m('metadata', ObjectMeta), 2: m('spec', spec), 3: skipped('status') });
+
+// The JSON name of BoundObjectReference's 4th field is `uid` (Go field UID, proto name uID).
+const BoundObjectReference = message('BoundObjectReference', {
+  1: s('kind'),
+  2: s('apiVersion'),
+  3: s('name'),
+  4: s('uid'),
+});
 
 export const rbacKinds: Record<string, MessageSpec> = {
   'rbac.authorization.k8s.io/v1/Role': message('Role', {
@@ -68,6 +76,14 @@ export const rbacKinds: Record<string, MessageSpec> = {
   'authorization.k8s.io/v1/SelfSubjectRulesReview': review(
     'SelfSubjectRulesReview',
     message('SelfSubjectRulesReviewSpec', { 1: s('namespace') }),
+  ),
+  'authentication.k8s.io/v1/TokenRequest': review(
+    'TokenRequest',
+    message('TokenRequestSpec', {
+      1: list('audiences'),
+      3: m('boundObjectRef', BoundObjectReference),
+      4: i('expirationSeconds', KEEP),
+    }),
   ),
   'authentication.k8s.io/v1/SelfSubjectReview': message('SelfSubjectReview', {
     1: m('metadata', ObjectMeta),
