@@ -235,6 +235,11 @@ export const bootstrapClusterRoles: KubeObject[] = [
     r(['authorization.k8s.io'], ['subjectaccessreviews'], ['create']),
     r([''], ['namespaces'], READ),
   ]),
+  // Upstream's role for the scheduler's volume binding (selected-node on claims), bound to it too.
+  clusterRole('system:volume-scheduler', [
+    r([''], ['persistentvolumes', 'persistentvolumeclaims'], ['get', 'list', 'patch', 'update', 'watch']),
+    r(['storage.k8s.io'], ['storageclasses'], READ),
+  ]),
   clusterRole('system:kube-controller-manager', [
     r(['', 'events.k8s.io'], ['events'], EVENTS_WRITE),
     r(['coordination.k8s.io'], ['leases'], ['create']),
@@ -266,7 +271,20 @@ export const bootstrapClusterRoles: KubeObject[] = [
     ),
     r([''], ['pods/eviction', 'serviceaccounts'], ['create']),
     r(['*'], ['*'], ['delete', 'deletecollection']),
-    r(['apps', 'batch', 'discovery.k8s.io', 'policy'], ['*'], ['get', 'list', 'watch', ...WRITE]),
+    r(['apps', 'batch', 'discovery.k8s.io', 'policy', 'autoscaling'], ['*'], ['get', 'list', 'watch', ...WRITE]),
+    // root-ca-cert-publisher (kube-root-ca.crt), the PV binder and the local-path provisioner
+    r(
+      [''],
+      [
+        'configmaps',
+        'persistentvolumes',
+        'persistentvolumes/status',
+        'persistentvolumeclaims',
+        'persistentvolumeclaims/status',
+      ],
+      ['get', 'list', 'watch', ...WRITE],
+    ),
+    r(['storage.k8s.io'], ['storageclasses'], READ),
   ]),
   clusterRole('system:node-proxier', [
     r([''], ['endpoints', 'services'], ['list', 'watch']),
@@ -330,6 +348,7 @@ export const bootstrapClusterRoleBindings: KubeObject[] = [
     user('system:kube-controller-manager'),
   ]),
   clusterRoleBinding('system:kube-scheduler', 'system:kube-scheduler', [user('system:kube-scheduler')]),
+  clusterRoleBinding('system:volume-scheduler', 'system:volume-scheduler', [user('system:kube-scheduler')]),
   clusterRoleBinding('system:node-proxier', 'system:node-proxier', [user('system:kube-proxy')]),
   // Upstream keeps this binding with no subjects: the Node authorizer, not RBAC, serves kubelets.
   clusterRoleBinding('system:node', 'system:node', []),

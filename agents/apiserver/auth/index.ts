@@ -182,6 +182,25 @@ export async function ensureBootstrapPolicy(rest: RestStorage): Promise<void> {
         await rest.create(r, undefined, structuredClone(obj));
       } catch (err) {
         if (!isAlreadyExists(err)) throw err;
+        await reconcileBootstrapObject(rest, r, obj);
       }
     }
+}
+
+/**
+ * An existing bootstrap role or binding is brought up to this version's policy (upstream's
+ * reconciliation on start), so a cluster upgraded in place gets the permissions its new
+ * components need — unless an admin set `rbac.authorization.kubernetes.io/autoupdate: "false"`.
+ */
+async function reconcileBootstrapObject(rest: RestStorage, r: ResourceInfo, want: KubeObject): Promise<void> {
+  const name = want.metadata?.name ?? '';
+  const have = await rest.get(r, undefined, name);
+  if (have.metadata?.annotations?.['rbac.authorization.kubernetes.io/autoupdate'] === 'false') return;
+  // aggregated roles (admin/edit/view) get their rules from the aggregation controller: keep those
+  const aggregated = Boolean(want.aggregationRule);
+  const fields = ['aggregationRule', 'roleRef', 'subjects', ...(aggregated ? [] : ['rules'])];
+  const differs = fields.some((f) => JSON.stringify(have[f] ?? null) !== JSON.stringify(want[f] ?? null));
+  if (!differs) return;
+  const rules = aggregated ? have.rules : want.rules;
+  await rest.update(r, undefined, name, { ...have, ...structuredClone(want), rules, metadata: have.metadata });
 }
