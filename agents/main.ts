@@ -1,6 +1,12 @@
 // nodekube-agent <component> [flags]: one bundled file carries every component, the way
 // hyperkube once did. Each component's index.ts parses its flags, wires its parts and runs.
 
+import { webcrypto } from 'node:crypto';
+
+// The nodes run Debian 12's Node.js 18, where WebCrypto is not yet the global `crypto` (it is
+// from Node 19). jose (service-account tokens) and @peculiar/x509 look for it there.
+globalThis.crypto ??= webcrypto as Crypto;
+
 type ComponentMain = (argv: string[]) => Promise<void>;
 
 const components: Record<string, () => Promise<{ main: ComponentMain }>> = {
