@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import { WebSocketServer } from 'ws';
 import { badRequest, methodNotAllowed, pathNotFound, tooManyRequests, toStatusError } from '../api/errors';
 import { type HealthCheck, probeResponse, runChecks } from '../api/health-server';
@@ -96,11 +97,17 @@ export function createApiServer(deps: ServerDeps): Server {
       .finally(done);
   };
   const tls = deps.security?.tls;
-  // requestCert without rejectUnauthorized: a bad client certificate is refused with a 401 by
-  // the authenticator (and logged with its reason), not by a TLS alert the client cannot read.
+  // requestCert without rejectUnauthorized: clients without a certificate (tokens, anonymous)
+  // still connect. A certificate no chain leads from to our CA is refused at the handshake
+  // (Go's VerifyClientCertIfGiven); one of ours that is expired or has the wrong usage reaches
+  // the authenticator and gets a 401 with its reason logged, which a TLS alert could not carry.
   const server: Server = tls
     ? createHttpsServer({ ...tls, requestCert: !!tls.ca, rejectUnauthorized: false }, listener)
     : createServer(listener);
+  if (tls?.ca)
+    server.on('secureConnection', (socket: TLSSocket) => {
+      if (refuseAtHandshake(socket)) socket.destroy();
+    });
 
   // Keep idle connections longer than clients do (Go's 90 s, undici's 4 s): a server closing a
   // kept-alive socket as a client reuses it shows up there as ECONNRESET / "socket hang up".
@@ -225,4 +232,26 @@ function safeParse(req: IncomingMessage): RequestInfo | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** OpenSSL's verdicts for a chain that does not lead to our CA (not: expired, not yet valid, usage). */
+const FOREIGN_CHAIN = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_SIGNATURE_FAILURE',
+]);
+
+/** A client presented a certificate from another CA. */
+export function refuseAtHandshake(
+  socket: Pick<TLSSocket, 'authorized' | 'authorizationError' | 'getPeerCertificate'>,
+): boolean {
+  if (socket.authorized) return false;
+  const presented = Object.keys(socket.getPeerCertificate() ?? {}).length > 0;
+  const code =
+    (socket.authorizationError as (Error & { code?: string }) | null)?.code ??
+    String(socket.authorizationError ?? '');
+  return presented && FOREIGN_CHAIN.has(code);
 }

@@ -271,7 +271,11 @@ export const bootstrapClusterRoles: KubeObject[] = [
     ),
     r([''], ['pods/eviction', 'serviceaccounts'], ['create']),
     r(['*'], ['*'], ['delete', 'deletecollection']),
-    r(['apps', 'batch', 'discovery.k8s.io', 'policy', 'autoscaling'], ['*'], ['get', 'list', 'watch', ...WRITE]),
+    r(
+      ['apps', 'batch', 'discovery.k8s.io', 'policy', 'autoscaling'],
+      ['*'],
+      ['get', 'list', 'watch', ...WRITE],
+    ),
     // root-ca-cert-publisher (kube-root-ca.crt), the PV binder and the local-path provisioner
     r(
       [''],

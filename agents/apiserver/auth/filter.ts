@@ -4,6 +4,7 @@
 //   no credentials, path /healthz|/livez|/readyz|/version   → system:anonymous, then authorized
 //   no credentials, any other path                         → 401 Unauthorized
 //   credentials that prove nothing (expired cert, bad JWT) → 401, the reason in the log only
+//   Impersonate-User (kubectl --as) not allowed to caller  → 403; allowed → runs as that user
 //   authenticated, no authorizer allows                    → 403 with upstream's message
 //
 // Anonymous access is limited to the public-info paths as with upstream's structured
@@ -17,6 +18,7 @@ import type { RequestInfo } from '../request-info';
 import { attributesFor, forbiddenMessage } from './attributes';
 import { type Authenticators, authenticate } from './authenticate';
 import type { Authorize } from './authorizer';
+import { planImpersonation } from './impersonation';
 import { anonymousUser, type UserInfo } from './user';
 
 export const ANONYMOUS_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version']);
@@ -36,6 +38,16 @@ export function authGate(authn: Authenticators, authorize: Authorize, log: Logge
       if (!ANONYMOUS_PATHS.has(path)) throw unauthorized();
       user = anonymousUser();
     } else user = who.user;
+    const impersonation = who.kind === 'anonymous' ? undefined : planImpersonation(user, req.headers);
+    if (impersonation) {
+      for (const c of impersonation.checks) {
+        if (authorize(c).decision === 'allow') continue;
+        const why = `User "${user.username}" cannot impersonate resource "${c.resource}" in API group "${c.apiGroup}"${c.namespace ? ` in the namespace "${c.namespace}"` : ''}`;
+        log.info('Forbidden impersonation', { user: user.username, as: c.name });
+        throw forbidden({ group: c.apiGroup, resource: c.resource }, c.name ?? '', why);
+      }
+      user = impersonation.user;
+    }
     // A URL that does not parse is answered 400 by the router; there is nothing to authorize.
     if (!info) return user;
     const a = attributesFor(user, req.method ?? 'GET', info);

@@ -202,5 +202,10 @@ async function reconcileBootstrapObject(rest: RestStorage, r: ResourceInfo, want
   const differs = fields.some((f) => JSON.stringify(have[f] ?? null) !== JSON.stringify(want[f] ?? null));
   if (!differs) return;
   const rules = aggregated ? have.rules : want.rules;
-  await rest.update(r, undefined, name, { ...have, ...structuredClone(want), rules, metadata: have.metadata });
+  await rest.update(r, undefined, name, {
+    ...have,
+    ...structuredClone(want),
+    rules,
+    metadata: have.metadata,
+  });
 }
