@@ -22,6 +22,7 @@ import { ProbeManager } from './probes';
 import { RestartBackoff } from './restart-backoff';
 import { DockerRuntime, dockerFromEndpoint } from './runtime/docker';
 import { type KubeletServer, startKubeletServer } from './server';
+import { kubeletStatsSampler } from './stats/kubelet-sampler';
 import type { PodObjects } from './sync-pod';
 import { fetchClaimObjects } from './volumes';
 
@@ -170,6 +171,8 @@ export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Ku
   await nodeStatus.register();
   nodeStatus.start();
 
+  const stats = kubeletStatsSampler({ nodeName, runtime, docker, log });
+  stats.start();
   const server = await startKubeletServer({
     port: flags.port,
     address: flags.address,
@@ -179,6 +182,7 @@ export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Ku
     hostIP: flags.nodeIp,
     registry,
     log,
+    stats: () => stats.snapshot(),
   });
 
   podInformer.addEventHandler({
@@ -208,6 +212,7 @@ export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Ku
       probes.stop();
       w.stop();
       nodeStatus.stop();
+      stats.stop();
       await server.close();
     },
   };
