@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { cpuMillis, formatBytes, formatCpuMillis, memoryBytes, parseQuantity } from './quantity';
+import {
+  cpuMillis,
+  formatBytes,
+  formatCpuMillis,
+  formatNanoCores,
+  memoryBytes,
+  parseQuantity,
+} from './quantity';
 
 describe('parseQuantity', () => {
   it.each([
@@ -85,5 +92,19 @@ describe('formatting', () => {
       expect(back).toBe(text);
       expect(parseQuantity(back)).toBe(v);
     }
+  });
+});
+
+describe('formatNanoCores (metrics-server CPU usage)', () => {
+  it.each([
+    [12345678, '12345678n'],
+    [50_000_000, '50m'],
+    [250_312_000, '250312u'],
+    [2_000_000_000, '2'],
+    [1500, '1500n'],
+    [0, '0'],
+  ])('%d → %s', (n, text) => {
+    expect(formatNanoCores(n)).toBe(text);
+    expect(parseQuantity(text)).toBeCloseTo(n / 1e9, 12);
   });
 });

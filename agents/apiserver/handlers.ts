@@ -22,6 +22,7 @@ import { groupVersion, R, type ResourceInfo } from '../api/resources';
 import type { KubeObject } from '../api/types';
 import { decodeObject, mediaType, type ProtobufCodec, readBody } from './body';
 import { paginate, predicateFor, renderList, selectionFromQuery } from './list';
+import { describedResource, getMetrics, listMetrics, type MetricsSources } from './metrics/metrics-api';
 import { type ComponentProbe, getComponentStatus, listComponentStatuses } from './registry/componentstatuses';
 import { deleteAnswer } from './registry/deletion';
 import { evictPod } from './registry/eviction';
@@ -58,6 +59,8 @@ export interface HandlerDeps {
   components: ComponentProbe[];
   toTable: (r: ResourceInfo, objs: KubeObject[], opts: TableOptions) => unknown;
   kubeletProxy?: KubeletProxy;
+  /** metrics.k8s.io: the collector's series and the objects they describe (metrics/). */
+  metrics?: MetricsSources;
   protobuf?: ProtobufCodec;
   maxBodyBytes: number;
   bookmarkIntervalMs?: number;
@@ -72,6 +75,7 @@ export class ResourceHandlers {
   async serve(info: ResourceRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { resource: r } = info;
     if (r === R.componentstatuses) return this.componentStatuses(info, req, res);
+    if (r.computed) return this.computed(info, req, res);
     if (info.subresource) return this.subresource(info, req, res);
     switch (info.verb) {
       case 'get':
@@ -277,6 +281,28 @@ export class ResourceHandlers {
         this.d.toTable(r, items, { now: new Date(), includeObject: includeObject(info) }),
       );
     sendJson(res, 200, { kind: 'ComponentStatusList', apiVersion: 'v1', metadata: {}, items });
+  }
+
+  /** metrics.k8s.io: computed from what the collector holds, get and list only. */
+  private computed(info: ResourceRequest, req: IncomingMessage, res: ServerResponse): void {
+    const { resource: r, namespace: ns } = info;
+    const src = this.d.metrics;
+    if (!src) throw serviceUnavailable('the resource metrics API is not available');
+    if (info.verb === 'get')
+      return void this.answer(info, req, res, 200, getMetrics(r, ns, info.name ?? '', src));
+    if (info.verb !== 'list')
+      throw methodNotAllowed(`${info.verb} is not supported on ${r.resource}.${r.group}`);
+    const described = describedResource(r);
+    const items = listMetrics(
+      r,
+      ns,
+      predicateFor(described, selectionFromQuery(described, info.query, ns)),
+      src,
+    );
+    const body = wantsTable(req.headers.accept)
+      ? this.d.toTable(r, items, { now: new Date(), includeObject: includeObject(info) })
+      : { kind: `${r.kind}List`, apiVersion: groupVersion(r), metadata: {}, items };
+    sendJson(res, 200, body);
   }
 
   private async patch(info: ResourceRequest, req: IncomingMessage, sub: string): Promise<KubeObject> {

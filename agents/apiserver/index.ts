@@ -9,7 +9,7 @@
 
 import type { Server } from 'node:http';
 import { networkInterfaces } from 'node:os';
-import { type FlagValue, parseFlags, renderFlags } from '../api/flags';
+import { type FlagValue, parseDuration, parseFlags, renderFlags } from '../api/flags';
 import { createLogger } from '../api/log';
 import { processMetrics, Registry } from '../api/metrics';
 import { R, type ResourceInfo, resources } from '../api/resources';
@@ -18,13 +18,14 @@ import { ensureBootstrapPolicy, securityFromFlags } from './auth/index';
 import { bootstrap } from './bootstrap';
 import { MaxInflight } from './filters/max-inflight';
 import { ResourceHandlers } from './handlers';
+import { MetricsCollector } from './metrics/collector';
 import { httpProbe } from './registry/componentstatuses';
 import { RestStorage } from './registry/rest';
 import { createApiServer, requestMetrics } from './server';
 import { startCompactor } from './storage/compactor';
 import { connectEtcd, EtcdStore } from './storage/etcd-store';
 import { WatchCache } from './storage/watch-cache';
-import { admissionHooks, kubeletProxy, protobuf, toTable } from './wiring';
+import { admissionHooks, kubeletProxy, metricsSources, protobuf, toTable } from './wiring';
 
 export const defaultFlags = {
   etcdServers: 'http://127.0.0.1:2379',
@@ -57,6 +58,8 @@ export const defaultFlags = {
   maxMutatingRequestsInflight: 0,
   /** Create the default StorageClass `local-path` at bootstrap (false: a cluster without a default class). */
   defaultStorageClass: true,
+  /** How often metrics.k8s.io usage is collected from the kubelets (metrics-server's flag; 0s: off). */
+  metricResolution: '10s',
 } satisfies Record<string, FlagValue>;
 
 export type ApiServerFlags = typeof defaultFlags;
@@ -81,7 +84,7 @@ export async function main(argv: string[]): Promise<void> {
   const store = new EtcdStore(etcd);
   const caches = new Map<ResourceInfo, WatchCache>();
   for (const r of resources) {
-    if (r === R.componentstatuses || r.createOnly) continue;
+    if (r === R.componentstatuses || r.createOnly || r.computed) continue;
     caches.set(
       r,
       new WatchCache(etcd, store, r, { capacity: flags.watchCacheSize, log: (m, f) => log.warn(m, f) }),
@@ -115,6 +118,18 @@ export async function main(argv: string[]): Promise<void> {
     httpProbe('scheduler', flags.schedulerHealthUrl),
     httpProbe('controller-manager', flags.controllerManagerHealthUrl),
   ];
+  const resolutionMs = parseDuration(flags.metricResolution);
+  const collector = new MetricsCollector({
+    nodes: () =>
+      caches
+        .get(R.nodes)
+        ?.snapshot()
+        .map((e) => e.obj) ?? [],
+    resolutionMs,
+    registry: metrics,
+    log,
+  });
+  if (resolutionMs > 0) collector.start();
   const handlers = new ResourceHandlers({
     rest,
     caches,
@@ -122,6 +137,7 @@ export async function main(argv: string[]): Promise<void> {
     components,
     toTable,
     kubeletProxy: kubeletProxy(rest),
+    metrics: resolutionMs > 0 ? metricsSources(caches, collector) : undefined,
     protobuf,
     maxBodyBytes: flags.maxRequestBodyBytes,
     bookmarkIntervalMs: flags.watchBookmarkIntervalSeconds * 1000,
@@ -166,6 +182,7 @@ export async function main(argv: string[]): Promise<void> {
   const shutdown = () => {
     log.info('Shutting down');
     compactor.stop();
+    collector.stop();
     for (const c of caches.values()) c.stop();
     for (const server of servers) {
       server.close();

@@ -20,9 +20,17 @@
 // back (following logs stay open), and an upgrade gets its request line and headers rewritten to
 // the kubelet's path, then the two sockets are piped together.
 
-import { type IncomingMessage, request, type ServerResponse } from 'node:http';
+import {
+  type ClientRequest,
+  type IncomingMessage,
+  type RequestOptions,
+  request,
+  type ServerResponse,
+} from 'node:http';
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { Node } from 'kubernetes-types/core/v1';
+import type { KubeObject } from '../api/types';
 
 export type KubeletSubresource = 'log' | 'exec' | 'attach' | 'portforward';
 
@@ -61,15 +69,33 @@ export function proxyToKubelet(
   else if (res) relayRequest(req, res, target, path);
 }
 
+/** Where a node's kubelet answers: its InternalIP (else its first address) and its advertised port. */
+export function kubeletEndpoint(
+  node: KubeObject,
+): Pick<KubeletTarget, 'nodeAddress' | 'kubeletPort'> | undefined {
+  const status = (node as Node).status;
+  const addresses = status?.addresses;
+  const address = addresses?.find((a) => a.type === 'InternalIP')?.address ?? addresses?.[0]?.address;
+  if (!address) return undefined;
+  return { nodeAddress: address, kubeletPort: status?.daemonEndpoints?.kubeletEndpoint?.Port ?? 10250 };
+}
+
+/**
+ * One plain request to a kubelet: the dial every apiserver → kubelet call shares (this proxy and
+ * the metrics collector, apiserver/metrics/collector.ts).
+ */
+export function kubeletRequest(
+  t: Pick<KubeletTarget, 'nodeAddress' | 'kubeletPort'>,
+  opts: Pick<RequestOptions, 'method' | 'path' | 'headers' | 'timeout'>,
+  onResponse: (res: IncomingMessage) => void,
+): ClientRequest {
+  return request({ host: t.nodeAddress, port: t.kubeletPort, ...opts }, onResponse);
+}
+
 function relayRequest(req: IncomingMessage, res: ServerResponse, t: KubeletTarget, path: string): void {
-  const upstream = request(
-    {
-      host: t.nodeAddress,
-      port: t.kubeletPort,
-      method: req.method,
-      path,
-      headers: { accept: req.headers.accept ?? '*/*' },
-    },
+  const upstream = kubeletRequest(
+    t,
+    { method: req.method, path, headers: { accept: req.headers.accept ?? '*/*' } },
     (up) => {
       const headers: Record<string, string | string[]> = {};
       for (const [k, v] of Object.entries(up.headers))
