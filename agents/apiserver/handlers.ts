@@ -21,6 +21,7 @@ import { queryBool } from '../api/query';
 import { groupVersion, R, type ResourceInfo } from '../api/resources';
 import type { KubeObject } from '../api/types';
 import { decodeObject, mediaType, type ProtobufCodec, readBody } from './body';
+import { versionView } from './conversion/index';
 import { paginate, predicateFor, renderList, selectionFromQuery } from './list';
 import { describedResource, getMetrics, listMetrics, type MetricsSources } from './metrics/metrics-api';
 import { type ComponentProbe, getComponentStatus, listComponentStatuses } from './registry/componentstatuses';
@@ -77,6 +78,7 @@ export class ResourceHandlers {
     if (r === R.componentstatuses) return this.componentStatuses(info, req, res);
     if (r.computed) return this.computed(info, req, res);
     if (info.subresource) return this.subresource(info, req, res);
+    const view = versionView(r, info.version);
     switch (info.verb) {
       case 'get':
         return this.answer(info, req, res, 200, await this.d.rest.get(r, info.namespace, info.name ?? ''));
@@ -91,24 +93,23 @@ export class ResourceHandlers {
             `POST is not supported on ${r.resource} across all namespaces: use /namespaces/<namespace>/${r.resource}`,
           );
         const obj = await this.objectBody(info, req);
-        return sendJson(res, 201, await this.d.rest.create(r, info.namespace, obj, { dryRun: dryRun(info) }));
+        const created = await this.d.rest.create(r, info.namespace, obj, { dryRun: dryRun(info) });
+        return sendJson(res, 201, view.toServed(created));
       }
       case 'update': {
         const obj = await this.objectBody(info, req);
-        return sendJson(
-          res,
-          200,
-          await this.d.rest.update(r, info.namespace, info.name ?? '', obj, '', { dryRun: dryRun(info) }),
-        );
+        const name = info.name ?? '';
+        const updated = await this.d.rest.update(r, info.namespace, name, obj, '', { dryRun: dryRun(info) });
+        return sendJson(res, 200, view.toServed(updated));
       }
       case 'patch':
-        return sendJson(res, 200, await this.patch(info, req, ''));
+        return sendJson(res, 200, view.toServed(await this.patch(info, req, '')));
       case 'delete': {
         const opts = await this.deleteOptions(info, req);
         const out = await this.d.rest.delete(r, info.namespace, info.name ?? '', opts, {
           dryRun: dryRun(info),
         });
-        return sendJson(res, 200, deleteAnswer(r, out));
+        return sendJson(res, 200, view.toServed(deleteAnswer(r, out)));
       }
       case 'deletecollection':
         return this.deleteCollection(info, req, res);
@@ -157,7 +158,7 @@ export class ResourceHandlers {
         this.d.toTable(info.resource, [obj], { now: new Date(), includeObject: includeObject(info) }),
       );
     }
-    sendJson(res, code, obj);
+    sendJson(res, code, versionView(info.resource, info.version).toServed(obj));
   }
 
   private async list(info: ResourceRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -180,7 +181,13 @@ export class ResourceHandlers {
       );
       return sendJson(res, 200, table);
     }
-    sendJson(res, 200, renderList(r, groupVersion(r), page, rv));
+    const view = versionView(r, info.version);
+    if (view.stored) return sendJson(res, 200, renderList(r, groupVersion(r), page, rv));
+    const metadata = page.continueToken
+      ? { resourceVersion: rv, continue: page.continueToken, remainingItemCount: page.remainingItemCount }
+      : { resourceVersion: rv };
+    const items = page.entries.map((e) => view.toServed(e.obj));
+    sendJson(res, 200, { kind: `${r.kind}List`, apiVersion: view.apiVersion, metadata, items });
   }
 
   private watch(info: ResourceRequest, req: IncomingMessage, res: ServerResponse): void {
@@ -192,6 +199,7 @@ export class ResourceHandlers {
     const selection = selectionFromQuery(r, query, info.namespace);
     if (info.name) selection.fields.push({ field: 'metadata.name', operator: 'Equals', value: info.name });
     const table = wantsTable(req.headers.accept);
+    const view = versionView(r, info.version);
     const timeout = query.get('timeoutSeconds');
     serveWatch(sink, {
       r,
@@ -209,7 +217,9 @@ export class ResourceHandlers {
               noHeaders: !first,
               includeObject: includeObject(info),
             })
-        : undefined,
+        : view.stored
+          ? undefined
+          : (obj) => view.toServed(obj),
       log: this.d.log,
     });
   }
@@ -224,14 +234,13 @@ export class ResourceHandlers {
       return this.d.kubeletProxy(info, pod, req, res);
     }
     if (sub === 'status') {
+      const view = versionView(r, info.version);
       if (verb === 'get') return this.answer(info, req, res, 200, await this.d.rest.get(r, ns, name));
-      if (verb === 'update')
-        return sendJson(
-          res,
-          200,
-          await this.d.rest.update(r, ns, name, await this.objectBody(info, req), 'status'),
-        );
-      if (verb === 'patch') return sendJson(res, 200, await this.patch(info, req, 'status'));
+      if (verb === 'update') {
+        const body = await this.objectBody(info, req);
+        return sendJson(res, 200, view.toServed(await this.d.rest.update(r, ns, name, body, 'status')));
+      }
+      if (verb === 'patch') return sendJson(res, 200, view.toServed(await this.patch(info, req, 'status')));
     }
     if (sub === 'scale') {
       if (verb === 'get') return sendJson(res, 200, await getScale(this.d.rest, r, ns, name));
@@ -308,8 +317,10 @@ export class ResourceHandlers {
   private async patch(info: ResourceRequest, req: IncomingMessage, sub: string): Promise<KubeObject> {
     const type = mediaType(req.headers['content-type']);
     const text = (await readBody(req, this.d.maxBodyBytes)).toString('utf8');
+    const view = versionView(info.resource, info.version);
     return this.d.rest.patch(info.resource, info.namespace, info.name ?? '', type, text, sub, {
       dryRun: dryRun(info),
+      ...(view.stored ? {} : { view }),
     });
   }
 
@@ -332,11 +343,12 @@ export class ResourceHandlers {
           .catch(() => t.obj),
       );
     }
+    const view = versionView(r, info.version);
     sendJson(res, 200, {
       kind: `${r.kind}List`,
-      apiVersion: groupVersion(r),
+      apiVersion: view.apiVersion,
       metadata: { resourceVersion: String(this.cache(r).revision) },
-      items,
+      items: items.map((o) => view.toServed(o)),
     });
   }
 
@@ -355,11 +367,15 @@ export class ResourceHandlers {
     };
   }
 
-  /** A POST/PUT body, which must be this URL's kind (status and finalize bodies are the parent's kind). */
+  /**
+   * A POST/PUT body, which must be this URL's kind and version (status and finalize bodies are
+   * the parent's kind), converted to the stored version.
+   */
   private async objectBody(info: ResourceRequest, req: IncomingMessage): Promise<KubeObject> {
     const obj = await this.rawObject(req);
     const r = info.resource;
-    const gv = groupVersion(r);
+    const view = versionView(r, info.version);
+    const gv = view.apiVersion;
     if (obj.kind && obj.kind !== r.kind) {
       throw badRequest(
         `the kind of the object in the request body (${obj.kind}) does not match the expected kind (${r.kind}) for ${gv} ${r.resource}`,
@@ -376,7 +392,7 @@ export class ResourceHandlers {
         'the namespace of the provided object does not match the namespace sent on the request',
       );
     }
-    return obj;
+    return view.toStored({ ...obj, apiVersion: gv, kind: r.kind });
   }
 
   private async rawObject(req: IncomingMessage): Promise<KubeObject> {

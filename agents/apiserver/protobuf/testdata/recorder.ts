@@ -68,6 +68,19 @@ export function discoveryDocument(path: string, eviction = true): unknown | unde
         shortNames: r.shortNames,
         categories: r.categories,
       },
+      // kubectl autoscale refuses a kind without a scale subresource in discovery.
+      ...(r.subresources?.includes('scale')
+        ? [
+            {
+              name: `${r.resource}/scale`,
+              namespaced: true,
+              group: 'autoscaling',
+              version: 'v1',
+              kind: 'Scale',
+              verbs: ['get', 'patch', 'update'],
+            },
+          ]
+        : []),
       // kubectl drain evicts only when discovery lists pods/eviction; otherwise it deletes.
       ...(eviction && r.subresources?.includes('eviction')
         ? [
