@@ -3,6 +3,7 @@ import {
   cpuMillis,
   formatBytes,
   formatCpuMillis,
+  formatMilli,
   formatNanoCores,
   memoryBytes,
   parseQuantity,
@@ -107,4 +108,14 @@ describe('formatNanoCores (metrics-server CPU usage)', () => {
     expect(formatNanoCores(n)).toBe(text);
     expect(parseQuantity(text)).toBeCloseTo(n / 1e9, 12);
   });
+});
+
+describe('formatMilli (HPA status averages)', () => {
+  it.each([
+    [35, '35m'],
+    [1500, '1500m'],
+    [2000, '2'],
+    [52428800000, '52428800'],
+    [0, '0'],
+  ])('%d → %s', (n, text) => expect(formatMilli(n)).toBe(text));
 });

@@ -106,3 +106,11 @@ export function formatNanoCores(nanoCores: number): string {
   }
   return `${n}${DECIMAL_UP[i]}`;
 }
+
+/**
+ * Milli-units as canonical decimal text (resource.NewMilliQuantity(n, DecimalSI).String()), how
+ * the autoscaler writes averages into its status: 35 → "35m", 1500 → "1500m", 52428800000 → "52428800".
+ */
+export function formatMilli(milli: number): string {
+  return formatNanoCores(Math.round(milli) * 1e6);
+}

@@ -267,7 +267,23 @@ export const bootstrapClusterRoles: KubeObject[] = [
     r([''], ['pods/eviction', 'serviceaccounts'], ['create']),
     r(['*'], ['*'], ['delete', 'deletecollection']),
     r(['apps', 'batch', 'discovery.k8s.io', 'policy'], ['*'], ['get', 'list', 'watch', ...WRITE]),
+    // The horizontal pod autoscaler: its objects, the scale it sets, the usage it reads.
+    r(
+      ['autoscaling'],
+      ['horizontalpodautoscalers', 'horizontalpodautoscalers/status'],
+      ['get', 'list', 'watch', ...WRITE],
+    ),
+    r([''], ['replicationcontrollers/scale'], ['get', 'update', 'patch']),
+    r(['metrics.k8s.io'], ['pods'], ['get', 'list']),
   ]),
+  // metrics-server's reader role, aggregated into view (and so edit and admin): `kubectl top`.
+  clusterRole(
+    'system:aggregated-metrics-reader',
+    [r(['metrics.k8s.io'], ['nodes', 'pods'], ['get', 'list', 'watch'])],
+    {
+      labels: { ...aggregateTo('view'), ...aggregateTo('edit'), ...aggregateTo('admin') },
+    },
+  ),
   clusterRole('system:node-proxier', [
     r([''], ['endpoints', 'services'], ['list', 'watch']),
     r([''], ['nodes'], READ),
