@@ -143,13 +143,35 @@ describe('horizontal pod autoscaling on real CPU usage', () => {
     expect(describe.stdout).toMatch(/ScalingActive\s+True\s+ValidMetricFound/);
   });
 
-  it('an autoscaler whose target does not exist reports FailedGetScale', async () => {
+  it('an autoscaler whose target does not exist reports FailedGetScale; a v1 patch keeps v2-only fields', async () => {
+    const memory = {
+      type: 'Resource',
+      resource: { name: 'memory', target: { type: 'AverageValue', averageValue: '100Mi' } },
+    };
+    const behavior = { scaleDown: { stabilizationWindowSeconds: 60 } };
     await client.create(R.horizontalpodautoscalers, {
       apiVersion: 'autoscaling/v2',
       kind: 'HorizontalPodAutoscaler',
       metadata: { name: 'ghost', namespace: 'default' },
-      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'ghost' }, maxReplicas: 3 },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'ghost' },
+        maxReplicas: 3,
+        metrics: [memory],
+        behavior,
+      },
     } as KubeObject);
+    const patched = await kubectl(
+      '1.27',
+      node.cp.url,
+    )(['patch', 'hpa.v1.autoscaling', 'ghost', '-p', '{"spec":{"maxReplicas":5}}']);
+    expect(patched.stdout.trim()).toBe('horizontalpodautoscaler.autoscaling/ghost patched');
+    const v2 = await client.get<KubeObject>(R.horizontalpodautoscalers, 'default', 'ghost');
+    expect(v2.spec).toMatchObject({
+      maxReplicas: 5,
+      metrics: [memory],
+      behavior: { scaleDown: { stabilizationWindowSeconds: 60 } },
+    });
+    expect(v2.metadata?.annotations).toBeUndefined();
     await expect
       .poll(async () => (await kubectl('1.27', node.cp.url)(['describe', 'hpa', 'ghost'])).stdout, {
         timeout: 30_000,
