@@ -1,7 +1,9 @@
 // One function per verb, for every resource in the catalogue (upstream:
 // apiserver/pkg/endpoints/handlers/{get,create,update,patch,delete,watch}.go). Each reads the
 // request, asks RestStorage or the watch cache, and answers JSON — or a Table when kubectl asks
-// for one. Subresources are dispatched at the top of `serve`.
+// for one. Subresources are dispatched at the top of `serve`. A resource served at a version it is
+// not stored at (autoscaling/v1) is converted on the way in and out (conversion/index.ts), and
+// metrics.k8s.io is computed, not stored (metrics/metrics-api.ts).
 
 import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
