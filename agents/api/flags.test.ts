@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FlagError, flagName, parseDuration, parseFlags, renderFlags } from './flags';
+import { FlagError, flagName, formatDuration, parseDuration, parseFlags, renderFlags } from './flags';
 
 const defaults = {
   master: 'http://127.0.0.1:8080',
@@ -59,5 +59,20 @@ describe('parseDuration', () => {
 
   it.each(['', 's', '10x', '5m garbage'])('rejects %j', (text) => {
     expect(() => parseDuration(text)).toThrow(FlagError);
+  });
+});
+
+describe('formatDuration (Go Duration.String)', () => {
+  it.each([
+    [10_000, '10s'],
+    [10_004, '10.004s'],
+    [90_000, '1m30s'],
+    [300_000, '5m0s'],
+    [3_723_500, '1h2m3.5s'],
+    [250, '250ms'],
+    [0, '0s'],
+  ])('%d ms → %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+    if (ms >= 1000 && ms % 1000 === 0) expect(parseDuration(text)).toBe(ms);
   });
 });

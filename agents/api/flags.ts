@@ -74,3 +74,19 @@ export function parseDuration(text: string): number {
 export function renderFlags(flags: Record<string, FlagValue>): string[] {
   return Object.entries(flags).map(([k, v]) => `--${flagName(k)}=${v}`);
 }
+
+/** Milliseconds as Go's Duration.String(): 10000 → "10s", 10500 → "10.5s", 90000 → "1m30s", 0 → "0s". */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  const sign = ms < 0 ? '-' : '';
+  let rest = Math.abs(ms);
+  if (rest < 1000) return `${sign}${rest}ms`;
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const m = Math.floor(rest / 60_000);
+  rest -= m * 60_000;
+  const s = `${Number((rest / 1000).toFixed(3))}s`;
+  if (h) return `${sign}${h}h${m}m${s}`;
+  if (m) return `${sign}${m}m${s}`;
+  return `${sign}${s}`;
+}

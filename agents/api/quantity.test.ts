@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { cpuMillis, formatBytes, formatCpuMillis, memoryBytes, parseQuantity } from './quantity';
+import {
+  cpuMillis,
+  formatBytes,
+  formatCpuMillis,
+  formatMilli,
+  formatNanoCores,
+  memoryBytes,
+  parseQuantity,
+} from './quantity';
 
 describe('parseQuantity', () => {
   it.each([
@@ -86,4 +94,28 @@ describe('formatting', () => {
       expect(parseQuantity(back)).toBe(v);
     }
   });
+});
+
+describe('formatNanoCores (metrics-server CPU usage)', () => {
+  it.each([
+    [12345678, '12345678n'],
+    [50_000_000, '50m'],
+    [250_312_000, '250312u'],
+    [2_000_000_000, '2'],
+    [1500, '1500n'],
+    [0, '0'],
+  ])('%d → %s', (n, text) => {
+    expect(formatNanoCores(n)).toBe(text);
+    expect(parseQuantity(text)).toBeCloseTo(n / 1e9, 12);
+  });
+});
+
+describe('formatMilli (HPA status averages)', () => {
+  it.each([
+    [35, '35m'],
+    [1500, '1500m'],
+    [2000, '2'],
+    [52428800000, '52428800'],
+    [0, '0'],
+  ])('%d → %s', (n, text) => expect(formatMilli(n)).toBe(text));
 });

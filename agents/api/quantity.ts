@@ -88,3 +88,29 @@ export function formatBytes(n: number): string {
   }
   return String(n);
 }
+
+const DECIMAL_UP = ['n', 'u', 'm', '', 'k', 'M', 'G', 'T', 'P', 'E'];
+
+/**
+ * Nanocores as canonical decimal text, the way metrics-server writes CPU usage
+ * (resource.NewScaledQuantity(n, -9).String()): the largest suffix that loses nothing.
+ *   12345678 → "12345678n", 50 000 000 → "50m", 2 000 000 000 → "2", 0 → "0"
+ */
+export function formatNanoCores(nanoCores: number): string {
+  let n = Math.round(nanoCores);
+  if (n === 0) return '0';
+  let i = 0;
+  while (n % 1000 === 0 && i < DECIMAL_UP.length - 1) {
+    n /= 1000;
+    i++;
+  }
+  return `${n}${DECIMAL_UP[i]}`;
+}
+
+/**
+ * Milli-units as canonical decimal text (resource.NewMilliQuantity(n, DecimalSI).String()), how
+ * the autoscaler writes averages into its status: 35 → "35m", 1500 → "1500m", 52428800000 → "52428800".
+ */
+export function formatMilli(milli: number): string {
+  return formatNanoCores(Math.round(milli) * 1e6);
+}

@@ -18,6 +18,14 @@ export interface ResourceInfo {
   subresources?: string[];
   /** Reviews (SubjectAccessReview, SelfSubjectReview …): answered on create, never stored. */
   createOnly?: boolean;
+  /**
+   * Every version the resource is served at, the stored and preferred one (`version`) first
+   * (autoscaling: v2, v1). Absent: `version` only. Other versions are converted on the way in
+   * and out (apiserver/conversion/).
+   */
+  versions?: string[];
+  /** Computed on request from what the apiserver collects, never stored (metrics.k8s.io): get and list. */
+  computed?: boolean;
 }
 
 const ALL = ['all'];
@@ -286,6 +294,43 @@ const review = (group: string, resource: string, singular: string, kind: string)
   createOnly: true,
 });
 
+// autoscaling: HorizontalPodAutoscalers are stored as v2 and served as v2 and v1 (issue 11).
+resources.push({
+  group: 'autoscaling',
+  version: 'v2',
+  versions: ['v2', 'v1'],
+  resource: 'horizontalpodautoscalers',
+  singular: 'horizontalpodautoscaler',
+  kind: 'HorizontalPodAutoscaler',
+  namespaced: true,
+  shortNames: ['hpa'],
+  categories: ALL,
+  subresources: ['status'],
+});
+
+// metrics.k8s.io/v1beta1: usage the apiserver collects from the kubelets, served as metrics-server
+// serves it (apiserver/metrics/). Same plural names as core; kubectl prefers core for `get nodes`.
+resources.push(
+  {
+    group: 'metrics.k8s.io',
+    version: 'v1beta1',
+    resource: 'nodes',
+    singular: '',
+    kind: 'NodeMetrics',
+    namespaced: false,
+    computed: true,
+  },
+  {
+    group: 'metrics.k8s.io',
+    version: 'v1beta1',
+    resource: 'pods',
+    singular: '',
+    kind: 'PodMetrics',
+    namespaced: true,
+    computed: true,
+  },
+);
+
 // rbac.authorization.k8s.io/v1 (stored) and the authn/authz reviews (issue 9).
 resources.push(
   rbac('roles', 'role', 'Role', true),
@@ -299,7 +344,16 @@ resources.push(
 );
 
 const byGroupResource = new Map(resources.map((r) => [`${r.group}/${r.resource}`, r]));
-const byKind = new Map(resources.map((r) => [`${groupVersion(r)}/${r.kind}`, r]));
+const byKind = new Map(
+  resources.flatMap((r) =>
+    servedVersions(r).map((v) => [`${groupVersion({ group: r.group, version: v })}/${r.kind}`, r] as const),
+  ),
+);
+
+/** The versions a resource is served at, the stored one first. */
+export function servedVersions(r: ResourceInfo): string[] {
+  return r.versions ?? [r.version];
+}
 
 export function findResource(group: string, resource: string): ResourceInfo | undefined {
   return byGroupResource.get(`${group}/${resource}`);
@@ -314,6 +368,7 @@ export function resourceForKind(apiVersion: string, kind: string): ResourceInfo 
 export function verbsFor(r: ResourceInfo): string[] {
   if (r.resource === 'componentstatuses') return ['get', 'list'];
   if (r.createOnly) return ['create'];
+  if (r.computed) return ['get', 'list'];
   return RW_VERBS;
 }
 
@@ -380,4 +435,7 @@ export const R = {
   clusterroles: mustFind('rbac.authorization.k8s.io', 'clusterroles'),
   clusterrolebindings: mustFind('rbac.authorization.k8s.io', 'clusterrolebindings'),
   subjectaccessreviews: mustFind('authorization.k8s.io', 'subjectaccessreviews'),
+  horizontalpodautoscalers: mustFind('autoscaling', 'horizontalpodautoscalers'),
+  nodemetrics: mustFind('metrics.k8s.io', 'nodes'),
+  podmetrics: mustFind('metrics.k8s.io', 'pods'),
 } as const;

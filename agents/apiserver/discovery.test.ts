@@ -43,4 +43,25 @@ describe('discovery', () => {
     );
     expect(apiResourceList('apps', 'v2')).toBeUndefined();
   });
+
+  it('lists autoscaling at v2 (preferred) and v1, and metrics.k8s.io get/list only', () => {
+    const groups = (apiGroupList() as any).groups;
+    expect(groups.find((g: any) => g.name === 'autoscaling')).toEqual({
+      name: 'autoscaling',
+      versions: [
+        { groupVersion: 'autoscaling/v2', version: 'v2' },
+        { groupVersion: 'autoscaling/v1', version: 'v1' },
+      ],
+      preferredVersion: { groupVersion: 'autoscaling/v2', version: 'v2' },
+    });
+    for (const v of ['v1', 'v2'])
+      expect((apiResourceList('autoscaling', v) as any).resources.map((r: any) => r.name)).toEqual([
+        'horizontalpodautoscalers',
+        'horizontalpodautoscalers/status',
+      ]);
+    expect((apiResourceList('metrics.k8s.io', 'v1beta1') as any).resources).toEqual([
+      { name: 'nodes', singularName: '', namespaced: false, kind: 'NodeMetrics', verbs: ['get', 'list'] },
+      { name: 'pods', singularName: '', namespaced: true, kind: 'PodMetrics', verbs: ['get', 'list'] },
+    ]);
+  });
 });

@@ -6,8 +6,11 @@
 //   GET /apis             APIGroupList
 //   GET /api/v1           APIResourceList (with subresources: pods/eviction is policy/v1 Eviction)
 //   GET /apis/apps/v1     APIResourceList (deployments/scale is autoscaling/v1 Scale)
+//
+// A group served at several versions (autoscaling: v2, v1) lists them all, the stored one first
+// and preferred, as upstream's APIGroup does.
 
-import { groupVersion, type ResourceInfo, resources, verbsFor } from '../api/resources';
+import { type ResourceInfo, resources, servedVersions, verbsFor } from '../api/resources';
 
 interface SubresourceShape {
   kind: string;
@@ -54,26 +57,30 @@ export function apiVersions(serverAddress: string): object {
   };
 }
 
-/** Named groups in catalogue order, each with its one version. */
+/** A group's versions: those of its first resource in the catalogue, preferred first. */
+function groupVersions(group: string): Array<{ groupVersion: string; version: string }> | undefined {
+  const r = resources.find((x) => x.group === group);
+  return r && servedVersions(r).map((version) => ({ groupVersion: `${group}/${version}`, version }));
+}
+
+/** Named groups in catalogue order. */
 export function apiGroupList(): object {
-  const seen = new Map<string, string>();
-  for (const r of resources) if (r.group && !seen.has(r.group)) seen.set(r.group, r.version);
-  const groups = [...seen].map(([name, version]) => {
-    const gv = { groupVersion: `${name}/${version}`, version };
-    return { name, versions: [gv], preferredVersion: gv };
+  const names = [...new Set(resources.filter((r) => r.group).map((r) => r.group))];
+  const groups = names.map((name) => {
+    const versions = groupVersions(name) ?? [];
+    return { name, versions, preferredVersion: versions[0] };
   });
   return { kind: 'APIGroupList', apiVersion: 'v1', groups };
 }
 
 export function apiGroup(group: string): object | undefined {
-  const r = resources.find((x) => x.group === group);
-  if (!r) return undefined;
-  const gv = { groupVersion: groupVersion(r), version: r.version };
-  return { kind: 'APIGroup', apiVersion: 'v1', name: group, versions: [gv], preferredVersion: gv };
+  const versions = groupVersions(group);
+  if (!versions) return undefined;
+  return { kind: 'APIGroup', apiVersion: 'v1', name: group, versions, preferredVersion: versions[0] };
 }
 
 export function apiResourceList(group: string, version: string): object | undefined {
-  const rs = resources.filter((r) => r.group === group && r.version === version);
+  const rs = resources.filter((r) => r.group === group && servedVersions(r).includes(version));
   if (!rs.length) return undefined;
   const list: object[] = [];
   for (const r of rs) {

@@ -1,7 +1,9 @@
 // One function per verb, for every resource in the catalogue (upstream:
 // apiserver/pkg/endpoints/handlers/{get,create,update,patch,delete,watch}.go). Each reads the
 // request, asks RestStorage or the watch cache, and answers JSON — or a Table when kubectl asks
-// for one. Subresources are dispatched at the top of `serve`.
+// for one. Subresources are dispatched at the top of `serve`. A resource served at a version it is
+// not stored at (autoscaling/v1) is converted on the way in and out (conversion/index.ts), and
+// metrics.k8s.io is computed, not stored (metrics/metrics-api.ts).
 
 import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -23,7 +25,9 @@ import { groupVersion, R, type ResourceInfo } from '../api/resources';
 import type { KubeObject } from '../api/types';
 import type { UserInfo } from './auth/user';
 import { decodeObject, mediaType, type ProtobufCodec, readBody } from './body';
+import { versionView } from './conversion/index';
 import { paginate, predicateFor, renderList, selectionFromQuery } from './list';
+import { describedResource, getMetrics, listMetrics, type MetricsSources } from './metrics/metrics-api';
 import { type ComponentProbe, getComponentStatus, listComponentStatuses } from './registry/componentstatuses';
 import { deleteAnswer } from './registry/deletion';
 import { evictPod } from './registry/eviction';
@@ -63,6 +67,8 @@ export interface HandlerDeps {
   kubeletProxy?: KubeletProxy;
   /** serviceaccounts/token; unset without --service-account-signing-key-file (then 404, as upstream). */
   tokens?: TokenRequester;
+  /** metrics.k8s.io: the collector's series and the objects they describe (metrics/). */
+  metrics?: MetricsSources;
   protobuf?: ProtobufCodec;
   maxBodyBytes: number;
   bookmarkIntervalMs?: number;
@@ -85,7 +91,9 @@ export class ResourceHandlers {
   ): Promise<void> {
     const { resource: r } = info;
     if (r === R.componentstatuses) return this.componentStatuses(info, req, res);
+    if (r.computed) return this.computed(info, req, res);
     if (info.subresource) return this.subresource(info, req, res, user);
+    const view = versionView(r, info.version);
     switch (info.verb) {
       case 'get':
         return this.answer(info, req, res, 200, await this.d.rest.get(r, info.namespace, info.name ?? ''));
@@ -100,24 +108,23 @@ export class ResourceHandlers {
             `POST is not supported on ${r.resource} across all namespaces: use /namespaces/<namespace>/${r.resource}`,
           );
         const obj = await this.objectBody(info, req);
-        return sendJson(res, 201, await this.d.rest.create(r, info.namespace, obj, { dryRun: dryRun(info) }));
+        const created = await this.d.rest.create(r, info.namespace, obj, { dryRun: dryRun(info) });
+        return sendJson(res, 201, view.toServed(created));
       }
       case 'update': {
         const obj = await this.objectBody(info, req);
-        return sendJson(
-          res,
-          200,
-          await this.d.rest.update(r, info.namespace, info.name ?? '', obj, '', { dryRun: dryRun(info) }),
-        );
+        const name = info.name ?? '';
+        const updated = await this.d.rest.update(r, info.namespace, name, obj, '', { dryRun: dryRun(info) });
+        return sendJson(res, 200, view.toServed(updated));
       }
       case 'patch':
-        return sendJson(res, 200, await this.patch(info, req, ''));
+        return sendJson(res, 200, view.toServed(await this.patch(info, req, '')));
       case 'delete': {
         const opts = await this.deleteOptions(info, req);
         const out = await this.d.rest.delete(r, info.namespace, info.name ?? '', opts, {
           dryRun: dryRun(info),
         });
-        return sendJson(res, 200, deleteAnswer(r, out));
+        return sendJson(res, 200, view.toServed(deleteAnswer(r, out)));
       }
       case 'deletecollection':
         return this.deleteCollection(info, req, res);
@@ -166,7 +173,7 @@ export class ResourceHandlers {
         this.d.toTable(info.resource, [obj], { now: new Date(), includeObject: includeObject(info) }),
       );
     }
-    sendJson(res, code, obj);
+    sendJson(res, code, versionView(info.resource, info.version).toServed(obj));
   }
 
   private async list(info: ResourceRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -189,7 +196,13 @@ export class ResourceHandlers {
       );
       return sendJson(res, 200, table);
     }
-    sendJson(res, 200, renderList(r, groupVersion(r), page, rv));
+    const view = versionView(r, info.version);
+    if (view.stored) return sendJson(res, 200, renderList(r, groupVersion(r), page, rv));
+    const metadata = page.continueToken
+      ? { resourceVersion: rv, continue: page.continueToken, remainingItemCount: page.remainingItemCount }
+      : { resourceVersion: rv };
+    const items = page.entries.map((e) => view.toServed(e.obj));
+    sendJson(res, 200, { kind: `${r.kind}List`, apiVersion: view.apiVersion, metadata, items });
   }
 
   private watch(info: ResourceRequest, req: IncomingMessage, res: ServerResponse): void {
@@ -201,6 +214,7 @@ export class ResourceHandlers {
     const selection = selectionFromQuery(r, query, info.namespace);
     if (info.name) selection.fields.push({ field: 'metadata.name', operator: 'Equals', value: info.name });
     const table = wantsTable(req.headers.accept);
+    const view = versionView(r, info.version);
     const timeout = query.get('timeoutSeconds');
     serveWatch(sink, {
       r,
@@ -221,7 +235,9 @@ export class ResourceHandlers {
               noHeaders: !first,
               includeObject: includeObject(info),
             })
-        : undefined,
+        : view.stored
+          ? undefined
+          : (obj) => view.toServed(obj),
       log: this.d.log,
     });
   }
@@ -241,14 +257,13 @@ export class ResourceHandlers {
       return this.d.kubeletProxy(info, pod, req, res);
     }
     if (sub === 'status') {
+      const view = versionView(r, info.version);
       if (verb === 'get') return this.answer(info, req, res, 200, await this.d.rest.get(r, ns, name));
-      if (verb === 'update')
-        return sendJson(
-          res,
-          200,
-          await this.d.rest.update(r, ns, name, await this.objectBody(info, req), 'status'),
-        );
-      if (verb === 'patch') return sendJson(res, 200, await this.patch(info, req, 'status'));
+      if (verb === 'update') {
+        const body = await this.objectBody(info, req);
+        return sendJson(res, 200, view.toServed(await this.d.rest.update(r, ns, name, body, 'status')));
+      }
+      if (verb === 'patch') return sendJson(res, 200, view.toServed(await this.patch(info, req, 'status')));
     }
     if (sub === 'scale') {
       if (verb === 'get') return sendJson(res, 200, await getScale(this.d.rest, r, ns, name));
@@ -304,11 +319,35 @@ export class ResourceHandlers {
     sendJson(res, 200, { kind: 'ComponentStatusList', apiVersion: 'v1', metadata: {}, items });
   }
 
+  /** metrics.k8s.io: computed from what the collector holds, get and list only. */
+  private computed(info: ResourceRequest, req: IncomingMessage, res: ServerResponse): void {
+    const { resource: r, namespace: ns } = info;
+    const src = this.d.metrics;
+    if (!src) throw serviceUnavailable('the resource metrics API is not available');
+    if (info.verb === 'get')
+      return void this.answer(info, req, res, 200, getMetrics(r, ns, info.name ?? '', src));
+    if (info.verb !== 'list')
+      throw methodNotAllowed(`${info.verb} is not supported on ${r.resource}.${r.group}`);
+    const described = describedResource(r);
+    const items = listMetrics(
+      r,
+      ns,
+      predicateFor(described, selectionFromQuery(described, info.query, ns)),
+      src,
+    );
+    const body = wantsTable(req.headers.accept)
+      ? this.d.toTable(r, items, { now: new Date(), includeObject: includeObject(info) })
+      : { kind: `${r.kind}List`, apiVersion: groupVersion(r), metadata: {}, items };
+    sendJson(res, 200, body);
+  }
+
   private async patch(info: ResourceRequest, req: IncomingMessage, sub: string): Promise<KubeObject> {
     const type = mediaType(req.headers['content-type']);
     const text = (await readBody(req, this.d.maxBodyBytes)).toString('utf8');
+    const view = versionView(info.resource, info.version);
     return this.d.rest.patch(info.resource, info.namespace, info.name ?? '', type, text, sub, {
       dryRun: dryRun(info),
+      ...(view.stored ? {} : { view }),
     });
   }
 
@@ -331,11 +370,12 @@ export class ResourceHandlers {
           .catch(() => t.obj),
       );
     }
+    const view = versionView(r, info.version);
     sendJson(res, 200, {
       kind: `${r.kind}List`,
-      apiVersion: groupVersion(r),
+      apiVersion: view.apiVersion,
       metadata: { resourceVersion: String(this.cache(r).revision) },
-      items,
+      items: items.map((o) => view.toServed(o)),
     });
   }
 
@@ -354,11 +394,15 @@ export class ResourceHandlers {
     };
   }
 
-  /** A POST/PUT body, which must be this URL's kind (status and finalize bodies are the parent's kind). */
+  /**
+   * A POST/PUT body, which must be this URL's kind and version (status and finalize bodies are
+   * the parent's kind), converted to the stored version.
+   */
   private async objectBody(info: ResourceRequest, req: IncomingMessage): Promise<KubeObject> {
     const obj = await this.rawObject(req);
     const r = info.resource;
-    const gv = groupVersion(r);
+    const view = versionView(r, info.version);
+    const gv = view.apiVersion;
     if (obj.kind && obj.kind !== r.kind) {
       throw badRequest(
         `the kind of the object in the request body (${obj.kind}) does not match the expected kind (${r.kind}) for ${gv} ${r.resource}`,
@@ -375,7 +419,7 @@ export class ResourceHandlers {
         'the namespace of the provided object does not match the namespace sent on the request',
       );
     }
-    return obj;
+    return view.toStored({ ...obj, apiVersion: gv, kind: r.kind });
   }
 
   private async rawObject(req: IncomingMessage): Promise<KubeObject> {

@@ -18,6 +18,7 @@ import { ensureBootstrapPolicy, securityFromFlags, tokenSigningFromFlags } from 
 import { bootstrap } from './bootstrap';
 import { MaxInflight } from './filters/max-inflight';
 import { ResourceHandlers } from './handlers';
+import { kubeletFetcher, MetricsCollector } from './metrics/collector';
 import { httpProbe } from './registry/componentstatuses';
 import { RestStorage } from './registry/rest';
 import { tokenRequests } from './registry/token-request';
@@ -31,6 +32,7 @@ import {
   admissionHooks,
   kubeletClientTls,
   kubeletProxy,
+  metricsSources,
   protobuf,
   serviceAccountGetter,
   toTable,
@@ -85,6 +87,8 @@ export const defaultFlags = {
   kubeletCertificateAuthority: '',
   /** Create the default StorageClass `local-path` at bootstrap (false: a cluster without a default class). */
   defaultStorageClass: true,
+  /** How often metrics.k8s.io usage is collected from the kubelets (metrics-server's flag; 0s: off). */
+  metricResolution: '10s',
 } satisfies Record<string, FlagValue>;
 
 export type ApiServerFlags = typeof defaultFlags;
@@ -117,7 +121,7 @@ export async function main(argv: string[]): Promise<void> {
   const store = new EtcdStore(etcd, encryption?.values);
   const caches = new Map<ResourceInfo, WatchCache>();
   for (const r of resources) {
-    if (r === R.componentstatuses || r.createOnly) continue;
+    if (r === R.componentstatuses || r.createOnly || r.computed) continue;
     caches.set(
       r,
       new WatchCache(etcd, store, r, { capacity: flags.watchCacheSize, log: (m, f) => log.warn(m, f) }),
@@ -155,14 +159,29 @@ export async function main(argv: string[]): Promise<void> {
     httpProbe('scheduler', flags.schedulerHealthUrl),
     httpProbe('controller-manager', flags.controllerManagerHealthUrl),
   ];
+  const resolutionMs = parseDuration(flags.metricResolution);
+  const kubeletTls = kubeletClientTls(flags);
+  const collector = new MetricsCollector({
+    fetch: kubeletFetcher(kubeletTls),
+    nodes: () =>
+      caches
+        .get(R.nodes)
+        ?.snapshot()
+        .map((e) => e.obj) ?? [],
+    resolutionMs,
+    registry: metrics,
+    log,
+  });
+  if (resolutionMs > 0) collector.start();
   const handlers = new ResourceHandlers({
     rest,
     caches,
     etcd,
     components,
     toTable,
-    kubeletProxy: kubeletProxy(rest, kubeletClientTls(flags)),
+    kubeletProxy: kubeletProxy(rest, kubeletTls),
     tokens: signing && tokenRequests(rest, signing),
+    metrics: resolutionMs > 0 ? metricsSources(caches, collector) : undefined,
     protobuf,
     maxBodyBytes: flags.maxRequestBodyBytes,
     bookmarkIntervalMs: flags.watchBookmarkIntervalSeconds * 1000,
@@ -210,6 +229,7 @@ export async function main(argv: string[]): Promise<void> {
   const shutdown = () => {
     log.info('Shutting down');
     compactor.stop();
+    collector.stop();
     for (const c of caches.values()) c.stop();
     for (const server of servers) {
       server.close();

@@ -26,11 +26,19 @@
 // serving certificate against the address it dialled (the node IP is among its SANs). Without
 // those flags: plain HTTP, as before.
 
-import { type IncomingMessage, request, type ServerResponse } from 'node:http';
+import {
+  type ClientRequest,
+  type IncomingMessage,
+  type RequestOptions,
+  request,
+  type ServerResponse,
+} from 'node:http';
 import { request as tlsRequest } from 'node:https';
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
+import type { Node } from 'kubernetes-types/core/v1';
+import type { KubeObject } from '../api/types';
 
 export type KubeletSubresource = 'log' | 'exec' | 'attach' | 'portforward';
 
@@ -85,6 +93,32 @@ export function proxyToKubelet(
   else if (res) relayRequest(req, res, target, path, tls);
 }
 
+/** Where a node's kubelet answers: its InternalIP (else its first address) and its advertised port. */
+export function kubeletEndpoint(
+  node: KubeObject,
+): Pick<KubeletTarget, 'nodeAddress' | 'kubeletPort'> | undefined {
+  const status = (node as Node).status;
+  const addresses = status?.addresses;
+  const address = addresses?.find((a) => a.type === 'InternalIP')?.address ?? addresses?.[0]?.address;
+  if (!address) return undefined;
+  return { nodeAddress: address, kubeletPort: status?.daemonEndpoints?.kubeletEndpoint?.Port ?? 10250 };
+}
+
+/**
+ * One request to a kubelet: the dial every apiserver → kubelet call shares (this proxy and the
+ * metrics collector, apiserver/metrics/collector.ts) — HTTPS with our client certificate when
+ * --kubelet-client-certificate is set, plain HTTP otherwise.
+ */
+export function kubeletRequest(
+  t: Pick<KubeletTarget, 'nodeAddress' | 'kubeletPort'>,
+  opts: Pick<RequestOptions, 'method' | 'path' | 'headers' | 'timeout'>,
+  onResponse: (res: IncomingMessage) => void,
+  tls?: KubeletClientTls,
+): ClientRequest {
+  const target = { host: t.nodeAddress, port: t.kubeletPort, ...opts };
+  return tls ? tlsRequest({ ...tlsOptions(tls), ...target }, onResponse) : request(target, onResponse);
+}
+
 function relayRequest(
   req: IncomingMessage,
   res: ServerResponse,
@@ -92,15 +126,9 @@ function relayRequest(
   path: string,
   tls: KubeletClientTls | undefined,
 ): void {
-  const upstream = (tls ? tlsRequest : request)(
-    {
-      ...(tls ? tlsOptions(tls) : {}),
-      host: t.nodeAddress,
-      port: t.kubeletPort,
-      method: req.method,
-      path,
-      headers: { accept: req.headers.accept ?? '*/*' },
-    },
+  const upstream = kubeletRequest(
+    t,
+    { method: req.method, path, headers: { accept: req.headers.accept ?? '*/*' } },
     (up) => {
       const headers: Record<string, string | string[]> = {};
       for (const [k, v] of Object.entries(up.headers))
@@ -109,6 +137,7 @@ function relayRequest(
       res.flushHeaders(); // a following log may stay silent for a while: let kubectl see the 200 now
       up.pipe(res);
     },
+    tls,
   );
   upstream.on('error', (err) => sendFailure(res, t, err));
   res.on('close', () => upstream.destroy());

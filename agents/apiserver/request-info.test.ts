@@ -28,6 +28,22 @@ describe('parseRequest', () => {
       '/apis/apps/v1/namespaces/ns1/deployments/d/scale',
       { verb: 'patch', group: 'apps', name: 'd', subresource: 'scale' },
     ],
+    // Served at two versions: the request keeps the one it asked for (conversion/ turns it around).
+    [
+      'GET',
+      '/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers/web',
+      { verb: 'get', group: 'autoscaling', version: 'v1', name: 'web' },
+    ],
+    [
+      'POST',
+      '/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers',
+      { verb: 'create', version: 'v2' },
+    ],
+    [
+      'GET',
+      '/apis/metrics.k8s.io/v1beta1/namespaces/default/pods',
+      { verb: 'list', group: 'metrics.k8s.io' },
+    ],
     ['DELETE', '/api/v1/namespaces/default/configmaps', { verb: 'deletecollection' }],
     ['GET', '/api/v1/namespaces', { verb: 'list', name: undefined }],
     ['GET', '/api/v1/namespaces/kube-system', { verb: 'get', name: 'kube-system', namespace: undefined }],

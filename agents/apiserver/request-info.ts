@@ -9,7 +9,7 @@
 // Pure: no I/O, so the routing table is tested by a table of URLs.
 
 import { queryBool } from '../api/query';
-import { findResource, type ResourceInfo } from '../api/resources';
+import { findResource, type ResourceInfo, servedVersions } from '../api/resources';
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
@@ -81,7 +81,8 @@ export function parseRequest(method: string, rawUrl: string): RequestInfo {
   }
   const [resourceName, name, ...sub] = rest;
   const resource = findResource(group, resourceName);
-  if (!resource || resource.version !== version) return { kind: 'unknown', path, group, resourceName };
+  if (!resource || !servedVersions(resource).includes(version))
+    return { kind: 'unknown', path, group, resourceName };
   if (resource.resource === 'namespaces' && name) namespace = undefined;
   const verb = verbFor(method, name !== undefined, watch);
   if (!verb) return { kind: 'unknown', path, group, resourceName };

@@ -14,7 +14,14 @@ import {
 import { validate } from './admission/validation';
 import type { ProtobufCodec } from './body';
 import type { KubeletProxy } from './handlers';
-import { type KubeletClientTls, type KubeletSubresource, proxyToKubelet } from './kubelet-proxy';
+import {
+  type KubeletClientTls,
+  type KubeletSubresource,
+  kubeletEndpoint,
+  proxyToKubelet,
+} from './kubelet-proxy';
+import type { MetricsCollector } from './metrics/collector';
+import type { MetricsSources } from './metrics/metrics-api';
 import { applyPatch } from './patch/index';
 import { decodeProtobufObject, isProtobufContentType } from './protobuf/index';
 import type { AdmissionHooks } from './registry/hooks';
@@ -76,22 +83,15 @@ export function kubeletProxy(rest: RestStorage, tls?: KubeletClientTls): Kubelet
     const name = pod.metadata?.name ?? '';
     const nodeName = (pod.spec as { nodeName?: string } | undefined)?.nodeName;
     if (!nodeName) throw badRequest(`pod ${name} does not have a host assigned`);
-    const node = await rest.get(R.nodes, undefined, nodeName);
-    const status = (node.status ?? {}) as {
-      addresses?: Array<{ type: string; address: string }>;
-      daemonEndpoints?: { kubeletEndpoint?: { Port?: number } };
-    };
-    const address =
-      status.addresses?.find((a) => a.type === 'InternalIP')?.address ?? status.addresses?.[0]?.address;
-    if (!address) throw badRequest(`node ${nodeName} has no address to reach its kubelet at`);
+    const endpoint = kubeletEndpoint(await rest.get(R.nodes, undefined, nodeName));
+    if (!endpoint) throw badRequest(`node ${nodeName} has no address to reach its kubelet at`);
     proxyToKubelet(
       req,
       res ?? null,
       upgrade?.socket ?? null,
       upgrade?.head ?? null,
       {
-        nodeAddress: address,
-        kubeletPort: status.daemonEndpoints?.kubeletEndpoint?.Port ?? 10250,
+        ...endpoint,
         namespace: pod.metadata?.namespace ?? '',
         pod: name,
         subresource: info.subresource as KubeletSubresource,
@@ -132,3 +132,18 @@ export const protobuf: ProtobufCodec = {
   isProtobufContentType,
   decodeProtobufObject: (buf) => decodeProtobufObject(buf),
 };
+
+/** metrics.k8s.io reads Nodes and Pods from the watch caches and usage from the collector. */
+export function metricsSources(
+  caches: Map<ResourceInfo, WatchCache>,
+  collector: MetricsCollector,
+): MetricsSources {
+  return {
+    objects: (r, namespace) =>
+      caches
+        .get(r)
+        ?.snapshot(namespace)
+        .map((e) => e.obj) ?? [],
+    series: (nodeName) => collector.node(nodeName),
+  };
+}

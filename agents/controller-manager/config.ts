@@ -31,6 +31,13 @@ export const defaultFlags = {
   controllers: '*',
   /** The cluster CA the root-ca-cert-publisher puts in every namespace (empty: not published). */
   rootCaFile: '',
+  // The horizontal pod autoscaler (controllers/podautoscaler/), upstream's flags and defaults.
+  horizontalPodAutoscalerSyncPeriod: '15s',
+  horizontalPodAutoscalerDownscaleStabilization: '5m0s',
+  horizontalPodAutoscalerTolerance: 0.1,
+  horizontalPodAutoscalerCpuInitializationPeriod: '5m0s',
+  horizontalPodAutoscalerInitialReadinessDelay: '30s',
+  concurrentHorizontalPodAutoscalerSyncs: 5,
   /** Where the local-path provisioner's volumes live on the nodes (one directory per volume). */
   localPathRoot: '/var/lib/nodekube/local-path',
 };

@@ -2,6 +2,8 @@
 // each with the flag that sets its worker count. index.ts builds the ones --controllers enables.
 
 import { readFileSync } from 'node:fs';
+import { parseDuration } from '../api/flags';
+import { createEventRecorder } from '../client';
 import type { ControllerManagerConfig } from './config';
 import type { Controller, ControllerContext } from './controller';
 import { newCronJobController } from './controllers/cronjob/cronjob';
@@ -17,6 +19,7 @@ import { newLocalPathProvisioner } from './controllers/localpath/provisioner';
 import { newNamespaceController } from './controllers/namespace/namespace';
 import { newNodeIpamController } from './controllers/nodeipam/node-ipam';
 import { newNodeLifecycleController } from './controllers/nodelifecycle/node-lifecycle';
+import { newHorizontalPodAutoscalerController } from './controllers/podautoscaler/horizontal';
 import { newPodGcController } from './controllers/podgc/pod-gc';
 import { replicaSetKind, replicationControllerKind } from './controllers/replicaset/kinds';
 import { newReplicaSetController } from './controllers/replicaset/replica-set';
@@ -77,6 +80,25 @@ export const controllerEntries: ControllerEntry[] = [
   { name: 'podgc', build: (ctx) => newPodGcController(ctx) },
   { name: 'persistentvolume-binder', build: (ctx) => newPersistentVolumeController(ctx) },
   { name: 'local-path-provisioner', build: (ctx, c) => newLocalPathProvisioner(ctx, c.flags.localPathRoot) },
+  {
+    name: 'horizontalpodautoscaling',
+    build: (ctx, c) =>
+      newHorizontalPodAutoscalerController(
+        // Its events say who scaled, as upstream's: `kubectl describe hpa` shows horizontal-pod-autoscaler.
+        { ...ctx, recorder: createEventRecorder(ctx.client, { component: 'horizontal-pod-autoscaler' }) },
+        {
+          syncPeriodMs: parseDuration(c.flags.horizontalPodAutoscalerSyncPeriod),
+          downscaleStabilizationMs: parseDuration(c.flags.horizontalPodAutoscalerDownscaleStabilization),
+          tolerance: c.flags.horizontalPodAutoscalerTolerance,
+          cpuInitializationPeriodMs: parseDuration(c.flags.horizontalPodAutoscalerCpuInitializationPeriod),
+          delayOfInitialReadinessStatusMs: parseDuration(
+            c.flags.horizontalPodAutoscalerInitialReadinessDelay,
+          ),
+        },
+        undefined,
+        c.flags.concurrentHorizontalPodAutoscalerSyncs,
+      ),
+  },
 ];
 
 /** A controller switched off by a flag: no workers, nothing to sync. */

@@ -35,6 +35,8 @@ export interface HollowNodesOptions {
   podRunMs: number;
   /** The port of the hollow kubelet endpoint on 127.0.0.1 (kubelet-endpoint.ts) every node advertises. */
   kubeletPort: number;
+  /** Each node's own endpoint, when they have one (it serves their resource usage); else kubeletPort. */
+  kubeletPorts?: Map<string, number>;
   /** Concurrent pod status writers. */
   workers?: number;
   nowFn?: () => number;
@@ -54,6 +56,8 @@ export interface RunningHollowNodes {
   /** Resolves once every node is registered and the pod informer has listed. */
   ready: Promise<void>;
   stop(): void;
+  /** The pods bound to one node, as the informer has them. */
+  podsOn(nodeName: string): Pod[];
 }
 
 export function startHollowNodes(opts: HollowNodesOptions, signal: AbortSignal): RunningHollowNodes {
@@ -71,6 +75,7 @@ export function startHollowNodes(opts: HollowNodesOptions, signal: AbortSignal):
       },
     ]),
   );
+  const portOf = (name: string) => opts.kubeletPorts?.get(name) ?? opts.kubeletPort;
   const learn = (state: NodeState, node: Node) => {
     state.uid = node.metadata?.uid ?? state.uid;
     if (node.spec?.podCIDR) state.podCIDR = node.spec.podCIDR;
@@ -80,7 +85,7 @@ export function startHollowNodes(opts: HollowNodesOptions, signal: AbortSignal):
     for (let attempt = 1; !signal.aborted; attempt++) {
       try {
         const node = buildNode(
-          { name: state.name, internalIP: state.internalIP, kubeletPort: opts.kubeletPort },
+          { name: state.name, internalIP: state.internalIP, kubeletPort: portOf(state.name) },
           nowFn(),
         );
         try {
@@ -104,7 +109,7 @@ export function startHollowNodes(opts: HollowNodesOptions, signal: AbortSignal):
 
   async function postStatus(state: NodeState, full = false): Promise<void> {
     const conditions = healthyConditions(nowFn(), state.registeredAt);
-    const spec = { name: state.name, internalIP: state.internalIP, kubeletPort: opts.kubeletPort };
+    const spec = { name: state.name, internalIP: state.internalIP, kubeletPort: portOf(state.name) };
     const patch = { status: full ? nodeStatus(describeHollowNode(spec), conditions) : { conditions } };
     learn(
       state,
@@ -209,5 +214,6 @@ export function startHollowNodes(opts: HollowNodesOptions, signal: AbortSignal):
     queue.shutDown();
   };
   signal.addEventListener('abort', stop, { once: true });
-  return { ready, stop };
+  const podsOn = (nodeName: string) => pods.list().filter((p) => p.spec?.nodeName === nodeName);
+  return { ready, stop, podsOn };
 }

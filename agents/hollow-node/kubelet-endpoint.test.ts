@@ -1,6 +1,12 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HollowKubeletEndpoint, NO_CONTAINERS, startHollowKubeletEndpoint } from './kubelet-endpoint';
+import { fakeStatsSource, fakeUsage } from './fake-usage';
+import {
+  type HollowKubeletEndpoint,
+  NO_CONTAINERS,
+  startHollowKubeletEndpoint,
+  startHollowKubeletEndpoints,
+} from './kubelet-endpoint';
 
 let ep: HollowKubeletEndpoint;
 beforeAll(async () => {
@@ -52,5 +58,41 @@ describe('hollow kubelet endpoint', () => {
 
   it('answers its health check', async () => {
     expect((await call('/healthz')).body).toBe('ok');
+  });
+});
+
+describe('hollow kubelet endpoints with resource usage', () => {
+  const running = (name: string) => ({
+    metadata: { name: `${name}-pod`, namespace: 'default', uid: name },
+    spec: { nodeName: name, containers: [{ name: 'c' }] },
+    status: { phase: 'Running', startTime: new Date(Date.now() - 60_000).toISOString() },
+  });
+  const statsOf = (name: string) => fakeStatsSource(name, (n) => [running(n)], fakeUsage('10m', '16Mi'));
+
+  it('gives each node its own port, serving that node’s usage', async () => {
+    const eps = await startHollowKubeletEndpoints(['n-a', 'n-b'], 0, statsOf);
+    try {
+      expect(new Set(eps.ports.values()).size).toBe(2);
+      const text = await (await fetch(`http://127.0.0.1:${eps.ports.get('n-b')}/metrics/resource`)).text();
+      expect(text).toMatch(
+        /^container_cpu_usage_seconds_total\{container="c",namespace="default",pod="n-b-pod"\} /m,
+      );
+      const summary = await (await fetch(`http://127.0.0.1:${eps.ports.get('n-a')}/stats/summary`)).json();
+      expect(summary.node.nodeName).toBe('n-a');
+    } finally {
+      await eps.close();
+    }
+  });
+
+  it('a shared fixed port serves no usage', async () => {
+    const shared = await startHollowKubeletEndpoint(0);
+    await shared.close();
+    const eps = await startHollowKubeletEndpoints(['n-a', 'n-b'], shared.port, statsOf);
+    try {
+      expect([...eps.ports.values()]).toEqual([shared.port, shared.port]);
+      expect((await fetch(`http://127.0.0.1:${shared.port}/stats/summary`)).status).toBe(400);
+    } finally {
+      await eps.close();
+    }
   });
 });

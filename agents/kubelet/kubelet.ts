@@ -23,6 +23,7 @@ import { RestartBackoff } from './restart-backoff';
 import { DockerRuntime, dockerFromEndpoint } from './runtime/docker';
 import { type KubeletServer, startKubeletServer } from './server';
 import { servingOptions } from './serving';
+import { kubeletStatsSampler } from './stats/kubelet-sampler';
 import type { PodObjects } from './sync-pod';
 import { TokenManager } from './token-manager';
 import { fetchClaimObjects } from './volumes';
@@ -186,6 +187,8 @@ export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Ku
   await nodeStatus.register();
   nodeStatus.start();
 
+  const stats = kubeletStatsSampler({ nodeName, runtime, docker, log });
+  stats.start();
   const server = await startKubeletServer({
     port: flags.port,
     address: flags.address,
@@ -196,6 +199,7 @@ export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Ku
     registry,
     log,
     ...serving,
+    stats: () => stats.snapshot(),
   });
 
   podInformer.addEventHandler({
@@ -228,6 +232,7 @@ export async function startKubelet(flags: KubeletFlags, log: Logger): Promise<Ku
       probes.stop();
       w.stop();
       nodeStatus.stop();
+      stats.stop();
       await server.close();
     },
   };

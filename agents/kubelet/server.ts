@@ -1,7 +1,7 @@
 // The kubelet's HTTP server on --port (upstream: pkg/kubelet/server/server.go). The apiserver
 // proxies `kubectl logs/exec/attach/port-forward` here (agents/apiserver/kubelet-proxy.ts):
 //
-//   GET  /healthz, /metrics
+//   GET  /healthz, /metrics, /stats/summary, /metrics/resource (stats/stats.ts)
 //   GET  /containerLogs/<ns>/<pod>/<container>?follow&tailLines&sinceSeconds|sinceTime&timestamps&previous&limitBytes
 //   GET|POST /exec/<ns>/<pod>/<container>?command=…&stdin&stdout&stderr&tty    SPDY/3.1 or WebSocket
 //   GET|POST /attach/<ns>/<pod>/<container>?stdin&stdout&stderr&tty            SPDY/3.1 or WebSocket
@@ -22,6 +22,8 @@ import { METRICS_CONTENT_TYPE, type Registry } from '../api/metrics';
 import { type AuthOptions, checkRequest, type Refusal } from './auth';
 import type { ContainerRuntime } from './runtime/types';
 import { SpdySession } from './spdy/session';
+import { STATS_PATHS, serveStats } from './stats/stats';
+import type { StatsSnapshot } from './stats/types';
 import { parseLogQuery, serveLogs } from './streaming/logs';
 import { PORTFORWARD_PROTOCOL, PORTFORWARD_TUNNEL_PROTOCOL, servePortForward } from './streaming/portforward';
 import { parseRemoteCommand } from './streaming/remotecommand';
@@ -52,6 +54,8 @@ export interface KubeletServerOptions {
   tls?: { cert: string; key: string; ca?: string };
   /** Who may ask what (auth.ts); everyone, anonymously, when absent. */
   auth?: AuthOptions;
+  /** The resource usage sampler's last round (/stats/summary, /metrics/resource). */
+  stats?: () => StatsSnapshot;
 }
 
 export interface KubeletServer {
@@ -135,6 +139,8 @@ async function handleRequest(
   const url = new URL(req.url ?? '/', 'http://kubelet');
   if (url.pathname === '/healthz') return sendText(res, 200, 'ok');
   if (url.pathname === '/metrics') return sendText(res, 200, o.registry.render(), METRICS_CONTENT_TYPE);
+  if (o.stats && STATS_PATHS.has(url.pathname))
+    return serveStats(url.pathname, { snapshot: o.stats, pods: o.pods }, res);
   if (url.pathname === '/pods')
     return sendJson(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: {}, items: o.pods() });
   const route = parseStreamPath(url.pathname);

@@ -60,8 +60,9 @@ export function entryOf(resource: string, obj: KubeObject): SnapshotEntry {
 export async function takeSnapshot(client: ApiClient): Promise<SnapshotEntry[]> {
   const out: SnapshotEntry[] = [];
   for (const r of resources) {
-    // Reviews (SelfSubjectAccessReview …) can only be created: nothing is stored to compare.
-    if (SKIPPED.has(r.resource) || !verbsFor(r).includes('list')) continue;
+    // Reviews (SelfSubjectAccessReview …) can only be created and metrics are computed on
+    // request: nothing is stored to compare.
+    if (SKIPPED.has(r.resource) || !verbsFor(r).includes('list') || r.computed) continue;
     const list = await client.list(r);
     for (const obj of list.items) out.push(entryOf(r.resource, obj));
   }

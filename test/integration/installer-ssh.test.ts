@@ -10,14 +10,14 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from '../../installer/context';
 import { type Host, parseVagrantConfig } from '../../installer/inventory';
-import { memoryReporter } from '../../installer/report';
 import { HOST_PATHS } from '../../installer/pki/host-files';
+import { memoryReporter } from '../../installer/report';
 import { runSteps } from '../../installer/run';
 import { KnownHosts, Remote, RemoteCommandError, Sessions } from '../../installer/ssh';
 import { etcd } from '../../installer/steps/etcd';
 import { pki, shipPki } from '../../installer/steps/pki';
-import { ETCDCTL } from '../../installer/units';
 import { evaluatePreflight, FACTS_SCRIPT, parseFacts } from '../../installer/steps/preflight';
+import { ETCDCTL } from '../../installer/units';
 import { REPO_ROOT } from '../support/process';
 
 const sh = promisify(execFile);
@@ -178,8 +178,14 @@ describe('SSH to a node container', () => {
       expect(anonymous.code).not.toBe(0);
       const asApiserver = await remote.exec(`${ETCDCTL} endpoint health`, { sudo: true });
       expect(asApiserver.stdout + asApiserver.stderr).toMatch(/is healthy/);
-      expect((await remote.exec(`stat -c %a ${HOST_PATHS.apiserverKey}`, { sudo: true })).stdout.trim()).toBe('600');
-      await runSteps({ ...master, facts: new Map(), opts: { ...ctx.opts, renewCerts: true } }, [pki, shipPki, etcd]);
+      expect((await remote.exec(`stat -c %a ${HOST_PATHS.apiserverKey}`, { sudo: true })).stdout.trim()).toBe(
+        '600',
+      );
+      await runSteps({ ...master, facts: new Map(), opts: { ...ctx.opts, renewCerts: true } }, [
+        pki,
+        shipPki,
+        etcd,
+      ]);
     } finally {
       await sessions.closeAll();
     }

@@ -9,6 +9,7 @@
 
 import type { ResourceInfo } from '../../api/resources';
 import type { KubeObject } from '../../api/types';
+import { autoscalingDefaulters } from './autoscaling';
 import { addDefaultTolerations, child, defaultPodOnly, defaultPodSpec, setDefault } from './pod-defaults';
 import { storageDefaulters } from './storage';
 
@@ -42,6 +43,7 @@ function defaultTemplate(workloadSpec: Obj): void {
 
 const defaulters: Record<string, (obj: Obj, opts: DefaultsOptions) => void> = {
   ...storageDefaulters,
+  ...autoscalingDefaulters,
   pods(pod, opts) {
     const spec = child(pod, 'spec');
     defaultPodSpec(spec);

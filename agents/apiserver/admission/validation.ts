@@ -13,6 +13,7 @@ import type { FieldCause } from '../../api/errors';
 import { isDNS1123Label, isDNS1123Subdomain } from '../../api/names';
 import type { ResourceInfo } from '../../api/resources';
 import type { KubeObject } from '../../api/types';
+import { autoscalingValidators } from './autoscaling';
 import {
   at,
   duplicate,
@@ -47,6 +48,7 @@ export function validate(r: ResourceInfo, obj: KubeObject, old?: KubeObject): Fi
 const kindValidators: Record<string, (obj: Obj) => FieldCause[]> = {
   ...workloadValidators,
   ...storageValidators,
+  ...autoscalingValidators,
   pods: (pod) => validatePodSpec(pod.spec, 'spec'),
   services: validateService,
   configmaps: (cm) => validateConfigData(cm),

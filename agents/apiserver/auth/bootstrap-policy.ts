@@ -271,11 +271,7 @@ export const bootstrapClusterRoles: KubeObject[] = [
     ),
     r([''], ['pods/eviction', 'serviceaccounts'], ['create']),
     r(['*'], ['*'], ['delete', 'deletecollection']),
-    r(
-      ['apps', 'batch', 'discovery.k8s.io', 'policy', 'autoscaling'],
-      ['*'],
-      ['get', 'list', 'watch', ...WRITE],
-    ),
+    r(['apps', 'batch', 'discovery.k8s.io', 'policy'], ['*'], ['get', 'list', 'watch', ...WRITE]),
     // root-ca-cert-publisher (kube-root-ca.crt), the PV binder and the local-path provisioner
     r(
       [''],
@@ -289,7 +285,23 @@ export const bootstrapClusterRoles: KubeObject[] = [
       ['get', 'list', 'watch', ...WRITE],
     ),
     r(['storage.k8s.io'], ['storageclasses'], READ),
+    // The horizontal pod autoscaler: its objects, the scale it sets, the usage it reads.
+    r(
+      ['autoscaling'],
+      ['horizontalpodautoscalers', 'horizontalpodautoscalers/status'],
+      ['get', 'list', 'watch', ...WRITE],
+    ),
+    r([''], ['replicationcontrollers/scale'], ['get', 'update', 'patch']),
+    r(['metrics.k8s.io'], ['pods'], ['get', 'list']),
   ]),
+  // metrics-server's reader role, aggregated into view (and so edit and admin): `kubectl top`.
+  clusterRole(
+    'system:aggregated-metrics-reader',
+    [r(['metrics.k8s.io'], ['nodes', 'pods'], ['get', 'list', 'watch'])],
+    {
+      labels: { ...aggregateTo('view'), ...aggregateTo('edit'), ...aggregateTo('admin') },
+    },
+  ),
   clusterRole('system:node-proxier', [
     r([''], ['endpoints', 'services'], ['list', 'watch']),
     r([''], ['nodes'], READ),

@@ -5,11 +5,12 @@
 //
 // UPDATE_GOLDEN=1 rewrites testdata/ from kubectl 1.33 (protobuf) and 1.31 (JSON).
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Kubectl, kubectl } from '../../../test/support/kubectl';
 import type { KubeObject } from '../../api/types';
+import { hpaFromV1 } from '../conversion/autoscaling';
 import { decodeProtobufObject, isProtobufContentType } from './index';
 import { CAPTURED_COMMANDS, CRONJOB_FIXTURE, DEPLOYMENT_FIXTURE, JSON_COMMANDS } from './testdata/commands';
 import { type Recorder, startRecorder } from './testdata/recorder';
@@ -169,5 +170,48 @@ describe('kubectl 1.33 drain', () => {
     const del = writes.find((w) => w.method === 'DELETE');
     expect(del?.contentType).toBe('application/vnd.kubernetes.protobuf');
     expect(decodeProtobufObject(del?.body as Buffer)).toEqual({ apiVersion: 'v1', kind: 'DeleteOptions' });
+  });
+});
+
+describe('kubectl autoscale', () => {
+  const args = ['autoscale', 'deployment', 'web', '--min=2', '--max=6', '--cpu-percent=80'];
+  /** The golden file for `name`, written when asked to or when it is not there yet. */
+  const golden = (name: string, body: Buffer) => {
+    const file = join(dir, name);
+    if (update || !existsSync(file)) writeFileSync(file, body);
+    return readFileSync(file);
+  };
+
+  it('1.31 posts autoscaling/v1 JSON, 1.32 the same as protobuf, 1.33 autoscaling/v2 protobuf', {
+    timeout: 90_000,
+  }, async () => {
+    const json = await post('1.31', args);
+    expect(json.body.url.split('?')[0]).toBe(
+      '/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers',
+    );
+    expect(json.result.stdout).toContain('horizontalpodautoscaler.autoscaling/web autoscaled');
+    const v1 = JSON.parse(golden('hpa.kubectl-1.31.json', json.body.body).toString('utf8')) as KubeObject;
+    expect(v1.spec).toEqual({
+      scaleTargetRef: { kind: 'Deployment', name: 'web', apiVersion: 'apps/v1' },
+      minReplicas: 2,
+      maxReplicas: 6,
+      targetCPUUtilizationPercentage: 80,
+    });
+
+    const pb1 = await post('1.32', args);
+    expect(pb1.body.contentType).toBe('application/vnd.kubernetes.protobuf');
+    expect(pb1.body.body.equals(golden('hpa.kubectl-1.32.bin', pb1.body.body))).toBe(true);
+    expect(decodeProtobufObject(pb1.body.body).spec).toEqual(v1.spec);
+
+    const pb2 = await post('1.33', args);
+    expect(pb2.body.url.split('?')[0]).toBe(
+      '/apis/autoscaling/v2/namespaces/default/horizontalpodautoscalers',
+    );
+    expect(pb2.body.body.equals(golden('hpa.kubectl-1.33.bin', pb2.body.body))).toBe(true);
+    const v2 = decodeProtobufObject(pb2.body.body);
+    expect(v2.apiVersion).toBe('autoscaling/v2');
+    // The same autoscaler either way: v1's CPU percentage is v2's one Resource metric.
+    expect(v2.spec).toEqual(hpaFromV1(v1).spec);
+    expect(pb2.result.stdout).toContain('horizontalpodautoscaler.autoscaling/web autoscaled');
   });
 });

@@ -32,6 +32,8 @@ export const REQUIRED_STATUS: Record<string, Record<string, unknown>> = {
     desiredHealthy: 0,
     expectedPods: 0,
   },
+  // HorizontalPodAutoscalerStatus.desiredReplicas (v2; v1 writes currentReplicas too, conversion/).
+  'autoscaling/horizontalpodautoscalers': { desiredReplicas: 0 },
   // ServiceStatus.loadBalancer is a struct: omitempty never drops it.
   '/services': { loadBalancer: {} },
 };

@@ -32,6 +32,11 @@ import { prepareForCreate, prepareForUpdate } from './strategy';
 
 export interface WriteOptions {
   dryRun?: boolean;
+  /**
+   * The request's version, when it is not the stored one: a patch applies to the object as that
+   * version shows it, and the result is stored converted back (conversion/index.ts).
+   */
+  view?: { toServed(obj: KubeObject): KubeObject; toStored(obj: KubeObject): KubeObject };
 }
 
 const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
@@ -147,11 +152,12 @@ export class RestStorage {
       name,
       opts,
       (current) => {
-        const patched = this.hooks.applyPatch(contentType, current.obj, patchBody, r);
+        const served = opts.view ? opts.view.toServed(current.obj) : current.obj;
+        const patched = this.hooks.applyPatch(contentType, served, patchBody, r);
         const pinned = patched.metadata?.resourceVersion;
         if (pinned && pinned !== current.obj.metadata?.resourceVersion)
           throw conflict(qualified(r), name, STALE_OBJECT);
-        return patched;
+        return opts.view ? opts.view.toStored(patched) : patched;
       },
       subresource,
     );

@@ -8,6 +8,7 @@
 
 import { groupVersion, type ResourceInfo } from '../../api/resources';
 import type { KubeObject } from '../../api/types';
+import { horizontalPodAutoscalerPrinter, nodeMetricsPrinter, podMetricsPrinter } from './autoscaling';
 import { column, NAME, type Printer, type Table, type TableRow } from './columns';
 import {
   componentStatusPrinter,
@@ -62,6 +63,9 @@ export const printers: Record<string, Printer> = {
   '/persistentvolumes': persistentVolumePrinter,
   '/persistentvolumeclaims': persistentVolumeClaimPrinter,
   'storage.k8s.io/storageclasses': storageClassPrinter,
+  'autoscaling/horizontalpodautoscalers': horizontalPodAutoscalerPrinter,
+  'metrics.k8s.io/nodes': nodeMetricsPrinter,
+  'metrics.k8s.io/pods': podMetricsPrinter,
 };
 
 /** Kinds without a printer get NAME and CREATED AT, as upstream's defaultTableConvertor. */

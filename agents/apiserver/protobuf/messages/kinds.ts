@@ -3,6 +3,7 @@
 // policy/v1 generated.proto). Status is not decoded: the apiserver ignores it on create.
 
 import { b, dict, i, KEEP, list, type MessageSpec, m, message, s, skipped } from '../schema';
+import { autoscalingKinds } from './autoscaling';
 import { DeleteOptions, IntOrString, LabelSelector, ObjectMeta } from './meta';
 import { LocalObjectReference, PodSpec, PodTemplateSpec } from './pod';
 import { rbacKinds } from './rbac';
@@ -125,6 +126,7 @@ const PodDisruptionBudgetSpec = message('PodDisruptionBudgetSpec', {
 /** Message tables by `apiVersion/kind`, as runtime.Unknown's typeMeta names them. */
 export const kinds: Record<string, MessageSpec> = {
   ...rbacKinds,
+  ...autoscalingKinds,
   'v1/Namespace': object('Namespace', NamespaceSpec),
   'v1/Service': object('Service', ServiceSpec),
   'v1/Pod': object('Pod', PodSpec),

@@ -7,7 +7,7 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { groupVersion, type ResourceInfo, resources, verbsFor } from '../../../api/resources';
+import { type ResourceInfo, resources, servedVersions, verbsFor } from '../../../api/resources';
 
 export interface RecordedRequest {
   method: string;
@@ -27,7 +27,7 @@ export interface Recorder {
 export type Reply = (req: RecordedRequest, r: ResourceInfo | undefined) => unknown;
 
 const defaultReply: Reply = (_req, r) => ({
-  apiVersion: r ? groupVersion(r) : 'v1',
+  apiVersion: r ? (r.group ? `${r.group}/${r.version}` : r.version) : 'v1',
   kind: r?.kind ?? 'Status',
   metadata: { name: 'recorded', namespace: 'default' },
 });
@@ -43,13 +43,16 @@ export function discoveryDocument(path: string, eviction = true): unknown | unde
       kind: 'APIGroupList',
       apiVersion: 'v1',
       groups: groups.map((name) => {
-        const gv = { groupVersion: `${name}/v1`, version: 'v1' };
-        return { name, versions: [gv], preferredVersion: gv };
+        const first = resources.find((r) => r.group === name) as ResourceInfo;
+        const versions = servedVersions(first).map((version) => ({ groupVersion: `${name}/${version}`, version }));
+        return { name, versions, preferredVersion: versions[0] };
       }),
     };
   }
   const gv = path === '/api/v1' ? 'v1' : path.startsWith('/apis/') ? path.slice('/apis/'.length) : undefined;
-  const inGroup = resources.filter((r) => groupVersion(r) === gv);
+  const inGroup = resources.filter((r) =>
+    servedVersions(r).some((v) => (r.group ? `${r.group}/${v}` : v) === gv),
+  );
   if (!gv || inGroup.length === 0) return undefined;
   return {
     kind: 'APIResourceList',
@@ -65,6 +68,19 @@ export function discoveryDocument(path: string, eviction = true): unknown | unde
         shortNames: r.shortNames,
         categories: r.categories,
       },
+      // kubectl autoscale refuses a kind without a scale subresource in discovery.
+      ...(r.subresources?.includes('scale')
+        ? [
+            {
+              name: `${r.resource}/scale`,
+              namespaced: true,
+              group: 'autoscaling',
+              version: 'v1',
+              kind: 'Scale',
+              verbs: ['get', 'patch', 'update'],
+            },
+          ]
+        : []),
       // kubectl drain evicts only when discovery lists pods/eviction; otherwise it deletes.
       ...(eviction && r.subresources?.includes('eviction')
         ? [

@@ -28,7 +28,7 @@ export function newNamespaceController(ctx: ControllerContext, workers = 10): Co
     const ns = namespaces.get(name);
     if (!ns?.metadata?.deletionTimestamp) return;
     let remaining = 0;
-    for (const r of resources.filter((x) => x.namespaced)) {
+    for (const r of resources.filter((x) => x.namespaced && !x.computed)) {
       const list = await client.list(r, { namespace: name }).catch((err) => {
         if (isNotFound(err)) return { items: [] };
         throw err;
