@@ -340,7 +340,11 @@ resources.push(
   review('authorization.k8s.io', 'selfsubjectaccessreviews', '', 'SelfSubjectAccessReview'),
   review('authorization.k8s.io', 'selfsubjectrulesreviews', '', 'SelfSubjectRulesReview'),
   review('authorization.k8s.io', 'subjectaccessreviews', '', 'SubjectAccessReview'),
-  review('authentication.k8s.io', 'selfsubjectreviews', '', 'SelfSubjectReview'),
+  // v1 since 1.28; kubectl 1.27's `auth whoami` asks v1beta1 (then v1alpha1).
+  {
+    ...review('authentication.k8s.io', 'selfsubjectreviews', '', 'SelfSubjectReview'),
+    versions: ['v1', 'v1beta1', 'v1alpha1'],
+  },
 );
 
 const byGroupResource = new Map(resources.map((r) => [`${r.group}/${r.resource}`, r]));

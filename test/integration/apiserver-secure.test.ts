@@ -220,9 +220,12 @@ describe('authorization with RBAC', () => {
       username: 'system:serviceaccount:demo:default',
       groups: ['system:serviceaccounts', 'system:serviceaccounts:demo', 'system:authenticated'],
     });
-    const admin = await s.kubectl('1.33', s.admin, ['auth', 'whoami']);
-    expect(admin.stdout).toMatch(/Username\s+kubernetes-admin/);
-    expect(admin.stdout).toMatch(/Groups\s+\[system:masters system:authenticated\]/);
+    // 1.27 asks authentication.k8s.io/v1beta1 (whoami was beta then), 1.33 v1
+    for (const v of ['1.27', '1.33']) {
+      const admin = await s.kubectl(v, s.admin, ['auth', 'whoami']);
+      expect(admin.stdout).toMatch(/Username\s+kubernetes-admin/);
+      expect(admin.stdout).toMatch(/Groups\s+\[system:masters system:authenticated\]/);
+    }
     const list = await s.kubectl('1.33', { token: saToken }, [
       'auth',
       'can-i',

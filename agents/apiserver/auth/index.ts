@@ -167,7 +167,7 @@ export async function serveReview(
   protobuf?: ProtobufCodec,
 ): Promise<void> {
   const body = decodeObject(req.headers['content-type'], await readBody(req, maxBodyBytes), protobuf);
-  sendJson(res, 201, review(info.resource, body, user, deps));
+  sendJson(res, 201, review(info.resource, body, user, deps, info.version));
 }
 
 /** Create the bootstrap roles and bindings that are missing (upstream's rbac/bootstrap-roles hook). */

@@ -39,10 +39,17 @@ interface AccessSpec {
   namespace?: string;
 }
 
-export function review(r: ResourceInfo, body: KubeObject, requester: UserInfo, d: ReviewDeps): KubeObject {
+/** `version`: the one the request named (a review answers in the version it was asked in). */
+export function review(
+  r: ResourceInfo,
+  body: KubeObject,
+  requester: UserInfo,
+  d: ReviewDeps,
+  version = r.version,
+): KubeObject {
   const spec = (body.spec ?? {}) as AccessSpec;
   const answer = (status: unknown): KubeObject => ({
-    apiVersion: `${r.group}/${r.version}`,
+    apiVersion: `${r.group}/${version}`,
     kind: r.kind,
     metadata: { creationTimestamp: null } as unknown as KubeObject['metadata'],
     ...(r.resource === 'selfsubjectreviews' ? {} : { spec }),
