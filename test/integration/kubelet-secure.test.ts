@@ -133,6 +133,14 @@ current-context: kubelet
         }),
     },
   );
+  // No controller-manager here: make the namespace's `default` ServiceAccount as its controller
+  // would, since ServiceAccount admission (the plane signs tokens) looks it up; and no token
+  // volume, whose CA ConfigMap that controller-manager would publish (service-account-tokens.test.ts).
+  await s.https('/api/v1/namespaces/default/serviceaccounts', {
+    identity: s.admin,
+    method: 'POST',
+    body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } },
+  });
   const created = await s.https('/api/v1/namespaces/default/pods', {
     identity: s.admin,
     method: 'POST',
@@ -140,6 +148,7 @@ current-context: kubelet
       apiVersion: 'v1',
       kind: 'Pod',
       ...podOn(node, 'talker', {
+        automountServiceAccountToken: false,
         containers: [
           {
             name: 'app',
