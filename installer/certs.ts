@@ -79,9 +79,12 @@ export function certTable(rows: CertRow[], now: Date): string {
   ]);
 }
 
-/** One shell command printing each file after a marker line, so one round trip reads them all. */
+/**
+ * One shell command printing each file after a marker line, so one round trip reads them all
+ * (a newline after each: a PEM written without its last newline must not swallow the next marker).
+ */
 export const catFilesCommand = (paths: string[]) =>
-  `for f in ${paths.join(' ')}; do echo "==> $f"; cat "$f" 2>/dev/null; done`;
+  `for f in ${paths.join(' ')}; do echo "==> $f"; cat "$f" 2>/dev/null; echo; done`;
 
 export function parseCatFiles(text: string): Map<string, string> {
   const out = new Map<string, string>();

@@ -89,7 +89,7 @@ describe('certs check', () => {
 
   it('reads every file in one round trip and splits the answer back per file', () => {
     const cmd = catFilesCommand(['/a.crt', '/b.conf']);
-    expect(cmd).toBe('for f in /a.crt /b.conf; do echo "==> $f"; cat "$f" 2>/dev/null; done');
+    expect(cmd).toBe('for f in /a.crt /b.conf; do echo "==> $f"; cat "$f" 2>/dev/null; echo; done');
     expect(parseCatFiles('==> /a.crt\nA\n==> /b.conf\n==> /c\nC1\nC2\n')).toEqual(
       new Map([
         ['/a.crt', 'A\n'],
@@ -101,7 +101,8 @@ describe('certs check', () => {
 
   it('finds certificates in files and inside kubeconfigs; all current on a fresh host', () => {
     const want = master();
-    const rows = certRows('master', want, new Map(want.map((f) => [f.path, f.content])));
+    // as read back over SSH: each file followed by the newline the command adds
+    const rows = certRows('master', want, new Map(want.map((f) => [f.path, `${f.content}\n`])));
     expect(rows.map((r) => r.where)).toEqual(
       expect.arrayContaining([HOST_PATHS.apiserverCert, `${HOST_PATHS.adminConf} (client)`]),
     );

@@ -17,7 +17,7 @@ import { apiUrlOf, SECURE_PORT } from '../../installer/inventory';
 import { HOST_PATHS } from '../../installer/pki/host-files';
 import { createCa, issue } from '../../installer/pki/x509';
 import { ETCDCTL } from '../../installer/units';
-import { hostOf, inventory, KUBECTL_DIR, kubectl, kubectlRun, onNode, REPO_ROOT } from './support';
+import { hostOf, inventory, KUBECTL_DIR, kubectl, kubectlRun, nodekube, onNode, REPO_ROOT } from './support';
 
 const NS = 'e2e-security';
 const CA = readFileSync(join(REPO_ROOT, '.nodekube/pki/ca.crt'), 'utf8');
@@ -148,6 +148,19 @@ describe('node identities and the kubelet', () => {
     expect((await kubectl('1.27', ['exec', '-n', NS, 'sec-echo', '--', 'echo', 'exec-ok'])).trim()).toBe(
       'exec-ok',
     );
+  });
+});
+
+describe('nodekube certs check', () => {
+  it('lists every host’s certificates, all current and far from expiry (exit 0)', async () => {
+    const r = await nodekube('certs-check', ['certs', 'check'], 120_000);
+    expect(r.code).toBe(0);
+    expect(r.output).toMatch(/^HOST\s+CERTIFICATE\s+SUBJECT\s+EXPIRES\s+RESIDUAL TIME\s+STATE$/m);
+    expect(r.output).toMatch(/^master\s+\/etc\/kubernetes\/pki\/apiserver\.crt\s+kube-apiserver\s.*\sok$/m);
+    expect(r.output).toMatch(
+      /^minion2\s+\/etc\/kubernetes\/kubelet\.conf \(client\)\s+system:node:minion2\s.*\sok$/m,
+    );
+    expect(r.output).not.toMatch(/missing|stale|renew soon/);
   });
 });
 
