@@ -272,6 +272,14 @@ export const bootstrapClusterRoles: KubeObject[] = [
     r([''], ['pods/eviction', 'serviceaccounts'], ['create']),
     r(['*'], ['*'], ['delete', 'deletecollection']),
     r(['apps', 'batch', 'discovery.k8s.io', 'policy'], ['*'], ['get', 'list', 'watch', ...WRITE]),
+    // Controllers read what they reconcile against: services, service accounts, limits …
+    r(['*'], ['*'], READ),
+    // the replication manager (the seeds' ReplicationControllers)
+    r(
+      [''],
+      ['replicationcontrollers', 'replicationcontrollers/status', 'replicationcontrollers/scale'],
+      ['get', 'list', 'watch', ...WRITE],
+    ),
     // root-ca-cert-publisher (kube-root-ca.crt), the PV binder and the local-path provisioner
     r(
       [''],
