@@ -151,6 +151,20 @@ describe('node identities and the kubelet', () => {
   });
 });
 
+describe('the components’ own identities', () => {
+  it('were never refused by RBAC or the Node authorizer (but for this file’s deliberate tries)', async () => {
+    const r = await onNode(
+      'master',
+      [
+        "sudo journalctl -u kube-apiserver --no-pager -o cat | grep 'Forbidden user=system:'",
+        "grep -v -e 'user=system:serviceaccount:e2e-security' -e 'is not allowed to modify node' -e 'may only get individual secrets'",
+        'sort | uniq -c | sort -rn | head -5; true',
+      ].join(' | '),
+    );
+    expect(r.output.trim()).toBe('');
+  });
+});
+
 describe('nodekube certs check', () => {
   it('lists every host’s certificates, all current and far from expiry (exit 0)', async () => {
     const r = await nodekube('certs-check', ['certs', 'check'], 120_000);
