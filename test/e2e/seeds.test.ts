@@ -993,21 +993,37 @@ spec:
     await deletePods('apache');
   });
 
-  it('myautoscale: scale --current-replicas=2 --replicas=4, then back to 2 (a wrong --current-replicas is refused)', async () => {
-    // Adapted: `run --port --labels` → this Deployment; the autoscaler's scale to 2 is done by hand (#11).
+  it('run myautoscale; autoscale deployment myautoscale --min=2 --max=6 --cpu-percent=80 → 2 pods; top pods; scale --current-replicas=2 --replicas=4 (a wrong one refused)', async () => {
+    // Adapted: `run --port --labels` made this Deployment of one.
     await kubectl(k, ['create', '-f', '-'], {
       input: `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: myautoscale, labels: {app: myautoscale}}
 spec:
-  replicas: 2
+  replicas: 1
   selector: {matchLabels: {app: myautoscale}}
   template:
     metadata: {labels: {app: myautoscale}}
     spec: {containers: [{name: myautoscale, image: latest123/apache, ports: [{containerPort: 80}]}]}
 `,
     });
+    await runningPods(k, 'app=myautoscale', 1);
+    await kubectl(k, ['autoscale', 'deployment', 'myautoscale', '--min=2', '--max=6', '--cpu-percent=80']);
+    // The autoscaler brings the deployment up to its minimum, as in the transcript.
     await runningPods(k, 'app=myautoscale', 2);
+    await expect
+      .poll(async () => kubectl(k, ['get', 'hpa', 'myautoscale', '--no-headers']), { timeout: 60_000 })
+      .toMatch(/^myautoscale\s+Deployment\/myautoscale\s+\S.*\/80%\s+2\s+6\s+2\s/);
+    // The resource metrics API answers for the pods (memory is never zero for a running apache).
+    await expect
+      .poll(
+        async () => (await kubectlRun(k, ['top', 'pods', '-l', 'app=myautoscale', '--no-headers'])).stdout,
+        {
+          timeout: 90_000,
+          interval: 5_000,
+        },
+      )
+      .toMatch(/^myautoscale-\S+\s+\d+m\s+[1-9]\d*Mi\s*$/m);
     await kubectl(k, ['scale', '--current-replicas=2', '--replicas=4', 'deployment/myautoscale']);
     await runningPods(k, 'app=myautoscale', 4);
     expect(await kubectl(k, ['get', 'deployments', 'myautoscale', '--no-headers'])).toMatch(
@@ -1021,12 +1037,10 @@ spec:
     ]);
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toContain('Expected replicas to be 3, was 4');
-    await kubectl(k, ['scale', '--current-replicas=4', '--replicas=2', 'deployment/myautoscale']);
-    await runningPods(k, 'app=myautoscale', 2);
+    await kubectl(k, ['delete', 'hpa', 'myautoscale']);
     await kubectl(k, ['delete', 'deployment', 'myautoscale', '--wait=true']);
   });
 
-  it.todo('autoscale deployment myautoscale --min=2 --max=6 --cpu-percent=80 (HorizontalPodAutoscaler): #11');
   it.todo(
     'failure and recovery: systemctl stop docker kubelet kube-proxy on minion1, then minion2; pods move (node drills): #14',
   );
@@ -1295,7 +1309,66 @@ spec:
     await kubectl(k, ['delete', 'daemonset', 'node-agent', '--wait=true']);
   });
 
-  it.todo('StatefulSet and DNS names of services (my-svc.my-namespace.svc.cluster.local): #10');
+  it('StatefulSet web behind headless nginx: web-0, web-1 in order; DNS names (web-0.nginx…, my-svc.my-namespace.svc.cluster.local) from a busybox pod', async () => {
+    await kubectl(k, ['create', 'namespace', 'my-ns']);
+    await kubectl(k, ['create', '-f', '-'], {
+      input: `apiVersion: v1
+kind: Service
+metadata: {name: nginx, labels: {app: web}}
+spec:
+  clusterIP: None
+  selector: {app: web}
+  ports: [{name: web, port: 80}]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: web}
+spec:
+  serviceName: nginx
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: nginx, image: nginx, ports: [{containerPort: 80, name: web}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: redis-master, namespace: my-ns}
+spec:
+  ports: [{port: 6379}]
+`,
+    });
+    const web = await runningPods(k, 'app=web', 2);
+    expect(web.map((p) => p.name).sort()).toEqual(['web-0', 'web-1']);
+    const redis = {
+      ip: JSON.parse(await kubectl(k, ['get', 'service', 'redis-master', '-n', 'my-ns', '-o', 'json'])).spec
+        .clusterIP as string,
+    };
+    const r = await kubectlRun(
+      k,
+      ['run', 'dns-test', '--image=busybox', '--restart=Never', '-i', '--rm', '--quiet'],
+      {
+        input: [
+          'nslookup web-0.nginx.default.svc.cluster.local',
+          'nslookup redis-master.my-ns.svc.cluster.local',
+          // the short name through the pod's search path (resolv.conf), as the seed says
+          'ping -c 1 -W 1 redis-master.my-ns',
+          'exit',
+          '',
+        ].join('\n'),
+        timeoutMs: 180_000,
+      },
+    );
+    const web0 = web.find((p) => p.name === 'web-0');
+    expect(r.stdout).toMatch(
+      new RegExp(`Name:\\s+web-0\\.nginx\\.default\\.svc\\.cluster\\.local\\s+Address:\\s+${web0?.ip}`),
+    );
+    expect(r.stdout).toMatch(new RegExp(`Address:\\s+${redis.ip.replace(/\./g, '\\.')}`));
+    expect(r.stdout).toContain(`PING redis-master.my-ns (${redis.ip})`);
+    await kubectl(k, ['delete', 'statefulset', 'web', '--wait=true']);
+    await kubectl(k, ['delete', 'service', 'nginx']);
+    await kubectl(k, ['delete', 'namespace', 'my-ns', '--wait=false']);
+  });
 });
 
 // ------------------------------------------------------------------------------------------
