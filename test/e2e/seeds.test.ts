@@ -14,7 +14,7 @@
 // Every describe deletes what it created, so the cluster is left as it was found.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
   hostOf,
   inventory,
@@ -284,7 +284,21 @@ spec:
 
   it('iptables -t nat: KUBE-SERVICES → KUBE-SVC (probabilities 1/3, 1/2) → KUBE-SEP (MARK-MASQ, DNAT), on a minion and the master (§3.2.4–5)', async () => {
     for (const node of ['minion1', 'master']) {
-      const nat = await iptablesSave(node);
+      // kube-proxy follows the endpoints within a sync or two: wait (bounded) for all three
+      const sepJumps = (text: string) =>
+        rulesOf(text, svcChain(text, 'default/nginx-service-demo', svc.ip)).filter((l) =>
+          l.includes('-j KUBE-SEP-'),
+        );
+      let nat = '';
+      await expect
+        .poll(
+          async () => {
+            nat = await iptablesSave(node);
+            return sepJumps(nat).length;
+          },
+          { timeout: 30_000, interval: 2_000 },
+        )
+        .toBe(3);
       expect(nat).toMatch(/^-A PREROUTING .*-j KUBE-SERVICES$/m);
       expect(nat).toMatch(/^-A OUTPUT .*-j KUBE-SERVICES$/m);
       expect(nat).toMatch(
@@ -994,6 +1008,11 @@ spec:
   });
 
   it('run myautoscale; autoscale deployment myautoscale --min=2 --max=6 --cpu-percent=80 → 2 pods; top pods; scale --current-replicas=2 --replicas=4 (a wrong one refused)', async () => {
+    // Also after a failure: a leftover would fail the tests after this one.
+    onTestFinished(async () => {
+      await kubectlRun(k, ['delete', 'hpa', 'myautoscale', '--ignore-not-found']);
+      await kubectlRun(k, ['delete', 'deployment', 'myautoscale', '--ignore-not-found', '--wait=true']);
+    });
     // Adapted: `run --port --labels` made this Deployment of one.
     await kubectl(k, ['create', '-f', '-'], {
       input: `apiVersion: apps/v1
@@ -1014,7 +1033,9 @@ spec:
     await expect
       .poll(async () => kubectl(k, ['get', 'hpa', 'myautoscale', '--no-headers']), { timeout: 60_000 })
       .toMatch(/^myautoscale\s+Deployment\/myautoscale\s+\S.*\/80%\s+2\s+6\s+2\s/);
-    // The resource metrics API answers for the pods (memory is never zero for a running apache).
+    // The resource metrics API answers for the pods from their cgroups. The seed images are
+    // busybox's httpd: a few hundred KiB, which `kubectl top` rounds to 0Mi, so the bytes are
+    // read from the API itself.
     await expect
       .poll(
         async () => (await kubectlRun(k, ['top', 'pods', '-l', 'app=myautoscale', '--no-headers'])).stdout,
@@ -1023,7 +1044,16 @@ spec:
           interval: 5_000,
         },
       )
-      .toMatch(/^myautoscale-\S+\s+\d+m\s+[1-9]\d*Mi\s*$/m);
+      .toMatch(/^myautoscale-\S+\s+\d+m\s+\d+Mi\s*$/m);
+    const usage = JSON.parse(
+      await kubectl(k, [
+        'get',
+        '--raw',
+        '/apis/metrics.k8s.io/v1beta1/namespaces/default/pods?labelSelector=app%3Dmyautoscale',
+      ]),
+    ) as { items: { containers: { usage: { memory: string } }[] }[] };
+    expect(usage.items.length).toBeGreaterThanOrEqual(2);
+    for (const p of usage.items) expect(p.containers[0].usage.memory).toMatch(/^[1-9]\d*(Ki|Mi)?$/);
     await kubectl(k, ['scale', '--current-replicas=2', '--replicas=4', 'deployment/myautoscale']);
     await runningPods(k, 'app=myautoscale', 4);
     expect(await kubectl(k, ['get', 'deployments', 'myautoscale', '--no-headers'])).toMatch(
@@ -1037,8 +1067,6 @@ spec:
     ]);
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toContain('Expected replicas to be 3, was 4');
-    await kubectl(k, ['delete', 'hpa', 'myautoscale']);
-    await kubectl(k, ['delete', 'deployment', 'myautoscale', '--wait=true']);
   });
 
   it.todo(
@@ -1310,6 +1338,11 @@ spec:
   });
 
   it('StatefulSet web behind headless nginx: web-0, web-1 in order; DNS names (web-0.nginx…, my-svc.my-namespace.svc.cluster.local) from a busybox pod', async () => {
+    onTestFinished(async () => {
+      await kubectlRun(k, ['delete', 'statefulset', 'web', '--ignore-not-found', '--wait=true']);
+      await kubectlRun(k, ['delete', 'service', 'nginx', '--ignore-not-found']);
+      await kubectlRun(k, ['delete', 'namespace', 'my-ns', '--ignore-not-found', '--wait=false']);
+    });
     await kubectl(k, ['create', 'namespace', 'my-ns']);
     await kubectl(k, ['create', '-f', '-'], {
       input: `apiVersion: v1
@@ -1365,9 +1398,6 @@ spec:
     );
     expect(r.stdout).toMatch(new RegExp(`Address:\\s+${redis.ip.replace(/\./g, '\\.')}`));
     expect(r.stdout).toContain(`PING redis-master.my-ns (${redis.ip})`);
-    await kubectl(k, ['delete', 'statefulset', 'web', '--wait=true']);
-    await kubectl(k, ['delete', 'service', 'nginx']);
-    await kubectl(k, ['delete', 'namespace', 'my-ns', '--wait=false']);
   });
 });
 

@@ -15,6 +15,19 @@ export interface PodEndpoint {
   ready: boolean;
   terminating: boolean;
   ports: EndpointPort[];
+  /** The pod's DNS label in this service (`web-0` of web-0.nginx.default.svc…): see endpointHostname. */
+  hostname?: string;
+}
+
+/**
+ * A pod names itself in a service's DNS when its hostname is set and its subdomain is that
+ * service (upstream: the StatefulSet's governing headless service); the endpoint then carries
+ * the hostname, and the DNS add-on answers `<hostname>.<service>.<ns>.svc.<domain>`.
+ */
+export function endpointHostname(svc: ServiceObj, pod: PodObj): string | undefined {
+  const hostname = pod.spec?.hostname;
+  if (!hostname || pod.spec?.subdomain !== svc.metadata?.name) return undefined;
+  return pod.metadata?.namespace === svc.metadata?.namespace ? hostname : undefined;
 }
 
 /** The service's controller only manages services with a selector; `default/kubernetes` is the apiserver's. */
@@ -62,7 +75,15 @@ export function podEndpoints(svc: ServiceObj, pods: PodObj[]): PodEndpoint[] {
     if (terminating && !publishNotReady) continue;
     const ports = resolvePorts(svc, pod);
     if (!ports) continue;
-    out.push({ pod, ip, ready: publishNotReady || (isPodReady(pod) && !terminating), terminating, ports });
+    const hostname = endpointHostname(svc, pod);
+    out.push({
+      pod,
+      ip,
+      ready: publishNotReady || (isPodReady(pod) && !terminating),
+      terminating,
+      ports,
+      ...(hostname ? { hostname } : {}),
+    });
   }
   return out.sort(
     (a, b) => compareIp(a.ip, b.ip) || (a.pod.metadata?.name ?? '').localeCompare(b.pod.metadata?.name ?? ''),
@@ -77,6 +98,7 @@ export function buildSubsets(endpoints: PodEndpoint[]): EndpointSubset[] {
     if (!bySet.has(key)) bySet.set(key, { ports: ep.ports, addresses: [], notReadyAddresses: [] });
     const address = {
       ip: ep.ip,
+      ...(ep.hostname ? { hostname: ep.hostname } : {}),
       ...(ep.pod.spec?.nodeName ? { nodeName: ep.pod.spec.nodeName } : {}),
       targetRef: {
         kind: 'Pod',

@@ -94,3 +94,27 @@ describe('EndpointSlice sync', () => {
     expect(slice.ports).toEqual([{ name: 'http', port: 8080, protocol: 'TCP' }]);
   });
 });
+
+describe('hostnames of a governing service (StatefulSet pods)', () => {
+  const statefulPod = (name: string, ip: string, subdomain: string) => {
+    const p = servingPod(name, ip, true);
+    Object.assign(p.spec as object, { hostname: name, subdomain });
+    return p;
+  };
+
+  it('names the endpoint after the pod only in the service its subdomain names', async () => {
+    const ctx = fakeContext();
+    ctx.informers.seed(R.services, [svc({ app: 'web' }), svc({ app: 'web' }, 'other')]);
+    ctx.informers.seed(R.pods, [statefulPod('web-0', '10.244.1.3', 'web'), servingPod('x', '10.244.2.4', true)]);
+    await newEndpointSliceController(ctx).sync('default/web');
+    await newEndpointSliceController(ctx).sync('default/other');
+    await newEndpointsController(ctx).sync('default/web');
+    const [web, other, endpoints] = ctx.client.actions.map((a) => a.body);
+    expect(web.endpoints.map((e: any) => [e.addresses[0], e.hostname])).toEqual([
+      ['10.244.1.3', 'web-0'],
+      ['10.244.2.4', undefined],
+    ]);
+    expect(other.endpoints.every((e: any) => e.hostname === undefined)).toBe(true);
+    expect(endpoints.subsets[0].addresses[0]).toMatchObject({ ip: '10.244.1.3', hostname: 'web-0' });
+  });
+});

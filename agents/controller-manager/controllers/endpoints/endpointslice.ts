@@ -100,6 +100,7 @@ export function desiredSlices(svc: ServiceObj, eps: PodEndpoint[]): EndpointSlic
         serving: ep.ready || (ep.terminating && ep.ready),
         terminating: ep.terminating,
       },
+      ...(ep.hostname ? { hostname: ep.hostname } : {}),
       ...(ep.pod.spec?.nodeName ? { nodeName: ep.pod.spec.nodeName } : {}),
       targetRef: {
         kind: 'Pod',
