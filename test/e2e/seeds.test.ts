@@ -285,10 +285,11 @@ spec:
   it('iptables -t nat: KUBE-SERVICES → KUBE-SVC (probabilities 1/3, 1/2) → KUBE-SEP (MARK-MASQ, DNAT), on a minion and the master (§3.2.4–5)', async () => {
     for (const node of ['minion1', 'master']) {
       // kube-proxy follows the endpoints within a sync or two: wait (bounded) for all three
+      // (three jumps, each endpoint chain whole: its hairpin mark and its DNAT)
       const sepJumps = (text: string) =>
-        rulesOf(text, svcChain(text, 'default/nginx-service-demo', svc.ip)).filter((l) =>
-          l.includes('-j KUBE-SEP-'),
-        );
+        rulesOf(text, svcChain(text, 'default/nginx-service-demo', svc.ip))
+          .filter((l) => l.includes('-j KUBE-SEP-'))
+          .filter((l) => rulesOf(text, /-j (KUBE-SEP-\S+)/.exec(l)?.[1] ?? '').length === 2);
       let nat = '';
       await expect
         .poll(
