@@ -1046,15 +1046,24 @@ spec:
         },
       )
       .toMatch(/^myautoscale-\S+\s+\d+m\s+\d+Mi\s*$/m);
-    const usage = JSON.parse(
-      await kubectl(k, [
-        'get',
-        '--raw',
-        '/apis/metrics.k8s.io/v1beta1/namespaces/default/pods?labelSelector=app%3Dmyautoscale',
-      ]),
-    ) as { items: { containers: { usage: { memory: string } }[] }[] };
-    expect(usage.items.length).toBeGreaterThanOrEqual(2);
-    for (const p of usage.items) expect(p.containers[0].usage.memory).toMatch(/^[1-9]\d*(Ki|Mi)?$/);
+    // every pod, once the collector has sampled it twice, with a non-zero working set
+    await expect
+      .poll(
+        async () => {
+          const usage = JSON.parse(
+            await kubectl(k, [
+              'get',
+              '--raw',
+              '/apis/metrics.k8s.io/v1beta1/namespaces/default/pods?labelSelector=app%3Dmyautoscale',
+            ]),
+          ) as { items: { containers: { usage: { memory: string } }[] }[] };
+          return usage.items
+            .map((p) => /^[1-9]\d*(Ki|Mi)?$/.test(p.containers[0]?.usage.memory ?? ''))
+            .join(',');
+        },
+        { timeout: 60_000, interval: 5_000 },
+      )
+      .toBe('true,true');
     await kubectl(k, ['scale', '--current-replicas=2', '--replicas=4', 'deployment/myautoscale']);
     await runningPods(k, 'app=myautoscale', 4);
     expect(await kubectl(k, ['get', 'deployments', 'myautoscale', '--no-headers'])).toMatch(
