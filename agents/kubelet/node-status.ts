@@ -12,7 +12,6 @@ import type { Node } from 'kubernetes-types/core/v1';
 import { isAlreadyExists, isNotFound } from '../api/errors';
 import type { Logger } from '../api/log';
 import { R } from '../api/resources';
-import { KUBERNETES_VERSION } from '../api/version';
 import type { ApiClient } from '../client/types';
 import { DEFAULT_EVICTION_HARD, decideConditions, type NodeSignals, nodeConditions } from './node-conditions';
 import {

@@ -105,7 +105,10 @@ describe('hostnames of a governing service (StatefulSet pods)', () => {
   it('names the endpoint after the pod only in the service its subdomain names', async () => {
     const ctx = fakeContext();
     ctx.informers.seed(R.services, [svc({ app: 'web' }), svc({ app: 'web' }, 'other')]);
-    ctx.informers.seed(R.pods, [statefulPod('web-0', '10.244.1.3', 'web'), servingPod('x', '10.244.2.4', true)]);
+    ctx.informers.seed(R.pods, [
+      statefulPod('web-0', '10.244.1.3', 'web'),
+      servingPod('x', '10.244.2.4', true),
+    ]);
     await newEndpointSliceController(ctx).sync('default/web');
     await newEndpointSliceController(ctx).sync('default/other');
     await newEndpointsController(ctx).sync('default/web');
