@@ -150,21 +150,7 @@ export class Remote {
 
   /** Writes a root-owned file only when its content differs; true when it changed. */
   async writeFileIfChanged(path: string, content: string, mode = '0644'): Promise<boolean> {
-    const want = createHash('sha256').update(content).digest('hex');
-    const have = await this.exec(`sha256sum ${shellQuote(path)} 2>/dev/null | cut -d' ' -f1`, {
-      sudo: true,
-      allowFail: true,
-    });
-    if (have.stdout.trim() === want) return false;
-    const tmp = `${path}.nodekube-tmp`;
-    await this.exec(
-      `mkdir -p ${shellQuote(dirname(path))} && cat > ${shellQuote(tmp)} && chmod ${mode} ${shellQuote(tmp)} && mv ${shellQuote(tmp)} ${shellQuote(path)}`,
-      {
-        sudo: true,
-        stdin: content,
-      },
-    );
-    return true;
+    return (await this.writeFilesIfChanged([{ path, content, mode }])).length > 0;
   }
 
   /**

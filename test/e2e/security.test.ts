@@ -278,40 +278,29 @@ describe('a pod with the official client, in-cluster', () => {
       'setInterval(() => {}, 1 << 30)',
     ]);
     await kubectl('1.33', ['wait', '-n', NS, '--for=condition=Ready', `pod/${POD}`, '--timeout=120s']);
-    await kubectl(
-      '1.33',
-      [
-        'exec',
-        '-i',
-        '-n',
-        NS,
-        POD,
-        '--',
-        '/usr/bin/node',
-        '-e',
-        "require('fs').writeFileSync('/tmp/list-pods.mjs', require('fs').readFileSync(0))",
-      ],
-      { input: script },
+    await nodeInPod(
+      ['-e', "require('fs').writeFileSync('/tmp/list-pods.mjs', require('fs').readFileSync(0))"],
+      script,
     );
   });
 
-  const listFromThePod = () =>
-    kubectl('1.33', ['exec', '-n', NS, POD, '--', '/usr/bin/node', '/tmp/list-pods.mjs']).then((s) =>
-      s.trim(),
-    );
+  /** The pod's own Node.js (`kubectl exec [-i] … -- /usr/bin/node ARGS`), its output trimmed. */
+  const nodeInPod = (args: string[], input?: string) =>
+    kubectl(
+      '1.33',
+      ['exec', ...(input === undefined ? [] : ['-i']), '-n', NS, POD, '--', '/usr/bin/node', ...args],
+      {
+        input,
+      },
+    ).then((s) => s.trim());
+  const listFromThePod = () => nodeInPod(['/tmp/list-pods.mjs']);
 
   it('has its service-account token, CA and namespace mounted (kube-api-access-*)', async () => {
-    const files = await kubectl('1.33', [
-      'exec',
-      '-n',
-      NS,
-      POD,
-      '--',
-      '/usr/bin/node',
+    const files = await nodeInPod([
       '-e',
       "console.log(require('fs').readdirSync('/var/run/secrets/kubernetes.io/serviceaccount').sort().join(' '))",
     ]);
-    expect(files.trim()).toBe('ca.crt namespace token');
+    expect(files).toBe('ca.crt namespace token');
   });
 
   it('gets upstream’s 403 before a RoleBinding, the list after', async () => {

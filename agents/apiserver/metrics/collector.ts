@@ -70,8 +70,11 @@ export class MetricsCollector {
   private readonly scrapes;
   private readonly durations;
   private readonly processing;
+  /** Made once: the default dials kubelets in plain HTTP (tests); index.ts passes the TLS one. */
+  private readonly fetch: KubeletFetch;
 
   constructor(private readonly o: CollectorOptions) {
+    this.fetch = o.fetch ?? kubeletFetcher();
     this.scrapes = o.registry?.counter(
       'apiserver_metrics_scrapes_total',
       'Kubelet /metrics/resource scrapes by the resource metrics collector, by result.',
@@ -130,8 +133,7 @@ export class MetricsCollector {
     const endpoint = kubeletEndpoint(node);
     try {
       if (!endpoint) throw new Error('no address to reach its kubelet at');
-      const fetch = this.o.fetch ?? kubeletFetcher();
-      const text = await fetch(endpoint, RESOURCE_METRICS_PATH, this.o.timeoutMs ?? 5000);
+      const text = await this.fetch(endpoint, RESOURCE_METRICS_PATH, this.o.timeoutMs ?? 5000);
       const cpu = process.cpuUsage();
       const scrape = pointsFromScrape(parsePrometheusText(text), (this.o.now ?? Date.now)());
       this.series.set(name, recordScrape(this.series.get(name), scrape));
