@@ -55,7 +55,13 @@ export function authGate(authn: Authenticators, authorize: Authorize, log: Logge
     if (d.decision === 'allow') return user;
     if (who.kind === 'anonymous') throw unauthorized();
     const why = forbiddenMessage(a);
-    log.info('Forbidden', { user: user.username, reason: d.reason || why });
+    // Which object, so a refusal in the journal can be told apart from a race (a pod deleted
+    // while its node was still fetching its ConfigMaps) or a missing rule.
+    const target =
+      a.kind === 'resource'
+        ? `${a.verb} ${a.resource}${a.subresource ? `/${a.subresource}` : ''} ${a.namespace ?? ''}/${a.name ?? ''}`
+        : `${a.verb} ${a.path}`;
+    log.info('Forbidden', { user: user.username, target, reason: d.reason || why });
     throw a.kind === 'resource'
       ? forbidden({ group: a.apiGroup, resource: a.resource }, a.name ?? '', why)
       : forbidden({ group: '', resource: '' }, '', why);
