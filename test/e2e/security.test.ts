@@ -176,3 +176,171 @@ describe('the components’ own identities', () => {
     expect([...perObject].filter(([, n]) => n > 2)).toEqual([]);
   });
 });
+
+describe('nodekube certs check', () => {
+  it('lists every host’s certificates, all current and far from expiry (exit 0)', async () => {
+    const r = await nodekube('certs-check', ['certs', 'check'], 120_000);
+    expect(r.code).toBe(0);
+    expect(r.output).toMatch(/^HOST\s+CERTIFICATE\s+SUBJECT\s+EXPIRES\s+RESIDUAL TIME\s+STATE$/m);
+    expect(r.output).toMatch(/^master\s+\/etc\/kubernetes\/pki\/apiserver\.crt\s+kube-apiserver\s.*\sok$/m);
+    expect(r.output).toMatch(
+      /^minion2\s+\/etc\/kubernetes\/kubelet\.conf \(client\)\s+system:node:minion2\s.*\sok$/m,
+    );
+    expect(r.output).not.toMatch(/missing|stale|renew soon/);
+  });
+});
+
+describe('etcd', () => {
+  it('lets in only a client with the apiserver’s certificate', async () => {
+    const anonymous = await onNode(
+      'master',
+      `sudo curl -sS --max-time 5 --cacert ${HOST_PATHS.ca} https://127.0.0.1:2379/version; echo exit=$?`,
+    );
+    expect(anonymous.output).not.toMatch(/exit=0\b/);
+    const asApiserver = await onNode('master', `sudo ${ETCDCTL} endpoint health`);
+    expect(asApiserver.output).toMatch(/is healthy/);
+  });
+
+  it('stores a Secret as ciphertext (k8s:enc:aescbc:v1:), read back in clear through the API', async () => {
+    await kubectl('1.33', [
+      'create',
+      'secret',
+      'generic',
+      'sealed',
+      '-n',
+      NS,
+      '--from-literal=word=plain-text-canary',
+    ]);
+    // the first bytes as text, every unprintable byte a dot
+    const raw = await onNode(
+      'master',
+      `sudo ${ETCDCTL} get /registry/secrets/${NS}/sealed --print-value-only | head -c 40 | tr -c '[:print:]' .`,
+    );
+    expect(raw.output).toContain('k8s:enc:aescbc:v1:key1:');
+    const all = await onNode(
+      'master',
+      `sudo ${ETCDCTL} get /registry/secrets/${NS}/sealed --print-value-only | grep -c plain-text-canary; true`,
+    );
+    expect(all.output.trim().split('\n').at(-1)).toBe('0');
+    const back = await kubectl('1.33', ['get', 'secret', 'sealed', '-n', NS, '-o', 'jsonpath={.data.word}']);
+    expect(Buffer.from(back, 'base64').toString()).toBe('plain-text-canary');
+  });
+});
+
+describe('a pod with the official client, in-cluster', () => {
+  /** client-node bundled into one file, run by the Node.js of the cluster's own DNS image. */
+  let script: string;
+  const POD = 'client-node';
+
+  beforeAll(async () => {
+    const entry = join(dir, 'list-pods.mjs');
+    writeFileSync(
+      entry,
+      [
+        "import { readFileSync } from 'node:fs';",
+        "import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';",
+        'const kc = new KubeConfig();',
+        'kc.loadFromCluster();',
+        "const namespace = readFileSync('/var/run/secrets/kubernetes.io/serviceaccount/namespace', 'utf8');",
+        'try {',
+        '  const pods = await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace });',
+        '  console.log("LISTED " + pods.items.map((p) => p.metadata.name).join(","));',
+        '} catch (err) {',
+        '  console.log("ERROR " + err.code + " " + (typeof err.body === "string" ? err.body : JSON.stringify(err.body)));',
+        '}',
+      ].join('\n'),
+    );
+    // One ES module with every dependency inside; `require` for the CommonJS parts it bundles.
+    await build({
+      entryPoints: [entry],
+      outfile: join(dir, 'list-pods.out.mjs'),
+      bundle: true,
+      platform: 'node',
+      target: 'node18',
+      format: 'esm',
+      minify: true,
+      logLevel: 'error',
+      nodePaths: [join(REPO_ROOT, 'node_modules')],
+      banner: {
+        js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      },
+    });
+    script = readFileSync(join(dir, 'list-pods.out.mjs'), 'utf8');
+    const image = await kubectl('1.33', [
+      'get',
+      'deployment',
+      'coredns',
+      '-n',
+      'kube-system',
+      '-o',
+      'jsonpath={.spec.template.spec.containers[0].image}',
+    ]);
+    await kubectl('1.33', [
+      'run',
+      POD,
+      '-n',
+      NS,
+      `--image=${image}`,
+      '--image-pull-policy=IfNotPresent',
+      '--restart=Never',
+      '--command',
+      '--',
+      '/usr/bin/node',
+      '-e',
+      'setInterval(() => {}, 1 << 30)',
+    ]);
+    await kubectl('1.33', ['wait', '-n', NS, '--for=condition=Ready', `pod/${POD}`, '--timeout=120s']);
+    await nodeInPod(
+      ['-e', "require('fs').writeFileSync('/tmp/list-pods.mjs', require('fs').readFileSync(0))"],
+      script,
+    );
+  });
+
+  /** The pod's own Node.js (`kubectl exec [-i] … -- /usr/bin/node ARGS`), its output trimmed. */
+  const nodeInPod = (args: string[], input?: string) =>
+    kubectl(
+      '1.33',
+      ['exec', ...(input === undefined ? [] : ['-i']), '-n', NS, POD, '--', '/usr/bin/node', ...args],
+      {
+        input,
+      },
+    ).then((s) => s.trim());
+  const listFromThePod = () => nodeInPod(['/tmp/list-pods.mjs']);
+
+  it('has its service-account token, CA and namespace mounted (kube-api-access-*)', async () => {
+    const files = await nodeInPod([
+      '-e',
+      "console.log(require('fs').readdirSync('/var/run/secrets/kubernetes.io/serviceaccount').sort().join(' '))",
+    ]);
+    expect(files).toBe('ca.crt namespace token');
+  });
+
+  it('gets upstream’s 403 before a RoleBinding, the list after', async () => {
+    const before = await listFromThePod();
+    expect(before).toMatch(/^ERROR 403 /);
+    expect(before).toContain(
+      `pods is forbidden: User \\"system:serviceaccount:${NS}:default\\" cannot list resource \\"pods\\" in API group \\"\\" in the namespace \\"${NS}\\"`,
+    );
+    await kubectl('1.33', [
+      'create',
+      'rolebinding',
+      'default-view',
+      '-n',
+      NS,
+      '--clusterrole=view',
+      `--serviceaccount=${NS}:default`,
+    ]);
+    await expect.poll(listFromThePod, { timeout: 30_000, interval: 2_000 }).toMatch(/^LISTED .*client-node/);
+    // view in its own namespace only
+    const elsewhere = await kubectlRun('1.33', [
+      'auth',
+      'can-i',
+      'list',
+      'pods',
+      '-n',
+      'kube-system',
+      `--as=system:serviceaccount:${NS}:default`,
+    ]);
+    expect(elsewhere.stdout.trim()).toBe('no');
+  });
+});
