@@ -108,7 +108,7 @@ async function throughput(nodes: number, pods: number) {
       '--leader-elect=false',
       ...FAST,
     ]);
-    await Promise.race([bound.finished, new Promise((r) => setTimeout(r, 600_000))]);
+    await Promise.race([bound.finished, exited(scheduler), new Promise((r) => setTimeout(r, 600_000))]);
     const times = [...bound.at.values()].sort((a, b) => a - b);
     await bound.stop();
     const last = times[times.length - 1];
@@ -163,19 +163,24 @@ function algorithmOnly(nodes: number, pods: number) {
   return { nodes, pods, algorithmPodsPerS: round(pods / ((performance.now() - t) / 1000)) };
 }
 
-/** A control plane with one hollow-node process of `count` nodes, and a port for a scheduler. */
+/** A control plane with one hollow-node process of `count` nodes. */
 async function hollowCluster(name: string, count: number, prefix: string) {
   const cp = await startControlPlane({ name: `apiserver-bench-${name}` });
   const client = createClient({ baseUrl: cp.url, qps: 0 });
-  const port = await freePort();
   const hollow = startAgent(`hollow-bench-${name}`, 'hollow-node', [
     `--master=${cp.url}`,
     `--count=${count}`,
     `--name-prefix=${prefix}`,
     ...FAST,
   ]);
-  return { cp, client, port, hollow };
+  return { cp, client, hollow };
 }
+
+/** Rejects when the process ends: a bench must not wait out its bound for a dead scheduler. */
+const exited = (p: Started) =>
+  new Promise<never>((_, reject) =>
+    p.proc.once('exit', (code) => reject(new Error(`exited early (${code}); see ${p.logFile}`))),
+  );
 
 /** Poll until `count` nodes have registered (bounded: two minutes). */
 async function waitForNodes(client: ApiClient, count: number, logFile: string): Promise<void> {
@@ -186,7 +191,8 @@ async function waitForNodes(client: ApiClient, count: number, logFile: string): 
 }
 
 async function hollowRunning(hollowNodes: number, pods: number) {
-  const { cp, client, port, hollow } = await hollowCluster('hollow', hollowNodes, 'bench-hollow');
+  const { cp, client, hollow } = await hollowCluster('hollow', hollowNodes, 'bench-hollow');
+  const port = await freePort();
   const scheduler = startAgent('scheduler-bench-hollow', 'scheduler', [
     `--master=${cp.url}`,
     `--port=${port}`,
@@ -202,7 +208,7 @@ async function hollowRunning(hollowNodes: number, pods: number) {
     const start = performance.now();
     await pool([...Array(pods).keys()], 32, (i) => client.create(R.pods, benchPod(i)));
     const createdS = (performance.now() - start) / 1000;
-    await Promise.race([running.finished, new Promise((r) => setTimeout(r, 600_000))]);
+    await Promise.race([running.finished, exited(scheduler), new Promise((r) => setTimeout(r, 600_000))]);
     const times = [...running.at.values()].sort((a, b) => a - b);
     await running.stop();
     return {
@@ -227,7 +233,7 @@ function bindRate(at: Map<string, number>, prefix: string): number {
 }
 
 async function hollowLive(hollowNodes: number, pods: number) {
-  const { cp, client, port, hollow } = await hollowCluster('live', hollowNodes, 'live');
+  const { cp, client, hollow } = await hollowCluster('live', hollowNodes, 'live');
   let scheduler: Started | undefined;
   try {
     await waitForNodes(client, hollowNodes, hollow.logFile);
@@ -248,14 +254,16 @@ async function hollowLive(hollowNodes: number, pods: number) {
     );
     // The scheduler: the next P pods created pending, then the scheduler started.
     await pool([...Array(pods).keys()], 32, (i) => client.create(R.pods, benchPod(pods + i)));
+    // Port 0: any free one. A port picked minutes earlier can be taken by then (the 500 hollow
+    // kubelets listen on ports of the same ephemeral range); that once killed the scheduler here.
     scheduler = startAgent('scheduler-bench-live', 'scheduler', [
       `--master=${cp.url}`,
-      `--port=${port}`,
+      '--port=0',
       '--bind-address=127.0.0.1',
       '--leader-elect=false',
       ...FAST,
     ]);
-    await Promise.race([bound.finished, new Promise((r) => setTimeout(r, 600_000))]);
+    await Promise.race([bound.finished, exited(scheduler), new Promise((r) => setTimeout(r, 600_000))]);
     await bound.stop();
     const directNames = new Set(direct.map((p) => p.metadata?.name ?? ''));
     const directAt = new Map([...bound.at].filter(([n]) => directNames.has(n)));

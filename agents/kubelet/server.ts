@@ -41,6 +41,11 @@ import {
   type StreamTargetSource,
 } from './streaming/target';
 import { serveWebSocketRemoteCommand, WS_REMOTECOMMAND_PROTOCOLS } from './streaming/websocket-exec';
+import {
+  parseForwardPorts,
+  serveWebSocketPortForward,
+  WS_PORTFORWARD_PROTOCOLS,
+} from './streaming/websocket-portforward';
 
 export interface KubeletServerOptions {
   port: number;
@@ -101,10 +106,13 @@ export function startKubeletServer(o: KubeletServerOptions): Promise<KubeletServ
     : createServer(onRequest);
   const wss = new WebSocketServer({
     noServer: true,
-    handleProtocols: (offered) => {
+    handleProtocols: (offered, req) => {
       // ws only accepts token characters, so the tunnel's name was swapped before the handshake.
       if (offered.has(TUNNEL_PLACEHOLDER)) return PORTFORWARD_TUNNEL_PROTOCOL;
-      return WS_REMOTECOMMAND_PROTOCOLS.find((p) => offered.has(p)) ?? false;
+      const forwarding =
+        parseStreamPath(new URL(req.url ?? '/', 'http://kubelet').pathname)?.kind === 'portForward';
+      const ours = forwarding ? WS_PORTFORWARD_PROTOCOLS : WS_REMOTECOMMAND_PROTOCOLS;
+      return ours.find((p) => offered.has(p)) ?? false;
     },
   });
   const upgraded = new Set<Duplex>();
@@ -170,24 +178,32 @@ async function handleUpgrade(
 
   if (route.kind === 'portForward') {
     const ip = () => podIP(src, pod, o.hostIP ?? '127.0.0.1');
-    o.log.info('port-forward to pod', { pod: podLabel, transport: websocket ? 'websocket-tunnel' : 'spdy' });
+    const forwarding = (transport: string) => o.log.info('port-forward to pod', { pod: podLabel, transport });
     if (websocket) {
-      const offered = String(req.headers['sec-websocket-protocol'] ?? '');
-      if (
-        !offered
-          .split(',')
-          .map((s) => s.trim())
-          .includes(PORTFORWARD_TUNNEL_PROTOCOL)
-      )
-        throw badRequest(`port-forward over websocket needs subprotocol ${PORTFORWARD_TUNNEL_PROTOCOL}`);
-      req.headers['sec-websocket-protocol'] = TUNNEL_PLACEHOLDER;
-      wss.handleUpgrade(req, socket, head, (ws) =>
-        servePortForward(new SpdySession(createWebSocketStream(ws)), ip, podLabel),
-      );
+      const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+        .split(',')
+        .map((s) => s.trim());
+      if (offered.includes(PORTFORWARD_TUNNEL_PROTOCOL)) {
+        forwarding('websocket-tunnel');
+        req.headers['sec-websocket-protocol'] = TUNNEL_PLACEHOLDER;
+        wss.handleUpgrade(req, socket, head, (ws) =>
+          servePortForward(new SpdySession(createWebSocketStream(ws)), ip, podLabel),
+        );
+        return;
+      }
+      if (!WS_PORTFORWARD_PROTOCOLS.some((p) => offered.includes(p)))
+        throw badRequest(
+          `port-forward over websocket needs subprotocol ${[PORTFORWARD_TUNNEL_PROTOCOL, ...WS_PORTFORWARD_PROTOCOLS].join(' or ')}`,
+        );
+      const ports = parseForwardPorts(url.searchParams);
+      if ('error' in ports) throw badRequest(ports.error);
+      forwarding('websocket-channels');
+      wss.handleUpgrade(req, socket, head, (ws) => serveWebSocketPortForward(ws, ports, ip, podLabel));
       return;
     }
     if (!negotiate(req.headers['x-stream-protocol-version'], [PORTFORWARD_PROTOCOL]))
       throw badRequest(`port-forward needs X-Stream-Protocol-Version: ${PORTFORWARD_PROTOCOL}`);
+    forwarding('spdy');
     writeSpdyUpgrade(socket, PORTFORWARD_PROTOCOL);
     if (head.length) socket.unshift(head);
     servePortForward(new SpdySession(socket), ip, podLabel);
