@@ -6,18 +6,23 @@
 // A watch is a fetch whose body streams newline-delimited JSON events
 // (`?watch=1&resourceVersion=…`). It is relisted on 410 Gone and after a dropped stream, with
 // jittered exponential backoff; when a watch simply ends (timeoutSeconds), it resumes from the
-// last resourceVersion. A 403 marks the panel "not permitted" and is retried slowly.
+// last resourceVersion. A 403 marks the panel "not permitted" and is retried slowly; so is a
+// metrics API that is not served (feedAfterError in state.ts decides which answer means what).
 //
 // Browsers open at most six HTTP/1.1 connections to one origin, and a watch holds one for
 // minutes: a seventh stream would wait forever and block the rest. So the five resources a
 // failure drill moves (nodes, pods, deployments, endpointslices, events) are watched, and the
-// rest are relisted every POLL_MS, which keeps every panel within 5 s of the cluster.
+// rest are relisted every POLL_MS, which keeps every panel within 5 s of the cluster. The
+// metrics API cannot be watched at all and is polled the same way; its figures change once per
+// collection period (--metric-resolution, 10 s).
 import { renderPage } from './render';
 import {
   applyEvent,
   applyList,
   type DashboardState,
   emptyState,
+  feedAfterError,
+  METRICS,
   type Resource,
   setFeed,
   viewModel,
@@ -35,13 +40,16 @@ const PATHS: Record<Resource, string> = {
   services: '/api/v1/services',
   endpointslices: '/apis/discovery.k8s.io/v1/endpointslices',
   events: '/api/v1/events',
+  nodemetrics: '/apis/metrics.k8s.io/v1beta1/nodes',
+  podmetrics: '/apis/metrics.k8s.io/v1beta1/pods',
 };
 const WATCHED: Resource[] = ['nodes', 'pods', 'deployments', 'endpointslices', 'events'];
-const POLLED: Resource[] = ['replicasets', 'statefulsets', 'daemonsets', 'services'];
+const POLLED: Resource[] = ['replicasets', 'statefulsets', 'daemonsets', 'services', ...METRICS];
 
 const RENDER_MS = 250;
 const POLL_MS = 3000;
-const FORBIDDEN_RETRY_MS = 30_000;
+/** For answers that will not change soon: 403, or a metrics API that is not served. */
+const REFUSED_RETRY_MS = 30_000;
 const BACKOFF_MIN_MS = 1000;
 const BACKOFF_MAX_MS = 30_000;
 /** Watches end on their own after this long and resume from their resourceVersion. */
@@ -154,12 +162,13 @@ async function poller(r: Resource): Promise<never> {
 
 /** Show why a feed stopped, wait, and return the next backoff. */
 async function failed(r: Resource, err: unknown, backoff: number): Promise<number> {
-  if (err instanceof HttpError && err.code === 403) {
-    update(setFeed(state, r, { state: 'forbidden', message: err.message }));
-    await sleep(FORBIDDEN_RETRY_MS);
+  const code = err instanceof HttpError ? err.code : undefined;
+  const feed = feedAfterError(r, code, String((err as Error)?.message ?? err));
+  update(setFeed(state, r, feed));
+  if (feed.state !== 'reconnecting') {
+    await sleep(REFUSED_RETRY_MS);
     return backoff;
   }
-  update(setFeed(state, r, { state: 'reconnecting', message: String((err as Error)?.message ?? err) }));
   await sleep(jitter(backoff));
   return Math.min(backoff * 2, BACKOFF_MAX_MS);
 }

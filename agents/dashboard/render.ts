@@ -1,9 +1,10 @@
 // The view model drawn as HTML: a string built from escaped pieces, so rendering is a pure
 // function a unit test can read and main.ts only assigns it to the page. One column per node
 // (its Ready condition, then its pods as coloured boxes), then workloads with ready counts,
-// services with endpoint counts, and the latest events. data-* attributes name what each piece
-// shows (data-node, data-ready, data-pod, data-look, data-workload) for tests and for people
-// reading the DOM. Calm on purpose: no animation; colour only where it carries a state.
+// services with endpoint counts, and the latest events. Node cards and pod boxes carry CPU and
+// memory from the metrics API in `kubectl top`'s units. data-* attributes name what each piece
+// shows (data-node, data-ready, data-pod, data-look, data-workload, data-usage) for tests and for
+// people reading the DOM. Calm on purpose: no animation; colour only where it carries a state.
 import type {
   EventView,
   Feed,
@@ -15,6 +16,7 @@ import type {
   ViewModel,
   WorkloadView,
 } from './state';
+import { formatCpu, formatMemory, type NodeUsage, type Usage } from './usage';
 
 export function escapeHtml(s: string | number): string {
   return String(s)
@@ -71,8 +73,7 @@ export function renderPage(vm: ViewModel): string {
 <section class="panel" aria-label="Events">
   <h2>Events <small>(latest ${vm.events.items.length})</small></h2>
   ${panelBody(vm.events, table(['Age', 'Type', 'Reason', 'Object', 'Message'], vm.events.items.map(eventRow)))}
-</section>
-<!-- TODO(#11): node and pod CPU/memory once the metrics API (metrics.k8s.io) exists. -->`;
+</section>`;
 }
 
 /** A panel's content, or why it has none: not permitted (403), still loading, or reconnecting. */
@@ -80,31 +81,38 @@ function panelBody(panel: Panel<unknown>, body: string): string {
   return feedNotice(panel.feed) + (panel.feed.state === 'forbidden' ? '' : body);
 }
 
-function feedNotice(feed: Feed): string {
+/** `subject` names the feed when the notice sits in another's panel: "Pods: Reconnecting: …". */
+function feedNotice(feed: Feed, subject = ''): string {
+  const about = subject ? `${escapeHtml(subject)}: ` : '';
   switch (feed.state) {
     case 'forbidden':
-      return `<p class="notice forbidden" data-feed="forbidden">Not permitted: ${escapeHtml(feed.message)}</p>`;
+      return `<p class="notice forbidden" data-feed="forbidden">${about}Not permitted: ${escapeHtml(feed.message)}</p>`;
+    case 'unavailable':
+      return `<p class="notice" data-feed="unavailable">${about}Unavailable: ${escapeHtml(feed.message)}</p>`;
     case 'loading':
-      return `<p class="notice" data-feed="loading">Loading…</p>`;
+      return `<p class="notice" data-feed="loading">${about}Loading…</p>`;
     case 'reconnecting':
-      return `<p class="notice warn" data-feed="reconnecting">Reconnecting: ${escapeHtml(feed.message)}</p>`;
+      return `<p class="notice warn" data-feed="reconnecting">${about}Reconnecting: ${escapeHtml(feed.message)}</p>`;
     case 'live':
       return '';
   }
 }
 
 function renderNodes(vm: ViewModel): string {
-  const columns = vm.nodes.items.map(nodeColumn);
+  const metricsLive = vm.metrics.feed.state === 'live';
+  const columns = vm.nodes.items.map((n) => nodeColumn(n, metricsLive));
   if (vm.unscheduled.length > 0)
     columns.push(`<div class="node unscheduled" data-node="">
   <h3>Not scheduled</h3><p class="node-status">waiting for a node</p>
   <div class="pods">${vm.unscheduled.map(podBox).join('')}</div></div>`);
   if (columns.length === 0) return '<p class="empty">No nodes.</p>';
-  const podsNotice = vm.pods.feed.state === 'live' ? '' : feedNotice(vm.pods.feed).replace('>', '>Pods: ');
-  return `${podsNotice}<div class="columns">${columns.join('')}</div>`;
+  const podsNotice = feedNotice(vm.pods.feed, 'Pods');
+  // Metrics arrive within a poll; "Loading…" for them would only flicker.
+  const metricsNotice = vm.metrics.feed.state === 'loading' ? '' : feedNotice(vm.metrics.feed, 'Metrics');
+  return `${podsNotice}${metricsNotice}<div class="columns">${columns.join('')}</div>`;
 }
 
-function nodeColumn(n: NodeView): string {
+function nodeColumn(n: NodeView, metricsLive: boolean): string {
   const ok = n.readyStatus === 'True';
   const taints = n.taints.length
     ? `<p class="taints">${n.taints.map((t) => `<span title="${escapeHtml(t)}">${escapeHtml(shortTaint(t))}</span>`).join('')}</p>`
@@ -113,6 +121,7 @@ function nodeColumn(n: NodeView): string {
   <h3>${escapeHtml(n.name)}</h3>
   <p class="node-status"><span class="badge ${ok ? 'ok' : 'bad'}" data-status>${escapeHtml(n.status)}</span>
     <span class="count">${n.pods.length} pod${n.pods.length === 1 ? '' : 's'}</span></p>
+  ${nodeUsage(n.usage, metricsLive)}
   ${taints}
   <div class="pods">${n.pods.map(podBox).join('') || '<p class="empty">no pods</p>'}</div>
 </div>`;
@@ -123,10 +132,43 @@ function shortTaint(t: string): string {
   return t.replace(/^node\.kubernetes\.io\//, '');
 }
 
+/**
+ * Two rows, figures then a bar: "CPU 250m (6%)" over a bar 6% full. Without a Node's allocatable
+ * there is no percentage and no bar. A live metrics feed with nothing for the node means its
+ * kubelet reports nothing (a dead node's figures expire after two collection periods).
+ */
+function nodeUsage(u: NodeUsage | undefined, metricsLive: boolean): string {
+  if (!u) return metricsLive ? '<p class="usage empty" data-usage="none">no usage reported</p>' : '';
+  return `<div class="usage" ${usageData(u)}>
+    ${meter('CPU', formatCpu(u.cpuMillis), u.cpuPercent)}
+    ${meter('mem', formatMemory(u.memoryBytes), u.memoryPercent)}</div>`;
+}
+
+/** At 90% and over the bar turns the warning colour: where a drill's eviction pressure would show. */
+function meter(label: string, amount: string, percent: number | undefined): string {
+  if (percent === undefined)
+    return `<div class="meter"><span>${escapeHtml(`${label} ${amount}`)}</span></div>`;
+  const width = Math.min(100, Math.max(0, percent));
+  return `<div class="meter"><span>${escapeHtml(`${label} ${amount} (${percent}%)`)}</span>
+    <span class="bar"><span class="bar-fill${percent >= 90 ? ' high' : ''}" style="width:${width}%"></span></span></div>`;
+}
+
+/** The exact figures, for tests and for people reading the DOM; the text is rounded as kubectl's. */
+function usageData(u: Usage): string {
+  return `data-usage data-cpu-millis="${u.cpuMillis}" data-memory-bytes="${u.memoryBytes}"`;
+}
+
+/** The box shows "10m 16Mi" between name and READY when the pod has usage; the tooltip spells it out. */
 function podBox(p: PodView): string {
-  const tip = `${p.namespace}/${p.name} — ${LOOK_LABEL[p.look]}, ready ${p.ready}, restarts ${p.restarts}`;
+  const u = p.usage;
+  const tip =
+    `${p.namespace}/${p.name} — ${LOOK_LABEL[p.look]}, ready ${p.ready}, restarts ${p.restarts}` +
+    (u ? `, CPU ${formatCpu(u.cpuMillis)}, memory ${formatMemory(u.memoryBytes)}` : '');
+  const usage = u
+    ? `<span class="pod-usage" ${usageData(u)}>${escapeHtml(`${formatCpu(u.cpuMillis)} ${formatMemory(u.memoryBytes)}`)}</span>`
+    : '';
   return `<div class="pod look-${p.look}" data-pod="${escapeHtml(p.key)}" data-look="${p.look}" title="${escapeHtml(tip)}">
-  <span class="pod-name">${escapeHtml(p.namespace === 'default' ? p.name : `${p.namespace}/${p.name}`)}</span><span class="pod-ready">${escapeHtml(p.ready)}</span></div>`;
+  <span class="pod-name">${escapeHtml(p.namespace === 'default' ? p.name : `${p.namespace}/${p.name}`)}</span>${usage}<span class="pod-ready">${escapeHtml(p.ready)}</span></div>`;
 }
 
 function legend(): string {

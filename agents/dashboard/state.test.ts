@@ -5,6 +5,7 @@ import {
   type DashboardState,
   EVENTS_SHOWN,
   emptyState,
+  feedAfterError,
   RESOURCES,
   type Resource,
   setFeed,
@@ -141,6 +142,101 @@ describe('nodes and their pods', () => {
     expect(vm.nodes.feed.state).toBe('forbidden');
     expect(vm.nodes.items.map((n) => [n.name, n.listed, n.pods.length])).toEqual([['node-a', false, 1]]);
     expect(vm.summary.nodes).toBe(0);
+  });
+});
+
+describe('CPU and memory from the metrics API', () => {
+  const allocatable = (n: any) => ({
+    ...n,
+    status: { ...n.status, allocatable: { cpu: '4', memory: '16Gi' } },
+  });
+  const nodeMetrics = (name: string, cpu: string, memory: string) => ({
+    metadata: { name },
+    usage: { cpu, memory },
+  });
+  const podMetrics = (name: string, ...usages: [string, string][]) => ({
+    metadata: { namespace: 'default', name },
+    containers: usages.map(([cpu, memory], i) => ({ name: `c${i}`, usage: { cpu, memory } })),
+  });
+  /** Every feed listed (most of them empty), so only what a test changes is not live. */
+  const withMetrics = () =>
+    play({
+      ...Object.fromEntries(RESOURCES.map((r) => [r, []])),
+      nodes: [allocatable(node('node-a', 'True')), allocatable(node('node-b', 'True'))],
+      pods: [
+        pod('web-1', 'node-a', 'Running', true),
+        pod('web-2', 'node-b', 'Pending', false),
+        pod('db-1', 'node-z', 'Running', true),
+      ],
+      // node-b has no figures yet; node-z is known only from a pod
+      nodemetrics: [nodeMetrics('node-a', '1200m', '4Gi'), nodeMetrics('node-z', '100m', '512Mi')],
+      podmetrics: [podMetrics('web-1', ['250m', '64Mi'], ['50m', '16Mi']), podMetrics('db-1', ['1', '1Gi'])],
+    });
+
+  it('gives each node its usage and share of allocatable, and each pod its containers’ sum', () => {
+    const vm = viewModel(withMetrics(), NOW);
+    expect(vm.metrics.feed).toEqual({ state: 'live' });
+    expect(vm.nodes.items.map((n) => [n.name, n.usage])).toEqual([
+      ['node-a', { cpuMillis: 1200, memoryBytes: 4 * 2 ** 30, cpuPercent: 30, memoryPercent: 25 }],
+      ['node-b', undefined],
+      [
+        'node-z',
+        { cpuMillis: 100, memoryBytes: 512 * 2 ** 20, cpuPercent: undefined, memoryPercent: undefined },
+      ],
+    ]);
+    const pods = vm.nodes.items.flatMap((n) => n.pods.map((p) => [p.name, p.usage]));
+    expect(pods).toEqual([
+      ['web-1', { cpuMillis: 300, memoryBytes: 80 * 2 ** 20 }],
+      ['web-2', undefined],
+      ['db-1', { cpuMillis: 1000, memoryBytes: 2 ** 30 }],
+    ]);
+  });
+
+  it.each([
+    ['nodemetrics', 404, 'unavailable'],
+    ['podmetrics', 503, 'unavailable'],
+    ['nodemetrics', 403, 'forbidden'],
+    ['events', 403, 'forbidden'],
+    ['nodemetrics', 500, 'reconnecting'],
+    ['nodemetrics', undefined, 'reconnecting'],
+    // the core API is always served: a 404 or 503 there is a passing fault, retried
+    ['pods', 404, 'reconnecting'],
+    ['nodes', 503, 'reconnecting'],
+  ] as [Resource, number | undefined, string][])('%s answering %s is %s', (r, code, state) => {
+    expect(feedAfterError(r, code, 'why')).toEqual({ state, message: 'why' });
+  });
+
+  it('says why there are no figures when the API is not served or not permitted; the rest still works', () => {
+    for (const feed of [
+      feedAfterError('nodemetrics', 404, 'the server could not find the requested resource'),
+      feedAfterError('nodemetrics', 403, 'nodes.metrics.k8s.io is forbidden'),
+    ]) {
+      const vm = viewModel(setFeed(setFeed(withMetrics(), 'nodemetrics', feed), 'podmetrics', feed), NOW);
+      expect(vm.metrics.feed).toEqual(feed);
+      // what was listed before the refusal is not shown as if it were current
+      expect(vm.nodes.items.map((n) => [n.name, n.status, n.pods.length, n.usage])).toEqual([
+        ['node-a', 'Ready', 1, undefined],
+        ['node-b', 'Ready', 1, undefined],
+        ['node-z', 'Unknown', 1, undefined],
+      ]);
+      expect(vm.connection).toBe('live');
+    }
+  });
+
+  it('shows pod figures when only node metrics are refused, and names the refusal', () => {
+    const forbidden = { state: 'forbidden', message: 'nodes.metrics.k8s.io is forbidden' } as const;
+    const vm = viewModel(setFeed(withMetrics(), 'nodemetrics', forbidden), NOW);
+    expect(vm.metrics.feed).toEqual(forbidden);
+    expect(vm.nodes.items[0].usage).toBeUndefined();
+    expect(vm.nodes.items[0].pods[0].usage).toEqual({ cpuMillis: 300, memoryBytes: 80 * 2 ** 20 });
+  });
+
+  it('keeps the last figures while reconnecting, and leaves the header to the object feeds', () => {
+    const s = setFeed(withMetrics(), 'podmetrics', { state: 'reconnecting', message: 'network error' });
+    const vm = viewModel(s, NOW);
+    expect(vm.metrics.feed.state).toBe('reconnecting');
+    expect(vm.nodes.items[0].pods[0].usage?.cpuMillis).toBe(300);
+    expect(vm.connection).toBe('live');
   });
 });
 

@@ -6,6 +6,8 @@
 // The vocabulary is upstream's: a pod's phase and Ready condition, a node's Ready condition
 // ("NotReady" is kubectl's word for Ready≠True), a workload's desired and ready replicas, an
 // EndpointSlice's ready endpoints (a missing `ready` condition means ready, as in discovery/v1).
+// CPU and memory come from metrics.k8s.io (NodeMetrics, PodMetrics), read in usage.ts.
+import { type NodeUsage, nodeUsage, podUsage, type Usage } from './usage';
 
 export const RESOURCES = [
   'nodes',
@@ -17,15 +19,20 @@ export const RESOURCES = [
   'services',
   'endpointslices',
   'events',
+  // metrics.k8s.io serves get and list only: these two are polled, never watched.
+  'nodemetrics',
+  'podmetrics',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
+export const METRICS: readonly Resource[] = ['nodemetrics', 'podmetrics'];
 
-/** How a resource's stream is doing: listing, live, reconnecting after an error, or 403. */
+/** How a resource's stream is doing: listing, live, reconnecting after an error, 403, or not served. */
 export type Feed =
   | { state: 'loading' }
   | { state: 'live' }
   | { state: 'reconnecting'; message: string }
-  | { state: 'forbidden'; message: string };
+  | { state: 'forbidden'; message: string }
+  | { state: 'unavailable'; message: string };
 
 export interface DashboardState {
   objects: Record<Resource, ReadonlyMap<string, any>>;
@@ -73,6 +80,18 @@ export function setFeed(s: DashboardState, r: Resource, feed: Feed): DashboardSt
   return { ...s, feeds: { ...s.feeds, [r]: feed } };
 }
 
+/**
+ * What a failed list or watch makes of its feed. 403 is "not permitted" for any resource. The
+ * metrics API is optional: a cluster without it answers 404, and one whose metrics server is
+ * down answers 503 (kube-aggregator's answer for an APIService that is not available; nodekube's
+ * apiserver with --metric-resolution=0s). Anything else, and no answer at all, is "reconnecting".
+ */
+export function feedAfterError(r: Resource, code: number | undefined, message: string): Feed {
+  if (code === 403) return { state: 'forbidden', message };
+  if (METRICS.includes(r) && (code === 404 || code === 503)) return { state: 'unavailable', message };
+  return { state: 'reconnecting', message };
+}
+
 // ---- the view model ----
 
 /** A pod box's colour: what a watcher of a failure drill needs to tell apart at a glance. */
@@ -87,6 +106,8 @@ export interface PodView {
   /** kubectl's READY column: ready containers / containers. */
   ready: string;
   restarts: number;
+  /** Summed over its containers, from PodMetrics; undefined until the metrics API reports the pod. */
+  usage?: Usage;
 }
 
 export interface NodeView {
@@ -99,7 +120,8 @@ export interface NodeView {
   /** false for a column made from pods' spec.nodeName when the Node itself is not listed. */
   listed: boolean;
   pods: PodView[];
-  // TODO(#11): CPU/memory from the metrics API (metrics.k8s.io NodeMetrics) once it exists.
+  /** From NodeMetrics; undefined while the metrics API has no figures for the node (or is not read). */
+  usage?: NodeUsage;
 }
 
 export interface WorkloadView {
@@ -142,6 +164,8 @@ export interface ViewModel {
   /** Pods no node has been chosen for yet (spec.nodeName empty). */
   unscheduled: PodView[];
   pods: { feed: Feed };
+  /** Both metrics lists as one notice: the first that is not live, the most telling first. */
+  metrics: { feed: Feed };
   workloads: Panel<WorkloadView>;
   services: Panel<ServiceView>;
   events: Panel<EventView>;
@@ -153,12 +177,21 @@ export interface ViewModel {
 export const EVENTS_SHOWN = 30;
 
 export function viewModel(s: DashboardState, now: number): ViewModel {
-  const pods = [...s.objects.pods.values()].map(podView).sort(byNamespaceName);
-  const nodes = nodeColumns([...s.objects.nodes.values()], s.objects.pods, pods);
+  const podMetrics = readableMetrics(s, 'podmetrics');
+  const pods = [...s.objects.pods.values()]
+    .map((p) => podView(p, podMetrics.get(keyOf(p))))
+    .sort(byNamespaceName);
+  const nodes = nodeColumns(
+    [...s.objects.nodes.values()],
+    s.objects.pods,
+    pods,
+    readableMetrics(s, 'nodemetrics'),
+  );
   return {
     nodes: { feed: s.feeds.nodes, items: nodes },
     unscheduled: pods.filter((p) => !s.objects.pods.get(p.key)?.spec?.nodeName),
     pods: { feed: s.feeds.pods },
+    metrics: { feed: metricsFeed(s) },
     workloads: { feed: workloadsFeed(s), items: workloads(s) },
     services: { feed: s.feeds.services, items: services(s) },
     events: { feed: s.feeds.events, items: events([...s.objects.events.values()], now) },
@@ -172,13 +205,29 @@ export function viewModel(s: DashboardState, now: number): ViewModel {
   };
 }
 
+/** The header speaks for the cluster's objects; trouble with the metrics API is the nodes panel's notice. */
 function connection(s: DashboardState): ViewModel['connection'] {
-  const states = RESOURCES.map((r) => s.feeds[r].state);
+  const states = RESOURCES.filter((r) => !METRICS.includes(r)).map((r) => s.feeds[r].state);
   if (states.includes('reconnecting')) return 'reconnecting';
   return states.includes('loading') ? 'loading' : 'live';
 }
 
-export function podView(p: any): PodView {
+/** Metrics listed before a refusal (403) or before the API went away are not shown: the notice says why. */
+function readableMetrics(s: DashboardState, r: Resource): ReadonlyMap<string, any> {
+  const state = s.feeds[r].state;
+  return state === 'forbidden' || state === 'unavailable' ? new Map() : s.objects[r];
+}
+
+function metricsFeed(s: DashboardState): Feed {
+  const feeds = METRICS.map((r) => s.feeds[r]);
+  for (const state of ['forbidden', 'unavailable', 'reconnecting', 'loading'] as const) {
+    const f = feeds.find((f) => f.state === state);
+    if (f) return f;
+  }
+  return { state: 'live' };
+}
+
+export function podView(p: any, metrics?: any): PodView {
   const statuses: any[] = p.status?.containerStatuses ?? [];
   const containers = p.spec?.containers?.length ?? statuses.length;
   const phase = p.status?.phase ?? 'Pending';
@@ -190,6 +239,7 @@ export function podView(p: any): PodView {
     look: podLook(p, phase),
     ready: `${statuses.filter((c) => c.ready).length}/${containers}`,
     restarts: statuses.reduce((n, c) => n + (c.restartCount ?? 0), 0),
+    usage: podUsage(metrics),
   };
 }
 
@@ -214,7 +264,12 @@ function conditionStatus(conditions: any[] | undefined, type: string): string | 
 }
 
 /** One column per listed node, in name order, then one per node name only pods mention. */
-function nodeColumns(nodes: any[], podObjects: ReadonlyMap<string, any>, pods: PodView[]): NodeView[] {
+function nodeColumns(
+  nodes: any[],
+  podObjects: ReadonlyMap<string, any>,
+  pods: PodView[],
+  nodeMetrics: ReadonlyMap<string, any>,
+): NodeView[] {
   const byNode = new Map<string, PodView[]>();
   for (const p of pods) {
     const nodeName = podObjects.get(p.key)?.spec?.nodeName;
@@ -233,12 +288,21 @@ function nodeColumns(nodes: any[], podObjects: ReadonlyMap<string, any>, pods: P
       taints: (n.spec?.taints ?? []).map((t: any) => `${t.key}:${t.effect}`),
       listed: true,
       pods: byNode.get(n.metadata.name) ?? [],
+      usage: nodeUsage(nodeMetrics.get(n.metadata.name), n),
     };
   });
   const listed = new Set(columns.map((c) => c.name));
   for (const [name, ps] of byNode) {
     if (listed.has(name)) continue;
-    columns.push({ name, readyStatus: 'Unknown', status: 'Unknown', taints: [], listed: false, pods: ps });
+    columns.push({
+      name,
+      readyStatus: 'Unknown',
+      status: 'Unknown',
+      taints: [],
+      listed: false,
+      pods: ps,
+      usage: nodeUsage(nodeMetrics.get(name), undefined),
+    });
   }
   return columns.sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -2,8 +2,9 @@
 // http://127.0.0.1:<port>/ui/ in headless chromium. Three hollow nodes run a Deployment; one
 // node's process is killed, and the open page — never reloaded — must show the node NotReady,
 // its pods leaving and their replacements elsewhere; a scale must show within 5 s; an apiserver
-// restart shows as "reconnecting", then live again. The page reads only the normal API through
-// the proxy. A screenshot lands in
+// restart shows as "reconnecting", then live again. Node cards show CPU and memory from the
+// metrics API (the hollow nodes' fake usage). The page reads only the normal API through the
+// proxy. A screenshot lands in
 // .nodekube/test-logs/dashboard.png for a person to judge.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,7 +30,8 @@ beforeAll(async () => {
     name: 'dashboard',
     nodes: ['node-a', 'node-b', 'node-c'],
     cmFlags: [`--node-monitor-grace-period=${GRACE_S}s`, '--node-monitor-period=1s'],
-    apiFlags: [`--default-unreachable-toleration-seconds=${TOLERATION_S}`],
+    // Usage every 3 s instead of 10 s, so the node cards have figures soon after the nodes register.
+    apiFlags: [`--default-unreachable-toleration-seconds=${TOLERATION_S}`, '--metric-resolution=3s'],
   });
   await waitUntil('3 nodes', async () => (await getJson(c.k, ['get', 'nodes'])).items.length === 3);
   const port = await freePort();
@@ -107,6 +109,16 @@ describe('dashboard', () => {
     for (const [nodeName, key] of placed)
       await expect.poll(() => podsShownOn(nodeName), { timeout: 10_000 }).toContain(key);
     await expect.poll(() => page.getAttribute(web, 'data-ready'), { timeout: 10_000 }).toBe('4');
+
+    // CPU and memory from metrics.k8s.io: a hollow node reports 100m and 512Mi for its system
+    // daemons plus 10m and 16Mi per running container (hollow-node/fake-usage.ts), of 4 cores and 16Gi.
+    const usageShownOn = (name: string) =>
+      page.$$eval(`[data-node="${name}"] > .usage[data-usage]`, (els) =>
+        els.map((e) => e.textContent?.replace(/\s+/g, ' ').trim()),
+      );
+    await expect
+      .poll(() => usageShownOn(placed[0][0]), { timeout: 30_000 })
+      .toEqual([expect.stringMatching(/^CPU 1\d\dm \([23]%\) mem 5\d\dMi \(3%\)$/)]);
 
     // Kill a node that runs pods: NotReady after the grace period, its pods evicted and rebuilt.
     const victim = placed[0][0] as string;
