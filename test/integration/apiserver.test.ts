@@ -429,6 +429,30 @@ describe('subresources and allocation', () => {
     expect((await http.post('/api/v1/namespaces/default/services', svc('np-b', 30080))).status).toBe(201);
   });
 
+  it('64 Services created 16 at a time all succeed, each with its own ClusterIP and NodePort', async () => {
+    // 16 lanes of 4 creates each: 16 requests in flight, all rewriting the same range keys.
+    const lanes = await Promise.all(
+      Array.from({ length: 16 }, async (_, lane) => {
+        const out: { status: number; ip: string; port: number }[] = [];
+        for (let i = 0; i < 4; i++) {
+          const name = `burst-${lane}-${i}`;
+          const r = await http.post('/api/v1/namespaces/default/services', {
+            apiVersion: 'v1',
+            kind: 'Service',
+            metadata: { name },
+            spec: { type: 'NodePort', selector: { app: name }, ports: [{ port: 80 }] },
+          });
+          out.push({ status: r.status, ip: r.body.spec?.clusterIP, port: r.body.spec?.ports?.[0]?.nodePort });
+        }
+        return out;
+      }),
+    );
+    const all = lanes.flat();
+    expect(all.map((c) => c.status)).toEqual(Array(64).fill(201));
+    expect(new Set(all.map((c) => c.ip)).size).toBe(64);
+    expect(new Set(all.map((c) => c.port)).size).toBe(64);
+  });
+
   it('discovery lists subresources with their groups, and /openapi/v2 answers 200', async () => {
     const core = (await http.get('/api/v1')).body;
     expect(core.resources).toContainEqual(
