@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // Three projects, by what a test needs:
-//   unit         pure logic, beside the file it tests (agents/**, installer/**)
+//   unit         pure logic, beside the file it tests (agents/**, installer/**, bench/**)
 //   integration  real etcd, real Docker, real iptables in network namespaces (test/integration)
 //   e2e          a whole 1+3 cluster on the docker provider (test/e2e)
 // Integration and e2e files run one at a time: they share etcd ports, Docker and the nat table.
@@ -12,7 +12,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['agents/**/*.test.ts', 'installer/**/*.test.ts'],
+          include: ['agents/**/*.test.ts', 'installer/**/*.test.ts', 'bench/**/*.test.ts'],
         },
       },
       {
