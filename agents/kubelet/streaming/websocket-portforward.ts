@@ -88,7 +88,8 @@ export function serveWebSocketPortForward(
           send(2 * i + 1, `error forwarding port ${port} to pod ${podLabel}: ${why}`);
         if (!ip) {
           fail('the pod has no IP address');
-          return closed();
+          closed();
+          return;
         }
         const conn = connect({ host: ip, port });
         conn.once('connect', () => {
