@@ -423,12 +423,12 @@ spec:
       for (const r of rows) expect(r).toMatch(/^\S+\s+[1-9]\d*m\s+\d+%\s+[1-9]\d*Mi\s+\d+%\s*$/);
     }
     // Each pod burns CPU until its limit (200m) against a request of 100m: 200 % of the request.
+    // No `replicas` in the manifest (1 by default): re-applying it must not undo the autoscaler.
     const burn = (on: boolean) => (on ? 'while :; do :; done' : 'exec sleep 3600');
     const deployment = (on: boolean) => `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: burner}
 spec:
-  replicas: 1
   selector: {matchLabels: {app: burner}}
   template:
     metadata: {labels: {app: burner}}
@@ -471,9 +471,13 @@ spec:
     const replicas = async () =>
       Number(await kubectl(k, ['get', 'deployment', 'burner', '-o', 'jsonpath={.spec.replicas}']));
     await expect.poll(replicas, { timeout: 120_000, interval: 5_000 }).toBe(3);
-    expect(await kubectl(k, ['get', 'hpa', 'burner', '--no-headers'])).toMatch(
-      /^burner\s+Deployment\/burner\s+(cpu: )?\d+%\/50%\s+1\s+3\s+3\s/,
-    );
+    // REPLICAS follows once the controller has seen the new pods (its next sync).
+    await expect
+      .poll(async () => kubectl(k, ['get', 'hpa', 'burner', '--no-headers']), {
+        timeout: 60_000,
+        interval: 3_000,
+      })
+      .toMatch(/^burner\s+Deployment\/burner\s+(cpu: )?\d+%\/50%\s+1\s+3\s+3\s/);
     // Load off: the same Deployment, its pods now idle.
     await kubectl(k, ['apply', '-f', '-'], { input: deployment(false) });
     await expect.poll(replicas, { timeout: 150_000, interval: 5_000 }).toBe(1);
