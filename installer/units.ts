@@ -132,6 +132,8 @@ export const kubeletFlags = (inv: Inventory, h: Host) => ({
   tlsPrivateKeyFile: P.kubeletServingKey,
   clientCaFile: P.ca,
   anonymousAuth: false,
+  // and service-account tokens, judged by the apiserver (TokenReview), as kubeadm's kubelets do
+  authenticationTokenWebhook: true,
   authorizationMode: 'Webhook',
   // Pods resolve through the DNS add-on (ClusterFirst): steps/addons.ts runs it.
   clusterDns: clusterDnsOf(inv),

@@ -340,6 +340,7 @@ resources.push(
   review('authorization.k8s.io', 'selfsubjectaccessreviews', '', 'SelfSubjectAccessReview'),
   review('authorization.k8s.io', 'selfsubjectrulesreviews', '', 'SelfSubjectRulesReview'),
   review('authorization.k8s.io', 'subjectaccessreviews', '', 'SubjectAccessReview'),
+  review('authentication.k8s.io', 'tokenreviews', '', 'TokenReview'),
   // v1 since 1.28; kubectl 1.27's `auth whoami` asks v1beta1 (then v1alpha1).
   {
     ...review('authentication.k8s.io', 'selfsubjectreviews', '', 'SelfSubjectReview'),
@@ -439,6 +440,7 @@ export const R = {
   clusterroles: mustFind('rbac.authorization.k8s.io', 'clusterroles'),
   clusterrolebindings: mustFind('rbac.authorization.k8s.io', 'clusterrolebindings'),
   subjectaccessreviews: mustFind('authorization.k8s.io', 'subjectaccessreviews'),
+  tokenreviews: mustFind('authentication.k8s.io', 'tokenreviews'),
   horizontalpodautoscalers: mustFind('autoscaling', 'horizontalpodautoscalers'),
   nodemetrics: mustFind('metrics.k8s.io', 'nodes'),
   podmetrics: mustFind('metrics.k8s.io', 'pods'),

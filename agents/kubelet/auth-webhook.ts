@@ -3,7 +3,11 @@
 // SubjectAccessReview webhook). Answers are cached as upstream's defaults say
 // (--authorization-webhook-cache-authorized-ttl=5m, -unauthorized-ttl=30s), so a `kubectl exec`
 // costs one review, not one per request; a failed review is not cached and is asked again.
+//
+// --authentication-token-webhook: the same for who a bearer token belongs to (a TokenReview),
+// each answer kept for --authentication-token-webhook-cache-ttl (2m), keyed by the token's hash.
 
+import { createHash } from 'node:crypto';
 import { R } from '../api/resources';
 import type { KubeObject } from '../api/types';
 import type { ApiClient } from '../client/types';
@@ -56,5 +60,36 @@ export function webhookAuthorizer(
     if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
     cache.set(key, { allowed, expiresAt: now() + (allowed ? AUTHORIZED_TTL_MS : UNAUTHORIZED_TTL_MS) });
     return allowed;
+  };
+}
+
+export const TOKEN_TTL_MS = 2 * 60_000;
+
+/** Whose bearer token this is, asked of the apiserver (authentication.k8s.io/v1 TokenReview). */
+export function tokenReviewer(o: WebhookOptions): (token: string) => Promise<KubeletUser | undefined> {
+  const now = o.nowMs ?? Date.now;
+  const cache = new Map<string, { user: KubeletUser | undefined; expiresAt: number }>();
+  return async (token) => {
+    // The token itself never sits in memory longer than the request that carried it.
+    const key = createHash('sha256').update(token).digest('base64');
+    const hit = cache.get(key);
+    if (hit && hit.expiresAt > now()) return hit.user;
+    const answer = await o.client.create<KubeObject>(R.tokenreviews, {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenReview',
+      metadata: {},
+      spec: { token },
+    });
+    const status = answer.status as
+      | { authenticated?: boolean; user?: { username?: string; groups?: string[] } }
+      | undefined;
+    const user =
+      status?.authenticated && status.user?.username
+        ? { username: status.user.username, groups: status.user.groups ?? [] }
+        : undefined;
+    cache.delete(key);
+    if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
+    cache.set(key, { user, expiresAt: now() + TOKEN_TTL_MS });
+    return user;
   };
 }

@@ -2,7 +2,13 @@ import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../api/types';
 import { ANONYMOUS, checkRequest, forbiddenText, type KubeletUser, requestAttributes } from './auth';
-import { AUTHORIZED_TTL_MS, UNAUTHORIZED_TTL_MS, webhookAuthorizer } from './auth-webhook';
+import {
+  AUTHORIZED_TTL_MS,
+  TOKEN_TTL_MS,
+  tokenReviewer,
+  UNAUTHORIZED_TTL_MS,
+  webhookAuthorizer,
+} from './auth-webhook';
 import { servingOptions } from './serving';
 
 describe('requestAttributes: what a request to the kubelet asks of nodes/<subresource>', () => {
@@ -47,7 +53,7 @@ describe('requestAttributes: what a request to the kubelet asks of nodes/<subres
 
 /** A request on a plain socket: no certificate. */
 const plainRequest = (method: string, url: string) =>
-  ({ method, url, socket: {} }) as unknown as IncomingMessage;
+  ({ method, url, socket: {}, headers: {} }) as unknown as IncomingMessage;
 
 describe('checkRequest', () => {
   const base = { x509: true, nodeName: 'minion1' };
@@ -93,6 +99,92 @@ describe('checkRequest', () => {
       code: 500,
       text: 'Authorization error (user=system:anonymous, verb=get, resource=nodes, subresource=stats)',
     });
+  });
+});
+
+describe('checkRequest with --authentication-token-webhook', () => {
+  const withToken = (token: string) =>
+    ({
+      method: 'GET',
+      url: '/pods',
+      socket: {},
+      headers: { authorization: `Bearer ${token}` },
+    }) as unknown as IncomingMessage;
+  const sa = { username: 'system:serviceaccount:demo:reader', groups: ['system:serviceaccounts'] };
+  const reviewToken = async (t: string) => (t === 'good' ? sa : undefined);
+
+  it('a token the apiserver vouches for is that user, then authorized as any other', async () => {
+    const asked: KubeletUser[] = [];
+    const r = await checkRequest(withToken('good'), {
+      x509: true,
+      nodeName: 'minion1',
+      anonymousAuth: false,
+      reviewToken,
+      authorize: async (u) => {
+        asked.push(u);
+        return false;
+      },
+    });
+    expect(asked).toEqual([sa]);
+    expect(r?.code).toBe(403);
+  });
+
+  it('a token nobody vouches for is 401, even where anonymous requests are allowed', async () => {
+    expect(
+      await checkRequest(withToken('forged'), {
+        x509: true,
+        nodeName: 'n',
+        anonymousAuth: true,
+        reviewToken,
+      }),
+    ).toEqual({ code: 401, text: 'Unauthorized' });
+  });
+
+  it('a review that fails is 401, not a yes', async () => {
+    const r = await checkRequest(withToken('good'), {
+      x509: true,
+      nodeName: 'n',
+      anonymousAuth: false,
+      reviewToken: async () => {
+        throw new Error('connection refused');
+      },
+    });
+    expect(r).toEqual({ code: 401, text: 'Unauthorized' });
+  });
+});
+
+describe('tokenReviewer: one TokenReview per token, cached 2 minutes', () => {
+  it('asks with the token, remembers the answer by the token’s hash, asks again when it expires', async () => {
+    let now = 0;
+    const sent: KubeObject[] = [];
+    const client = {
+      create: async <T extends KubeObject>(_r: unknown, obj: T) => {
+        sent.push(obj);
+        const good = (obj.spec as { token: string }).token === 'good';
+        return {
+          ...obj,
+          status: good
+            ? { authenticated: true, user: { username: 'jane', uid: 'u1', groups: ['dev'] } }
+            : { authenticated: false, error: 'invalid bearer token' },
+        } as T;
+      },
+    };
+    const review = tokenReviewer({ client, nowMs: () => now });
+    expect(await review('good')).toEqual({ username: 'jane', groups: ['dev'] });
+    expect(sent[0]).toEqual({
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenReview',
+      metadata: {},
+      spec: { token: 'good' },
+    });
+    expect(await review('bad')).toBeUndefined();
+    now = TOKEN_TTL_MS - 1;
+    await review('good');
+    await review('bad');
+    expect(sent).toHaveLength(2);
+    now = TOKEN_TTL_MS + 1;
+    await review('good');
+    expect(sent).toHaveLength(3);
   });
 });
 
@@ -163,6 +255,7 @@ describe('servingOptions: flags checked at start', () => {
     clientCaFile: '',
     anonymousAuth: true,
     authorizationMode: 'AlwaysAllow',
+    authenticationTokenWebhook: false,
   };
   const files: Record<string, string> = { '/crt': 'CERT', '/key': 'KEY', '/ca': 'CA' };
   const read = (p: string) => {

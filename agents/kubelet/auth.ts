@@ -2,6 +2,8 @@
 // (pkg/kubelet/server/auth.go and server.go InstallAuthFilter):
 //
 //   1. authenticate: a client certificate verified against --client-ca-file (CN user, O groups);
+//      else, with --authentication-token-webhook, a bearer token the apiserver vouches for
+//      (TokenReview, auth-webhook.ts) — a token it does not know is 401;
 //      nothing offered → system:anonymous when --anonymous-auth, else 401 "Unauthorized";
 //   2. authorize: --authorization-mode=AlwaysAllow lets everyone through; Webhook asks the
 //      apiserver whether the user may <verb> nodes/<subresource> named this node
@@ -37,6 +39,8 @@ export interface AuthOptions {
   nodeName: string;
   /** Webhook mode's question to the apiserver; absent in AlwaysAllow mode. */
   authorize?: (user: KubeletUser, a: NodeAttributes) => Promise<boolean>;
+  /** --authentication-token-webhook: whose bearer token this is, by TokenReview (undefined: nobody's). */
+  reviewToken?: (token: string) => Promise<KubeletUser | undefined>;
   log?: Logger;
 }
 
@@ -88,22 +92,31 @@ export function forbiddenText(user: KubeletUser, a: NodeAttributes): string {
 }
 
 /** The user behind a request, or undefined when it must be refused with 401. */
-export function authenticate(
+export async function authenticate(
   req: IncomingMessage,
-  o: Pick<AuthOptions, 'x509' | 'anonymousAuth'>,
-): KubeletUser | undefined {
+  o: Pick<AuthOptions, 'x509' | 'anonymousAuth' | 'reviewToken'>,
+): Promise<KubeletUser | undefined> {
   if (o.x509) {
     const cert = clientCertificateUser(req.socket as TLSSocket);
     if (cert.kind === 'refused') return undefined;
     if (cert.kind === 'user')
       return { username: cert.username, groups: [...cert.groups, 'system:authenticated'] };
   }
+  const token = /^bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+  // A token offered is judged, never ignored: a bad one is 401, not a fall back to anonymous.
+  if (token && o.reviewToken) return o.reviewToken(token);
   return o.anonymousAuth ? ANONYMOUS : undefined;
 }
 
 /** The filter in front of every request and upgrade: undefined lets it through. */
 export async function checkRequest(req: IncomingMessage, o: AuthOptions): Promise<Refusal | undefined> {
-  const user = authenticate(req, o);
+  let user: KubeletUser | undefined;
+  try {
+    user = await authenticate(req, o);
+  } catch (err) {
+    o.log?.warn('kubelet token review failed', { err: String(err) });
+    return { code: 401, text: 'Unauthorized' };
+  }
   if (!user) return { code: 401, text: 'Unauthorized' };
   if (!o.authorize) return undefined;
   const path = new URL(req.url ?? '/', 'https://kubelet').pathname;

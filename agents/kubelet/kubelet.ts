@@ -43,6 +43,8 @@ export const KUBELET_DEFAULTS = {
   tlsPrivateKeyFile: '',
   clientCaFile: '',
   anonymousAuth: true,
+  /** Bearer tokens are judged by the apiserver (TokenReview); off by default, as upstream's flag. */
+  authenticationTokenWebhook: false,
   /** AlwaysAllow, or Webhook: a SubjectAccessReview per (cached) question. */
   authorizationMode: 'AlwaysAllow',
   podInfraContainerImage: DEFAULT_PAUSE_IMAGE,

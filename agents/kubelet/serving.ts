@@ -4,12 +4,13 @@
 //
 //   --tls-cert-file=/etc/kubernetes/pki/nodes/minion1-serving.crt --tls-private-key-file=…
 //   --client-ca-file=/etc/kubernetes/pki/ca.crt --anonymous-auth=false --authorization-mode=Webhook
+//   --authentication-token-webhook
 
 import { readFileSync } from 'node:fs';
 import type { Logger } from '../api/log';
 import type { ApiClient } from '../client/types';
 import type { AuthOptions } from './auth';
-import { webhookAuthorizer } from './auth-webhook';
+import { tokenReviewer, webhookAuthorizer } from './auth-webhook';
 import type { KubeletServerOptions } from './server';
 
 export interface ServingFlags {
@@ -17,6 +18,7 @@ export interface ServingFlags {
   tlsPrivateKeyFile: string;
   clientCaFile: string;
   anonymousAuth: boolean;
+  authenticationTokenWebhook: boolean;
   authorizationMode: string;
 }
 
@@ -52,6 +54,7 @@ export function servingOptions(
     anonymousAuth: flags.anonymousAuth,
     nodeName: deps.nodeName,
     authorize: flags.authorizationMode === 'Webhook' ? webhookAuthorizer({ client: deps.client }) : undefined,
+    reviewToken: flags.authenticationTokenWebhook ? tokenReviewer({ client: deps.client }) : undefined,
     log: deps.log,
   };
   return { tls, auth };

@@ -315,6 +315,23 @@ describe('a pod with the official client, in-cluster', () => {
     expect(files).toBe('ca.crt namespace token');
   });
 
+  it('shows its token to a kubelet: authenticated by TokenReview, 403 on nodes/proxy (no RBAC for it)', async () => {
+    const answer = await nodeInPod([
+      '-e',
+      [
+        "const fs = require('fs'), https = require('https');",
+        "const dir = '/var/run/secrets/kubernetes.io/serviceaccount/';",
+        `https.get({ host: '${hostOf('minion1').ip}', port: 10250, path: '/pods', ca: fs.readFileSync(dir + 'ca.crt'),`,
+        "  headers: { Authorization: 'Bearer ' + fs.readFileSync(dir + 'token', 'utf8') } }, (res) => {",
+        "  let body = ''; res.on('data', (c) => (body += c)); res.on('end', () => console.log(res.statusCode + ' ' + body.trim()));",
+        '});',
+      ].join('\n'),
+    ]);
+    expect(answer).toBe(
+      `403 Forbidden (user=system:serviceaccount:${NS}:default, verb=get, resource=nodes, subresource(s)=[proxy])`,
+    );
+  });
+
   it('gets upstream’s 403 before a RoleBinding, the list after', async () => {
     const before = await listFromThePod();
     expect(before).toMatch(/^ERROR 403 /);

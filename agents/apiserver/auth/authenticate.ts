@@ -52,6 +52,16 @@ export function fromClientCertificate(socket: TLSSocket): AuthnResult {
   return { kind: 'user', user, via: 'x509' };
 }
 
+/** The bearer-token half alone, for TokenReview (token-review.ts): the same answers as a request gets. */
+export const tokenAuthenticator =
+  (a: Authenticators) =>
+  async (token: string): Promise<{ kind: 'user'; user: UserInfo } | { kind: 'refused'; reason: string }> => {
+    const r = await fromBearerToken(token, a);
+    return r.kind === 'user'
+      ? r
+      : { kind: 'refused', reason: r.kind === 'refused' ? r.reason : 'invalid bearer token' };
+  };
+
 async function fromBearerToken(token: string, a: Authenticators): Promise<AuthnResult> {
   if (!token) return { kind: 'refused', reason: 'empty bearer token' };
   const staticUser = a.tokens?.get(token);

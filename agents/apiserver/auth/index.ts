@@ -17,7 +17,7 @@ import type { TokenIssuerConfig } from '../registry/token-request';
 import type { ResourceRequest } from '../request-info';
 import { sendJson } from '../respond';
 import type { WatchCache } from '../storage/watch-cache';
-import type { Authenticators } from './authenticate';
+import { type Authenticators, tokenAuthenticator } from './authenticate';
 import { type Authorize, authorizerChain, parseAuthorizationModes } from './authorizer';
 import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from './bootstrap-policy';
 import { type AuthGate, authGate } from './filter';
@@ -25,6 +25,7 @@ import { type RbacPolicy, rulesFor } from './rbac';
 import { type ReviewDeps, review } from './reviews';
 import { serviceAccountVerifier } from './service-account';
 import { parseTokenFile } from './token-file';
+import { type TokenAuthenticator, tokenReview } from './token-review';
 import { SYSTEM_MASTERS, type UserInfo } from './user';
 
 export interface SecurityFlags {
@@ -144,6 +145,7 @@ export function securityFromFlags(
       boundObject: (kind, ns, name) => live(kind === 'pod' ? R.pods : R.secrets, ns, name)?.metadata,
     });
   }
+  reviews.tokens = { authenticateToken: tokenAuthenticator(authn), apiAudiences: apiAudiences(f) };
   return {
     tls: {
       cert: readFileSync(f.tlsCertFile),
@@ -156,6 +158,12 @@ export function securityFromFlags(
   };
 }
 
+/** Without the secure port there are no token authenticators: every token is unknown. */
+const noTokens: TokenAuthenticator = async () => ({
+  kind: 'refused',
+  reason: 'this server authenticates no tokens',
+});
+
 /** POST to a review resource: decode, answer, store nothing (201 as upstream). */
 export async function serveReview(
   info: ResourceRequest,
@@ -167,6 +175,10 @@ export async function serveReview(
   protobuf?: ProtobufCodec,
 ): Promise<void> {
   const body = decodeObject(req.headers['content-type'], await readBody(req, maxBodyBytes), protobuf);
+  if (info.resource.resource === 'tokenreviews') {
+    const tokens = deps.tokens ?? { authenticateToken: noTokens, apiAudiences: [] };
+    return sendJson(res, 201, await tokenReview(body, tokens, info.version));
+  }
   sendJson(res, 201, review(info.resource, body, user, deps, info.version));
 }
 

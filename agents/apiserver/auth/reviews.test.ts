@@ -89,6 +89,7 @@ describe('review', () => {
       'SelfSubjectAccessReview',
       'SelfSubjectRulesReview',
       'SubjectAccessReview',
+      'TokenReview',
       'SelfSubjectReview',
     ]);
     expect(R.clusterroles.createOnly).toBeUndefined();

@@ -5,6 +5,7 @@
 //   kubectl auth can-i --list -n demo        → POST selfsubjectrulesreviews  → status.resourceRules
 //   kubectl auth whoami                      → POST selfsubjectreviews       → status.userInfo
 //   a webhook asking about someone else      → POST subjectaccessreviews     (needs RBAC create)
+//   a kubelet asking whose bearer token      → POST tokenreviews             (token-review.ts: async)
 
 import { badRequest } from '../../api/errors';
 import type { ResourceInfo } from '../../api/resources';
@@ -12,12 +13,15 @@ import type { KubeObject } from '../../api/types';
 import type { Attributes } from './attributes';
 import type { Authorize } from './authorizer';
 import type { PolicyRule } from './bootstrap-policy';
+import type { TokenReviewDeps } from './token-review';
 import type { UserInfo } from './user';
 
 export interface ReviewDeps {
   authorize: Authorize;
   /** Rules that apply to a user in a namespace, for SelfSubjectRulesReview. */
   rulesFor(user: UserInfo, namespace: string | undefined): PolicyRule[];
+  /** TokenReview's authenticators (token-review.ts); absent on a server without the secure port. */
+  tokens?: TokenReviewDeps;
 }
 
 interface ResourceAttributesSpec {
