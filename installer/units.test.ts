@@ -34,6 +34,7 @@ describe('units from typed flags', () => {
       '--tls-private-key-file=/var/lib/kubelet/pki/kubelet.key',
       '--client-ca-file=/etc/kubernetes/pki/ca.crt',
       '--anonymous-auth=false',
+      '--authentication-token-webhook=true',
       '--authorization-mode=Webhook',
       '--cluster-dns=10.96.0.10',
       '--cluster-domain=cluster.local',
