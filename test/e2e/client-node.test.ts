@@ -69,9 +69,20 @@ beforeAll(async () => {
   }
 }, 180_000);
 
+// Gone before the next file starts: a namespace still terminating would count as a change to
+// the drills' "cluster as found".
 afterAll(async () => {
   await core.deleteNamespace({ name: NS }).catch(() => undefined);
-});
+  for (const deadline = Date.now() + 180_000; Date.now() < deadline; ) {
+    const gone = await core.readNamespace({ name: NS }).then(
+      () => false,
+      (err: { code?: number }) => err.code === 404,
+    );
+    if (gone) return;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`namespace ${NS} still there 180 s after its deletion`);
+}, 200_000);
 
 describe('@kubernetes/client-node on the 1+3 cluster', () => {
   it('lists the nodes: three minions Ready', async () => {

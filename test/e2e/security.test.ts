@@ -51,8 +51,14 @@ beforeAll(async () => {
   await kubectl('1.33', ['create', 'namespace', NS]);
 });
 
+// Gone before the next file starts: a namespace still terminating would count as a change to
+// the drills' "cluster as found".
 afterAll(async () => {
-  await kubectlRun('1.33', ['delete', 'namespace', NS, '--ignore-not-found', '--wait=false']);
+  await kubectlRun(
+    '1.33',
+    ['delete', 'namespace', NS, '--ignore-not-found', '--wait=true', '--timeout=180s'],
+    { timeoutMs: 200_000 },
+  );
   rmSync(dir, { recursive: true, force: true });
 });
 

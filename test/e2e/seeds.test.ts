@@ -1430,7 +1430,14 @@ spec:
     onTestFinished(async () => {
       await kubectlRun(k, ['delete', 'statefulset', 'web', '--ignore-not-found', '--wait=true']);
       await kubectlRun(k, ['delete', 'service', 'nginx', '--ignore-not-found']);
-      await kubectlRun(k, ['delete', 'namespace', 'my-ns', '--ignore-not-found', '--wait=false']);
+      // gone before the next file (the drills compare the cluster's objects before and after)
+      await kubectlRun(
+        k,
+        ['delete', 'namespace', 'my-ns', '--ignore-not-found', '--wait=true', '--timeout=180s'],
+        {
+          timeoutMs: 200_000,
+        },
+      );
     });
     await kubectl(k, ['create', 'namespace', 'my-ns']);
     await kubectl(k, ['create', '-f', '-'], {

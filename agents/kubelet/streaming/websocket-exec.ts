@@ -20,6 +20,10 @@ const STDERR = 2;
 const STATUS = 3;
 const RESIZE = 4;
 const CLOSE = 255;
+/** How long output waits for an interactive client's first message (see serveWebSocketRemoteCommand). */
+export const CLIENT_READY_WAIT_MS = 1000;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 /** A writable that frames everything written to it as messages on one channel. */
 function channelWriter(ws: WebSocket, channel: number): Writable {
@@ -39,6 +43,7 @@ export async function serveWebSocketRemoteCommand(
   const stdin = new PassThrough();
   let exec: StreamSession | undefined;
   const pendingResizes: Array<{ Width: number; Height: number }> = [];
+  const clientSpoke = new Promise<void>((resolve) => ws.once('message', () => resolve()));
   ws.on('message', (data: Buffer) => {
     if (data.length === 0) return;
     const channel = data[0];
@@ -66,6 +71,11 @@ export async function serveWebSocketRemoteCommand(
     ws.close(1000);
     return;
   }
+  // client-go reads the socket before it has registered its streams, so output sent at once is
+  // dropped ("Unknown stream id 1, discarding message": `kubectl run -it` printed nothing, about
+  // 1 run in 25). A client with stdin or a TTY speaks first once its streams exist (the terminal
+  // size, stdin's bytes, or stdin's CLOSE): wait for that, bounded, before sending anything.
+  if (opts.stdin || opts.tty) await Promise.race([clientSpoke, sleep(CLIENT_READY_WAIT_MS)]);
   for (const s of pendingResizes) void exec.resize(s.Width, s.Height).catch(() => undefined);
   const code = await pumpSession(exec, {
     stdin: opts.stdin ? stdin : undefined,
