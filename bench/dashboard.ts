@@ -11,12 +11,12 @@
 // browser needs to show that much HTML at all, whoever made it. 1,000 pods on 10 nodes, 20
 // Deployments, 20 Services, 200 Events, node and pod metrics; 60 updates (so `max`, not p99).
 
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { renderPage } from '../agents/dashboard/render';
 import { applyEvent, applyList, type DashboardState, emptyState, viewModel } from '../agents/dashboard/state';
-import { compare, summarize } from './lib/report';
+import { launchChromium } from '../test/support/chromium';
+import { compare, runWhenMain, summarize } from './lib/report';
 
-const CHROMIUM = '/usr/bin/chromium';
 const NODES = 10;
 const PODS = 1000;
 const UPDATES = 60;
@@ -90,16 +90,7 @@ export async function run(): Promise<object> {
   let state = cluster();
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
+    browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.setContent('<!doctype html><html><body><div id="app"></div></body></html>');
     const script: number[] = [];
@@ -148,3 +139,5 @@ export async function run(): Promise<object> {
     await browser?.close();
   }
 }
+
+runWhenMain(import.meta.url, run);

@@ -23,12 +23,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { type ControlPlane, startControlPlane } from '../test/support/apiserver';
 import { freePort } from '../test/support/ports';
 import { REPO_ROOT, type Started, startAgent, startProcess, waitForHttpOk } from '../test/support/process';
 import { type LoadResult, queryLoad, type Target } from './lib/dns-load';
-import { type Compared, compare, pool, tail } from './lib/report';
+import { type Compared, compare, pool, runWhenMain, tail } from './lib/report';
 
 const SERVICES = Number(process.env.BENCH_DNS_SERVICES ?? 1000);
 const QUERIES = Number(process.env.BENCH_DNS_QUERIES ?? 50_000);
@@ -250,12 +249,4 @@ export async function run(): Promise<unknown> {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  run().then(
-    (r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`),
-    (err) => {
-      process.stderr.write(`${(err as Error).stack}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runWhenMain(import.meta.url, run);

@@ -15,7 +15,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { runWhenMain } from './lib/report';
 
 const ROOT = join(import.meta.dirname, '..');
 const VALIDATE = process.env.BENCH_VALIDATE_TIMEOUT ?? '5m';
@@ -79,6 +79,4 @@ export async function run(): Promise<Record<string, unknown>> {
   return result;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  run().then((r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`));
-}
+runWhenMain(import.meta.url, run);

@@ -19,14 +19,13 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import { createLogger } from '../agents/api/log';
 import { Iptables } from '../agents/kube-proxy/iptables';
 import { buildRules } from '../agents/kube-proxy/rules';
 import { type ProxyState, Syncer } from '../agents/kube-proxy/syncer';
 import { endpoints as endpointsOf, syntheticCluster } from '../agents/kube-proxy/testing/fixtures';
 import { NetnsLab } from '../test/support/netns';
-import { type Compared, compare } from './lib/report';
+import { type Compared, compare, runWhenMain } from './lib/report';
 
 const node = { name: 'bench', ip: '192.168.200.101' };
 const clusterCIDR = '10.244.0.0/16';
@@ -192,6 +191,4 @@ export async function run(sizes = [1000, 10_000], perService = 5) {
   };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  run().then((r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`));
-}
+runWhenMain(import.meta.url, run);

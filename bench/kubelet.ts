@@ -6,13 +6,12 @@
 // same rate, timed from the first `docker run` to the app's `docker run -d` returning.
 // Prints JSON: `node --import tsx bench/kubelet.ts`.
 
-import { pathToFileURL } from 'node:url';
 import { startControlPlane } from '../test/support/apiserver';
 import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../test/support/docker';
 import { createPod, startTestNode } from '../test/support/kubelet';
 import { dockerRunPods } from './lib/docker-cli';
 import { watchPods } from './lib/pod-watch';
-import { compare, summarize } from './lib/report';
+import { compare, runWhenMain, summarize } from './lib/report';
 
 const PODS = Number(process.env.BENCH_KUBELET_PODS ?? 30);
 const RATE = Number(process.env.BENCH_KUBELET_RATE ?? 5);
@@ -76,12 +75,4 @@ export async function run(): Promise<unknown> {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  run().then(
-    (r) => console.log(JSON.stringify(r, null, 2)),
-    (err) => {
-      console.error(err);
-      process.exitCode = 1;
-    },
-  );
-}
+runWhenMain(import.meta.url, run);

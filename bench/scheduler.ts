@@ -19,7 +19,6 @@
 // BENCH_SCHEDULER_CASES=500x1000,… picks sizes; BENCH_SKIP_HOLLOW=1 skips the hollow run.
 // Prints JSON: `node --import tsx bench/scheduler.ts`.
 
-import { pathToFileURL } from 'node:url';
 import type { Node, Pod } from 'kubernetes-types/core/v1';
 import { R } from '../agents/api/resources';
 import type { KubeObject, WatchEvent } from '../agents/api/types';
@@ -33,7 +32,7 @@ import { bindingFor } from '../agents/scheduler/schedule-one';
 import { startControlPlane } from '../test/support/apiserver';
 import { freePort } from '../test/support/ports';
 import { type Started, startAgent, waitForHttpOk } from '../test/support/process';
-import { compare } from './lib/report';
+import { compare, runWhenMain } from './lib/report';
 
 const FAST = ['--kube-api-qps=5000', '--kube-api-burst=5000'];
 
@@ -340,12 +339,4 @@ export async function run(): Promise<object> {
   };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  run().then(
-    (r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`),
-    (err) => {
-      process.stderr.write(`${(err as Error).stack}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runWhenMain(import.meta.url, run);

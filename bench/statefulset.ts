@@ -11,7 +11,6 @@
 // stopped before this returns.
 // Sizes: BENCH_STS_REPLICAS. Prints JSON: `node --import tsx bench/statefulset.ts`.
 
-import { pathToFileURL } from 'node:url';
 import { startControlPlane } from '../test/support/apiserver';
 import { BUSYBOX_IMAGE, ensureBusyboxImage } from '../test/support/docker';
 import { api, startTestNode } from '../test/support/kubelet';
@@ -19,7 +18,7 @@ import { freePort } from '../test/support/ports';
 import { type Started, startAgent, waitForHttpOk } from '../test/support/process';
 import { dockerRunPods } from './lib/docker-cli';
 import { watchPods } from './lib/pod-watch';
-import { compare, summarize } from './lib/report';
+import { compare, runWhenMain, summarize } from './lib/report';
 
 const REPLICAS = Number(process.env.BENCH_STS_REPLICAS ?? 20);
 const SET = 'bench-sts';
@@ -133,12 +132,4 @@ export async function run(): Promise<unknown> {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  run().then(
-    (r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`),
-    (err) => {
-      process.stderr.write(`${(err as Error).stack}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runWhenMain(import.meta.url, run);

@@ -6,6 +6,7 @@
 //     binding for the scheduler, the docker CLI for the kubelet, raw iptables-restore for
 //     kube-proxy): the ratio is the headline, since absolute figures move with the machine.
 import { cpus, hostname, loadavg, totalmem } from 'node:os';
+import { pathToFileURL } from 'node:url';
 
 export interface Machine {
   host: string;
@@ -104,4 +105,19 @@ export async function pool<T>(
     }),
   );
   return out;
+}
+
+/**
+ * `node --import tsx bench/<module>.ts` runs one module alone: its JSON on stdout, a failure's
+ * stack on stderr and exit code 1. `moduleUrl` is the caller's import.meta.url.
+ */
+export function runWhenMain(moduleUrl: string, run: () => Promise<unknown>): void {
+  if (moduleUrl !== pathToFileURL(process.argv[1] ?? '').href) return;
+  run().then(
+    (r) => process.stdout.write(`${JSON.stringify(r, null, 2)}\n`),
+    (err) => {
+      process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -3,25 +3,21 @@
 // own examples make — list, watch, an informer, exec, attach, port-forward, logs, a strategic
 // merge patch and a server-side apply. exec, attach and port-forward go client → apiserver →
 // the pod's kubelet over TLS, as plain WebSocket channels (the client has no SPDY).
-import { type AddressInfo, createServer } from 'node:net';
-import { Writable } from 'node:stream';
 import {
   Attach,
   CoreV1Api,
-  Exec,
   KubeConfig,
   type KubernetesObject,
   KubernetesObjectApi,
   Log,
   makeInformer,
   PatchStrategy,
-  PortForward,
   setHeaderOptions,
   type V1Pod,
-  type V1Status,
   Watch,
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execToStatus, forwardLocally, textSink } from '../support/client-node';
 import { KUBECONFIG } from './support';
 
 const NS = 'e2e-client-node';
@@ -29,18 +25,6 @@ const kc = new KubeConfig();
 kc.loadFromFile(KUBECONFIG);
 const core = kc.makeApiClient(CoreV1Api);
 const poll = { timeout: 120_000, interval: 1_000 };
-
-/** Everything written to it, as text. */
-function sink() {
-  let text = '';
-  const w = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      text += chunk.toString();
-      cb();
-    },
-  });
-  return { w, text: () => text };
-}
 
 const busyboxPod = (name: string, script: string): V1Pod => ({
   metadata: { name, labels: { app: name } },
@@ -120,26 +104,10 @@ describe('@kubernetes/client-node on the 1+3 cluster', () => {
   });
 
   it('exec: stdout, stderr and the exit status', async () => {
-    const out = sink();
-    const err = sink();
-    const status = await new Promise<V1Status>((resolve, reject) => {
-      new Exec(kc)
-        .exec(
-          NS,
-          'web',
-          'c',
-          ['sh', '-c', 'echo js-out; echo js-err >&2; exit 3'],
-          out.w,
-          err.w,
-          null,
-          false,
-          resolve,
-        )
-        .catch(reject);
-    });
-    expect(out.text()).toBe('js-out\n');
-    expect(err.text()).toBe('js-err\n');
-    expect(status).toMatchObject({ status: 'Failure', reason: 'NonZeroExitCode' });
+    const r = await execToStatus(kc, NS, 'web', 'c', ['sh', '-c', 'echo js-out; echo js-err >&2; exit 3']);
+    expect(r.stdout).toBe('js-out\n');
+    expect(r.stderr).toBe('js-err\n');
+    expect(r.status).toMatchObject({ status: 'Failure', reason: 'NonZeroExitCode' });
   });
 
   it('attach: a running container’s output as it is written', async () => {
@@ -148,7 +116,7 @@ describe('@kubernetes/client-node on the 1+3 cluster', () => {
       body: busyboxPod('ticker', 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 1; done'),
     });
     await expect.poll(() => phase('ticker'), poll).toBe('Running');
-    const out = sink();
+    const out = textSink();
     const ws = await new Attach(kc).attach(NS, 'ticker', 'c', out.w, null, null, false);
     try {
       await expect.poll(() => (out.text().match(/tick \d+\n/g) ?? []).length, poll).toBeGreaterThanOrEqual(2);
@@ -158,14 +126,9 @@ describe('@kubernetes/client-node on the 1+3 cluster', () => {
   });
 
   it('port-forward: a local socket reaches the pod’s port 8080', async () => {
-    const forward = new PortForward(kc);
-    const local = createServer((socket) => {
-      forward.portForward(NS, 'web', [8080], socket, null, socket).catch(() => socket.destroy());
-    });
-    await new Promise<void>((resolve) => local.listen(0, '127.0.0.1', resolve));
-    const { port } = local.address() as AddressInfo;
+    const local = await forwardLocally(kc, NS, 'web', 8080);
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/`, { headers: { connection: 'close' } });
+      const res = await fetch(`http://127.0.0.1:${local.port}/`, { headers: { connection: 'close' } });
       expect(await res.text()).toBe('hello-client-node\n');
     } finally {
       local.close();
@@ -173,7 +136,7 @@ describe('@kubernetes/client-node on the 1+3 cluster', () => {
   });
 
   it('logs: the container’s output, the last two lines', async () => {
-    const out = sink();
+    const out = textSink();
     await new Log(kc).log(NS, 'web', 'c', out.w, { tailLines: 2 });
     await expect.poll(() => out.text(), poll).toBe('line 2\nline 3\n');
   });

@@ -8,14 +8,14 @@
 // .nodekube/test-logs/dashboard.png for a person to judge.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, launchChromium } from '../support/chromium';
 import { kubeconfigFor, kubectlPath } from '../support/kubectl';
 import { freePort } from '../support/ports';
 import { LOG_DIR, type Started, startProcess, waitForHttpOk } from '../support/process';
 import { type Cluster, deploymentYaml, getJson, run, startCluster, waitUntil } from './controller-cluster';
 
-const CHROMIUM = '/usr/bin/chromium';
 const GRACE_S = 10;
 const TOLERATION_S = 5;
 
@@ -42,19 +42,7 @@ beforeAll(async () => {
     `--kubeconfig=${kubeconfigFor(c.cp.url).kubeconfig}`,
   ]);
   await waitForHttpOk(`${proxyUrl}/version`, 30_000, proxy.logFile);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 });
 afterAll(async () => {

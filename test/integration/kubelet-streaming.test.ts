@@ -6,10 +6,10 @@
 // pod's kubelet through agents/apiserver/kubelet-proxy.ts.
 
 import { spawn } from 'node:child_process';
-import { type AddressInfo, createServer } from 'node:net';
-import { PassThrough, Writable } from 'node:stream';
-import { Exec, KubeConfig, Log, PortForward, type V1Status } from '@kubernetes/client-node';
+import { PassThrough } from 'node:stream';
+import { KubeConfig, Log, PortForward } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execToStatus, forwardLocally, textSink } from '../support/client-node';
 import { BUSYBOX_IMAGE } from '../support/docker';
 import { kubeconfigFor, kubectl, kubectlPath } from '../support/kubectl';
 import { createPod, getPod, podOn, startTestNode, type TestNode } from '../support/kubelet';
@@ -234,53 +234,24 @@ describe('@kubernetes/client-node', () => {
     });
     return kc;
   };
-  /** Everything written to it, as text. */
-  const sink = () => {
-    let text = '';
-    const w = new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        text += chunk.toString();
-        cb();
-      },
-    });
-    return { w, text: () => text };
-  };
-
   it('Exec: stdout, stderr and the exit status', async () => {
-    const out = sink();
-    const err = sink();
-    const status = await new Promise<V1Status>((resolve, reject) => {
-      new Exec(config())
-        .exec(
-          'default',
-          'talker',
-          'app',
-          ['sh', '-c', 'echo js-out; echo js-err >&2; exit 3'],
-          out.w,
-          err.w,
-          null,
-          false,
-          resolve,
-        )
-        .catch(reject);
-    });
-    expect(out.text()).toBe('js-out\n');
-    expect(err.text()).toBe('js-err\n');
-    expect(status).toMatchObject({ status: 'Failure', reason: 'NonZeroExitCode' });
-    expect(status.details?.causes).toContainEqual({ reason: 'ExitCode', message: '3' });
+    const r = await execToStatus(config(), 'default', 'talker', 'app', [
+      'sh',
+      '-c',
+      'echo js-out; echo js-err >&2; exit 3',
+    ]);
+    expect(r.stdout).toBe('js-out\n');
+    expect(r.stderr).toBe('js-err\n');
+    expect(r.status).toMatchObject({ status: 'Failure', reason: 'NonZeroExitCode' });
+    expect(r.status.details?.causes).toContainEqual({ reason: 'ExitCode', message: '3' });
   });
 
   it('PortForward: a local socket reaches the pod port over WebSocket channels', async () => {
-    const forward = new PortForward(config());
-    const local = createServer((socket) => {
-      forward.portForward('default', 'talker', [8080], socket, null, socket).catch(() => socket.destroy());
-    });
-    await new Promise<void>((resolve) => local.listen(0, '127.0.0.1', resolve));
-    const { port } = local.address() as AddressInfo;
+    const local = await forwardLocally(config(), 'default', 'talker', 8080);
     try {
       for (let i = 0; i < 2; i++) {
         // One request per connection: each one is a WebSocket of its own.
-        const res = await fetch(`http://127.0.0.1:${port}/`, { headers: { connection: 'close' } });
+        const res = await fetch(`http://127.0.0.1:${local.port}/`, { headers: { connection: 'close' } });
         expect(await res.text()).toBe('hello from nodekube\n');
       }
     } finally {
@@ -290,8 +261,8 @@ describe('@kubernetes/client-node', () => {
 
   it('PortForward: a port nothing listens on comes back as text on the error channel', async () => {
     const forward = new PortForward(config());
-    const out = sink();
-    const err = sink();
+    const out = textSink();
+    const err = textSink();
     const ws = await forward.portForward('default', 'talker', [9], out.w, err.w, new PassThrough());
     await expect
       .poll(() => err.text(), poll)
@@ -301,7 +272,7 @@ describe('@kubernetes/client-node', () => {
   });
 
   it('Log: the container output, with tailLines', async () => {
-    const out = sink();
+    const out = textSink();
     await new Log(config()).log('default', 'talker', 'app', out.w, { tailLines: 2 });
     await expect.poll(() => out.text(), poll).toBe('line 2\nline 3\n');
   });
