@@ -44,22 +44,39 @@ export function subjectAccessReview(user: KubeletUser, a: NodeAttributes): KubeO
   };
 }
 
+/**
+ * Answers kept until their time is up, at most MAX_ENTRIES of them (the oldest written goes
+ * first); both webhooks keep theirs here.
+ */
+class AnswerCache<T> {
+  private readonly entries = new Map<string, { value: T; expiresAt: number }>();
+  constructor(private readonly now: () => number) {}
+
+  get(key: string): { value: T } | undefined {
+    const hit = this.entries.get(key);
+    return hit && hit.expiresAt > this.now() ? hit : undefined;
+  }
+
+  set(key: string, value: T, ttlMs: number): T {
+    this.entries.delete(key);
+    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
+    return value;
+  }
+}
+
 export function webhookAuthorizer(
   o: WebhookOptions,
 ): (user: KubeletUser, a: NodeAttributes) => Promise<boolean> {
-  const now = o.nowMs ?? Date.now;
-  const cache = new Map<string, { allowed: boolean; expiresAt: number }>();
+  const cache = new AnswerCache<boolean>(o.nowMs ?? Date.now);
   return async (user, a) => {
     const review = subjectAccessReview(user, a);
     const key = JSON.stringify(review.spec);
     const hit = cache.get(key);
-    if (hit && hit.expiresAt > now()) return hit.allowed;
+    if (hit) return hit.value;
     const answer = await o.client.create(R.subjectaccessreviews, review);
     const allowed = (answer.status as { allowed?: boolean } | undefined)?.allowed === true;
-    cache.delete(key);
-    if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
-    cache.set(key, { allowed, expiresAt: now() + (allowed ? AUTHORIZED_TTL_MS : UNAUTHORIZED_TTL_MS) });
-    return allowed;
+    return cache.set(key, allowed, allowed ? AUTHORIZED_TTL_MS : UNAUTHORIZED_TTL_MS);
   };
 }
 
@@ -67,13 +84,12 @@ export const TOKEN_TTL_MS = 2 * 60_000;
 
 /** Whose bearer token this is, asked of the apiserver (authentication.k8s.io/v1 TokenReview). */
 export function tokenReviewer(o: WebhookOptions): (token: string) => Promise<KubeletUser | undefined> {
-  const now = o.nowMs ?? Date.now;
-  const cache = new Map<string, { user: KubeletUser | undefined; expiresAt: number }>();
+  const cache = new AnswerCache<KubeletUser | undefined>(o.nowMs ?? Date.now);
   return async (token) => {
     // The token itself never sits in memory longer than the request that carried it.
     const key = createHash('sha256').update(token).digest('base64');
     const hit = cache.get(key);
-    if (hit && hit.expiresAt > now()) return hit.user;
+    if (hit) return hit.value;
     const answer = await o.client.create<KubeObject>(R.tokenreviews, {
       apiVersion: 'authentication.k8s.io/v1',
       kind: 'TokenReview',
@@ -87,9 +103,6 @@ export function tokenReviewer(o: WebhookOptions): (token: string) => Promise<Kub
       status?.authenticated && status.user?.username
         ? { username: status.user.username, groups: status.user.groups ?? [] }
         : undefined;
-    cache.delete(key);
-    if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
-    cache.set(key, { user, expiresAt: now() + TOKEN_TTL_MS });
-    return user;
+    return cache.set(key, user, TOKEN_TTL_MS);
   };
 }

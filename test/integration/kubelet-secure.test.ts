@@ -69,6 +69,23 @@ function kubeletHttps(
   });
 }
 
+/** A new service account in `default` and an hour's token for it, signed as the apiserver signs them. */
+async function serviceAccountToken(name: string): Promise<string> {
+  const sa = await s.https('/api/v1/namespaces/default/serviceaccounts', {
+    identity: s.admin,
+    method: 'POST',
+    body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name } },
+  });
+  return issueServiceAccountToken(s.saSigningKey, {
+    issuer: SA_ISSUER,
+    namespace: 'default',
+    name,
+    uid: sa.body.metadata.uid,
+    audiences: [SA_ISSUER],
+    expirationSeconds: 3600,
+  });
+}
+
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   for (const deadline = Date.now() + timeoutMs; !(await check().catch(() => false)); ) {
     if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
@@ -189,19 +206,7 @@ describe('the kubelet as an API client', () => {
 
 describe("the shared client with a kubeconfig token file (what a pod's agent uses)", () => {
   it('sends the token over TLS: the apiserver knows the service account, and RBAC answers for it', async () => {
-    const sa = await s.https('/api/v1/namespaces/default/serviceaccounts', {
-      identity: s.admin,
-      method: 'POST',
-      body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'reader' } },
-    });
-    const token = await issueServiceAccountToken(s.saSigningKey, {
-      issuer: SA_ISSUER,
-      namespace: 'default',
-      name: 'reader',
-      uid: sa.body.metadata.uid,
-      audiences: [SA_ISSUER],
-      expirationSeconds: 3600,
-    });
+    const token = await serviceAccountToken('reader');
     await writeFile(join(s.dir, 'reader.token'), `${token}\n`);
     const conf = join(s.dir, 'reader.conf');
     await writeFile(
@@ -269,19 +274,7 @@ describe("the kubelet's own door", () => {
   });
 
   it('a service-account token (TokenReview): 403 until RBAC grants nodes/stats, then in; a forged one 401', async () => {
-    const sa = await s.https('/api/v1/namespaces/default/serviceaccounts', {
-      identity: s.admin,
-      method: 'POST',
-      body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'scraper' } },
-    });
-    const token = await issueServiceAccountToken(s.saSigningKey, {
-      issuer: SA_ISSUER,
-      namespace: 'default',
-      name: 'scraper',
-      uid: sa.body.metadata.uid,
-      audiences: [SA_ISSUER],
-      expirationSeconds: 3600,
-    });
+    const token = await serviceAccountToken('scraper');
     const bearer = (t: string) => ({ headers: { Authorization: `Bearer ${t}` } });
     expect(await kubeletHttps('/stats/summary', bearer(token))).toEqual({
       status: 403,
