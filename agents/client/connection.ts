@@ -82,12 +82,17 @@ export async function connectionFrom(
       throw new KubeconfigError(`${config.origin}: ${s.field}: cannot read "${s.file}": ${readFailure(err)}`);
     }
   };
-  const [ca, cert, key, token] = await Promise.all([
+  // Read together, but a failure is reported in the kubeconfig's own order (CA, certificate, key,
+  // token), not whichever read lost the race: the same broken file always gives the same message.
+  const settled = await Promise.allSettled([
     load(config.ca),
     load(config.cert),
     load(config.key),
     load(config.token),
   ]);
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const [ca, cert, key, token] = settled.map((r) => (r as PromiseFulfilledResult<string | undefined>).value);
   const tls =
     ca || cert || key || config.insecureSkipTlsVerify
       ? { ca, cert, key, insecureSkipTlsVerify: config.insecureSkipTlsVerify }
