@@ -20,13 +20,14 @@
 // Sizes: BENCH_DNS_SERVICES, BENCH_DNS_QUERIES, BENCH_DNS_IN_FLIGHT, BENCH_DNS_PACED_RATE,
 // BENCH_DNS_ROUNDS. Prints JSON: `node --import tsx bench/dns.ts`.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ControlPlane, startControlPlane } from '../test/support/apiserver';
 import { freePort } from '../test/support/ports';
 import { REPO_ROOT, type Started, startAgent, startProcess, waitForHttpOk } from '../test/support/process';
 import { type LoadResult, queryLoad, type Target } from './lib/dns-load';
+import { cpuSeconds } from './lib/proc';
 import { type Compared, compare, pool, runWhenMain, tail } from './lib/report';
 
 const SERVICES = Number(process.env.BENCH_DNS_SERVICES ?? 1000);
@@ -102,12 +103,6 @@ async function createServices(cp: ControlPlane, conflicts: { retried: number }):
     });
     return { name: fqdn, addresses };
   });
-}
-
-/** CPU seconds a process has used so far (/proc/<pid>/stat utime + stime, USER_HZ = 100). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Ask for every target until all are answered right (the server is up and its zone full). */

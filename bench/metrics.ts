@@ -15,7 +15,6 @@
 // Sizes: BENCH_METRICS_NODES (100), BENCH_METRICS_PODS_PER_NODE (30), BENCH_METRICS_SECONDS (60).
 // Prints JSON: `node --import tsx bench/metrics.ts`.
 
-import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Pod } from 'kubernetes-types/core/v1';
 import { R } from '../agents/api/resources';
@@ -23,6 +22,7 @@ import type { KubeObject } from '../agents/api/types';
 import { type ApiClient, createClient } from '../agents/client';
 import { startControlPlane } from '../test/support/apiserver';
 import { startAgent } from '../test/support/process';
+import { cpuSeconds } from './lib/proc';
 import { compare } from './lib/report';
 
 const NODES = Number(process.env.BENCH_METRICS_NODES ?? 100);
@@ -30,13 +30,6 @@ const PODS_PER_NODE = Number(process.env.BENCH_METRICS_PODS_PER_NODE ?? 30);
 const SECONDS = Number(process.env.BENCH_METRICS_SECONDS ?? 60);
 const RESOLUTION = '10s';
 const round = (x: number, digits = 3) => Number(x.toFixed(digits));
-
-/** utime + stime of a process, in seconds (/proc/<pid>/stat fields 14 and 15, USER_HZ 100). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;

@@ -7,6 +7,7 @@
 // The planning is pure: `planAllocation(svc, old, state)` returns the filled-in Service and the
 // new sets, or throws 422 Invalid with upstream's messages.
 
+import { cloneJson } from '../../api/clone';
 import type { FieldCause } from '../../api/errors';
 import { invalid } from '../../api/errors';
 import type { KubeObject } from '../../api/types';
@@ -106,7 +107,7 @@ export function planAllocation({ svc, old, state, ipRange, portRange, rand = Mat
   svc: KubeObject;
   state: AllocationState;
 } {
-  const next = structuredClone(svc);
+  const next = cloneJson(svc);
   const spec = (next.spec ?? {}) as ServiceSpec;
   next.spec = spec as Record<string, unknown>;
   const oldSpec = (old?.spec ?? {}) as ServiceSpec;

@@ -7,6 +7,7 @@
 //   known type, its source, and a target that type allows; behavior policies in range
 
 import type { MetricSpec, MetricTarget } from 'kubernetes-types/autoscaling/v2';
+import { cloneJson } from '../../api/clone';
 import type { FieldCause } from '../../api/errors';
 import { DEFAULT_SCALE_DOWN, DEFAULT_SCALE_UP, withDefaultRules } from '../../api/hpa-behavior';
 import { parseQuantity } from '../../api/quantity';
@@ -25,7 +26,7 @@ export const autoscalingDefaulters: Record<string, (obj: Obj) => void> = {
     const spec = child(hpa, 'spec');
     setDefault(spec, 'minReplicas', 1);
     if (!Array.isArray(spec.metrics) || spec.metrics.length === 0)
-      spec.metrics = [structuredClone(DEFAULT_CPU_TARGET)];
+      spec.metrics = [cloneJson(DEFAULT_CPU_TARGET)];
     if (spec.behavior && typeof spec.behavior === 'object') {
       spec.behavior.scaleUp = withDefaultRules(spec.behavior.scaleUp, DEFAULT_SCALE_UP);
       spec.behavior.scaleDown = withDefaultRules(spec.behavior.scaleDown, DEFAULT_SCALE_DOWN);

@@ -7,6 +7,7 @@
 // copy. It is idempotent: the registry runs it on create and again on every update. ClusterIP and
 // NodePort allocation need storage and stay in the apiserver (admission/allocators.ts).
 
+import { cloneJson } from '../../api/clone';
 import type { ResourceInfo } from '../../api/resources';
 import type { KubeObject } from '../../api/types';
 import { autoscalingDefaulters } from './autoscaling';
@@ -23,7 +24,7 @@ export interface DefaultsOptions {
 type Obj = Record<string, any>;
 
 export function applyDefaults(r: ResourceInfo, obj: KubeObject, opts: DefaultsOptions): KubeObject {
-  const out = structuredClone(obj) as Obj;
+  const out = cloneJson(obj) as Obj;
   const defaulter = defaulters[r.resource];
   if (defaulter) defaulter(out, opts);
   return out as KubeObject;

@@ -11,6 +11,7 @@
 // does not exist, is 400 BadRequest with the reason; a failed JSON-patch `test` or a strategic
 // patch that contradicts its own `$retainKeys` is 422 Invalid with upstream's generic message.
 
+import { cloneJson } from '../../api/clone';
 import { badRequest, requestRejected, unsupportedMediaType } from '../../api/errors';
 import type { ResourceInfo } from '../../api/resources';
 import type { KubeObject } from '../../api/types';
@@ -43,7 +44,7 @@ export function applyPatch(
   const type = contentType.split(';')[0].trim().toLowerCase();
   if (!supportedPatchTypes.includes(type)) throw unsupportedMediaType(contentType);
   const patch = decodeBody(body);
-  const current = structuredClone(original) as JsonMap;
+  const current = cloneJson(original) as JsonMap;
   const patched = run(type, current, patch, r);
   if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) {
     throw badRequest('the patched document is not a JSON object');

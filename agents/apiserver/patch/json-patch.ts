@@ -7,6 +7,8 @@
 // and the first failure throws. As upstream (apiserver patch.go interpretJSONPatchError, PR
 // #68838), a failed `test` is 422 and every other failure (missing path, bad index) is 400.
 
+import { cloneJson } from '../../api/clone';
+
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export interface Operation {
@@ -39,7 +41,7 @@ export function decodeJsonPatch(body: unknown): Operation[] {
 /** Apply every operation in order to a copy of `doc`; `doc` itself is never touched. */
 export function applyJsonPatch(doc: Json, ops: Operation[]): Json {
   // The document sits in a one-slot box so that operations on "" (the root) need no special path.
-  const box: { [key: string]: Json } = { root: structuredClone(doc) };
+  const box: { [key: string]: Json } = { root: cloneJson(doc) };
   for (const op of ops) applyOperation(box, op);
   return box.root;
 }
@@ -85,7 +87,7 @@ function runOperation(box: Record<string, Json>, op: Operation): void {
     }
     case 'copy': {
       const from = pointer(requireFrom(op));
-      add(box, path, structuredClone(get(box, from, op.from as string)), op.path);
+      add(box, path, cloneJson(get(box, from, op.from as string)), op.path);
       return;
     }
     case 'test': {
@@ -101,7 +103,7 @@ function runOperation(box: Record<string, Json>, op: Operation): void {
 
 function opValue(op: Operation): Json {
   if (!('value' in op)) throw new JsonPatchError(`${op.op} operation does not apply: missing value`);
-  return structuredClone(op.value as Json);
+  return cloneJson(op.value as Json);
 }
 
 function requireFrom(op: Operation): string {

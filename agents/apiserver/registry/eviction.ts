@@ -14,6 +14,7 @@
 // tells it this pod is on its way out, so it is not counted healthy in the meantime.
 
 import type { DeleteOptions, StatusCause } from 'kubernetes-types/meta/v1';
+import { cloneJson } from '../../api/clone';
 import { badRequest, forbidden, internalError, tooManyRequests } from '../../api/errors';
 import { R } from '../../api/resources';
 import { fromLabelSelector, matchesLabels } from '../../api/selectors';
@@ -121,7 +122,7 @@ export function spendBudget(podName: string, pdb: KubeObject, now: string): Kube
         `The disruption budget ${name} needs ${st.desiredHealthy ?? 0} healthy pods and has ${st.currentHealthy ?? 0} currently`,
       ),
     ]);
-  const next = structuredClone(pdb);
+  const next = cloneJson(pdb);
   const status: PdbStatus = { ...st, disruptionsAllowed: allowed - 1 };
   status.disruptedPods = { ...(st.disruptedPods ?? {}), [podName]: now };
   if (status.disruptionsAllowed === 0) status.conditions = insufficientPods(st.conditions ?? [], pdb, now);

@@ -10,6 +10,7 @@
 //
 // Kinds whose status fields are all omitempty (Deployment, Job, CronJob) answer `{}` upstream too.
 
+import { cloneJson } from '../../api/clone';
 import type { ResourceInfo } from '../../api/resources';
 
 const zeroReplicas = { replicas: 0 };
@@ -45,7 +46,7 @@ export function withRequiredStatus(r: ResourceInfo, status: unknown): unknown {
   const given = (status && typeof status === 'object' ? status : {}) as Record<string, unknown>;
   const out: Record<string, unknown> = { ...given };
   for (const [field, zero] of Object.entries(required)) {
-    if (out[field] === undefined || out[field] === null) out[field] = structuredClone(zero);
+    if (out[field] === undefined || out[field] === null) out[field] = cloneJson(zero);
   }
   return out;
 }

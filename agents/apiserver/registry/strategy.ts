@@ -8,6 +8,7 @@
 //   tells a new rollout from an old one.
 
 import { randomUUID } from 'node:crypto';
+import { cloneJson } from '../../api/clone';
 import type { ResourceInfo } from '../../api/resources';
 import { groupVersion } from '../../api/resources';
 import type { KubeObject } from '../../api/types';
@@ -37,7 +38,7 @@ function specOf(r: ResourceInfo, obj: KubeObject): unknown {
 }
 
 function clone<T>(v: T): T {
-  return v === undefined ? v : structuredClone(v);
+  return v === undefined ? v : cloneJson(v);
 }
 
 /** Order-insensitive deep equality for JSON values: spec changes are detected by value. */

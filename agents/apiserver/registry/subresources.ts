@@ -6,6 +6,7 @@
 //   GET|PUT|PATCH <x>/scale    autoscaling/v1 Scale    ↔ spec.replicas
 //   PUT namespaces/x/finalize  Namespace               → spec.finalizers; empty + deleting = gone
 
+import { cloneJson } from '../../api/clone';
 import { badRequest, conflict, notFound, STALE_OBJECT } from '../../api/errors';
 import { R, type ResourceInfo } from '../../api/resources';
 import { labelSelectorToString } from '../../api/selectors';
@@ -31,7 +32,7 @@ export async function bindPod(
   if (target.kind && target.kind !== 'Node')
     throw badRequest(`binding target kind must be Node, not ${target.kind}`);
   await rest.guardedUpdate(R.pods, namespace, name, {}, (current) => {
-    const pod = structuredClone(current.obj);
+    const pod = cloneJson(current.obj);
     const spec = (pod.spec ?? {}) as { nodeName?: string };
     if (pod.metadata?.deletionTimestamp)
       throw conflict(
@@ -56,7 +57,7 @@ export async function bindPod(
     name,
     {},
     (current) => {
-      const pod = structuredClone(current.obj);
+      const pod = cloneJson(current.obj);
       const status = (pod.status ?? {}) as {
         conditions?: Array<{ type: string; status: string; lastTransitionTime?: string }>;
       };
@@ -131,7 +132,7 @@ export async function updateScale(
     if (rv && rv !== current.obj.metadata?.resourceVersion) throw conflict(qualified(r), name, STALE_OBJECT);
     const replicas = (wanted.spec as { replicas?: unknown } | undefined)?.replicas;
     if (typeof replicas !== 'number') throw badRequest('Scale spec.replicas must be a number');
-    const obj = structuredClone(current.obj);
+    const obj = cloneJson(current.obj);
     obj.spec = { ...(obj.spec as object), replicas };
     return obj;
   });
@@ -150,7 +151,7 @@ export async function finalizeNamespace(
     name,
     {},
     (current) => {
-      const ns = structuredClone(current.obj);
+      const ns = cloneJson(current.obj);
       ns.spec = { ...(ns.spec as object), finalizers };
       return ns;
     },
