@@ -19,11 +19,25 @@ export interface Change {
   revision: number;
 }
 
-/** One etcd event as a Change; `null` for a delete whose previous value etcd no longer has. */
-export function toChange(ev: IEvent, values: ValueTransform = PLAIN_VALUES): Change | null {
+/** The object a key held before an event, from memory (see `watchPrefix`'s `previous`). */
+export type PreviousLookup = (key: string) => KubeObject | undefined;
+
+/**
+ * One etcd event as a Change; `null` for a delete whose previous value is unknown. The previous
+ * object comes from `previous` when given, else from the event's prev_kv.
+ */
+export function toChange(
+  ev: IEvent,
+  values: ValueTransform = PLAIN_VALUES,
+  previous?: PreviousLookup,
+): Change | null {
   const key = ev.kv.key.toString();
   const revision = Number(ev.kv.mod_revision);
-  const prev = ev.prev_kv?.value.length ? decodeKv(ev.prev_kv, values).obj : undefined;
+  const prev = previous
+    ? previous(key)
+    : ev.prev_kv?.value.length
+      ? decodeKv(ev.prev_kv, values).obj
+      : undefined;
   if (ev.type === 'Delete') {
     if (!prev) return null;
     // Upstream stamps a deleted object with the revision of the delete.
@@ -35,6 +49,25 @@ export function toChange(ev: IEvent, values: ValueTransform = PLAIN_VALUES): Cha
   return { type, key, obj, prev, revision };
 }
 
+/**
+ * A response's events in order. With `previous`, a key changed twice in one response gets the
+ * first change's object as the second one's prev: `previous` only knows what came before.
+ */
+export function toChanges(events: IEvent[], values: ValueTransform, previous?: PreviousLookup): Change[] {
+  const inThisResponse = new Map<string, KubeObject | undefined>();
+  const prevOf: PreviousLookup | undefined = previous
+    ? (key) => (inThisResponse.has(key) ? inThisResponse.get(key) : previous(key))
+    : undefined;
+  const changes: Change[] = [];
+  for (const ev of events) {
+    const c = toChange(ev, values, prevOf);
+    if (!c) continue;
+    if (previous) inThisResponse.set(c.key, c.type === 'DELETED' ? undefined : c.obj);
+    changes.push(c);
+  }
+  return changes;
+}
+
 export interface EtcdWatch {
   stop(): void;
 }
@@ -44,6 +77,11 @@ export interface EtcdWatch {
  * canceled"), a value that cannot be decoded, and other fatal errors; the etcd3 client itself
  * reconnects after an etcd restart and resumes at the last revision + 1, so no event is lost then.
  * `values` must be the store's (EtcdStore.values), so watched objects decode as read ones do.
+ *
+ * `previous`: the watch cache knows every key's object as of the revision before each event, so
+ * it does not ask etcd for prev_kv. That spares etcd sending every object twice and us decoding
+ * it twice, and the ring buffer then holds each version once (a change's `prev` is the object
+ * of the change before it) instead of a second copy of every older version.
  */
 export function watchPrefix(
   client: Etcd3,
@@ -52,21 +90,18 @@ export function watchPrefix(
   onChanges: (changes: Change[]) => void,
   onError: (err: Error) => void,
   values: ValueTransform = PLAIN_VALUES,
+  previous?: PreviousLookup,
 ): EtcdWatch {
   // watcher() attaches at once; create() would attach our listeners only after 'connected',
   // and a watch on a compacted revision is cancelled in the same breath (its error then lost).
-  const watcher: Watcher = client
-    .watch()
-    .prefix(prefix)
-    .startRevision(String(startRevision))
-    .withPreviousKV()
-    .watcher();
+  const builder = client.watch().prefix(prefix).startRevision(String(startRevision));
+  const watcher: Watcher = (previous ? builder : builder.withPreviousKV()).watcher();
   let stopped = false;
   watcher.on('data', (res: IWatchResponse) => {
     if (stopped) return;
     let changes: Change[];
     try {
-      changes = res.events.map((ev) => toChange(ev, values)).filter((c): c is Change => c !== null);
+      changes = toChanges(res.events, values, previous);
     } catch (err) {
       // A throw here would escape etcd3's stream handler and end the process.
       onError(err as Error);

@@ -86,6 +86,7 @@ export class WatchCache {
       (c) => this.apply(c),
       (err) => this.restart(err),
       this.store.values,
+      (key) => this.entries.get(key.slice(this.prefix.length))?.obj,
     );
     this.wakeWaiters();
   }
