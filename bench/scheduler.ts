@@ -190,11 +190,21 @@ async function waitForNodes(client: ApiClient, count: number, logFile: string): 
   }
 }
 
-/** The apiserver's JavaScript heap in use (its nodejs_heap_size_used_bytes), in MiB. */
-async function heapUsedMiB(apiserverUrl: string): Promise<number> {
+/**
+ * Where the apiserver's memory is, from its own /metrics (process.memoryUsage()): the JavaScript
+ * heap in use and reserved, and memory outside the heap (Buffers), in MiB.
+ */
+async function apiserverMemory(apiserverUrl: string) {
   const text = await (await fetch(`${apiserverUrl}/metrics`)).text();
-  const m = /^nodejs_heap_size_used_bytes (\S+)$/m.exec(text);
-  return m ? Math.round(Number(m[1]) / 2 ** 20) : Number.NaN;
+  const mib = (metric: string) => {
+    const m = new RegExp(`^${metric} (\\S+)$`, 'm').exec(text);
+    return m ? Math.round(Number(m[1]) / 2 ** 20) : Number.NaN;
+  };
+  return {
+    heapUsed: mib('nodejs_heap_size_used_bytes'),
+    heapTotal: mib('nodejs_heap_size_total_bytes'),
+    external: mib('nodejs_external_memory_bytes'),
+  };
 }
 
 /**
@@ -243,7 +253,7 @@ export async function hollowRunning(hollowNodes: number, pods: number) {
       allRunningS: round((times[times.length - 1] - start) / 1000),
       controlPlaneRssMiB: memory(rssMiB),
       controlPlanePeakRssMiB: memory(peakRssMiB),
-      apiserverHeapUsedMiB: await heapUsedMiB(cp.url),
+      apiserverMemoryMiB: await apiserverMemory(cp.url),
     };
   } finally {
     await controllerManager.stop();
