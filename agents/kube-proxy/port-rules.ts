@@ -23,8 +23,9 @@ export interface PortRules {
   natNodePorts: string[];
   filterServices: string[];
   filterExternal: string[];
-  /** nat chains this port owns, chain → its rules as one block of text (joined by "\n"). */
-  chains: [string, string][];
+  /** nat chains this port owns, chain → its rules as ONE piece of text (its "-A chain …" lines
+   *  joined by "\n"; see ChainRules in rules.ts). Joined here, once per ServicePort. */
+  chains: [string, readonly string[]][];
 }
 
 /** Mark bit kube-proxy uses for "masquerade this" (upstream --iptables-masquerade-bit=14). */
@@ -120,8 +121,8 @@ function build(sp: ServicePort, clusterCIDR: string): PortRules {
   }
   if (sp.nodePort)
     out.natNodePorts.push(`-A KUBE-NODEPORTS ${portMatch(sp, sp.nodePort, sp.name)} -j ${sp.chain}`);
-  out.chains.push([sp.chain, serviceChain(sp, clusterCIDR).join('\n')]);
-  for (const ep of sp.endpoints) out.chains.push([ep.chain, endpointChain(sp, ep).join('\n')]);
+  out.chains.push([sp.chain, [serviceChain(sp, clusterCIDR).join('\n')]]);
+  for (const ep of sp.endpoints) out.chains.push([ep.chain, [endpointChain(sp, ep).join('\n')]]);
   return out;
 }
 

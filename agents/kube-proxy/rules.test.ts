@@ -2,9 +2,18 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { endpointChainName, serviceChainName } from './chain-names';
-import { buildRules, buildRuleTables, probability, renderRestore, ruleContents } from './rules';
+import {
+  type AppliedChains,
+  buildRules,
+  buildRuleTables,
+  FIXED_CHAINS,
+  probability,
+  renderRestore,
+  ruleContents,
+} from './rules';
 import { buildServicePorts } from './service-map';
 import { endpoints, seedCluster, service } from './testing/fixtures';
+import { RestoreModel } from './testing/restore-model';
 import { tracePacket } from './testing/trace';
 
 const TESTDATA = join(import.meta.dirname, 'testdata');
@@ -266,14 +275,51 @@ describe('NodePorts on 127.0.0.1 (route_localnet) and the martian-packet guard',
 
 describe('partial restores (renderRestore with the previous sync)', () => {
   const input = { node, clusterCIDR };
-  const { services, endpoints: eps } = seedCluster();
-  const first = buildRuleTables(buildServicePorts(services, eps), input);
-  const previous = ruleContents(first);
+  const seed = seedCluster();
+  const { services, endpoints: eps } = seed;
+  type State = ReturnType<typeof seedCluster>;
 
-  it('rewrites the fixed chains but no unchanged per-service chain', () => {
-    const text = renderRestore(buildRuleTables(buildServicePorts(services, eps), input), previous);
-    expect(text).toContain(':KUBE-SERVICES - [0:0]');
-    expect(text).not.toMatch(/KUBE-(SVC|SEP)-\w+ - \[0:0\]/);
+  /**
+   * Sync the states in turn as the syncer does — the first in full, the rest partial — applying
+   * each text to a model of the node, which must end up as a full build of that state would
+   * leave it. Returns the partial syncs' texts.
+   */
+  function syncInTurn(...states: State[]): string[] {
+    const model = new RestoreModel();
+    const texts: string[] = [];
+    let previous: AppliedChains | undefined;
+    for (const state of states) {
+      const existingChains = previous && { nat: previous.nat.keys(), filter: previous.filter.keys() };
+      const tables = buildRuleTables(buildServicePorts(state.services, state.endpoints), {
+        ...input,
+        existingChains,
+      });
+      const text = renderRestore(tables, previous);
+      if (text) model.apply(text);
+      expect(model.save()).toBe(buildRules({ ...state, ...input }));
+      texts.push(text);
+      previous = ruleContents(tables);
+    }
+    return texts.slice(1);
+  }
+  const declared = (text: string) => text.split('\n').filter((l) => l.startsWith(':'));
+  const withEndpoints = (name: string, ips: string[]): State => ({
+    services,
+    endpoints: eps.map((e) =>
+      e.metadata?.name === name ? endpoints('default', name, ips, [{ port: 80 }]) : e,
+    ),
+  });
+
+  it('a full sync declares every fixed chain, empty or not', () => {
+    const text = renderRestore(buildRuleTables(buildServicePorts(services, eps), input));
+    for (const table of ['filter', 'nat'] as const) {
+      const section = text.split(`*${table}\n`)[1].split('COMMIT')[0];
+      for (const chain of FIXED_CHAINS[table]) expect(section).toContain(`:${chain} - [0:0]`);
+    }
+  });
+
+  it('writes nothing when nothing changed', () => {
+    expect(syncInTurn(seed, seedCluster())).toEqual(['']);
   });
 
   it('hands out the same ServicePort objects while Service and Endpoints objects are the same', () => {
@@ -284,19 +330,9 @@ describe('partial restores (renderRestore with the previous sync)', () => {
     expect(changed.map((sp) => sp.name)).toEqual(['default/httpd-app']);
   });
 
-  it('after one endpoint moved: that service’s chain, the new SEP, and -X of the old one', () => {
-    const moved = eps.map((e) =>
-      e.metadata?.name === 'httpd-app'
-        ? endpoints('default', 'httpd-app', ['10.244.1.2', '10.244.3.9'], [{ port: 80 }])
-        : e,
-    );
-    const existing = { nat: previous.nat.keys() };
-    const text = renderRestore(
-      buildRuleTables(buildServicePorts(services, moved), { ...input, existingChains: existing }),
-      previous,
-    );
-    const declared = text.split('\n').filter((l) => /^:KUBE-(SVC|SEP)-/.test(l));
-    expect(declared).toEqual(
+  it('after one endpoint moved: that service’s chain, the new SEP, -X of the old one — no fixed chain', () => {
+    const [text] = syncInTurn(seed, withEndpoints('httpd-app', ['10.244.1.2', '10.244.3.9']));
+    expect(declared(text)).toEqual(
       [
         ':KUBE-SEP-B7WZ6X3JS7NGRAGL - [0:0]', // 10.244.2.2, gone: declared so it can be deleted
         `:${endpointChainName('default/httpd-app', 'tcp', '10.244.3.9:80')} - [0:0]`,
@@ -304,5 +340,47 @@ describe('partial restores (renderRestore with the previous sync)', () => {
       ].sort(),
     );
     expect(text).toContain('-X KUBE-SEP-B7WZ6X3JS7NGRAGL');
+    expect(text).not.toContain(':KUBE-SERVICES');
+    expect(text).not.toContain('*filter'); // nothing changed there
+  });
+
+  it('a new service: KUBE-SERVICES is written, with the new service’s chains', () => {
+    const ports = [{ port: 8080 }];
+    const [text] = syncInTurn(seed, {
+      services: [...services, service({ name: 'new', clusterIP: '10.96.9.9', ports })],
+      endpoints: [...eps, endpoints('default', 'new', ['10.244.2.9'], ports)],
+    });
+    expect(declared(text)).toEqual([
+      `:${endpointChainName('default/new', 'tcp', '10.244.2.9:8080')} - [0:0]`,
+      ':KUBE-SERVICES - [0:0]',
+      `:${serviceChainName('default/new', 'tcp')} - [0:0]`,
+    ]);
+    expect(text).toContain(`-j ${serviceChainName('default/new', 'tcp')}`);
+  });
+
+  it('a removed service: KUBE-SERVICES is written without its jump, and its chains are deleted', () => {
+    const gone = (o: { metadata?: { name?: string } }) => o.metadata?.name !== 'httpd-test';
+    const [text] = syncInTurn(seed, { services: services.filter(gone), endpoints: eps.filter(gone) });
+    const chains = [
+      serviceChainName('default/httpd-test', 'tcp'),
+      endpointChainName('default/httpd-test', 'tcp', '10.244.1.3:80'),
+      endpointChainName('default/httpd-test', 'tcp', '10.244.2.3:80'),
+    ];
+    expect(declared(text)).toEqual([':KUBE-SERVICES - [0:0]', ...chains.map((c) => `:${c} - [0:0]`)].sort());
+    expect(text.split('\n').filter((l) => l.startsWith('-X'))).toEqual(chains.sort().map((c) => `-X ${c}`));
+  });
+
+  it('a service losing its last endpoint: the nat jumps go, the filter REJECTs come', () => {
+    const [emptied, refilled] = syncInTurn(seed, withEndpoints('httpd-app', []), seed);
+    // httpd-app has a NodePort: KUBE-NODEPORTS and KUBE-EXTERNAL-SERVICES change as well.
+    for (const text of [emptied, refilled])
+      expect(declared(text).filter((l) => !/^:KUBE-(SVC|SEP)-/.test(l))).toEqual([
+        ':KUBE-EXTERNAL-SERVICES - [0:0]',
+        ':KUBE-SERVICES - [0:0]', // filter
+        ':KUBE-NODEPORTS - [0:0]',
+        ':KUBE-SERVICES - [0:0]', // nat
+      ]);
+    expect(emptied).toContain('-X KUBE-SVC-47MZKVTVFE2WTG5V');
+    expect(refilled).toContain(':KUBE-SVC-47MZKVTVFE2WTG5V - [0:0]');
   });
 });

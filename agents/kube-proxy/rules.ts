@@ -18,8 +18,10 @@
 //                    loopback services (kubernetes#90259), and this rule shuts that door again.
 //
 // What one service port writes is port-rules.ts; this file adds the fixed chains and assembles.
-// A partial sync (`previous` given) writes the fixed chains plus only the per-service chains
-// whose text differs from what the last sync applied, and deletes the ones no longer wanted.
+// A partial sync (`previous` given) writes only the chains whose rules differ from what the last
+// sync applied — per-service and fixed chains alike — and deletes the ones no longer wanted. An
+// endpoint change writes its service's chains and nothing else: at 10,000 services KUBE-SERVICES
+// alone holds 10,000 rules, and rewriting it costs seconds under iptables-nft (see Table.render).
 //
 // Chains and their rules are written sorted by chain name, the order `iptables-save` prints
 // them in, so the golden files in testdata/ read like a transcript from a real node.
@@ -44,7 +46,7 @@ export interface RulesInput {
   existingChains?: { nat?: Iterable<string>; filter?: Iterable<string> };
 }
 
-/** The chains every sync writes whole; the per-service ones come and go with services. */
+/** The chains of every node, whatever its services; the per-service ones come and go. */
 export const FIXED_CHAINS = {
   nat: ['KUBE-SERVICES', 'KUBE-NODEPORTS', 'KUBE-POSTROUTING', 'KUBE-MARK-MASQ'],
   filter: ['KUBE-SERVICES', 'KUBE-EXTERNAL-SERVICES', 'KUBE-FORWARD', 'KUBE-FIREWALL'],
@@ -52,86 +54,108 @@ export const FIXED_CHAINS = {
 
 const NODEPORTS_COMMENT = 'kubernetes service nodeports; NOTE: this must be the last rule in this chain';
 
-/** What a sync applied: per table, per-service chain → its rules as one block of text. (The
- *  fixed chains are written by every sync, so they need no remembering.) */
+/**
+ * A chain's rules as restore text, in pieces: each piece one or more "-A chain …" lines. A
+ * per-service chain is one piece (port-rules.ts), a fixed chain one piece per rule. The pieces
+ * of an unchanged service are the same strings sync after sync (port-rules.ts remembers them),
+ * so comparing KUBE-SERVICES at 10,000 rules with the last sync's is a pointer comparison per
+ * rule, not a join and compare of 1.4 MB of text.
+ */
+export type ChainRules = readonly string[];
+
+/** What a sync applied, per table: chain → its rules (Table.chains), for every chain it wanted
+ *  on the node, fixed and per-service. The next partial sync writes the chains that differ. */
 export interface AppliedChains {
-  nat: Map<string, string>;
-  filter: Map<string, string>;
+  nat: ReadonlyMap<string, ChainRules>;
+  filter: ReadonlyMap<string, ChainRules>;
 }
 
-/** The fixed chains' rules (built every sync) and the per-service chains' text blocks. */
+/** "-A chain rule" for each rule. */
+function inChain(chain: string, ...rules: string[]): string[] {
+  return rules.map((r) => `-A ${chain} ${r}`);
+}
+
+/** Same rules, piece by piece? (Equal text cut differently counts as a change: harmless.) */
+function sameRules(a: ChainRules | undefined, b: ChainRules): boolean {
+  if (a === b) return true;
+  if (a?.length !== b.length) return false;
+  for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** One table's chains and their rules, and the stale chains to delete. */
 export class Table {
-  /** Fixed chain → its "-A chain …" lines. */
-  readonly chains = new Map<string, string[]>();
-  readonly blocks = new Map<string, string>();
+  /** Chain → its rules: every chain this table wants, the fixed ones (built here) and the
+   *  per-service ones (port-rules.ts). */
+  readonly chains = new Map<string, ChainRules>();
+  /** Per-service chains on the node that are no longer wanted, sorted. */
   readonly deleted: string[] = [];
   constructor(readonly name: 'nat' | 'filter') {}
 
-  add(chain: string, ...rules: string[]): void {
-    this.addLines(
-      chain,
-      rules.map((r) => `-A ${chain} ${r}`),
-    );
-  }
-  /** Lines already spelled "-A chain …" (port-rules.ts writes them so). */
-  addLines(chain: string, lines: string[]): void {
-    const list = this.chains.get(chain) ?? [];
-    this.chains.set(chain, list);
-    for (const l of lines) list.push(l);
-  }
   /** Stale chains: declared (which flushes them) then deleted, in the same transaction. */
   deleteStale(existing: Iterable<string> | undefined): void {
     for (const chain of existing ?? []) {
-      if (!this.blocks.has(chain) && !this.chains.has(chain) && isPerServiceChain(chain))
-        this.deleted.push(chain);
+      if (!this.chains.has(chain) && isPerServiceChain(chain)) this.deleted.push(chain);
     }
     this.deleted.sort();
   }
   /**
-   * Restore text for this table. Per-service chains whose text equals `previous` (what the last
-   * successful sync wrote) are left out: with --noflush an unmentioned chain stays as it is, so a
-   * change to one service rewrites that service's chains, not all 60,000 of a large node
-   * (upstream's "partial sync", kube-proxy ≥ 1.26).
+   * Restore text for this table. Without `previous` every chain is written (a full sync).
+   * With it (what the last successful sync applied), a chain whose rules equal what it had
+   * then is left out: with --noflush an unmentioned chain keeps its rules, so a change to one
+   * service writes that service's chains, not all 60,000 of a large node (upstream's "partial
+   * sync", kube-proxy ≥ 1.26). Upstream writes its fixed chains — KUBE-SERVICES above all —
+   * on every sync; here they are left out too when unchanged, because under iptables-nft
+   * rewriting a KUBE-SERVICES of 10,000 rules takes ~1.5 s, while a restore that leaves it
+   * alone takes tens of ms (bench/kube-proxy.ts). A written chain is declared first
+   * (`:CHAIN - [0:0]` flushes it), a chain left out is not mentioned at all; a table with
+   * nothing to write or delete renders as no lines.
    */
-  render(previous?: Map<string, string>): string[] {
-    const changed = [...this.blocks.keys()].filter((c) => previous?.get(c) !== this.blocks.get(c));
-    const names = [...this.chains.keys(), ...changed].sort();
+  render(previous?: ReadonlyMap<string, ChainRules>): string[] {
+    const written: string[] = [];
+    for (const [chain, rules] of this.chains)
+      if (!sameRules(previous?.get(chain), rules)) written.push(chain);
+    if (written.length === 0 && this.deleted.length === 0) return [];
+    written.sort();
     const lines = [`*${this.name}`];
-    for (const c of [...names, ...this.deleted].sort()) lines.push(`:${c} - [0:0]`);
-    for (const c of names) {
-      const fixed = this.chains.get(c);
-      if (fixed) for (const l of fixed) lines.push(l);
-      else lines.push(this.blocks.get(c) as string);
-    }
+    for (const c of [...written, ...this.deleted].sort()) lines.push(`:${c} - [0:0]`);
+    for (const c of written) for (const piece of this.chains.get(c) ?? []) lines.push(piece);
     for (const c of this.deleted) lines.push(`-X ${c}`);
     lines.push('COMMIT');
     return lines;
   }
 }
 
-/** Rules that do not depend on any service: marking, masquerading, forwarding, loopback. */
-function writeFixedRules(nat: Table, filter: Table, clusterCIDR: string): void {
-  for (const c of FIXED_CHAINS.nat) nat.add(c);
-  for (const c of FIXED_CHAINS.filter) filter.add(c);
-  nat.add('KUBE-MARK-MASQ', `-j MARK --set-xmark ${MASQ_MARK}`);
-  nat.add(
+/** The chains that do not depend on any service: marking, masquerading, forwarding, loopback. */
+function writeFixedChains(nat: Table, filter: Table, clusterCIDR: string): void {
+  nat.chains.set('KUBE-MARK-MASQ', inChain('KUBE-MARK-MASQ', `-j MARK --set-xmark ${MASQ_MARK}`));
+  nat.chains.set(
     'KUBE-POSTROUTING',
-    `-m mark ! --mark ${MASQ_MARK} -j RETURN`,
-    // Clear the mark so a packet that is encapsulated and routed again is not masqueraded twice.
-    '-j MARK --set-xmark 0x4000/0x0',
-    `${comment('kubernetes service traffic requiring SNAT')} -j MASQUERADE`,
+    inChain(
+      'KUBE-POSTROUTING',
+      `-m mark ! --mark ${MASQ_MARK} -j RETURN`,
+      // Clear the mark so a packet that is encapsulated and routed again is not masqueraded twice.
+      '-j MARK --set-xmark 0x4000/0x0',
+      `${comment('kubernetes service traffic requiring SNAT')} -j MASQUERADE`,
+    ),
   );
-  filter.add(
+  filter.chains.set(
     'KUBE-FORWARD',
-    '-m conntrack --ctstate INVALID -j DROP',
-    `${comment('kubernetes forwarding rules')} -m mark --mark ${MASQ_MARK} -j ACCEPT`,
-    `-s ${clusterCIDR} ${comment('kubernetes forwarding conntrack pod source rule')} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
-    `-d ${clusterCIDR} ${comment('kubernetes forwarding conntrack pod destination rule')} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
+    inChain(
+      'KUBE-FORWARD',
+      '-m conntrack --ctstate INVALID -j DROP',
+      `${comment('kubernetes forwarding rules')} -m mark --mark ${MASQ_MARK} -j ACCEPT`,
+      `-s ${clusterCIDR} ${comment('kubernetes forwarding conntrack pod source rule')} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
+      `-d ${clusterCIDR} ${comment('kubernetes forwarding conntrack pod destination rule')} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
+    ),
   );
   // "DNAT" spares 127.0.0.1:nodePort itself and the replies to it (see the top of this file).
-  filter.add(
+  filter.chains.set(
     'KUBE-FIREWALL',
-    `! -s 127.0.0.0/8 -d 127.0.0.0/8 ${comment('block incoming localnet connections')} -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP`,
+    inChain(
+      'KUBE-FIREWALL',
+      `! -s 127.0.0.0/8 -d 127.0.0.0/8 ${comment('block incoming localnet connections')} -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP`,
+    ),
   );
 }
 
@@ -147,31 +171,46 @@ export function buildRuleTables(
 ): RuleTables {
   const nat = new Table('nat');
   const filter = new Table('filter');
-  writeFixedRules(nat, filter, input.clusterCIDR);
+  writeFixedChains(nat, filter, input.clusterCIDR);
+  // The fixed chains every service port adds rules to.
+  const natServices: string[] = [];
+  const natNodePorts: string[] = [];
+  const filterServices: string[] = [];
+  const filterExternal: string[] = [];
   for (const sp of ports) {
     const r = portRules(sp, input.clusterCIDR);
-    nat.addLines('KUBE-SERVICES', r.natServices);
-    nat.addLines('KUBE-NODEPORTS', r.natNodePorts);
-    filter.addLines('KUBE-SERVICES', r.filterServices);
-    filter.addLines('KUBE-EXTERNAL-SERVICES', r.filterExternal);
-    for (const [chain, text] of r.chains) nat.blocks.set(chain, text);
+    for (const l of r.natServices) natServices.push(l);
+    for (const l of r.natNodePorts) natNodePorts.push(l);
+    for (const l of r.filterServices) filterServices.push(l);
+    for (const l of r.filterExternal) filterExternal.push(l);
+    for (const [chain, rules] of r.chains) nat.chains.set(chain, rules);
   }
   // Must stay last: a cluster IP is never LOCAL, so service rules above win for them. 127.0.0.1
   // is LOCAL, so a NodePort answers there too (from the node itself: nat OUTPUT).
-  nat.add('KUBE-SERVICES', `${comment(NODEPORTS_COMMENT)} -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS`);
+  natServices.push(
+    `-A KUBE-SERVICES ${comment(NODEPORTS_COMMENT)} -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS`,
+  );
+  nat.chains.set('KUBE-SERVICES', natServices);
+  nat.chains.set('KUBE-NODEPORTS', natNodePorts);
+  filter.chains.set('KUBE-SERVICES', filterServices);
+  filter.chains.set('KUBE-EXTERNAL-SERVICES', filterExternal);
   nat.deleteStale(input.existingChains?.nat);
   filter.deleteStale(input.existingChains?.filter);
   return { nat, filter };
 }
 
-/** `previous`: what the last applied sync wrote (ruleContents); undefined writes every chain. */
+/**
+ * `previous`: what the last applied sync wrote (ruleContents); undefined writes every chain.
+ * '' when there is nothing to write: nothing changed since `previous`.
+ */
 export function renderRestore(t: RuleTables, previous?: AppliedChains): string {
-  return [...t.filter.render(previous?.filter), ...t.nat.render(previous?.nat), ''].join('\n');
+  const lines = t.filter.render(previous?.filter).concat(t.nat.render(previous?.nat));
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
 /** What to pass as `previous` to the next renderRestore once this one was applied. */
 export function ruleContents(t: RuleTables): AppliedChains {
-  return { nat: t.nat.blocks, filter: t.filter.blocks };
+  return { nat: t.nat.chains, filter: t.filter.chains };
 }
 
 export function buildRulesFromPorts(

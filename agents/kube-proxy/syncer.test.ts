@@ -4,34 +4,59 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../api/log';
 import { Registry } from '../api/metrics';
 import { JUMP_RULES } from './jumps';
+import { buildRules } from './rules';
 import { FULL_SYNC_PERIOD_MS, type ProxyState, Syncer, type SyncerOptions } from './syncer';
-import { seedCluster } from './testing/fixtures';
+import { endpoints, seedCluster, service } from './testing/fixtures';
+import { RestoreModel } from './testing/restore-model';
 
+/** iptables as the syncer sees it: every call recorded, restores applied to a model of the node. */
 function recorder() {
   const calls: string[] = [];
+  const texts: string[] = [];
+  const node = new RestoreModel();
   let failNext = false;
   return {
     calls,
+    /** Every restore text, in order. */
+    texts,
+    node,
     failOnce: () => {
       failNext = true;
     },
     iptables: {
       async save(table: 'nat' | 'filter') {
         calls.push(`save ${table}`);
-        return `*${table}\n:KUBE-SERVICES - [0:0]\nCOMMIT\n`;
+        return node.save([table]);
       },
       async restore(text: string) {
         calls.push(`restore ${text.split('\n').filter((l) => l.startsWith(':')).length} chains`);
+        texts.push(text);
         if (failNext) {
           failNext = false;
           throw new Error('iptables-restore: line 3 failed');
         }
+        node.apply(text);
       },
       async ensureRule() {
         calls.push('ensureRule');
         return false;
       },
     },
+  };
+}
+
+/** The node holds what a full build of `state` writes (the syncer's partial syncs included). */
+function expectNodeMatchesFullBuild(rec: ReturnType<typeof recorder>): void {
+  expect(rec.node.save()).toBe(buildRules({ ...state, node: { name: 'n' }, clusterCIDR: '10.244.0.0/16' }));
+}
+
+/** `state` with the endpoints of default/<name> replaced. */
+function moveEndpoints(name: string, ips: string[]): void {
+  state = {
+    ...state,
+    endpoints: state.endpoints.map((e) =>
+      e.metadata?.name === name ? endpoints('default', name, ips, [{ port: 80 }]) : e,
+    ),
   };
 }
 
@@ -71,6 +96,7 @@ describe('Syncer', () => {
     for (let i = 0; i < 5; i++) s.requestSync();
     await vi.advanceTimersByTimeAsync(10);
     expect(rec.calls.filter((c) => c.startsWith('restore'))).toHaveLength(1);
+    moveEndpoints('httpd-app', ['10.244.1.2']); // a change, so the next sync has something to write
     s.requestSync();
     await vi.advanceTimersByTimeAsync(500);
     expect(rec.calls.filter((c) => c.startsWith('restore'))).toHaveLength(1);
@@ -80,7 +106,7 @@ describe('Syncer', () => {
     await s.stop();
   });
 
-  it('first sync is full (save, all chains, jumps); the next writes only what changed', async () => {
+  it('first sync is full (save, all chains, jumps); with nothing changed the next runs no restore', async () => {
     const rec = recorder();
     const s = newSyncer(rec);
     await s.sync();
@@ -93,18 +119,58 @@ describe('Syncer', () => {
     ]);
     rec.calls.length = 0;
     await s.sync();
-    expect(rec.calls).toEqual(['restore 8 chains']); // the fixed chains only
+    expect(rec.calls).toEqual([]);
+  });
+
+  it('a partial sync after one endpoint change writes that service’s chains, no fixed chain', async () => {
+    const rec = recorder();
+    const s = newSyncer(rec);
+    await s.sync();
+    moveEndpoints('httpd-app', ['10.244.1.2', '10.244.3.9']);
+    await s.sync();
+    const text = rec.texts.at(-1) ?? '';
+    expect(text).not.toContain(':KUBE-SERVICES');
+    expect(text.split('\n').filter((l) => l.startsWith(':'))).toHaveLength(3); // SVC, new SEP, old SEP
+    expect(text).toContain('-X KUBE-SEP-B7WZ6X3JS7NGRAGL');
+    expectNodeMatchesFullBuild(rec);
+  });
+
+  it('a partial sync after a service was added writes KUBE-SERVICES; one after it was removed too', async () => {
+    const rec = recorder();
+    const s = newSyncer(rec);
+    await s.sync();
+    const ports = [{ port: 8080 }];
+    const before = state;
+    state = {
+      services: [...state.services, service({ name: 'new', clusterIP: '10.96.9.9', ports })],
+      endpoints: [...state.endpoints, endpoints('default', 'new', ['10.244.2.9'], ports)],
+    };
+    await s.sync();
+    expect(rec.texts.at(-1)).toContain(':KUBE-SERVICES - [0:0]');
+    expectNodeMatchesFullBuild(rec);
+    state = before;
+    await s.sync();
+    expect(rec.texts.at(-1)).toContain(':KUBE-SERVICES - [0:0]');
+    expect(rec.texts.at(-1)).toMatch(/^-X KUBE-SVC-/m);
+    expectNodeMatchesFullBuild(rec);
+    expect(rec.calls.filter((c) => c.startsWith('save'))).toHaveLength(2); // the first sync's only
   });
 
   it('after a failed restore the retry is a full sync again', async () => {
     const rec = recorder();
     const s = newSyncer(rec);
     await s.sync();
+    moveEndpoints('httpd-app', ['10.244.1.2', '10.244.3.9']);
     rec.failOnce();
     await expect(s.sync()).rejects.toThrow(/line 3/);
+    expect(rec.calls.at(-1)).toBe('restore 3 chains'); // the partial sync that failed
     rec.calls.length = 0;
     await s.sync();
-    expect(rec.calls.slice(0, 3)).toEqual(['save nat', 'save filter', 'restore 25 chains']);
+    // Every chain again, fixed ones included; the old SEP is found by iptables-save and deleted.
+    expect(rec.calls.slice(0, 3)).toEqual(['save nat', 'save filter', 'restore 26 chains']);
+    expect(rec.texts.at(-1)).toContain(':KUBE-SERVICES - [0:0]');
+    expect(rec.texts.at(-1)).toContain('-X KUBE-SEP-B7WZ6X3JS7NGRAGL');
+    expectNodeMatchesFullBuild(rec);
   });
 
   it('periodic syncs (--sync-period) are partial; a full one comes after an hour', async () => {
@@ -116,12 +182,12 @@ describe('Syncer', () => {
     s.start();
     rec.calls.length = 0;
     await vi.advanceTimersByTimeAsync(30_000 + 10);
-    expect(rec.calls).toEqual(['restore 8 chains']);
+    expect(rec.calls).toEqual([]); // partial, and nothing changed: no restore at all
     rec.calls.length = 0;
     await vi.advanceTimersByTimeAsync(FULL_SYNC_PERIOD_MS);
     const saves = rec.calls.filter((c) => c.startsWith('save')).length;
     expect(saves).toBe(2); // one full sync in that hour (save nat + save filter), the rest partial
-    expect(rec.calls.filter((c) => c.startsWith('restore')).length).toBe(FULL_SYNC_PERIOD_MS / 30_000);
+    expect(rec.calls.filter((c) => c.startsWith('restore'))).toEqual(['restore 25 chains']);
     expect(sysctls).toHaveLength(2);
     await s.stop();
   });

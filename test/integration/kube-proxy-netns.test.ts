@@ -208,13 +208,15 @@ describe('kube-proxy in a network namespace', () => {
     const after = await iptables.save('nat');
     const seps = (t: string) => t.split('\n').filter((l) => /^:KUBE-SEP-/.test(l)).length;
     expect(seps(after)).toBe(seps(before) - 1);
-    // A partial sync: only web's service chain and the removed endpoint's chain were written.
+    // A partial sync: only web's service chain and the removed endpoint's chain were written —
+    // no fixed chain: KUBE-SERVICES, unchanged, kept its rules (10,000 of them on a big node).
     const declared =
       restores
         .at(-1)
         ?.split('\n')
-        .filter((l) => /^:KUBE-(SVC|SEP)-/.test(l)) ?? [];
+        .filter((l) => l.startsWith(':')) ?? [];
     expect(declared).toHaveLength(2);
+    expect(declared.every((l) => /^:KUBE-(SVC|SEP)-/.test(l))).toBe(true);
     expect(restores.at(-1)).toContain(`-X ${endpointChainName('default/web', 'tcp', '10.244.1.4:8080')}`);
     // That change was a partial sync (only changed chains written): the node must still hold
     // exactly what a full sync of the new state would have written.
@@ -226,6 +228,9 @@ describe('kube-proxy in a network namespace', () => {
     state.services = [...state.services, service({ name: 'dns', clusterIP: '10.96.10.53', ports: dns })];
     state.endpoints = [...state.endpoints, endpoints('default', 'dns', podIPs, dns)];
     await syncer.sync();
+    // A new service: the partial sync rewrote KUBE-SERVICES to jump to it.
+    expect(restores.at(-1)).toContain(':KUBE-SERVICES - [0:0]');
+    await expectNodeMatchesFullBuild();
     const first = await lab.udpAsk(client, '10.96.10.53', 53, 40000);
     expect(first).toMatch(/^pod\d$/);
     // Same source port → same conntrack entry → same pod, for as long as the entry lives (30 s+).
@@ -239,6 +244,21 @@ describe('kube-proxy in a network namespace', () => {
     const next = await lab.udpAsk(client, '10.96.10.53', 53, 40000);
     expect(next).toMatch(/^pod\d$/);
     expect(next).not.toBe(first);
+  });
+
+  it('a sync with nothing changed runs no restore; a removed service’s chains are deleted', async () => {
+    const applied = restores.length;
+    await syncer.sync();
+    expect(restores.length).toBe(applied);
+    state.services = state.services.filter((s) => s.metadata?.name !== 'dns');
+    state.endpoints = state.endpoints.filter((e) => e.metadata?.name !== 'dns');
+    await syncer.sync();
+    expect(restores.at(-1)).toContain(':KUBE-SERVICES - [0:0]');
+    expect(restores.at(-1)).toMatch(/^-X KUBE-SVC-/m);
+    const saved = await expectNodeMatchesFullBuild();
+    expect(saved.join('\n')).not.toContain('default/dns');
+    // The other services still answer.
+    expect(new Set(await responders('http://10.96.10.10/', 10))).toEqual(new Set(['pod1', 'pod2']));
   });
 
   it('--cleanup leaves no KUBE-* chains and no jumps', async () => {
