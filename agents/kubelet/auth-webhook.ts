@@ -9,6 +9,7 @@
 
 import { createHash } from 'node:crypto';
 import { R } from '../api/resources';
+import { TtlCache } from '../api/ttl-cache';
 import type { KubeObject } from '../api/types';
 import type { ApiClient } from '../client/types';
 import type { KubeletUser, NodeAttributes } from './auth';
@@ -44,31 +45,10 @@ export function subjectAccessReview(user: KubeletUser, a: NodeAttributes): KubeO
   };
 }
 
-/**
- * Answers kept until their time is up, at most MAX_ENTRIES of them (the oldest written goes
- * first); both webhooks keep theirs here.
- */
-class AnswerCache<T> {
-  private readonly entries = new Map<string, { value: T; expiresAt: number }>();
-  constructor(private readonly now: () => number) {}
-
-  get(key: string): { value: T } | undefined {
-    const hit = this.entries.get(key);
-    return hit && hit.expiresAt > this.now() ? hit : undefined;
-  }
-
-  set(key: string, value: T, ttlMs: number): T {
-    this.entries.delete(key);
-    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
-    return value;
-  }
-}
-
 export function webhookAuthorizer(
   o: WebhookOptions,
 ): (user: KubeletUser, a: NodeAttributes) => Promise<boolean> {
-  const cache = new AnswerCache<boolean>(o.nowMs ?? Date.now);
+  const cache = new TtlCache<boolean>(MAX_ENTRIES, o.nowMs);
   return async (user, a) => {
     const review = subjectAccessReview(user, a);
     const key = JSON.stringify(review.spec);
@@ -84,7 +64,7 @@ export const TOKEN_TTL_MS = 2 * 60_000;
 
 /** Whose bearer token this is, asked of the apiserver (authentication.k8s.io/v1 TokenReview). */
 export function tokenReviewer(o: WebhookOptions): (token: string) => Promise<KubeletUser | undefined> {
-  const cache = new AnswerCache<KubeletUser | undefined>(o.nowMs ?? Date.now);
+  const cache = new TtlCache<KubeletUser | undefined>(MAX_ENTRIES, o.nowMs);
   return async (token) => {
     // The token itself never sits in memory longer than the request that carried it.
     const key = createHash('sha256').update(token).digest('base64');

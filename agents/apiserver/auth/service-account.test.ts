@@ -84,6 +84,38 @@ describe('service-account tokens', () => {
   });
 });
 
+describe('tokens whose signature was checked a moment ago', () => {
+  const t0 = new Date('2026-03-01T10:00:00Z');
+  let clock = t0;
+  const live = new Map([['demo/default', 'uid-1']]);
+  const verifyAt = serviceAccountVerifier({
+    keysPem: [key.pub],
+    issuers: [ISSUER],
+    audiences: [ISSUER],
+    lookup: (ns, name) => live.get(`${ns}/${name}`),
+    now: () => clock,
+  });
+
+  it('refuse the token of an account deleted since, at once', async () => {
+    clock = t0;
+    const token = await issueServiceAccountToken(key.priv, { ...spec, now: t0 });
+    await expect(verifyAt(token)).resolves.toMatchObject({ username: 'system:serviceaccount:demo:default' });
+    live.delete('demo/default');
+    await expect(verifyAt(token)).rejects.toThrow('service account demo/default has been deleted');
+    live.set('demo/default', 'uid-1');
+  });
+
+  it('refuse a token once its exp has passed, even within the 10 s it is believed', async () => {
+    clock = t0;
+    const token = await issueServiceAccountToken(key.priv, { ...spec, now: t0, expirationSeconds: 5 });
+    await expect(verifyAt(token)).resolves.toBeDefined();
+    clock = new Date(t0.getTime() + 4_000);
+    await expect(verifyAt(token)).resolves.toBeDefined();
+    clock = new Date(t0.getTime() + 6_000);
+    await expect(verifyAt(token)).rejects.toThrow(/"exp" claim timestamp check failed/);
+  });
+});
+
 describe('bound tokens', () => {
   const t0 = new Date('2026-03-01T10:00:00Z');
   const pods = new Map<string, LiveObject>([['demo/web', { uid: 'pod-1' }]]);
