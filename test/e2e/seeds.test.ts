@@ -10,7 +10,7 @@
 // every step once is enough to cover both clients' wire behaviour without doubling CI time;
 // the cluster-level reads (nodes, componentstatuses) run with both.
 //
-// Steps that need what nodekube does not have yet stay visible as `it.todo`, with the issue.
+// Steps that cannot run here, or that another test replays, stay visible as `it.todo` saying why or where.
 // Every describe deletes what it created, so the cluster is left as it was found.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -866,7 +866,9 @@ spec: {containers: [{name: ${name}, image: "${image}", ports: [{containerPort: 8
     return r.stdout;
   }
 
-  it.todo('minion{1,2}$ systemctl stop kubelet kube-proxy, then start again (node drills): #14');
+  it.todo(
+    'minion{1,2}$ systemctl stop kubelet kube-proxy, then start again: replayed by `nodekube drill kubelet-stop` (test/e2e/drills.test.ts, #14)',
+  );
 
   it('create the nginx pod (nginx:1.7.9): ContainerCreating → Running; docker ps on its node shows it', async () => {
     await createPod('nginx', 'nginx:1.7.9');
@@ -1159,9 +1161,11 @@ spec:
   });
 
   it.todo(
-    'failure and recovery: systemctl stop docker kubelet kube-proxy on minion1, then minion2; pods move (node drills): #14',
+    'failure and recovery: systemctl stop docker kubelet kube-proxy on a minion; pods move: replayed by `nodekube drill kubelet-stop` (test/e2e/drills.test.ts, #14)',
   );
-  it.todo('minikube dashboard: #11');
+  it.todo(
+    'minikube dashboard: nodekube serves its own at /ui/, opened through kubectl proxy in a real browser by test/integration/dashboard.test.ts (#11)',
+  );
 
   it('kubectl proxy; curl localhost:<port>/version (Minikube § "Accessing the dashboard")', async () => {
     const px = spawn(join(KUBECTL_DIR, `kubectl.${k}`), [`--kubeconfig=${KUBECONFIG}`, 'proxy', '--port=0']);
@@ -1271,7 +1275,9 @@ spec:
     await kubectl(k, ['delete', 'service', 'web-service']);
   });
 
-  it.todo('NFS PersistentVolume, PersistentVolumeClaim and a pod using it: #10');
+  it.todo(
+    "NFS PersistentVolume, claim and pod: the docker-provider machines have no NFS in the kernel (README); the seed's Recycle PV and class-less claim replay in test/integration/storage.test.ts (#10)",
+  );
 
   it('configmap my-config from literals; customer1 from a file; a pod gets them as env', async () => {
     await kubectl(k, [
