@@ -8,6 +8,7 @@ import {
   type LiveObject,
   serviceAccountVerifier,
   TokenError,
+  type VerifierOptions,
 } from './service-account';
 import { parseTokenFile } from './token-file';
 
@@ -20,12 +21,16 @@ const key = pem(ec());
 const other = pem(ec());
 const ISSUER = 'https://kubernetes.default.svc.cluster.local';
 const accounts = new Map([['demo/default', 'uid-1']]);
-const verify = serviceAccountVerifier({
-  keysPem: [key.pub],
-  issuers: [ISSUER],
-  audiences: [ISSUER],
-  lookup: (ns, name) => accounts.get(`${ns}/${name}`),
-});
+/** A verifier for ISSUER's tokens signed with `key`, the accounts above live; `o` changes any of that. */
+const verifierWith = (o: Partial<VerifierOptions> = {}) =>
+  serviceAccountVerifier({
+    keysPem: [key.pub],
+    issuers: [ISSUER],
+    audiences: [ISSUER],
+    lookup: (ns, name) => accounts.get(`${ns}/${name}`),
+    ...o,
+  });
+const verify = verifierWith();
 const spec = {
   issuer: ISSUER,
   namespace: 'demo',
@@ -88,13 +93,7 @@ describe('tokens whose signature was checked a moment ago', () => {
   const t0 = new Date('2026-03-01T10:00:00Z');
   let clock = t0;
   const live = new Map([['demo/default', 'uid-1']]);
-  const verifyAt = serviceAccountVerifier({
-    keysPem: [key.pub],
-    issuers: [ISSUER],
-    audiences: [ISSUER],
-    lookup: (ns, name) => live.get(`${ns}/${name}`),
-    now: () => clock,
-  });
+  const verifyAt = verifierWith({ lookup: (ns, name) => live.get(`${ns}/${name}`), now: () => clock });
 
   it('refuse the token of an account deleted since, at once', async () => {
     clock = t0;
@@ -119,11 +118,8 @@ describe('tokens whose signature was checked a moment ago', () => {
 describe('bound tokens', () => {
   const t0 = new Date('2026-03-01T10:00:00Z');
   const pods = new Map<string, LiveObject>([['demo/web', { uid: 'pod-1' }]]);
-  const verifyBound = serviceAccountVerifier({
+  const verifyBound = verifierWith({
     keysPem: [key.priv], // a private key verifies too (the signing key doubles as a verification key)
-    issuers: [ISSUER],
-    audiences: [ISSUER],
-    lookup: (ns, name) => accounts.get(`${ns}/${name}`),
     boundObject: (kind, ns, name) => (kind === 'pod' ? pods.get(`${ns}/${name}`) : undefined),
   });
 
