@@ -114,7 +114,7 @@ async function untilServed(node: string, url: string, match: RegExp) {
     .toMatch(match);
 }
 
-const iptablesSave = async (node: string) => (await onNode(node, 'sudo iptables-save -t nat')).output;
+const iptablesSave = async (node: string) => (await onNode(node, 'sudo iptables-save -t nat')).stdout;
 
 /** The KUBE-SVC chain kube-proxy wrote for a service (from its KUBE-SERVICES jump). */
 function svcChain(nat: string, svc: string, clusterIP: string): string {
@@ -767,7 +767,7 @@ describe('seed 004: httpd — pod IPs, ClusterIP, NodePort and the nat rules beh
   });
 
   it('iptables -S -t nat on the master: NODEPORTS → SVC (0.5) → SEP (MARK-MASQ, DNAT); the MASQUERADE mark', async () => {
-    const { stdout } = { stdout: (await onNode('master', 'sudo iptables -S -t nat')).output };
+    const { stdout } = await onNode('master', 'sudo iptables -S -t nat');
     const { ip, nodePort } = await service(k, 'httpd-app');
     expect(stdout).toMatch(/^-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000\/0x4000$/m);
     expect(stdout).toMatch(

@@ -47,7 +47,11 @@ export async function nodeContainers(): Promise<string[]> {
 
 export interface Run {
   code: number;
+  /** stdout and stderr as they arrived, interleaved: for messages and logs. */
   output: string;
+  /** stdout alone: for parsing. A warning on stderr can land mid-line in `output` (iptables-nft
+   * prints "iptables-legacy tables present" when Docker's DNS rules sit in a node's legacy table). */
+  stdout: string;
   ms: number;
 }
 
@@ -65,17 +69,21 @@ export function run(
   return new Promise((done) => {
     const child = spawn(cmd, args, { cwd, env: { ...process.env, NO_COLOR: '1' } });
     let output = '';
+    let stdout = '';
     const take = (b: Buffer) => {
       output += b;
       log.write(b);
     };
-    child.stdout.on('data', take);
+    child.stdout.on('data', (b: Buffer) => {
+      stdout += b;
+      take(b);
+    });
     child.stderr.on('data', take);
     const timer = setTimeout(() => child.kill('SIGTERM'), boundMs);
     child.on('close', (code) => {
       clearTimeout(timer);
       log.end();
-      done({ code: code ?? 124, output, ms: Date.now() - t0 });
+      done({ code: code ?? 124, output, stdout, ms: Date.now() - t0 });
     });
   });
 }
