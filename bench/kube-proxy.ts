@@ -4,16 +4,17 @@
 // on the same machine: what `iptables-restore --noflush` alone takes for the same text.
 //
 //   build      the pure builder alone on fresh objects (nothing memoized): full rule text
-//   fullSync   Syncer.sync() on an empty namespace: buildRules + iptables-save ×2 + ONE restore + jumps
+//   fullSync   Syncer.sync() on an empty namespace: buildRules + iptables-save ×2 + ONE restore (the
+//              hooks from PREROUTING, OUTPUT, … (jumps.ts) inserted in it)
 //   rawFull    `iptables-restore --noflush` of the very text fullSync wrote, into a second empty namespace
 //   change     Syncer.sync() after one endpoint of one service was replaced (a partial sync:
 //              that service's chain, the new KUBE-SEP, -X of the old one; no fixed chain, as
 //              KUBE-SERVICES did not change)
 //   rawChange  `iptables-restore --noflush` of the very text that sync wrote, into the second
-//              namespace, which holds the same rules as the first — the hooks from PREROUTING,
-//              OUTPUT, … (jumps.ts) included, added after rawFull. They matter: once a base chain
-//              leads into KUBE-SERVICES, nf_tables validates every chain it can reach on each
-//              commit that adds a rule (~0.3 s at 10,000 services here, whatever the text's size).
+//              namespace, which holds the same rules as the first — the hooks included, which
+//              came with rawFull's text. They matter: once a base chain leads into
+//              KUBE-SERVICES, nf_tables validates every chain it can reach on each commit that
+//              adds a rule (~0.3 s at 10,000 services here, whatever the text's size).
 //   steady     Syncer.sync() with nothing changed (the --sync-period tick): no restore at all
 //
 // Wall time on a shared machine is mostly other people's load, so `cpuMs` (this process's CPU
@@ -25,7 +26,6 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { createLogger } from '../agents/api/log';
 import { Iptables } from '../agents/kube-proxy/iptables';
-import { JUMP_RULES } from '../agents/kube-proxy/jumps';
 import { buildRules } from '../agents/kube-proxy/rules';
 import { type ProxyState, Syncer } from '../agents/kube-proxy/syncer';
 import { endpoints as endpointsOf, syntheticCluster } from '../agents/kube-proxy/testing/fixtures';
@@ -95,7 +95,6 @@ async function syncs(lab: NetnsLab, services: number, perService: number) {
   const syncer = new Syncer({
     iptables: {
       save: (t) => iptables.save(t),
-      ensureRule: (t, c, a) => iptables.ensureRule(t, c, a),
       restore: (text) => {
         last = text;
         return iptables.restore(text);
@@ -111,7 +110,6 @@ async function syncs(lab: NetnsLab, services: number, perService: number) {
   const fullSync = await timed(() => syncer.sync());
   const fullText = last;
   const rawFull = await timed(() => raw.restore(fullText));
-  for (const j of JUMP_RULES) await raw.ensureRule(j.table, j.chain, j.args);
   const change: Timing[] = [];
   const rawChange: Timing[] = [];
   let changeLines = 0;

@@ -1,9 +1,12 @@
 // The hooks from the built-in chains (PREROUTING, OUTPUT, POSTROUTING, INPUT, FORWARD) into
-// kube-proxy's own. The restore text (rules.ts) only ever writes chains kube-proxy owns; these
-// few rules live in chains others own too (Docker, the host firewall), so the syncer adds them
-// one by one, idempotently (-C then -I), and --cleanup removes exactly these.
+// kube-proxy's own. The restore text (rules.ts) only ever declares chains kube-proxy owns; these
+// few rules live in chains others own too (Docker, the host firewall), so they are never
+// rewritten: a full sync inserts (-I) only the ones missing from the iptables-save it has just
+// read, in the same restore (upstream checks and inserts each with its own `iptables -C`/`-I`;
+// at 1,000 services those 10–20 extra commands cost more than the rest of the sync's
+// bookkeeping, bench/kube-proxy.ts). --cleanup removes exactly these.
 
-/** A rule outside our own chains that sends traffic into them, checked with -C, added with -I. */
+/** A rule outside our own chains that sends traffic into them: looked for in iptables-save, added with -I. */
 export interface JumpRule {
   table: 'nat' | 'filter';
   chain: string;
@@ -41,3 +44,22 @@ export const JUMP_RULES: JumpRule[] = [
   jump('nat', 'OUTPUT', 'kubernetes service portals', 'KUBE-SERVICES'),
   jump('nat', 'POSTROUTING', 'kubernetes postrouting rules', 'KUBE-POSTROUTING'),
 ];
+
+/** The rule as iptables-save prints it and iptables-restore reads it: `-A CHAIN …`, comments quoted. */
+export function jumpRuleLine(j: JumpRule, op: '-A' | '-I' = '-A'): string {
+  return [op, j.chain, ...j.args.map((a) => (/\s/.test(a) ? `"${a}"` : a))].join(' ');
+}
+
+/**
+ * The hooks an iptables-save (of both tables) lacks, in JUMP_RULES' order: what a full sync must
+ * insert. A hook counts as present anywhere in its chain, as `iptables -C` would find it.
+ */
+export function missingJumps(saveText: string): JumpRule[] {
+  const present = new Set<string>();
+  let table = '';
+  for (const line of saveText.split('\n')) {
+    if (line.startsWith('*')) table = line.slice(1);
+    else if (line.startsWith('-A ')) present.add(`${table} ${line}`);
+  }
+  return JUMP_RULES.filter((j) => !present.has(`${j.table} ${jumpRuleLine(j)}`));
+}

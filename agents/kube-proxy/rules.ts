@@ -28,6 +28,7 @@
 
 import type { Endpoints, Service } from '../api/types';
 import { isPerServiceChain } from './chain-names';
+import { type JumpRule, jumpRuleLine } from './jumps';
 import { comment, MASQ_MARK, portRules } from './port-rules';
 import { buildServicePorts, type ServicePort } from './service-map';
 
@@ -109,17 +110,20 @@ export class Table {
    * rewriting a KUBE-SERVICES of 10,000 rules takes ~1.5 s, while a restore that leaves it
    * alone takes tens of ms (bench/kube-proxy.ts). A written chain is declared first
    * (`:CHAIN - [0:0]` flushes it), a chain left out is not mentioned at all; a table with
-   * nothing to write or delete renders as no lines.
+   * nothing to write or delete renders as no lines. `hooks` are inserted into built-in chains
+   * (jumps.ts), which are never declared: that would flush what others put there.
    */
-  render(previous?: ReadonlyMap<string, ChainRules>): string[] {
+  render(previous?: ReadonlyMap<string, ChainRules>, hooks: readonly JumpRule[] = []): string[] {
     const written: string[] = [];
     for (const [chain, rules] of this.chains)
       if (!sameRules(previous?.get(chain), rules)) written.push(chain);
-    if (written.length === 0 && this.deleted.length === 0) return [];
+    const inserted = hooks.filter((j) => j.table === this.name);
+    if (written.length === 0 && this.deleted.length === 0 && inserted.length === 0) return [];
     written.sort();
     const lines = [`*${this.name}`];
     for (const c of [...written, ...this.deleted].sort()) lines.push(`:${c} - [0:0]`);
     for (const c of written) for (const piece of this.chains.get(c) ?? []) lines.push(piece);
+    for (const j of inserted) lines.push(jumpRuleLine(j, '-I'));
     for (const c of this.deleted) lines.push(`-X ${c}`);
     lines.push('COMMIT');
     return lines;
@@ -201,10 +205,15 @@ export function buildRuleTables(
 
 /**
  * `previous`: what the last applied sync wrote (ruleContents); undefined writes every chain.
+ * `hooks`: jumps from built-in chains to insert (a full sync's missing ones, jumps.ts).
  * '' when there is nothing to write: nothing changed since `previous`.
  */
-export function renderRestore(t: RuleTables, previous?: AppliedChains): string {
-  const lines = t.filter.render(previous?.filter).concat(t.nat.render(previous?.nat));
+export function renderRestore(
+  t: RuleTables,
+  previous?: AppliedChains,
+  hooks: readonly JumpRule[] = [],
+): string {
+  const lines = t.filter.render(previous?.filter, hooks).concat(t.nat.render(previous?.nat, hooks));
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 

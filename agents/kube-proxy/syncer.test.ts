@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../api/log';
 import { Registry } from '../api/metrics';
-import { JUMP_RULES } from './jumps';
+import { JUMP_RULES, jumpRuleLine } from './jumps';
 import { buildRules } from './rules';
 import { FULL_SYNC_PERIOD_MS, type ProxyState, Syncer, type SyncerOptions } from './syncer';
 import { endpoints, seedCluster, service } from './testing/fixtures';
@@ -26,7 +26,7 @@ function recorder() {
     iptables: {
       async save(table: 'nat' | 'filter') {
         calls.push(`save ${table}`);
-        return node.save([table]);
+        return node.save([table], { builtIn: true });
       },
       async restore(text: string) {
         calls.push(`restore ${text.split('\n').filter((l) => l.startsWith(':')).length} chains`);
@@ -36,10 +36,6 @@ function recorder() {
           throw new Error('iptables-restore: line 3 failed');
         }
         node.apply(text);
-      },
-      async ensureRule() {
-        calls.push('ensureRule');
-        return false;
       },
     },
   };
@@ -106,20 +102,38 @@ describe('Syncer', () => {
     await s.stop();
   });
 
-  it('first sync is full (save, all chains, jumps); with nothing changed the next runs no restore', async () => {
+  it('first sync is full (save, all chains and the hooks in one restore); with nothing changed the next runs no restore', async () => {
     const rec = recorder();
     const s = newSyncer(rec);
     await s.sync();
     // 8 fixed chains + 6 KUBE-SVC + 11 KUBE-SEP for the seed's four services
-    expect(rec.calls).toEqual([
-      'save nat',
-      'save filter',
-      'restore 25 chains',
-      ...JUMP_RULES.map(() => 'ensureRule'),
-    ]);
+    expect(rec.calls).toEqual(['save nat', 'save filter', 'restore 25 chains']);
+    const inserted = (rec.texts[0] ?? '').split('\n').filter((l) => l.startsWith('-I '));
+    expect(inserted.sort()).toEqual(JUMP_RULES.map((j) => jumpRuleLine(j, '-I')).sort());
+    const onNode = rec.node.save(['filter', 'nat'], { builtIn: true });
+    for (const j of JUMP_RULES) expect(onNode).toContain(jumpRuleLine(j));
     rec.calls.length = 0;
     await s.sync();
     expect(rec.calls).toEqual([]);
+  });
+
+  it('a full sync inserts only the hooks the node lacks: none when all are there, one removed by someone else', async () => {
+    const rec = recorder();
+    const s = newSyncer(rec);
+    await s.sync();
+    await vi.advanceTimersByTimeAsync(FULL_SYNC_PERIOD_MS);
+    await s.sync(); // an hour on: a full sync, every hook already in place
+    expect(rec.calls.filter((c) => c.startsWith('save'))).toHaveLength(4);
+    expect(rec.texts.at(-1)).not.toMatch(/^-I /m);
+    const preRouting = JUMP_RULES.find((j) => j.chain === 'PREROUTING');
+    rec.node.tables.get('nat')?.set('PREROUTING', []); // e.g. a firewall reload
+    await vi.advanceTimersByTimeAsync(FULL_SYNC_PERIOD_MS);
+    await s.sync();
+    expect((rec.texts.at(-1) ?? '').split('\n').filter((l) => l.startsWith('-I '))).toEqual([
+      jumpRuleLine(preRouting as (typeof JUMP_RULES)[number], '-I'),
+    ]);
+    expectNodeMatchesFullBuild(rec);
+    expect(rec.node.save(['nat'], { builtIn: true }).match(/^-A PREROUTING /gm)).toHaveLength(1);
   });
 
   it('a partial sync after one endpoint change writes that service’s chains, no fixed chain', async () => {
@@ -188,6 +202,7 @@ describe('Syncer', () => {
     const saves = rec.calls.filter((c) => c.startsWith('save')).length;
     expect(saves).toBe(2); // one full sync in that hour (save nat + save filter), the rest partial
     expect(rec.calls.filter((c) => c.startsWith('restore'))).toEqual(['restore 25 chains']);
+    expect(rec.texts.at(-1)).not.toMatch(/^-I /m); // the hooks are all still there
     expect(sysctls).toHaveLength(2);
     await s.stop();
   });

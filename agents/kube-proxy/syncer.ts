@@ -18,17 +18,17 @@
 // last. A sync with nothing changed (most --sync-period ticks) runs no iptables-restore at all.
 // The price: a fixed chain someone else altered is repaired by the next full sync, not the next
 // partial one — as for the per-service chains. A FULL sync — the first, the next after any
-// failure, and one an hour (upstream's FullSyncPeriod) — reads the node's chains with
-// iptables-save, rewrites every chain, sets net.ipv4.conf.all.route_localnet=1 (NodePorts on
-// 127.0.0.1, see rules.ts) and checks (-C) / inserts (-I) the hooks from PREROUTING, OUTPUT,
-// POSTROUTING, INPUT and FORWARD into ours — the only rules outside our chains — so it repairs
-// whatever someone else changed in between.
+// failure, and one an hour (upstream's FullSyncPeriod) — reads the node's tables with
+// iptables-save, rewrites every chain, inserts (-I, in the same restore) whichever hooks from
+// PREROUTING, OUTPUT, POSTROUTING, INPUT and FORWARD into ours that save lacks — the only rules
+// outside our chains — and sets net.ipv4.conf.all.route_localnet=1 (NodePorts on 127.0.0.1, see
+// rules.ts), so it repairs whatever someone else changed in between.
 
 import type { Logger } from '../api/log';
 import type { Registry } from '../api/metrics';
 import type { Endpoints, Service } from '../api/types';
 import { chainsInSave, type Iptables } from './iptables';
-import { JUMP_RULES } from './jumps';
+import { type JumpRule, missingJumps } from './jumps';
 import { type AppliedChains, buildRuleTables, renderRestore, ruleContents } from './rules';
 import { buildServicePorts, conntrackCleanups, type ServicePort } from './service-map';
 
@@ -44,7 +44,7 @@ export interface ProxyState {
 }
 
 export interface SyncerOptions {
-  iptables: Pick<Iptables, 'restore' | 'save' | 'ensureRule'>;
+  iptables: Pick<Iptables, 'restore' | 'save'>;
   clusterCIDR: string;
   node: { name: string; ip?: string };
   /** The informer caches, read at the start of every sync (level-triggered). */
@@ -167,16 +167,16 @@ export class Syncer {
     const ports = buildServicePorts(services, endpoints);
     const full = !this.applied || this.now() - this.lastFullSync >= FULL_SYNC_PERIOD_MS;
     const applied = this.applied;
-    const existing =
+    const onNode =
       full || !applied
-        ? await this.chainsOnNode()
-        : { nat: applied.nat.keys(), filter: applied.filter.keys() };
+        ? await this.readNode()
+        : { chains: { nat: applied.nat.keys(), filter: applied.filter.keys() }, missingHooks: [] };
     const tables = buildRuleTables(ports, {
       node: this.opts.node,
       clusterCIDR: this.opts.clusterCIDR,
-      existingChains: existing,
+      existingChains: onNode.chains,
     });
-    const text = renderRestore(tables, full ? undefined : applied);
+    const text = renderRestore(tables, full ? undefined : applied, onNode.missingHooks);
     try {
       if (text) await this.opts.iptables.restore(text); // '': nothing changed since the last sync
     } catch (err) {
@@ -185,7 +185,6 @@ export class Syncer {
     }
     this.applied = ruleContents(tables);
     if (full) {
-      for (const j of JUMP_RULES) await this.opts.iptables.ensureRule(j.table, j.chain, j.args);
       await this.opts.setSysctl?.(ROUTE_LOCALNET, '1').catch((err) =>
         this.opts.log.error('Failed to set sysctl; NodePorts will not answer on localhost', {
           key: ROUTE_LOCALNET,
@@ -206,11 +205,17 @@ export class Syncer {
     this.opts.log.debug('Synced iptables rules', { full, servicePorts: ports.length, bytes: text.length });
   }
 
-  private async chainsOnNode(): Promise<{ nat?: string[]; filter?: string[] }> {
-    const saved = chainsInSave(
-      (await this.opts.iptables.save('nat')) + (await this.opts.iptables.save('filter')),
-    );
-    return { nat: saved.get('nat'), filter: saved.get('filter') };
+  /** A full sync's view of the node: its chains (to delete stale ones) and the hooks it lacks. */
+  private async readNode(): Promise<{
+    chains: { nat?: string[]; filter?: string[] };
+    missingHooks: JumpRule[];
+  }> {
+    const text = (await this.opts.iptables.save('nat')) + (await this.opts.iptables.save('filter'));
+    const saved = chainsInSave(text);
+    return {
+      chains: { nat: saved.get('nat'), filter: saved.get('filter') },
+      missingHooks: missingJumps(text),
+    };
   }
 
   private async flushConntrack(ports: ServicePort[]): Promise<void> {

@@ -12,8 +12,9 @@ import { createLogger } from '../../agents/api/log';
 import { endpointChainName } from '../../agents/kube-proxy/chain-names';
 import { cleanupRules } from '../../agents/kube-proxy/cleanup';
 import { Iptables } from '../../agents/kube-proxy/iptables';
+import { JUMP_RULES, jumpRuleLine, missingJumps } from '../../agents/kube-proxy/jumps';
 import { buildRules } from '../../agents/kube-proxy/rules';
-import { type ProxyState, Syncer } from '../../agents/kube-proxy/syncer';
+import { type ProxyState, Syncer, type SyncerOptions } from '../../agents/kube-proxy/syncer';
 import { endpoints, service } from '../../agents/kube-proxy/testing/fixtures';
 import { type Netns, NetnsLab } from '../support/netns';
 
@@ -22,6 +23,7 @@ let node: Netns;
 let client: Netns;
 let iptables: Iptables;
 let syncer: Syncer;
+let syncerOptions: SyncerOptions;
 let outsider: Netns;
 const pods: Netns[] = [];
 /** Every restore text the syncer applied, to tell partial syncs from full ones. */
@@ -80,10 +82,9 @@ beforeAll(async () => {
   await outsider.run('ip', ['route', 'add', '127.0.0.0/8', 'via', '192.168.78.1']);
   lab.startEcho(node, 'node-loopback', 9999);
   iptables = await Iptables.detect(['nsenter', `--net=${node.path}`]);
-  syncer = new Syncer({
+  syncerOptions = {
     iptables: {
       save: (table) => iptables.save(table),
-      ensureRule: (table, chain, args) => iptables.ensureRule(table, chain, args),
       restore: (text) => {
         restores.push(text);
         return iptables.restore(text);
@@ -97,7 +98,8 @@ beforeAll(async () => {
     syncPeriodMs: 30_000,
     log: createLogger('kube-proxy-test', { level: 'warn' }),
     conntrack: (args) => node.exec('conntrack', args), // exit 1 = "0 flow entries deleted": fine
-  });
+  };
+  syncer = new Syncer(syncerOptions);
   state.services = [
     service({ name: 'web', clusterIP: '10.96.10.10', ports: web, externalIPs: [externalIP] }),
     service({
@@ -125,6 +127,21 @@ describe('kube-proxy in a network namespace', () => {
     expect(saved).toContain(
       '-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
     );
+  });
+
+  it('a full sync finds every hook in iptables-save as jumps.ts writes it, and inserts none twice', async () => {
+    const fresh = new Syncer(syncerOptions); // its first sync is full, on a node that has them all
+    await fresh.sync();
+    await fresh.stop();
+    expect(restores.at(-1)).not.toMatch(/^-I /m);
+    const saved = (await iptables.save('filter')) + (await iptables.save('nat'));
+    expect(missingJumps(saved)).toEqual([]);
+    for (const j of JUMP_RULES) {
+      expect(
+        saved.split('\n').filter((l) => l === jumpRuleLine(j)),
+        jumpRuleLine(j),
+      ).toHaveLength(1);
+    }
   });
 
   it('balances a ClusterIP over all ready backends, masquerading the off-cluster client', async () => {
