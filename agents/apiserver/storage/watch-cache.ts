@@ -16,7 +16,7 @@ import { storagePrefix } from '../../api/resources';
 import type { KubeObject } from '../../api/types';
 import type { EtcdStore } from './etcd-store';
 import { type Change, type EtcdWatch, watchPrefix } from './etcd-watch';
-import { jsonOf } from './json-cache';
+import { forgetJson, jsonOf } from './json-cache';
 
 export interface CacheEntry {
   key: string;
@@ -154,6 +154,8 @@ export class WatchCache {
     for (const c of changes) {
       if (c.revision <= this.revision) continue; // replayed after a reconnect
       const relKey = c.key.slice(this.prefix.length);
+      const superseded = this.entries.get(relKey)?.obj;
+      if (superseded) forgetJson(superseded);
       if (c.type === 'DELETED') {
         if (this.entries.delete(relKey)) this.sortedKeys = null;
       } else {
