@@ -80,11 +80,11 @@ async function podExists(name: string): Promise<boolean> {
 describe.each(['1.27', '1.33'])('kubectl %s run --rm', (version) => {
   const tag = version.replace('.', '');
   it.each([
-    ['-i', false, RUNS['-i']],
-    ['-it', true, RUNS['-it']],
+    ['-i', RUNS['-i'], false],
+    ['-it', RUNS['-it'], true],
   ] as const)(
     '%s: %i quick runs in a row each print, exit 0 and delete their pod',
-    async (_flag, tty, runs) => {
+    async (_flag, runs, tty) => {
       const failures: string[] = [];
       let total = 0;
       for (let i = 0; i < runs; i++) {

@@ -93,12 +93,19 @@ export class NetnsLab {
     await must('ip', ['-n', ns.name, 'link', 'set', name, 'up']);
   }
 
-  /** A "pod": its own namespace, a veth into `node`'s bridge, an address and a default route. */
+  /**
+   * A "pod": its own namespace, a veth into `node`'s bridge, an address and a default route.
+   * Its bridge port is in hairpin mode, as the kubelet sets it (agents/kubelet/hairpin.ts): with
+   * br_netfilter loaded (dockerd loads it), a pod's packet to its own Service is DNATed on the
+   * bridge and must leave by the port it came in on; without hairpin the bridge drops it, and
+   * the SYN's retry draws another backend, so a pod reaching itself fails only now and then.
+   */
   async pod(node: Netns, bridgeName: string, short: string, addr: string, gateway: string): Promise<Netns> {
     const pod = await this.add(short);
     const hostIf = `veth${short}`.slice(0, 15);
     await this.veth(pod, 'eth0', addr, node, hostIf, undefined);
     await must('ip', ['-n', node.name, 'link', 'set', hostIf, 'master', bridgeName]);
+    await must('ip', ['-n', node.name, 'link', 'set', hostIf, 'type', 'bridge_slave', 'hairpin', 'on']);
     await must('ip', ['-n', pod.name, 'route', 'add', 'default', 'via', gateway]);
     return pod;
   }
