@@ -32,7 +32,7 @@ import { bindingFor } from '../agents/scheduler/schedule-one';
 import { startControlPlane } from '../test/support/apiserver';
 import { freePort } from '../test/support/ports';
 import { type Started, startAgent, waitForHttpOk } from '../test/support/process';
-import { peakRssMiB, rssMiB } from './lib/proc';
+import { anonRssMiB, peakRssMiB, rssMiB } from './lib/proc';
 import { compare, runWhenMain } from './lib/report';
 
 const FAST = ['--kube-api-qps=5000', '--kube-api-burst=5000'];
@@ -253,6 +253,7 @@ export async function hollowRunning(hollowNodes: number, pods: number) {
       allRunningS: round((times[times.length - 1] - start) / 1000),
       controlPlaneRssMiB: memory(rssMiB),
       controlPlanePeakRssMiB: memory(peakRssMiB),
+      controlPlaneAnonRssMiB: memory(anonRssMiB),
       apiserverMemoryMiB: await apiserverMemory(cp.url),
     };
   } finally {
