@@ -57,10 +57,11 @@ export function startProcess(
 
 /**
  * Run an agent from source (through tsx), so tests need no build and never race another test's
- * `npm run build`; or — with NODEKUBE_AGENT_BUNDLE=1, which `npm run
- * bench` sets after building — from dist/bin/nodekube-agent.cjs as the cluster runs it: tsx costs
- * each process ~33 MB of memory (apiserver idle: 113 MB from source, 80 MB bundled), which a
- * benchmark of the control plane's memory must not count.
+ * `npm run build` (the e2e tests run the bundled dist/ on the nodes instead); or, with
+ * NODEKUBE_AGENT_BUNDLE=1, which `npm run bench` sets after building, from
+ * dist/bin/nodekube-agent.cjs as the cluster runs it: tsx costs each process ~33 MB of memory
+ * (apiserver idle: 113 MB from source, 80 MB bundled), which a benchmark of the control plane's
+ * memory must not count.
  */
 export function startAgent(
   name: string,
