@@ -17,6 +17,12 @@
 //              adds a rule (~0.3 s at 10,000 services here, whatever the text's size).
 //   steady     Syncer.sync() with nothing changed (the --sync-period tick): no restore at all
 //
+// Both iptables backends where the host has them: the one `iptables` is here (nf_tables on this
+// Debian) and the other (legacy x_tables). They cost differently — nf_tables re-validates every
+// chain a hook reaches on each commit that adds a rule, legacy replaces the whole table on every
+// restore, however small — so which goal a backend can meet is the kernel's answer, and the bench
+// puts both beside each other in one run.
+//
 // Wall time on a shared machine is mostly other people's load, so `cpuMs` (this process's CPU
 // time) is given beside it; `uptime` is printed with the results. Namespaces are created and
 // removed by the bench (NetnsLab). Prints JSON: `node --import tsx bench/kube-proxy.ts`.
@@ -25,7 +31,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { createLogger } from '../agents/api/log';
-import { Iptables } from '../agents/kube-proxy/iptables';
+import { type Backend, Iptables } from '../agents/kube-proxy/iptables';
 import { buildRules } from '../agents/kube-proxy/rules';
 import { type ProxyState, Syncer } from '../agents/kube-proxy/syncer';
 import { endpoints as endpointsOf, syntheticCluster } from '../agents/kube-proxy/testing/fixtures';
@@ -86,11 +92,11 @@ async function buildOnly(services: number, perService: number, runs: number) {
   return { ...medianOf(times), bytes: text.length, lines: text.split('\n').length };
 }
 
-async function syncs(lab: NetnsLab, services: number, perService: number) {
+async function syncs(lab: NetnsLab, backend: Backend, services: number, perService: number) {
   const state: ProxyState = syntheticCluster(services, perService);
-  const [ns, twin] = [await lab.add(`s${services}`), await lab.add(`r${services}`)];
-  const iptables = await Iptables.detect(['nsenter', `--net=${ns.path}`]);
-  const raw = await Iptables.detect(['nsenter', `--net=${twin.path}`]);
+  const [ns, twin] = [await lab.add(`${backend[0]}s${services}`), await lab.add(`${backend[0]}r${services}`)];
+  const iptables = Iptables.of(backend, ['nsenter', `--net=${ns.path}`]);
+  const raw = Iptables.of(backend, ['nsenter', `--net=${twin.path}`]);
   let last = '';
   const syncer = new Syncer({
     iptables: {
@@ -141,25 +147,49 @@ async function syncs(lab: NetnsLab, services: number, perService: number) {
 
 const GOALS = { fullMs: { 1000: 1000, 10000: 5000 } as Record<number, number>, changeMs: 200 };
 
+/**
+ * The host's own backend first, then the other one when it works here: a restore into a fresh
+ * namespace must succeed (legacy needs the ip_tables modules, which not every kernel has).
+ */
+async function backendsHere(lab: NetnsLab): Promise<{ backends: Backend[]; skipped: string[] }> {
+  const own = (await Iptables.detect()).backend;
+  const other: Backend = own === 'nft' ? 'legacy' : 'nft';
+  const probe = await lab.add('probe');
+  try {
+    await Iptables.of(other, ['nsenter', `--net=${probe.path}`]).restore(
+      '*nat\n:KUBE-PROBE - [0:0]\nCOMMIT\n',
+    );
+    return { backends: [own, other], skipped: [] };
+  } catch (err) {
+    return { backends: [own], skipped: [`${other}: ${(err as Error).message}`] };
+  }
+}
+
 export async function run(sizes = [1000, 10_000], perService = 5) {
   const lab = new NetnsLab();
   const results = [];
+  let skipped: string[] = [];
   try {
-    for (const services of sizes) {
-      const build = await buildOnly(services, perService, services >= 10_000 ? 3 : 5);
-      const sync = await syncs(lab, services, perService);
-      const fullGoal = GOALS.fullMs[services];
-      results.push({
-        services,
-        endpointsPerService: perService,
-        build,
-        ...sync,
-        goals: { fullSyncMs: fullGoal, changeMs: GOALS.changeMs },
-        withinGoal: {
-          fullSync: fullGoal === undefined ? null : sync.fullSync.ms <= fullGoal,
-          change: sync.change.ms <= GOALS.changeMs,
-        },
-      });
+    const here = await backendsHere(lab);
+    skipped = here.skipped;
+    for (const backend of here.backends) {
+      for (const services of sizes) {
+        const build = await buildOnly(services, perService, services >= 10_000 ? 3 : 5);
+        const sync = await syncs(lab, backend, services, perService);
+        const fullGoal = GOALS.fullMs[services];
+        results.push({
+          backend,
+          services,
+          endpointsPerService: perService,
+          build,
+          ...sync,
+          goals: { fullSyncMs: fullGoal, changeMs: GOALS.changeMs },
+          withinGoal: {
+            fullSync: fullGoal === undefined ? null : sync.fullSync.ms <= fullGoal,
+            change: sync.change.ms <= GOALS.changeMs,
+          },
+        });
+      }
     }
   } finally {
     await lab.teardown();
@@ -167,16 +197,17 @@ export async function run(sizes = [1000, 10_000], perService = 5) {
   // The table's rows: each sync beside `iptables-restore --noflush` of the very text it wrote.
   const headline: Compared[] = [];
   for (const r of results) {
+    const at = `${r.services.toLocaleString('en-US')} services`;
     headline.push(
       compare(
-        `kube-proxy full sync, ${r.services.toLocaleString('en-US')} services × ${perService} endpoints, vs iptables-restore of its text`,
+        `kube-proxy full sync (iptables-${r.backend}), ${at} × ${perService} endpoints, vs iptables-restore of its text`,
         r.fullSync.ms,
         r.rawFull.ms,
         'ms',
         r.goals.fullSyncMs === undefined ? undefined : `≤ ${r.goals.fullSyncMs} ms`,
       ),
       compare(
-        `kube-proxy sync after one endpoint change at ${r.services.toLocaleString('en-US')} services (median of 3), vs iptables-restore of its text`,
+        `kube-proxy sync after one endpoint change (iptables-${r.backend}) at ${at} (median of 3), vs iptables-restore of its text`,
         r.change.ms,
         r.rawChange.ms,
         'ms',
@@ -187,7 +218,8 @@ export async function run(sizes = [1000, 10_000], perService = 5) {
   return {
     headline,
     bench: 'kube-proxy',
-    backend: (await Iptables.detect()).backend,
+    hostBackend: (await Iptables.detect()).backend,
+    skippedBackends: skipped,
     uptime: execFileSync('uptime', { encoding: 'utf8' }).trim(),
     loadAverage: loadavg().map(round),
     cpus: cpus().length,

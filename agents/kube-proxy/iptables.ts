@@ -89,6 +89,11 @@ export class Iptables {
     return new Iptables(defaultBackend, exec);
   }
 
+  /** A given backend, without detecting (benches compare the two side by side). */
+  static of(backend: Backend, prefix: string[] = []): Iptables {
+    return new Iptables(backend, execWith(prefix));
+  }
+
   private async run(args: string[], input?: string): Promise<CommandResult> {
     return this.exec(`iptables-${this.backend}`, ['-w', '5', ...args], input);
   }
