@@ -207,10 +207,14 @@ async function apiserverMemory(apiserverUrl: string) {
   };
 }
 
+/** How long the control plane sits idle with all the pods Running before its memory is read again. */
+const IDLE_MS = 60_000;
+
 /**
  * `pods` pods on `hollowNodes` hollow nodes, from the first create until all are Running, with the
  * whole control plane running (apiserver, scheduler, controller-manager): its memory with all
- * those pods is read at the end (issue 12: ≤ 400 MB together).
+ * those pods is read right after the last one is Running, and again IDLE_MS later (issue 12:
+ * ≤ 400 MB together).
  */
 export async function hollowRunning(hollowNodes: number, pods: number) {
   const { cp, client, hollow } = await hollowCluster('hollow', hollowNodes, 'bench-hollow');
@@ -245,16 +249,27 @@ export async function hollowRunning(hollowNodes: number, pods: number) {
       const each = Object.fromEntries(Object.entries(controlPlane).map(([k, p]) => [k, read(p.pid)]));
       return { ...each, total: Object.values(each).reduce((a, b) => a + b, 0) };
     };
+    const rightAfter = {
+      controlPlaneRssMiB: memory(rssMiB),
+      controlPlanePeakRssMiB: memory(peakRssMiB),
+      controlPlaneAnonRssMiB: memory(anonRssMiB),
+      apiserverMemoryMiB: await apiserverMemory(cp.url),
+    };
+    // The same pods a minute later, with nothing to do but heartbeats: V8 returns heap it grew for
+    // the burst only once its memory reducer sees the process idle, so right after the burst and
+    // at rest are different figures, and a cluster spends most of its life at rest.
+    await new Promise((r) => setTimeout(r, IDLE_MS));
     return {
       hollowNodes,
       pods,
       running: times.length,
       podCreatePerS: round(pods / createdS),
       allRunningS: round((times[times.length - 1] - start) / 1000),
-      controlPlaneRssMiB: memory(rssMiB),
-      controlPlanePeakRssMiB: memory(peakRssMiB),
-      controlPlaneAnonRssMiB: memory(anonRssMiB),
-      apiserverMemoryMiB: await apiserverMemory(cp.url),
+      ...rightAfter,
+      idleS: IDLE_MS / 1000,
+      controlPlaneRssMiBAfterIdle: memory(rssMiB),
+      controlPlaneAnonRssMiBAfterIdle: memory(anonRssMiB),
+      apiserverMemoryMiBAfterIdle: await apiserverMemory(cp.url),
     };
   } finally {
     await controllerManager.stop();
@@ -371,8 +386,16 @@ export async function run(): Promise<object> {
         goal: '≤ 60 s',
       },
       {
-        what: `control plane RSS (apiserver + scheduler + controller-manager, bundled) with those ${hollow.pods} pods Running`,
+        what: `control plane RSS (apiserver + scheduler + controller-manager, bundled) with those ${hollow.pods} pods Running, right after the last one`,
         measured: hollow.controlPlaneRssMiB.total,
+        limit: Number.NaN,
+        unit: 'MiB',
+        ratio: Number.NaN,
+        goal: '≤ 400 MB',
+      },
+      {
+        what: `the same control plane RSS ${hollow.idleS} s later, idle but for heartbeats`,
+        measured: hollow.controlPlaneRssMiBAfterIdle.total,
         limit: Number.NaN,
         unit: 'MiB',
         ratio: Number.NaN,
