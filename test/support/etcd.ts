@@ -57,26 +57,33 @@ export async function startEtcd(name = 'etcd', opts: EtcdOptions = {}): Promise<
     `--initial-cluster=${name}=http://127.0.0.1:${peerPort}`,
     '--log-level=warn',
   ]);
-  const deadline = Date.now() + 20_000;
+  const stop = async () => {
+    await proc.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  // Bounded, but not tight: CI runs integration files beside the e2e cluster on two cores, and a
+  // fresh etcd's first WAL fsyncs once took more than 20 s there.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     try {
       if (await healthy(url, tls)) break;
     } catch {
       // not up yet
     }
-    if (Date.now() > deadline) throw new Error(`etcd did not become healthy; see ${proc.logFile}`);
+    const { exitCode, signalCode } = proc.proc;
+    const failure =
+      exitCode !== null || signalCode !== null
+        ? `etcd exited (${exitCode ?? signalCode}) before it was healthy`
+        : Date.now() > deadline
+          ? 'etcd did not become healthy within 60 s'
+          : undefined;
+    if (failure) {
+      await stop(); // no etcd and no data directory left behind by a failed start
+      throw new Error(`${failure}; see ${proc.logFile}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return {
-    url,
-    dataDir,
-    proc,
-    tls,
-    async stop() {
-      await proc.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return { url, dataDir, proc, tls, stop };
 }
 
 /** GET /health; over TLS with the client certificate (etcd asks for one on every client URL). */
