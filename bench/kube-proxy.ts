@@ -168,10 +168,9 @@ async function backendsHere(lab: NetnsLab): Promise<{ backends: Backend[]; skipp
 export async function run(sizes = [1000, 10_000], perService = 5) {
   const lab = new NetnsLab();
   const results = [];
-  let skipped: string[] = [];
+  let here: { backends: Backend[]; skipped: string[] } = { backends: [], skipped: [] };
   try {
-    const here = await backendsHere(lab);
-    skipped = here.skipped;
+    here = await backendsHere(lab);
     for (const backend of here.backends) {
       for (const services of sizes) {
         const build = await buildOnly(services, perService, services >= 10_000 ? 3 : 5);
@@ -218,8 +217,8 @@ export async function run(sizes = [1000, 10_000], perService = 5) {
   return {
     headline,
     bench: 'kube-proxy',
-    hostBackend: (await Iptables.detect()).backend,
-    skippedBackends: skipped,
+    hostBackend: here.backends[0],
+    skippedBackends: here.skipped,
     uptime: execFileSync('uptime', { encoding: 'utf8' }).trim(),
     loadAverage: loadavg().map(round),
     cpus: cpus().length,
