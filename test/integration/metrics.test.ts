@@ -8,11 +8,12 @@ import { kubectl } from '../support/kubectl';
 import { createPod, podOn, startTestNode, type TestNode } from '../support/kubelet';
 
 let node: TestNode;
+let cp: Awaited<ReturnType<typeof startControlPlane>> | undefined;
 const poll = { timeout: 90_000, interval: 1000 };
 
 beforeAll(async () => {
   // A short resolution keeps the test short; the default is 10 s.
-  const cp = await startControlPlane({ name: 'apiserver-metrics', flags: ['--metric-resolution=3s'] });
+  cp = await startControlPlane({ name: 'apiserver-metrics', flags: ['--metric-resolution=3s'] });
   node = await startTestNode('metrics', cp);
   // A busy loop held to a fifth of a core by its CPU limit (CFS quota), so it costs little here.
   await createPod(
@@ -32,8 +33,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // The control plane by its own name: when the node fails to start, `node` is unset.
   await node?.stop();
-  await node?.cp.stop();
+  await cp?.stop();
 });
 
 interface PodStats {
