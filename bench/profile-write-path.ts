@@ -1,10 +1,11 @@
 // How the apiserver's write path was profiled (issue 12), runnable again after any change:
 //
-//   npm run profile [-- --pods 3000]
+//   npm run profile [-- --pods 3000] [-- --creates-only]
 //
 // Starts a real etcd and the apiserver under `node --cpu-prof`, warms it up, then drives the
 // writes a pod's life costs the control plane — create, binding (the scheduler), status (the
-// kubelet), a label patch and a status update — at 16 concurrent clients. The apiserver is
+// kubelet), a label patch and a status update — at 16 concurrent clients (`--creates-only`: pod
+// creates alone, the apiserver bench's headline write). The apiserver is
 // stopped with SIGTERM so V8 writes its profile; the profile's path is printed (open it in
 // Chrome DevTools' Performance tab or speedscope for the flame graph) beside a summary: self
 // and inclusive time per function, and time per area (our code by file, the etcd client,
@@ -62,7 +63,15 @@ async function podLife(http: KeepAliveClient, name: string): Promise<void> {
   );
 }
 
-export async function run(pods = 3000) {
+/** A pod's create alone: the write the apiserver bench compares with raw etcd. */
+async function podCreate(http: KeepAliveClient, name: string): Promise<void> {
+  const code = await http.post(NS, JSON.stringify(pod(name)));
+  if (code !== 201) throw new Error(`create ${name}: HTTP ${code}`);
+}
+
+export async function run(pods = 3000, createsOnly = false) {
+  const writes = createsOnly ? podCreate : podLife;
+  const writesPerPod = createsOnly ? 1 : 4;
   const profileDir = mkdtempSync(join(tmpdir(), 'nodekube-profile-'));
   const etcd = await startEtcd('etcd-profile');
   const port = await freePort();
@@ -81,9 +90,9 @@ export async function run(pods = 3000) {
   try {
     await waitForHttpOk(`http://127.0.0.1:${port}/healthz`, 60_000, apiserver.logFile);
     // Warm-up: the JIT has compiled the hot paths before most samples are taken.
-    await pool(pods / 4, 16, (i) => podLife(http, `warm-${i}`).then(() => 0));
+    await pool(pods / 4, 16, (i) => writes(http, `warm-${i}`).then(() => 0));
     const t = performance.now();
-    await pool(pods, 16, (i) => podLife(http, `pod-${i}`).then(() => 0));
+    await pool(pods, 16, (i) => writes(http, `pod-${i}`).then(() => 0));
     const seconds = (performance.now() - t) / 1000;
     http.close();
     await apiserver.stop(30_000);
@@ -93,8 +102,8 @@ export async function run(pods = 3000) {
     return {
       profile: join(profileDir, file),
       pods,
-      writesPerPod: 4,
-      writesPerSecond: Math.round((4 * pods) / seconds),
+      writesPerPod,
+      writesPerSecond: Math.round((writesPerPod * pods) / seconds),
       ...summarize(profile, REPO_ROOT),
     };
   } finally {
@@ -106,5 +115,5 @@ export async function run(pods = 3000) {
 
 runWhenMain(import.meta.url, () => {
   const i = process.argv.indexOf('--pods');
-  return run(i > 0 ? Number(process.argv[i + 1]) : undefined);
+  return run(i > 0 ? Number(process.argv[i + 1]) : undefined, process.argv.includes('--creates-only'));
 });

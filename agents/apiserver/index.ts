@@ -131,8 +131,8 @@ export async function main(argv: string[]): Promise<void> {
   const requestTimeoutMs = durationFlag('--request-timeout', flags.requestTimeout);
   if (encryption) log.info('Encrypting at rest', { resources: [...encryption.chains.keys()] });
 
-  const etcd = connectEtcd(flags.etcdServers.split(','), credentials);
-  const store = new EtcdStore(etcd, encryption?.values);
+  const { client: etcd, kv } = connectEtcd(flags.etcdServers.split(','), credentials);
+  const store = new EtcdStore(etcd, kv, encryption?.values);
   const caches = new Map<ResourceInfo, WatchCache>();
   for (const r of resources) {
     if (r === R.componentstatuses || r.createOnly || r.computed) continue;
@@ -249,7 +249,7 @@ export async function main(argv: string[]): Promise<void> {
       server.close();
       server.closeAllConnections();
     }
-    etcd.close();
+    store.close();
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

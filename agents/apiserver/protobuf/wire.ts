@@ -110,3 +110,89 @@ export function text(b: Uint8Array): string {
     throw new WireError('string field is not valid UTF-8');
   }
 }
+
+/**
+ * Builds a message field by field. Nested messages are written into their own writer first, so
+ * their length is known when the parent writes the field's length prefix.
+ */
+export class WireWriter {
+  private readonly parts: Uint8Array[] = [];
+  private size = 0;
+
+  get length(): number {
+    return this.size;
+  }
+
+  /** A varint field; zero is skipped (proto3's default) unless `always` (a oneof member). */
+  uint(field: number, value: number, always = false): this {
+    if (value === 0 && !always) return this;
+    this.key(field, 0);
+    this.varint(value);
+    return this;
+  }
+
+  /**
+   * An int64 given in decimal, as ids beyond 2^53 come (etcd's lease ids); a negative one is
+   * written as its ten-byte two's complement, the way protobuf writes negative int64s.
+   */
+  int64(field: number, decimal: string): this {
+    let n = BigInt.asUintN(64, BigInt(decimal));
+    if (n === 0n) return this;
+    this.key(field, 0);
+    const out: number[] = [];
+    while (n > 127n) {
+      out.push(Number(n & 127n) | 128);
+      n >>= 7n;
+    }
+    out.push(Number(n));
+    this.push(Uint8Array.from(out));
+    return this;
+  }
+
+  bool(field: number, value: boolean): this {
+    return value ? this.uint(field, 1) : this;
+  }
+
+  /** A bytes or string field; empty values are skipped (proto3's default). */
+  bytes(field: number, value: Uint8Array | string): this {
+    const b = typeof value === 'string' ? Buffer.from(value) : value;
+    if (b.length === 0) return this;
+    this.key(field, 2);
+    this.varint(b.length);
+    this.push(b);
+    return this;
+  }
+
+  /** A nested message, written even when empty (its presence can carry meaning). */
+  message(field: number, m: WireWriter): this {
+    this.key(field, 2);
+    this.varint(m.size);
+    for (const p of m.parts) this.push(p);
+    return this;
+  }
+
+  finish(): Buffer {
+    return Buffer.concat(this.parts, this.size);
+  }
+
+  private key(field: number, wireType: WireType): void {
+    this.varint(field * 8 + wireType);
+  }
+
+  /** Non-negative integers up to 2^53 (revisions, lengths, lease ids). */
+  private varint(n: number): void {
+    if (n < 0 || !Number.isSafeInteger(n)) throw new WireError(`cannot write ${n} as a varint`);
+    const out: number[] = [];
+    while (n > 127) {
+      out.push((n % 128) | 128);
+      n = Math.floor(n / 128);
+    }
+    out.push(n);
+    this.push(Uint8Array.from(out));
+  }
+
+  private push(b: Uint8Array): void {
+    this.parts.push(b);
+    this.size += b.length;
+  }
+}

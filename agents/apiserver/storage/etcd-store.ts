@@ -14,9 +14,10 @@
 // --encryption-provider-config); so do the ones a watch brings, which carry the stored bytes.
 
 import { ExponentialBackoff, handleWhen, noop, retry } from 'cockatiel';
-import { Etcd3, type ICompare, type IKeyValue, type IRequestOp, isRecoverableError } from 'etcd3';
+import { Etcd3, isRecoverableError } from 'etcd3';
 import type { KubeObject } from '../../api/types';
 import { PLAIN_VALUES, type ValueTransform } from './encryption/providers';
+import { type Compare, EtcdKv, type RequestOp } from './etcd-kv';
 import type { EtcdCredentials } from './etcd-tls';
 
 /** An additional key written in the same transaction, guarded on its own revision (0 = absent). */
@@ -42,8 +43,6 @@ export interface ListResult {
   revision: number;
 }
 
-const enc = (s: string) => Buffer.from(s);
-
 /** etcd's "prefix end": the prefix with its last byte incremented. */
 export function prefixEnd(prefix: string): Buffer {
   const b = Buffer.from(prefix);
@@ -51,8 +50,15 @@ export function prefixEnd(prefix: string): Buffer {
   return b;
 }
 
+/** A key and value as etcd returns them: from etcd-kv.ts' reads or from etcd3's watch events. */
+export interface StoredBytes {
+  key: Buffer;
+  value: Buffer;
+  mod_revision: number | string;
+}
+
 /** Parse a stored value and stamp its resourceVersion from the key's mod_revision. */
-export function decodeKv(kv: IKeyValue, values: ValueTransform = PLAIN_VALUES): Stored {
+export function decodeKv(kv: StoredBytes, values: ValueTransform = PLAIN_VALUES): Stored {
   let plain: Buffer;
   try {
     plain = values.fromStorage(kv.key.toString(), kv.value);
@@ -72,8 +78,21 @@ export function encodeObject(obj: KubeObject): string {
   return JSON.stringify({ ...obj, metadata: meta });
 }
 
-/** `credentials` (etcd-tls.ts) turn on TLS with a client certificate for https:// servers. */
-export function connectEtcd(servers: string[], credentials?: EtcdCredentials): Etcd3 {
+/**
+ * The reads and writes (etcd-kv.ts, its own HTTP/2 client) and the etcd3 client (watches, leases,
+ * compaction) for `servers`. `credentials` (etcd-tls.ts) turn on TLS with a client certificate
+ * for https:// servers.
+ */
+export function connectEtcd(servers: string[], credentials?: EtcdCredentials): { client: Etcd3; kv: EtcdKv } {
+  const tls = credentials && {
+    ca: credentials.rootCertificate,
+    cert: credentials.certChain,
+    key: credentials.privateKey,
+  };
+  return { client: connectEtcd3(servers, credentials), kv: new EtcdKv(servers, { tls, timeoutMs: 5000 }) };
+}
+
+function connectEtcd3(servers: string[], credentials?: EtcdCredentials): Etcd3 {
   // Settings from research-deps.md "etcd3 notes": unary calls get a deadline (none by default),
   // grpc keepalive so a partitioned watch does not hang silently, no per-host circuit breaker
   // (with one host it would refuse every call for 5 s after three failures), a few retries.
@@ -103,6 +122,7 @@ export class EtcdStore {
 
   constructor(
     readonly client: Etcd3,
+    private readonly kv: EtcdKv,
     readonly values: ValueTransform = PLAIN_VALUES,
   ) {}
 
@@ -117,43 +137,42 @@ export class EtcdStore {
   }
 
   async get(key: string): Promise<Stored | null> {
-    const res = await this.client.kv.range({ key: enc(key) });
-    this.observe(res.header.revision);
+    const res = await this.kv.range({ key });
+    this.observe(res.revision);
     return res.kvs.length ? decodeKv(res.kvs[0], this.values) : null;
   }
 
   /** A value as stored, untransformed: for the allocator bitmaps, which are not objects. */
   async getRaw(key: string): Promise<{ value: string; revision: number } | null> {
-    const res = await this.client.kv.range({ key: enc(key) });
-    this.observe(res.header.revision);
+    const res = await this.kv.range({ key });
+    this.observe(res.revision);
     return res.kvs.length
       ? { value: res.kvs[0].value.toString(), revision: Number(res.kvs[0].mod_revision) }
       : null;
   }
 
   async list(prefix: string): Promise<ListResult> {
-    const res = await this.client.kv.range({ key: enc(prefix), range_end: prefixEnd(prefix) });
+    const res = await this.kv.range({ key: prefix, rangeEnd: prefixEnd(prefix) });
     return {
       items: res.kvs.map((kv) => decodeKv(kv, this.values)),
-      revision: this.observe(res.header.revision),
+      revision: this.observe(res.revision),
     };
   }
 
   /** The current etcd revision (a cheap count-only range). */
   async currentRevision(): Promise<number> {
-    const res = await this.client.kv.range({
-      key: enc('/registry/'),
-      range_end: prefixEnd('/registry/'),
-      count_only: true,
+    const res = await this.kv.range({
+      key: '/registry/',
+      rangeEnd: prefixEnd('/registry/'),
+      countOnly: true,
     });
-    return this.observe(res.header.revision);
+    return this.observe(res.revision);
   }
 
   /** `ttlSeconds`: etcd deletes the key by itself that long after this write (events: 1 h). */
   async create(key: string, obj: KubeObject, side: SideWrite[] = [], ttlSeconds = 0): Promise<WriteOutcome> {
     const lease = ttlSeconds > 0 ? await this.leaseFor(ttlSeconds) : undefined;
-    const guard: ICompare = { target: 'Create', result: 'Equal', create_revision: 0 };
-    return this.txn(key, guard, encodeObject(obj), side, lease);
+    return this.txn({ key, target: 'create', equals: 0 }, encodeObject(obj), side, lease);
   }
 
   async update(
@@ -164,8 +183,7 @@ export class EtcdStore {
     ttlSeconds = 0,
   ): Promise<WriteOutcome> {
     const lease = ttlSeconds > 0 ? await this.leaseFor(ttlSeconds) : undefined;
-    const guard: ICompare = { target: 'Mod', result: 'Equal', mod_revision: expectedRevision };
-    return this.txn(key, guard, encodeObject(obj), side, lease);
+    return this.txn({ key, target: 'mod', equals: expectedRevision }, encodeObject(obj), side, lease);
   }
 
   /**
@@ -182,27 +200,28 @@ export class EtcdStore {
   }
 
   delete(key: string, expectedRevision: number, side: SideWrite[] = []): Promise<WriteOutcome> {
-    return this.txn(key, { target: 'Mod', result: 'Equal', mod_revision: expectedRevision }, null, side);
+    return this.txn({ key, target: 'mod', equals: expectedRevision }, null, side);
   }
 
+  /** The object's write and its side writes, all guarded; on a failed guard, the object as it is. */
   private async txn(
-    key: string,
-    guard: ICompare,
+    guard: Compare,
     value: string | null,
     side: SideWrite[],
     lease?: string,
   ): Promise<WriteOutcome> {
-    const res = await this.client.kv.txn({
-      compare: [{ ...guard, key: enc(key) }, ...side.map(guardFor)],
+    const { key } = guard;
+    const res = await this.kv.txn({
+      compare: [guard, ...side.map(guardFor)],
       success: [
         opFor({ key, value: value === null ? null : this.values.toStorage(key, Buffer.from(value)) }, lease),
         ...side.map((w) => opFor(w)),
       ],
-      failure: [{ request_range: { key: enc(key) } }],
+      failure: [{ range: { key } }],
     });
-    const revision = this.observe(res.header.revision);
+    const revision = this.observe(res.revision);
     if (res.succeeded) return { ok: true, revision };
-    const kvs = res.responses[0]?.response_range?.kvs ?? [];
+    const kvs = res.responses[0]?.range?.kvs ?? [];
     return { ok: false, current: kvs.length ? decodeKv(kvs[0], this.values) : null };
   }
 
@@ -212,18 +231,19 @@ export class EtcdStore {
   }
 
   close(): void {
+    this.kv.close();
     this.client.close();
   }
 }
 
-function guardFor(w: SideWrite): ICompare {
+function guardFor(w: SideWrite): Compare {
   return w.expectedRevision === 0
-    ? { key: enc(w.key), target: 'Create', result: 'Equal', create_revision: 0 }
-    : { key: enc(w.key), target: 'Mod', result: 'Equal', mod_revision: w.expectedRevision };
+    ? { key: w.key, target: 'create', equals: 0 }
+    : { key: w.key, target: 'mod', equals: w.expectedRevision };
 }
 
-function opFor(w: { key: string; value: string | Buffer | null }, lease?: string): IRequestOp {
-  if (w.value === null) return { request_delete_range: { key: enc(w.key) } };
-  const value = typeof w.value === 'string' ? enc(w.value) : w.value;
-  return { request_put: { key: enc(w.key), value, ...(lease ? { lease } : {}) } };
+function opFor(w: { key: string; value: string | Buffer | null }, lease?: string): RequestOp {
+  if (w.value === null) return { deleteRange: { key: w.key } };
+  const value = typeof w.value === 'string' ? Buffer.from(w.value) : w.value;
+  return { put: { key: w.key, value, lease } };
 }

@@ -1,0 +1,257 @@
+// The apiserver's own etcd KV client (agents/apiserver/storage/etcd-kv.ts) against a real etcd:
+// the guarded transactions EtcdStore sends, ranges, leases written with ids beyond 2^53, and what
+// happens when the connection is lost, refused or silent.
+import net from 'node:net';
+import { Etcd3 } from 'etcd3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EtcdKv } from '../../agents/apiserver/storage/etcd-kv';
+import { prefixEnd } from '../../agents/apiserver/storage/etcd-store';
+import { startEtcd, type TestEtcd } from '../support/etcd';
+import { freePort } from '../support/ports';
+
+let etcd: TestEtcd;
+let kv: EtcdKv;
+let etcd3: Etcd3;
+
+beforeAll(async () => {
+  etcd = await startEtcd('etcd-kv');
+  kv = new EtcdKv([etcd.url]);
+  etcd3 = new Etcd3({ hosts: etcd.url });
+});
+afterAll(async () => {
+  kv?.close();
+  etcd3?.close();
+  await etcd?.stop();
+});
+
+const createIfAbsent = (key: string, value: string) =>
+  kv.txn({
+    compare: [{ key, target: 'create', equals: 0 }],
+    success: [{ put: { key, value: Buffer.from(value) } }],
+    failure: [{ range: { key } }],
+  });
+
+describe('transactions', () => {
+  it('creates a key once; the second create fails and reads back the stored value', async () => {
+    const first = await createIfAbsent('/t/create/a', 'one');
+    expect(first.succeeded).toBe(true);
+    expect(first.revision).toBeGreaterThan(0);
+
+    const second = await createIfAbsent('/t/create/a', 'two');
+    expect(second.succeeded).toBe(false);
+    expect(second.revision).toBe(first.revision);
+    const [kv0] = second.responses[0].range?.kvs ?? [];
+    expect(kv0.key.toString()).toBe('/t/create/a');
+    expect(kv0.value.toString()).toBe('one');
+    expect(kv0.create_revision).toBe(first.revision);
+    expect(kv0.mod_revision).toBe(first.revision);
+    expect(await etcd3.get('/t/create/a').string()).toBe('one');
+  });
+
+  it('updates and deletes only at the revision the caller read', async () => {
+    const created = await createIfAbsent('/t/update/a', 'v1');
+    const guardedPut = (equals: number, value: string) =>
+      kv.txn({
+        compare: [{ key: '/t/update/a', target: 'mod', equals }],
+        success: [{ put: { key: '/t/update/a', value: Buffer.from(value) } }],
+        failure: [{ range: { key: '/t/update/a' } }],
+      });
+    const updated = await guardedPut(created.revision, 'v2');
+    expect(updated.succeeded).toBe(true);
+
+    const stale = await guardedPut(created.revision, 'v3');
+    expect(stale.succeeded).toBe(false);
+    expect(stale.responses[0].range?.kvs[0].value.toString()).toBe('v2');
+
+    const deleted = await kv.txn({
+      compare: [{ key: '/t/update/a', target: 'mod', equals: updated.revision }],
+      success: [{ deleteRange: { key: '/t/update/a' } }],
+      failure: [],
+    });
+    expect(deleted.succeeded).toBe(true);
+    expect(await etcd3.get('/t/update/a').string()).toBeNull();
+  });
+
+  it('commits a side write with the object, or neither when one guard fails', async () => {
+    await etcd3.put('/t/side/bitmap').value('taken');
+    const bitmap = await kv.range({ key: '/t/side/bitmap' });
+    const write = (bitmapRevision: number, name: string) =>
+      kv.txn({
+        compare: [
+          { key: `/t/side/${name}`, target: 'create', equals: 0 },
+          { key: '/t/side/bitmap', target: 'mod', equals: bitmapRevision },
+        ],
+        success: [
+          { put: { key: `/t/side/${name}`, value: Buffer.from('svc') } },
+          { put: { key: '/t/side/bitmap', value: Buffer.from(`taken by ${name}`) } },
+        ],
+        failure: [{ range: { key: `/t/side/${name}` } }],
+      });
+    expect((await write(bitmap.kvs[0].mod_revision, 'first')).succeeded).toBe(true);
+    // The bitmap moved on: the second service is not written, nor is the bitmap.
+    const second = await write(bitmap.kvs[0].mod_revision, 'second');
+    expect(second.succeeded).toBe(false);
+    expect(second.responses[0].range?.kvs).toEqual([]);
+    expect(await etcd3.get('/t/side/second').string()).toBeNull();
+    expect(await etcd3.get('/t/side/bitmap').string()).toBe('taken by first');
+  });
+
+  it('writes a lease id beyond 2^53 exactly: revoking that lease deletes the key', async () => {
+    const lease = etcd3.lease(600, { autoKeepAlive: false });
+    const id = await lease.grant();
+    expect(BigInt(id) > BigInt(Number.MAX_SAFE_INTEGER)).toBe(true); // etcd's ids are this large
+    await kv.txn({
+      compare: [{ key: '/t/lease/a', target: 'create', equals: 0 }],
+      success: [{ put: { key: '/t/lease/a', value: Buffer.from('x'), lease: id } }],
+      failure: [],
+    });
+    expect(await etcd3.get('/t/lease/a').string()).toBe('x');
+    await lease.revoke();
+    expect(await etcd3.get('/t/lease/a').string()).toBeNull();
+  });
+});
+
+describe('ranges', () => {
+  beforeAll(async () => {
+    for (const name of ['c', 'a', 'b']) await etcd3.put(`/t/range/${name}`).value(name);
+    await etcd3.put('/t/rangeX').value('outside the prefix');
+  });
+
+  it('lists a prefix in key order, counts it, and reads it at a past revision', async () => {
+    const prefix = '/t/range/';
+    const all = await kv.range({ key: prefix, rangeEnd: prefixEnd(prefix) });
+    expect(all.kvs.map((x) => x.value.toString())).toEqual(['a', 'b', 'c']);
+    expect(all.count).toBe(3);
+    expect(all.more).toBe(false);
+
+    const counted = await kv.range({ key: prefix, rangeEnd: prefixEnd(prefix), countOnly: true });
+    expect(counted).toMatchObject({ kvs: [], count: 3, revision: all.revision });
+
+    const limited = await kv.range({ key: prefix, rangeEnd: prefixEnd(prefix), limit: 2 });
+    expect(limited.kvs.length).toBe(2);
+    expect(limited.more).toBe(true);
+
+    await etcd3.put('/t/range/a').value('changed');
+    const past = await kv.range({ key: '/t/range/a', revision: all.revision });
+    expect(past.kvs[0].value.toString()).toBe('a');
+    expect((await kv.range({ key: '/t/range/a' })).kvs[0].value.toString()).toBe('changed');
+  });
+
+  it('returns no kvs for an absent key, and the current revision', async () => {
+    const res = await kv.range({ key: '/t/range/absent' });
+    expect(res.kvs).toEqual([]);
+    expect(res.revision).toBeGreaterThan(0);
+  });
+
+  it("names etcd's refusal: a range at a compacted revision", async () => {
+    const before = await kv.range({ key: '/t/range/a' });
+    await etcd3.put('/t/range/a').value('again');
+    const now = await kv.range({ key: '/t/range/a' });
+    await etcd3.kv.compact({ revision: String(now.revision) });
+    await expect(kv.range({ key: '/t/range/a', revision: before.revision })).rejects.toThrow(
+      `etcd Range at ${etcd.url}: etcdserver: mvcc: required revision has been compacted`,
+    );
+  });
+});
+
+describe('connections', () => {
+  it('moves to the next server when the first refuses connections, for reads and for writes', async () => {
+    const refused = `http://127.0.0.1:${await freePort()}`;
+    const two = new EtcdKv([refused, etcd.url]);
+    try {
+      expect((await two.range({ key: '/t/range/b' })).kvs[0].value.toString()).toBe('b');
+      const two2 = new EtcdKv([refused, etcd.url]);
+      try {
+        // A write that never reached the refused server is safe to send to the next one.
+        expect((await createIfAbsentWith(two2, '/t/conn/a')).succeeded).toBe(true);
+      } finally {
+        two2.close();
+      }
+    } finally {
+      two.close();
+    }
+  });
+
+  it('dials again after its connection is cut', async () => {
+    const proxy = await tcpProxy(new URL(etcd.url).port);
+    const viaProxy = new EtcdKv([proxy.url]);
+    try {
+      expect((await viaProxy.range({ key: '/t/range/b' })).kvs.length).toBe(1);
+      proxy.cutAll();
+      await new Promise((r) => setTimeout(r, 50));
+      expect((await viaProxy.range({ key: '/t/range/b' })).kvs.length).toBe(1);
+      expect(proxy.connections).toBe(2);
+    } finally {
+      viaProxy.close();
+      await proxy.close();
+    }
+  });
+
+  it('gives up on a server that accepts the connection and never answers, at the deadline', async () => {
+    const accepted: net.Socket[] = [];
+    const silent = net.createServer((s) => accepted.push(s));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as net.AddressInfo).port;
+    const mute = new EtcdKv([`http://127.0.0.1:${port}`], { timeoutMs: 300 });
+    const started = Date.now();
+    try {
+      await expect(mute.range({ key: '/t/x' })).rejects.toThrow(
+        `etcd Range at http://127.0.0.1:${port}: /etcdserverpb.KV/Range: no answer within 300 ms`,
+      );
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      mute.close();
+      for (const s of accepted) s.destroy();
+      await new Promise((r) => silent.close(r));
+    }
+  });
+
+  it('fails with the server and the cause when every server is down, without hanging', async () => {
+    const down = `http://127.0.0.1:${await freePort()}`;
+    const none = new EtcdKv([down]);
+    const started = Date.now();
+    try {
+      await expect(none.range({ key: '/t/x' })).rejects.toThrow(
+        new RegExp(`^etcd Range at ${down}: .*ECONNREFUSED`),
+      );
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      none.close();
+    }
+  });
+});
+
+function createIfAbsentWith(client: EtcdKv, key: string) {
+  return client.txn({
+    compare: [{ key, target: 'create', equals: 0 }],
+    success: [{ put: { key, value: Buffer.from('x') } }],
+    failure: [],
+  });
+}
+
+/** A loopback TCP proxy to `port` whose connections the test can cut. */
+async function tcpProxy(port: string) {
+  const sockets = new Set<net.Socket>();
+  let connections = 0;
+  const server = net.createServer((client) => {
+    connections++;
+    const upstream = net.connect(Number(port), '127.0.0.1');
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => {});
+      s.on('close', () => sockets.delete(s));
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    get connections() {
+      return connections;
+    },
+    cutAll: () => {
+      for (const s of sockets) s.destroy();
+    },
+    close: () => new Promise((r) => server.close(r)),
+  };
+}
