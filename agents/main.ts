@@ -2,6 +2,8 @@
 // hyperkube once did. Each component's index.ts parses its flags, wires its parts and runs.
 
 import { webcrypto } from 'node:crypto';
+import { collectGarbageWhenIdle } from './api/idle-gc';
+import { createLogger } from './api/log';
 
 // The nodes run Debian 12's Node.js 18, where WebCrypto is not yet the global `crypto` (it is
 // from Node 19). jose (service-account tokens) and @peculiar/x509 look for it there.
@@ -29,6 +31,8 @@ async function run(argv: string[]): Promise<void> {
     return;
   }
   const { main } = await load();
+  const log = createLogger(name);
+  collectGarbageWhenIdle((c) => log.info('Collected garbage while idle', { ...c }));
   await main(rest);
 }
 

@@ -1,4 +1,5 @@
-// The only code in nodekube that talks to etcd (DESIGN: "everything goes through the apiserver").
+// The only code in nodekube that reads and writes etcd (DESIGN: "everything goes through the
+// apiserver"); its calls travel over etcd-kv.ts, leases and compaction over the etcd3 client.
 //
 // Objects live at /registry/<resource>/<namespace>/<name> as JSON. An object's resourceVersion is
 // its etcd mod_revision, so it is never stored in the value: it is stamped on when read
@@ -93,9 +94,10 @@ export function connectEtcd(servers: string[], credentials?: EtcdCredentials): {
 }
 
 function connectEtcd3(servers: string[], credentials?: EtcdCredentials): Etcd3 {
-  // Settings from research-deps.md "etcd3 notes": unary calls get a deadline (none by default),
-  // grpc keepalive so a partitioned watch does not hang silently, no per-host circuit breaker
-  // (with one host it would refuse every call for 5 s after three failures), a few retries.
+  // Watches, lease grants and compaction. Settings from research-deps.md "etcd3 notes": unary
+  // calls get a deadline (none by default), grpc keepalive so a partitioned watch does not hang
+  // silently, no per-host circuit breaker (with one host it would refuse every call for 5 s
+  // after three failures), a few retries.
   return new Etcd3({
     hosts: servers,
     ...(credentials ? { credentials } : {}),

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { IDLE_UTILIZATION, quietSpells } from './idle-gc';
+
+describe('quietSpells', () => {
+  const busy = IDLE_UTILIZATION;
+  const quiet = IDLE_UTILIZATION / 10;
+
+  it('collects once in the first quiet period after a busy one, and not again until work returns', () => {
+    const s = quietSpells();
+    expect([quiet, quiet].map((u) => s.next(u))).toEqual([false, false]); // a fresh process
+    expect([busy, busy, quiet, quiet, quiet].map((u) => s.next(u))).toEqual([
+      false,
+      false,
+      true,
+      false,
+      false,
+    ]);
+    expect([busy, quiet].map((u) => s.next(u))).toEqual([false, true]);
+  });
+});
