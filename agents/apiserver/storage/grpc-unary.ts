@@ -75,13 +75,21 @@ export class GrpcChannel {
           resolve(body as Buffer);
         }
       };
-      const stream = session.request({
-        ':method': 'POST',
-        ':path': path,
-        'content-type': 'application/grpc',
-        te: 'trailers',
-        'grpc-timeout': `${timeoutMs}m`,
-      });
+      let stream: http2.ClientHttp2Stream;
+      try {
+        stream = session.request({
+          ':method': 'POST',
+          ':path': path,
+          'content-type': 'application/grpc',
+          te: 'trailers',
+          'grpc-timeout': `${timeoutMs}m`,
+        });
+      } catch (err) {
+        // The session is already going away (etcd sent GOAWAY a moment ago): nothing was sent.
+        this.drop(session);
+        reject(new GrpcError(GrpcStatus.UNAVAILABLE, `${path}: ${(err as Error).message}`, true));
+        return;
+      }
       const timer = setTimeout(() => {
         stream.close(http2.constants.NGHTTP2_CANCEL);
         // A session that has answered nothing for the whole deadline is presumed dead (etcd
