@@ -24,8 +24,8 @@ afterAll(async () => {
   await etcd?.stop();
 });
 
-const createIfAbsent = (key: string, value: string) =>
-  kv.txn({
+const createIfAbsent = (key: string, value: string, client = kv) =>
+  client.txn({
     compare: [{ key, target: 'create', equals: 0 }],
     success: [{ put: { key, value: Buffer.from(value) } }],
     failure: [{ range: { key } }],
@@ -157,18 +157,15 @@ describe('ranges', () => {
 describe('connections', () => {
   it('moves to the next server when the first refuses connections, for reads and for writes', async () => {
     const refused = `http://127.0.0.1:${await freePort()}`;
-    const two = new EtcdKv([refused, etcd.url]);
+    // Two clients, each starting at the refused server: one reads, one writes.
+    const [reader, writer] = [new EtcdKv([refused, etcd.url]), new EtcdKv([refused, etcd.url])];
     try {
-      expect((await two.range({ key: '/t/range/b' })).kvs[0].value.toString()).toBe('b');
-      const two2 = new EtcdKv([refused, etcd.url]);
-      try {
-        // A write that never reached the refused server is safe to send to the next one.
-        expect((await createIfAbsentWith(two2, '/t/conn/a')).succeeded).toBe(true);
-      } finally {
-        two2.close();
-      }
+      expect((await reader.range({ key: '/t/range/b' })).kvs[0].value.toString()).toBe('b');
+      // A write that never reached the refused server is safe to send to the next one.
+      expect((await createIfAbsent('/t/conn/a', 'x', writer)).succeeded).toBe(true);
     } finally {
-      two.close();
+      reader.close();
+      writer.close();
     }
   });
 
@@ -220,14 +217,6 @@ describe('connections', () => {
     }
   });
 });
-
-function createIfAbsentWith(client: EtcdKv, key: string) {
-  return client.txn({
-    compare: [{ key, target: 'create', equals: 0 }],
-    success: [{ put: { key, value: Buffer.from('x') } }],
-    failure: [],
-  });
-}
 
 /** A loopback TCP proxy to `port` whose connections the test can cut. */
 async function tcpProxy(port: string) {

@@ -179,7 +179,7 @@ export class WireWriter {
     this.varint(field * 8 + wireType);
   }
 
-  /** Non-negative integers up to 2^53 (revisions, lengths, lease ids). */
+  /** Non-negative integers up to 2^53 (field keys, lengths, revisions); larger ones: int64(). */
   private varint(n: number): void {
     if (n < 0 || !Number.isSafeInteger(n)) throw new WireError(`cannot write ${n} as a varint`);
     const out: number[] = [];

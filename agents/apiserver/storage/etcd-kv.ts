@@ -63,10 +63,13 @@ export interface TxnResponse {
 
 // ---- encoding (rpc.proto field numbers) ----
 
+/** proto3's default for bytes: what an absent field reads as (never written to). */
+const EMPTY = Buffer.alloc(0);
+
 export function encodeRange(r: RangeRequest): WireWriter {
   return new WireWriter()
     .bytes(1, r.key)
-    .bytes(2, r.rangeEnd ?? Buffer.alloc(0))
+    .bytes(2, r.rangeEnd ?? EMPTY)
     .uint(3, r.limit ?? 0)
     .uint(4, r.revision ?? 0)
     .bool(9, r.countOnly ?? false);
@@ -119,13 +122,7 @@ function decodeHeaderRevision(b: Uint8Array): number {
 }
 
 export function decodeKeyValue(b: Uint8Array): KeyValue {
-  const kv: KeyValue = {
-    key: Buffer.alloc(0),
-    value: Buffer.alloc(0),
-    create_revision: 0,
-    mod_revision: 0,
-    version: 0,
-  };
+  const kv: KeyValue = { key: EMPTY, value: EMPTY, create_revision: 0, mod_revision: 0, version: 0 };
   const r = new WireReader(b);
   while (!r.done) {
     const f = r.next();
@@ -172,9 +169,12 @@ export function decodeTxnResponse(b: Uint8Array): TxnResponse {
 const ATTEMPTS = 3;
 const RETRY_DELAY_MS = 100;
 
+/** Every unary etcd call's deadline, through either client (etcd3 sets none by default). */
+export const ETCD_CALL_DEADLINE_MS = 5000;
+
 export interface EtcdKvOptions {
   tls?: ChannelTls;
-  /** Each call's deadline (etcd3 unary calls had none by default; the apiserver used 5 s). */
+  /** Each call's deadline (ETCD_CALL_DEADLINE_MS unless a test wants it shorter). */
   timeoutMs?: number;
 }
 
@@ -192,7 +192,7 @@ export class EtcdKv {
   constructor(servers: string[], opts: EtcdKvOptions = {}) {
     if (servers.length === 0) throw new Error('EtcdKv needs at least one etcd server');
     this.channels = servers.map((url) => new GrpcChannel(url, opts.tls));
-    this.timeoutMs = opts.timeoutMs ?? 5000;
+    this.timeoutMs = opts.timeoutMs ?? ETCD_CALL_DEADLINE_MS;
   }
 
   async range(r: RangeRequest): Promise<RangeResponse> {

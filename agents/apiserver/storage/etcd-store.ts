@@ -18,7 +18,7 @@ import { ExponentialBackoff, handleWhen, noop, retry } from 'cockatiel';
 import { Etcd3, isRecoverableError } from 'etcd3';
 import type { KubeObject } from '../../api/types';
 import { PLAIN_VALUES, type ValueTransform } from './encryption/providers';
-import { type Compare, EtcdKv, type RequestOp } from './etcd-kv';
+import { type Compare, ETCD_CALL_DEADLINE_MS, EtcdKv, type RequestOp } from './etcd-kv';
 import type { EtcdCredentials } from './etcd-tls';
 
 /** An additional key written in the same transaction, guarded on its own revision (0 = absent). */
@@ -90,18 +90,18 @@ export function connectEtcd(servers: string[], credentials?: EtcdCredentials): {
     cert: credentials.certChain,
     key: credentials.privateKey,
   };
-  return { client: connectEtcd3(servers, credentials), kv: new EtcdKv(servers, { tls, timeoutMs: 5000 }) };
+  return { client: connectEtcd3(servers, credentials), kv: new EtcdKv(servers, { tls }) };
 }
 
 function connectEtcd3(servers: string[], credentials?: EtcdCredentials): Etcd3 {
   // Watches, lease grants and compaction. Settings from research-deps.md "etcd3 notes": unary
-  // calls get a deadline (none by default), grpc keepalive so a partitioned watch does not hang
+  // calls get a deadline, grpc keepalive so a partitioned watch does not hang
   // silently, no per-host circuit breaker (with one host it would refuse every call for 5 s
   // after three failures), a few retries.
   return new Etcd3({
     hosts: servers,
     ...(credentials ? { credentials } : {}),
-    defaultCallOptions: (c) => (c.isStream ? {} : { deadline: Date.now() + 5000 }),
+    defaultCallOptions: (c) => (c.isStream ? {} : { deadline: Date.now() + ETCD_CALL_DEADLINE_MS }),
     faultHandling: {
       host: () => noop,
       global: retry(handleWhen(isRecoverableError), {
