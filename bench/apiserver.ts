@@ -13,11 +13,11 @@
 //     it (client, apiserver, etcd: where the two cores went). The apiserver's client is
 //     node:http with keep-alive (bench/lib/http-load.ts says why not fetch).
 //     Raw etcd is driven by two clients: etcd3 (grpc-js), the baseline the goal was set on, and
-//     the apiserver's own KV client (storage/etcd-kv.ts), which needs less than half etcd3's CPU
+//     the apiserver's own KV client (storage/etcd-client.ts), which needs less than half etcd3's CPU
 //     per transaction. Both ratios are reported: the second is what the apiserver adds on top of
 //     the very etcd calls it makes.
 import { Etcd3 } from 'etcd3';
-import { EtcdKv } from '../agents/apiserver/storage/etcd-kv';
+import { EtcdClient } from '../agents/apiserver/storage/etcd-client';
 import { type ControlPlane, startControlPlane } from '../test/support/apiserver';
 import { KeepAliveClient } from './lib/http-load';
 import { cpuSeconds, rssMiB } from './lib/proc';
@@ -196,7 +196,7 @@ async function writeRound(
  */
 async function writePath(cp: ControlPlane, rounds: number, perRound: number, concurrency: number) {
   const etcd = new Etcd3({ hosts: cp.etcd.url });
-  const kv = new EtcdKv([cp.etcd.url]);
+  const kv = new EtcdClient([cp.etcd.url]);
   const http = new KeepAliveClient(cp.url, concurrency);
   const value = podBody(0);
   const valueBytes = Buffer.from(value);
@@ -266,7 +266,7 @@ export async function run() {
     const writePathReport = {
       concurrency: 16,
       perRound: 2000,
-      client: 'node:http keep-alive (apiserver), etcd3 and storage/etcd-kv.ts (raw)',
+      client: 'node:http keep-alive (apiserver), etcd3 and storage/etcd-client.ts (raw)',
       rawEtcdGuardedTxnsPerS: wp.raw.map((r) => r.perSecond),
       rawEtcdGuardedTxnsOwnClientPerS: wp.own.map((r) => r.perSecond),
       apiserverPodCreatesPerS: wp.api.map((r) => r.perSecond),

@@ -14,7 +14,7 @@ import {
 } from './inventory';
 import { HOST_PATHS } from './pki/host-files';
 
-/** Where `ship` puts the bundle (etcd3 looks for its protos at <bundle dir>/../proto). */
+/** Where `ship` puts the bundle. */
 export const INSTALL_DIR = '/opt/nodekube';
 export const AGENT_BUNDLE = `${INSTALL_DIR}/bin/nodekube-agent.cjs`;
 export const ETCD_DATA_DIR = '/var/lib/nodekube/etcd';

@@ -1,8 +1,7 @@
 // Bundles the agents and the installer into single CommonJS files that run on Node 18+
-// (Debian 12's nodejs on the nodes) and copies etcd3's .proto files where it looks for them
-// (`${__dirname}/../proto`, so dist/proto beside dist/bin). The dashboard page (agents/dashboard)
+// (Debian 12's nodejs on the nodes). The dashboard page (agents/dashboard)
 // is built first, for the browser, and carried inside the agent bundle as a string constant.
-import { cp, mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 import { buildPage } from '../agents/dashboard/build-page.ts';
 
@@ -33,4 +32,3 @@ await Promise.all([
   }),
   build({ ...common, entryPoints: ['installer/main.ts'], outfile: 'dist/bin/nodekube.cjs' }),
 ]);
-await cp('node_modules/etcd3/proto', 'dist/proto', { recursive: true });

@@ -7,7 +7,6 @@
 
 import { type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Etcd3 } from 'etcd3';
 import type { DeleteOptions } from 'kubernetes-types/meta/v1';
 import type { WebSocketServer } from 'ws';
 import {
@@ -36,6 +35,7 @@ import { bindPod, finalizeNamespace, getScale, updateScale } from './registry/su
 import type { TokenRequester } from './registry/token-request';
 import type { ResourceRequest } from './request-info';
 import { sendJson, wantsTable } from './respond';
+import type { EtcdClient } from './storage/etcd-client';
 import type { WatchCache } from './storage/watch-cache';
 import { httpSink, serveWatch, watchTimeoutSeconds, wsSink } from './watch-http';
 
@@ -61,7 +61,7 @@ export type KubeletProxy = (
 export interface HandlerDeps {
   rest: RestStorage;
   caches: Map<ResourceInfo, WatchCache>;
-  etcd: Etcd3;
+  etcd: EtcdClient;
   components: ComponentProbe[];
   toTable: (r: ResourceInfo, objs: KubeObject[], opts: TableOptions) => unknown;
   kubeletProxy?: KubeletProxy;

@@ -124,15 +124,15 @@ export async function main(argv: string[]): Promise<void> {
   log.info(`Running kube-apiserver ${renderFlags(flags).join(' ')}`);
 
   // Every file and duration is checked before etcd is dialled: a mistake is one line and exit 1.
-  const credentials = etcdCredentials(flags);
+  const etcdTls = etcdCredentials(flags);
   const encryption = flags.encryptionProviderConfig
     ? encryptionFromFile(flags.encryptionProviderConfig)
     : undefined;
   const requestTimeoutMs = durationFlag('--request-timeout', flags.requestTimeout);
   if (encryption) log.info('Encrypting at rest', { resources: [...encryption.chains.keys()] });
 
-  const { client: etcd, kv } = connectEtcd(flags.etcdServers.split(','), credentials);
-  const store = new EtcdStore(etcd, kv, encryption?.values);
+  const etcd = connectEtcd(flags.etcdServers.split(','), etcdTls);
+  const store = new EtcdStore(etcd, encryption?.values);
   const caches = new Map<ResourceInfo, WatchCache>();
   for (const r of resources) {
     if (r === R.componentstatuses || r.createOnly || r.computed) continue;

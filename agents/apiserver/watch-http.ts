@@ -10,13 +10,13 @@
 // re-lists).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Etcd3 } from 'etcd3';
 import type { WebSocket } from 'ws';
 import { expired } from '../api/errors';
 import type { Logger } from '../api/log';
 import { groupVersion, type ResourceInfo, storagePrefix } from '../api/resources';
 import type { KubeObject, WatchEventType } from '../api/types';
 import type { Predicate } from './list';
+import type { EtcdClient } from './storage/etcd-client';
 import type { Change } from './storage/etcd-watch';
 import { isCompacted, watchPrefix } from './storage/etcd-watch';
 import { jsonOf } from './storage/json-cache';
@@ -92,7 +92,7 @@ export function wsSink(ws: WebSocket): WatchSink {
 export interface WatchParams {
   r: ResourceInfo;
   cache: WatchCache;
-  etcd: Etcd3;
+  etcd: EtcdClient;
   match: Predicate;
   resourceVersion?: string;
   allowBookmarks: boolean;

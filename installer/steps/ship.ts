@@ -1,21 +1,16 @@
-// Copies the agent bundle (one CJS file + etcd3's protos) to /opt/nodekube on every host, as one
+// Copies the agent bundle (one CJS file and its source map) to /opt/nodekube on every host, as one
 // tarball over the SSH channel's stdin; skipped when the host already has the same sha256.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { factsOf, type HostStep } from '../context';
 import { INSTALL_DIR } from '../units';
 
-/** Files shipped, relative to dist/: the agents' bundle (and its source map) and dist/proto. */
+/** Files shipped, relative to dist/: the agents' bundle and its source map. */
 export function bundleFiles(distDir: string): string[] {
-  const walk = (dir: string): string[] =>
-    readdirSync(dir).flatMap((name) => {
-      const p = join(dir, name);
-      return statSync(p).isDirectory() ? walk(p) : [relative(distDir, p)];
-    });
   const bin = ['bin/nodekube-agent.cjs', 'bin/nodekube-agent.cjs.map'].filter((f) => {
     try {
       return statSync(join(distDir, f)).isFile();
@@ -25,7 +20,7 @@ export function bundleFiles(distDir: string): string[] {
   });
   if (!bin.includes('bin/nodekube-agent.cjs'))
     throw new Error(`${distDir}/bin/nodekube-agent.cjs is missing: run npm run build`);
-  return [...bin, ...walk(join(distDir, 'proto'))].sort();
+  return bin;
 }
 
 /** sha256 over each file's path and content, in path order: equal bundles, equal hashes. */

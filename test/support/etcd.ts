@@ -16,9 +16,12 @@ import { type Started, startProcess } from './process';
 export interface TestEtcd {
   url: string;
   dataDir: string;
-  proc: Started;
+  /** The etcd process running now (a new one after `restart`). */
+  readonly proc: Started;
   /** With `tlsDir`: the files an etcd client (the apiserver) presents. */
   tls?: { ca: string; cert: string; key: string };
+  /** Stops etcd (SIGTERM) and starts it again on the same ports and data. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -50,7 +53,7 @@ export async function startEtcd(name = 'etcd', opts: EtcdOptions = {}): Promise<
         '--client-cert-auth',
       ]
     : [];
-  const proc = startProcess(`${name}-${clientPort}`, 'etcd', [
+  const args = [
     `--name=${name}`,
     `--data-dir=${dataDir}`,
     `--listen-client-urls=${url}`,
@@ -60,15 +63,39 @@ export async function startEtcd(name = 'etcd', opts: EtcdOptions = {}): Promise<
     `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
     `--initial-cluster=${name}=http://127.0.0.1:${peerPort}`,
     '--log-level=warn',
-  ]);
+  ];
+  let proc = startProcess(`${name}-${clientPort}`, 'etcd', args);
   const stop = async () => {
     await proc.stop();
     rmSync(dataDir, { recursive: true, force: true });
   };
+  try {
+    await waitHealthy(proc, url, tls);
+  } catch (err) {
+    await stop(); // no etcd and no data directory left behind by a failed start
+    throw err;
+  }
+  return {
+    url,
+    dataDir,
+    get proc() {
+      return proc;
+    },
+    tls,
+    async restart() {
+      await proc.stop();
+      proc = startProcess(`${name}-${clientPort}`, 'etcd', args);
+      await waitHealthy(proc, url, tls);
+    },
+    stop,
+  };
+}
+
+async function waitHealthy(proc: Started, url: string, tls: TestEtcd['tls']): Promise<void> {
   const deadline = Date.now() + HEALTHY_WITHIN_MS;
   for (;;) {
     try {
-      if (await healthy(url, tls)) break;
+      if (await healthy(url, tls)) return;
     } catch {
       // not up yet
     }
@@ -79,13 +106,9 @@ export async function startEtcd(name = 'etcd', opts: EtcdOptions = {}): Promise<
         : Date.now() > deadline
           ? `etcd did not become healthy within ${HEALTHY_WITHIN_MS / 1000} s`
           : undefined;
-    if (failure) {
-      await stop(); // no etcd and no data directory left behind by a failed start
-      throw new Error(`${failure}; see ${proc.logFile}`);
-    }
+    if (failure) throw new Error(`${failure}; see ${proc.logFile}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url, dataDir, proc, tls, stop };
 }
 
 /** GET /health; over TLS with the client certificate (etcd asks for one on every client URL). */

@@ -36,6 +36,18 @@ describe('WireWriter', () => {
     expect(new WireWriter().int64(1, '0').length).toBe(0);
   });
 
+  it('reads int64s back exactly as decimal, past other fields, absent ones as undefined', () => {
+    const buf = new WireWriter()
+      .bytes(1, 'header')
+      .int64(2, '7587869981447339012') // an etcd lease id, far past 2^53
+      .uint(3, 60)
+      .finish();
+    expect(WireReader.int64(buf, 2)).toBe('7587869981447339012');
+    expect(WireReader.int64(buf, 3)).toBe('60');
+    expect(WireReader.int64(new WireWriter().int64(1, '-1').finish(), 1)).toBe('-1');
+    expect(WireReader.int64(buf, 4)).toBeUndefined();
+  });
+
   it('refuses numbers a varint cannot carry exactly', () => {
     expect(() => new WireWriter().uint(1, -1)).toThrow('cannot write -1 as a varint');
     expect(() => new WireWriter().uint(1, 2 ** 60)).toThrow('as a varint');

@@ -92,6 +92,32 @@ export class WireReader {
     }
   }
 
+  /**
+   * A varint field of `buf` as a decimal string, exact beyond 2^53 where `next()`'s number is
+   * not (etcd's lease ids); undefined when the field is absent (proto3: zero).
+   */
+  static int64(buf: Uint8Array, field: number): string | undefined {
+    const r = new WireReader(buf);
+    let found: string | undefined;
+    while (!r.done) {
+      const start = r.pos;
+      if (r.varint() === field * 8) {
+        let n = 0n;
+        for (let i = 0; ; i++) {
+          if (i === 10) throw new WireError('varint longer than 10 bytes');
+          const b = r.bytes(1)[0];
+          n |= BigInt(b & 0x7f) << BigInt(7 * i);
+          if ((b & 0x80) === 0) break;
+        }
+        found = String(BigInt.asIntN(64, n));
+      } else {
+        r.pos = start;
+        r.next();
+      }
+    }
+    return found;
+  }
+
   /** Every field of the message, in order. */
   static fields(buf: Uint8Array): WireField[] {
     const r = new WireReader(buf);

@@ -1,5 +1,5 @@
 // The only code in nodekube that reads and writes etcd (DESIGN: "everything goes through the
-// apiserver"); its calls travel over etcd-kv.ts, leases and compaction over the etcd3 client.
+// apiserver"); its calls travel over etcd-client.ts.
 //
 // Objects live at /registry/<resource>/<namespace>/<name> as JSON. An object's resourceVersion is
 // its etcd mod_revision, so it is never stored in the value: it is stamped on when read
@@ -14,12 +14,10 @@
 // Object values pass through a ValueTransform on their way in and out (encryption at rest,
 // --encryption-provider-config); so do the ones a watch brings, which carry the stored bytes.
 
-import { ExponentialBackoff, handleWhen, noop, retry } from 'cockatiel';
-import { Etcd3, isRecoverableError } from 'etcd3';
 import type { KubeObject } from '../../api/types';
 import { PLAIN_VALUES, type ValueTransform } from './encryption/providers';
-import { type Compare, ETCD_CALL_DEADLINE_MS, EtcdKv, type RequestOp } from './etcd-kv';
-import type { EtcdCredentials } from './etcd-tls';
+import { type Compare, EtcdClient, type RequestOp } from './etcd-client';
+import type { ChannelTls } from './grpc-channel';
 
 /** An additional key written in the same transaction, guarded on its own revision (0 = absent). */
 export interface SideWrite {
@@ -51,11 +49,11 @@ export function prefixEnd(prefix: string): Buffer {
   return b;
 }
 
-/** A key and value as etcd returns them: from etcd-kv.ts' reads or from etcd3's watch events. */
+/** A key and value as etcd returns them, from a read or a watch event. */
 export interface StoredBytes {
   key: Buffer;
   value: Buffer;
-  mod_revision: number | string;
+  mod_revision: number;
 }
 
 /** Parse a stored value and stamp its resourceVersion from the key's mod_revision. */
@@ -68,7 +66,7 @@ export function decodeKv(kv: StoredBytes, values: ValueTransform = PLAIN_VALUES)
     throw new Error(`unable to transform key "${kv.key.toString()}": ${(err as Error).message}`);
   }
   const obj = JSON.parse(plain.toString()) as KubeObject;
-  const revision = Number(kv.mod_revision);
+  const revision = kv.mod_revision;
   obj.metadata = { ...(obj.metadata ?? {}), resourceVersion: String(revision) };
   return { obj, revision };
 }
@@ -79,39 +77,9 @@ export function encodeObject(obj: KubeObject): string {
   return JSON.stringify({ ...obj, metadata: meta });
 }
 
-/**
- * The reads and writes (etcd-kv.ts, its own HTTP/2 client) and the etcd3 client (watches, leases,
- * compaction) for `servers`. `credentials` (etcd-tls.ts) turn on TLS with a client certificate
- * for https:// servers.
- */
-export function connectEtcd(servers: string[], credentials?: EtcdCredentials): { client: Etcd3; kv: EtcdKv } {
-  const tls = credentials && {
-    ca: credentials.rootCertificate,
-    cert: credentials.certChain,
-    key: credentials.privateKey,
-  };
-  return { client: connectEtcd3(servers, credentials), kv: new EtcdKv(servers, { tls }) };
-}
-
-function connectEtcd3(servers: string[], credentials?: EtcdCredentials): Etcd3 {
-  // Watches, lease grants and compaction. Settings from research-deps.md "etcd3 notes": unary
-  // calls get a deadline, grpc keepalive so a partitioned watch does not hang
-  // silently, no per-host circuit breaker (with one host it would refuse every call for 5 s
-  // after three failures), a few retries.
-  return new Etcd3({
-    hosts: servers,
-    ...(credentials ? { credentials } : {}),
-    defaultCallOptions: (c) => (c.isStream ? {} : { deadline: Date.now() + ETCD_CALL_DEADLINE_MS }),
-    faultHandling: {
-      host: () => noop,
-      global: retry(handleWhen(isRecoverableError), {
-        maxAttempts: 3,
-        backoff: new ExponentialBackoff({ maxDelay: 1000 }),
-      }),
-      watchBackoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 3000 }).next(),
-    },
-    grpcOptions: { 'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_timeout_ms': 5000 },
-  });
+/** The apiserver's etcd client for `servers`; `tls` (etcd-tls.ts) for https:// ones. */
+export function connectEtcd(servers: string[], tls?: ChannelTls): EtcdClient {
+  return new EtcdClient(servers, { tls });
 }
 
 /** How long one granted lease is shared by new writes (upstream storage/etcd3/lease_manager.go). */
@@ -123,8 +91,8 @@ export class EtcdStore {
   private lease?: { id: string; ttl: number; grantedAt: number };
 
   constructor(
-    readonly client: Etcd3,
-    private readonly kv: EtcdKv,
+    /** Also the watch cache's, for its watch streams. */
+    readonly etcd: EtcdClient,
     readonly values: ValueTransform = PLAIN_VALUES,
   ) {}
 
@@ -139,14 +107,14 @@ export class EtcdStore {
   }
 
   async get(key: string): Promise<Stored | null> {
-    const res = await this.kv.range({ key });
+    const res = await this.etcd.range({ key });
     this.observe(res.revision);
     return res.kvs.length ? decodeKv(res.kvs[0], this.values) : null;
   }
 
   /** A value as stored, untransformed: for the allocator bitmaps, which are not objects. */
   async getRaw(key: string): Promise<{ value: string; revision: number } | null> {
-    const res = await this.kv.range({ key });
+    const res = await this.etcd.range({ key });
     this.observe(res.revision);
     return res.kvs.length
       ? { value: res.kvs[0].value.toString(), revision: Number(res.kvs[0].mod_revision) }
@@ -154,7 +122,7 @@ export class EtcdStore {
   }
 
   async list(prefix: string): Promise<ListResult> {
-    const res = await this.kv.range({ key: prefix, rangeEnd: prefixEnd(prefix) });
+    const res = await this.etcd.range({ key: prefix, rangeEnd: prefixEnd(prefix) });
     return {
       items: res.kvs.map((kv) => decodeKv(kv, this.values)),
       revision: this.observe(res.revision),
@@ -163,7 +131,7 @@ export class EtcdStore {
 
   /** The current etcd revision (a cheap count-only range). */
   async currentRevision(): Promise<number> {
-    const res = await this.kv.range({
+    const res = await this.etcd.range({
       key: '/registry/',
       rangeEnd: prefixEnd('/registry/'),
       countOnly: true,
@@ -196,8 +164,8 @@ export class EtcdStore {
     const now = Date.now();
     const l = this.lease;
     if (l && l.ttl === ttlSeconds && now - l.grantedAt < LEASE_REUSE_MS) return l.id;
-    const res = await this.client.leaseClient.leaseGrant({ TTL: ttlSeconds + LEASE_REUSE_MS / 1000 });
-    this.lease = { id: String(res.ID), ttl: ttlSeconds, grantedAt: now };
+    const id = await this.etcd.leaseGrant(ttlSeconds + LEASE_REUSE_MS / 1000);
+    this.lease = { id, ttl: ttlSeconds, grantedAt: now };
     return this.lease.id;
   }
 
@@ -213,7 +181,7 @@ export class EtcdStore {
     lease?: string,
   ): Promise<WriteOutcome> {
     const { key } = guard;
-    const res = await this.kv.txn({
+    const res = await this.etcd.txn({
       compare: [guard, ...side.map(guardFor)],
       success: [
         opFor({ key, value: value === null ? null : this.values.toStorage(key, Buffer.from(value)) }, lease),
@@ -229,12 +197,11 @@ export class EtcdStore {
 
   /** Compact etcd history up to `revision` (the apiserver's job upstream, every 5 minutes). */
   async compact(revision: number): Promise<void> {
-    await this.client.kv.compact({ revision });
+    await this.etcd.compact(revision);
   }
 
   close(): void {
-    this.kv.close();
-    this.client.close();
+    this.etcd.close();
   }
 }
 

@@ -45,11 +45,11 @@ describe('etcdCredentials', () => {
 
   it('reads the CA, the client certificate and its key', () => {
     const c = etcdCredentials(flags(), read);
-    expect(c?.rootCertificate).toEqual(files.get(ca()));
-    expect(c?.certChain).toEqual(files.get(client().cert));
-    expect(c?.privateKey).toEqual(files.get(client().key));
+    expect(c?.ca).toEqual(files.get(ca()));
+    expect(c?.cert).toEqual(files.get(client().cert));
+    expect(c?.key).toEqual(files.get(client().key));
     expect(etcdCredentials(flags({ etcdCertfile: '', etcdKeyfile: '' }), read)).toEqual({
-      rootCertificate: files.get(ca()),
+      ca: files.get(ca()),
     });
   });
 

@@ -6,6 +6,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { FlagError } from '../../api/flags';
+import type { ChannelTls } from './grpc-channel';
 
 export interface EtcdTlsFlags {
   etcdServers: string;
@@ -14,36 +15,29 @@ export interface EtcdTlsFlags {
   etcdKeyfile: string;
 }
 
-/** What etcd3's `credentials` option takes (grpc's createSsl). */
-export interface EtcdCredentials {
-  rootCertificate: Buffer;
-  privateKey?: Buffer;
-  certChain?: Buffer;
-}
-
 /** undefined when no TLS flag is set (plain http:// etcd, today's default). */
 export function etcdCredentials(
   f: EtcdTlsFlags,
   read: (path: string) => Buffer = readFileSync,
-): EtcdCredentials | undefined {
+): ChannelTls | undefined {
   if (!f.etcdCafile && !f.etcdCertfile && !f.etcdKeyfile) return undefined;
   if (!f.etcdCertfile !== !f.etcdKeyfile)
     throw new FlagError('--etcd-certfile and --etcd-keyfile must be given together');
-  // etcd3 would speak TLS to every host once credentials are set, a plain-text etcd included.
+  // One client identity for every server: a plain-text etcd among TLS ones is a mistake.
   const plain = f.etcdServers.split(',').find((s) => !s.startsWith('https://'));
   if (plain) throw new FlagError(`--etcd-servers: "${plain}" is not https://, but TLS flags are set`);
   // A private CA is what signs etcd's serving cert here (installer/pki), so it is not optional.
   if (!f.etcdCafile) throw new FlagError('--etcd-cafile is required with --etcd-certfile');
 
-  const rootCertificate = readPem('--etcd-cafile', f.etcdCafile, read, certificate);
-  if (!f.etcdCertfile) return { rootCertificate };
-  const certChain = readPem('--etcd-certfile', f.etcdCertfile, read, certificate);
+  const ca = readPem('--etcd-cafile', f.etcdCafile, read, certificate);
+  if (!f.etcdCertfile) return { ca };
+  const cert = readPem('--etcd-certfile', f.etcdCertfile, read, certificate);
   const key = readPem('--etcd-keyfile', f.etcdKeyfile, read, privateKey);
-  if (!new X509Certificate(certChain).checkPrivateKey(createPrivateKey(key)))
+  if (!new X509Certificate(cert).checkPrivateKey(createPrivateKey(key)))
     throw new FlagError(
       `--etcd-keyfile=${f.etcdKeyfile} is not the key of --etcd-certfile=${f.etcdCertfile}`,
     );
-  return { rootCertificate, certChain, privateKey: key };
+  return { ca, cert, key };
 }
 
 function readPem(

@@ -1,13 +1,13 @@
-import type { IEvent } from 'etcd3';
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../api/types';
 import { PLAIN_VALUES } from './encryption/providers';
+import type { WatchEvent } from './etcd-client';
 import { toChanges } from './etcd-watch';
 
 const KEY = '/registry/configmaps/default/a';
 
-/** An etcd watch event as etcd3 delivers it (no prev_kv: the cache does not ask for it). */
-function event(type: 'Put' | 'Delete', created: number, revision: number, data?: string): IEvent {
+/** An etcd watch event as etcd-client.ts decodes it (no prev_kv: the cache does not ask for it). */
+function event(type: 'put' | 'delete', created: number, revision: number, data?: string): WatchEvent {
   const value =
     data === undefined
       ? Buffer.alloc(0)
@@ -23,12 +23,11 @@ function event(type: 'Put' | 'Delete', created: number, revision: number, data?:
     kv: {
       key: Buffer.from(KEY),
       value,
-      create_revision: String(created),
-      mod_revision: String(revision),
-      version: '1',
-      lease: '0',
+      create_revision: created,
+      mod_revision: revision,
+      version: 1,
     },
-  } as unknown as IEvent;
+  };
 }
 
 const dataOf = (o?: KubeObject) => (o as { data?: { v: string } } | undefined)?.data?.v;
@@ -42,7 +41,7 @@ describe('toChanges with the previous objects from memory', () => {
   const previous = (key: string) => (key === KEY ? cached : undefined);
 
   it('gives a modification the object the cache held as prev', () => {
-    const [c] = toChanges([event('Put', 5, 9, 'new')], PLAIN_VALUES, previous);
+    const [c] = toChanges([event('put', 5, 9, 'new')], PLAIN_VALUES, previous);
     expect(c.type).toBe('MODIFIED');
     expect(dataOf(c.prev)).toBe('cached');
     expect(dataOf(c.obj)).toBe('new');
@@ -51,7 +50,7 @@ describe('toChanges with the previous objects from memory', () => {
 
   it('within one response, the second change of a key gets the first change as prev', () => {
     const changes = toChanges(
-      [event('Put', 5, 9, 'one'), event('Put', 5, 10, 'two'), event('Delete', 5, 11)],
+      [event('put', 5, 9, 'one'), event('put', 5, 10, 'two'), event('delete', 5, 11)],
       PLAIN_VALUES,
       previous,
     );
@@ -66,9 +65,9 @@ describe('toChanges with the previous objects from memory', () => {
 
   it('skips a delete of a key nobody knew, and a re-create after a delete has no prev', () => {
     const unknown = () => undefined;
-    expect(toChanges([event('Delete', 5, 11)], PLAIN_VALUES, unknown)).toEqual([]);
+    expect(toChanges([event('delete', 5, 11)], PLAIN_VALUES, unknown)).toEqual([]);
     const [gone, again] = toChanges(
-      [event('Delete', 5, 11), event('Put', 12, 12, 'back')],
+      [event('delete', 5, 11), event('put', 12, 12, 'back')],
       PLAIN_VALUES,
       previous,
     );

@@ -2,10 +2,11 @@
 // resource) and by the rare watcher whose resourceVersion is older than the cache's ring buffer
 // (a direct etcd watch from that revision, the way upstream's cacher falls back to storage).
 
-import type { Etcd3, IEvent, IWatchResponse, Watcher } from 'etcd3';
 import type { KubeObject } from '../../api/types';
 import { PLAIN_VALUES, type ValueTransform } from './encryption/providers';
-import { decodeKv } from './etcd-store';
+import { decodeWatchResponse, type EtcdClient, type WatchEvent } from './etcd-client';
+import { decodeKv, prefixEnd } from './etcd-store';
+import type { GrpcError } from './grpc-channel';
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -27,18 +28,18 @@ export type PreviousLookup = (key: string) => KubeObject | undefined;
  * object comes from `previous` when given, else from the event's prev_kv.
  */
 export function toChange(
-  ev: IEvent,
+  ev: WatchEvent,
   values: ValueTransform = PLAIN_VALUES,
   previous?: PreviousLookup,
 ): Change | null {
   const key = ev.kv.key.toString();
-  const revision = Number(ev.kv.mod_revision);
+  const revision = ev.kv.mod_revision;
   const prev = previous
     ? previous(key)
-    : ev.prev_kv?.value.length
-      ? decodeKv(ev.prev_kv, values).obj
+    : ev.prevKv?.value.length
+      ? decodeKv(ev.prevKv, values).obj
       : undefined;
-  if (ev.type === 'Delete') {
+  if (ev.type === 'delete') {
     if (!prev) return null;
     // Upstream stamps a deleted object with the revision of the delete.
     const obj = { ...prev, metadata: { ...prev.metadata, resourceVersion: String(revision) } };
@@ -53,7 +54,7 @@ export function toChange(
  * A response's events in order. With `previous`, a key changed twice in one response gets the
  * first change's object as the second one's prev: `previous` only knows what came before.
  */
-export function toChanges(events: IEvent[], values: ValueTransform, previous?: PreviousLookup): Change[] {
+export function toChanges(events: WatchEvent[], values: ValueTransform, previous?: PreviousLookup): Change[] {
   const inThisResponse = new Map<string, KubeObject | undefined>();
   const prevOf: PreviousLookup | undefined = previous
     ? (key) => (inThisResponse.has(key) ? inThisResponse.get(key) : previous(key))
@@ -72,10 +73,16 @@ export interface EtcdWatch {
   stop(): void;
 }
 
+/** Waits before opening a watch stream again: doubling from 100 ms up to 3 s, reset by an answer. */
+const RECONNECT_FIRST_MS = 100;
+const RECONNECT_MAX_MS = 3000;
+
 /**
- * Watch every key under `prefix` from `startRevision` on. `onError` gets compaction ("Watcher
- * canceled"), a value that cannot be decoded, and other fatal errors; the etcd3 client itself
- * reconnects after an etcd restart and resumes at the last revision + 1, so no event is lost then.
+ * Watch every key under `prefix` from `startRevision` on, over etcd's Watch stream. When the
+ * stream ends (etcd restarted, the connection dropped or went silent: grpc-channel.ts' pings),
+ * it is opened again from the revision after the last event delivered, so no event is lost or
+ * repeated. `onError` gets what cannot be resumed: etcd cancelling the watch (its revision was
+ * compacted) and a value that cannot be decoded; the watch is over then.
  * `values` must be the store's (EtcdStore.values), so watched objects decode as read ones do.
  *
  * `previous`: the watch cache knows every key's object as of the revision before each event, so
@@ -84,7 +91,7 @@ export interface EtcdWatch {
  * of the change before it) instead of a second copy of every older version.
  */
 export function watchPrefix(
-  client: Etcd3,
+  etcd: EtcdClient,
   prefix: string,
   startRevision: number,
   onChanges: (changes: Change[]) => void,
@@ -92,48 +99,74 @@ export function watchPrefix(
   values: ValueTransform = PLAIN_VALUES,
   previous?: PreviousLookup,
 ): EtcdWatch {
-  // watcher() attaches at once; create() would attach our listeners only after 'connected',
-  // and a watch on a compacted revision is cancelled in the same breath (its error then lost).
-  const builder = client.watch().prefix(prefix).startRevision(String(startRevision));
-  const watcher: Watcher = (previous ? builder : builder.withPreviousKV()).watcher();
-  let stopped = false;
-  watcher.on('data', (res: IWatchResponse) => {
-    if (stopped) return;
-    let changes: Change[];
-    try {
-      changes = toChanges(res.events, values, previous);
-    } catch (err) {
-      // A throw here would escape etcd3's stream handler and end the process.
-      onError(err as Error);
-      return;
-    }
-    if (changes.length) onChanges(changes);
-  });
-  let failed = false;
-  watcher.on('error', (err: Error) => {
-    // etcd already dropped this watch: cancelling it again makes etcd3 throw
-    // "Failed to find watcher for IWatchResponse" from inside its stream handler.
-    failed = true;
-    if (!stopped) onError(err);
-  });
+  let next = startRevision;
+  let over = false;
+  let delay = RECONNECT_FIRST_MS;
+  let retry: NodeJS.Timeout | undefined;
+  const fail = (err: Error) => {
+    if (over) return;
+    over = true;
+    stream.cancel();
+    onError(err);
+  };
+  const open = () =>
+    etcd.watch(
+      { key: prefix, rangeEnd: prefixEnd(prefix), startRevision: next, prevKv: !previous },
+      {
+        onMessage: (message) => {
+          if (over) return;
+          delay = RECONNECT_FIRST_MS;
+          const res = decodeWatchResponse(message);
+          if (res.canceled) {
+            const compacted = res.compactRevision
+              ? `: revision ${next} has been compacted (the oldest left is ${res.compactRevision})`
+              : '';
+            fail(
+              new Error(
+                `etcd cancelled the watch on ${prefix}${res.cancelReason ? `: ${res.cancelReason}` : ''}${compacted}`,
+              ),
+            );
+            return;
+          }
+          if (!res.events.length) return;
+          let changes: Change[];
+          try {
+            changes = toChanges(res.events, values, previous);
+          } catch (err) {
+            fail(err as Error);
+            return;
+          }
+          next = res.events[res.events.length - 1].kv.mod_revision + 1;
+          if (changes.length) onChanges(changes);
+        },
+        onEnd: (_err: GrpcError) => {
+          if (over) return;
+          retry = setTimeout(() => {
+            retry = undefined;
+            if (!over) stream = open();
+          }, delay);
+          delay = Math.min(delay * 2, RECONNECT_MAX_MS);
+        },
+      },
+    );
+  let stream = open();
   return {
     stop() {
-      stopped = true;
-      if (!failed) void watcher.cancel().catch(() => undefined);
+      over = true;
+      clearTimeout(retry);
+      stream.cancel();
     },
   };
 }
 
 /**
- * Whether etcd has compacted `revision` away. Asked before a direct watch from an old revision:
- * a watch whose creation etcd cancels (compacted) leaves etcd3 1.1.2's queue of pending watchers
- * out of step, and its next response then throws "Failed to find watcher for IWatchResponse"
- * from inside the gRPC stream handler, which ends the process. A one-key read at that revision
- * answers the same question without creating a watch.
+ * Whether etcd has compacted `revision` away, asked before a direct watch from an old revision so
+ * the answer is a clean 410 rather than a watch cancelled as soon as it opens. A one-key read at
+ * that revision answers it.
  */
-export async function isCompacted(client: Etcd3, revision: number): Promise<boolean> {
+export async function isCompacted(etcd: EtcdClient, revision: number): Promise<boolean> {
   try {
-    await client.kv.range({ key: Buffer.from('\0'), revision: String(revision), limit: 1 });
+    await etcd.range({ key: '\0', revision, limit: 1 });
     return false;
   } catch (err) {
     if (err instanceof Error && /compacted/i.test(err.message)) return true;

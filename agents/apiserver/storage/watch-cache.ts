@@ -10,10 +10,10 @@
 // Consistency: only this apiserver writes to etcd, so `waitFor(rev)` after a write gives
 // read-your-writes for lists served from memory.
 
-import type { Etcd3 } from 'etcd3';
 import type { ResourceInfo } from '../../api/resources';
 import { storagePrefix } from '../../api/resources';
 import type { KubeObject } from '../../api/types';
+import type { EtcdClient } from './etcd-client';
 import type { EtcdStore } from './etcd-store';
 import { type Change, type EtcdWatch, watchPrefix } from './etcd-watch';
 import { forgetJson, jsonOf } from './json-cache';
@@ -58,7 +58,7 @@ export class WatchCache {
   readonly prefix: string;
 
   constructor(
-    private readonly client: Etcd3,
+    private readonly client: EtcdClient,
     readonly store: EtcdStore,
     readonly resource: ResourceInfo,
     private readonly opts: WatchCacheOptions = {},

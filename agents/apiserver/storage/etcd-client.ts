@@ -1,13 +1,21 @@
-// etcd's KV service, the two calls the apiserver's storage makes on every request: Range and Txn.
+// The apiserver's etcd client: KV's Range, Txn and Compact on every request, Lease's LeaseGrant
+// for objects that expire (events), and Watch's stream for the watch cache (etcd-watch.ts).
 // Messages are written and read by hand with the field numbers of etcd's
-// api/etcdserverpb/rpc.proto and api/mvccpb/kv.proto; the calls go over grpc-unary.ts.
+// api/etcdserverpb/rpc.proto and api/mvccpb/kv.proto; the calls go over grpc-channel.ts.
 //
-// Only what EtcdStore asks for is here: ranges over one key or a prefix (optionally at a past
-// revision, or counting only), and transactions whose guards compare a key's create or mod
-// revision for equality, with put, delete and range operations.
+// Only what the apiserver asks for is here: ranges over one key or a prefix (optionally at a
+// past revision, or counting only), transactions whose guards compare a key's create or mod
+// revision for equality, with put, delete and range operations, and prefix watches.
 
 import { WireReader, WireWriter } from '../protobuf/wire';
-import { type ChannelTls, GrpcChannel, GrpcError, GrpcStatus } from './grpc-unary';
+import {
+  type ChannelTls,
+  GrpcChannel,
+  GrpcError,
+  GrpcStatus,
+  type GrpcStream,
+  type StreamHandlers,
+} from './grpc-channel';
 
 /** mvccpb.KeyValue, with etcd's own field names (revisions stay far below 2^53). */
 export interface KeyValue {
@@ -52,6 +60,32 @@ export interface TxnRequest {
   compare: Compare[];
   success: RequestOp[];
   failure: RequestOp[];
+}
+
+/** One watch on a prefix (WatchCreateRequest); `startRevision` 0: from now. */
+export interface WatchCreate {
+  key: string;
+  rangeEnd: Buffer;
+  startRevision: number;
+  /** Ask etcd for each event's previous key-value too. */
+  prevKv: boolean;
+}
+
+/** mvccpb.Event. A delete's `kv` holds the key and the delete's revision, no value. */
+export interface WatchEvent {
+  type: 'put' | 'delete';
+  kv: KeyValue;
+  prevKv?: KeyValue;
+}
+
+/** WatchResponse: events, or the watch's creation or cancellation. */
+export interface WatchResponse {
+  created: boolean;
+  canceled: boolean;
+  /** Set when the watch was cancelled because its start revision was compacted away. */
+  compactRevision: number;
+  cancelReason: string;
+  events: WatchEvent[];
 }
 
 export interface TxnResponse {
@@ -105,6 +139,16 @@ export function encodeTxn(t: TxnRequest): WireWriter {
   for (const op of t.success) w.message(2, encodeOp(op));
   for (const op of t.failure) w.message(3, encodeOp(op));
   return w;
+}
+
+export function encodeWatchCreate(w: WatchCreate): WireWriter {
+  // WatchRequest.create_request = 1. Fragmenting (8) stays off: a response carries whole events.
+  const create = new WireWriter()
+    .bytes(1, w.key)
+    .bytes(2, w.rangeEnd)
+    .uint(3, w.startRevision)
+    .bool(6, w.prevKv);
+  return new WireWriter().message(1, create);
 }
 
 // ---- decoding ----
@@ -164,6 +208,38 @@ export function decodeTxnResponse(b: Uint8Array): TxnResponse {
   return out;
 }
 
+function decodeEvent(b: Uint8Array): WatchEvent {
+  const ev: WatchEvent = { type: 'put', kv: decodeKeyValue(EMPTY) };
+  const r = new WireReader(b);
+  while (!r.done) {
+    const f = r.next();
+    if (f.field === 1) ev.type = f.value === 1 ? 'delete' : 'put';
+    else if (f.field === 2 && f.bytes) ev.kv = decodeKeyValue(f.bytes);
+    else if (f.field === 3 && f.bytes) ev.prevKv = decodeKeyValue(f.bytes);
+  }
+  return ev;
+}
+
+export function decodeWatchResponse(b: Uint8Array): WatchResponse {
+  const out: WatchResponse = {
+    created: false,
+    canceled: false,
+    compactRevision: 0,
+    cancelReason: '',
+    events: [],
+  };
+  const r = new WireReader(b);
+  while (!r.done) {
+    const f = r.next();
+    if (f.field === 3) out.created = f.value === 1;
+    else if (f.field === 4) out.canceled = f.value === 1;
+    else if (f.field === 5) out.compactRevision = f.value ?? 0;
+    else if (f.field === 6 && f.bytes) out.cancelReason = asBuffer(f.bytes).toString();
+    else if (f.field === 11 && f.bytes) out.events.push(decodeEvent(f.bytes));
+  }
+  return out;
+}
+
 // ---- the client ----
 
 const ATTEMPTS = 3;
@@ -172,50 +248,95 @@ const RETRY_DELAY_MS = 100;
 /** Every unary etcd call's deadline, through either client (etcd3 sets none by default). */
 export const ETCD_CALL_DEADLINE_MS = 5000;
 
-export interface EtcdKvOptions {
+export interface EtcdClientOptions {
   tls?: ChannelTls;
   /** Each call's deadline (ETCD_CALL_DEADLINE_MS unless a test wants it shorter). */
   timeoutMs?: number;
 }
 
 /**
- * Range and Txn against `servers` (etcd's client URLs), one HTTP/2 connection at a time. A call
- * that fails for want of a connection moves to the next server and is tried again, up to 3 times;
- * a Range (a read) whenever etcd is unavailable, a Txn only when it certainly was not sent, since
- * a write that may have landed must not be applied twice.
+ * The calls above against `servers` (etcd's client URLs), one HTTP/2 connection at a time. A call
+ * that fails for want of a connection moves to the next server and is tried again, up to 3 times:
+ * a Range or Compact (harmless twice) whenever etcd is unavailable, a Txn or LeaseGrant only when
+ * it certainly was not sent, since a write that may have landed must not be applied twice.
  */
-export class EtcdKv {
+export class EtcdClient {
   private readonly channels: GrpcChannel[];
   private current = 0;
   private readonly timeoutMs: number;
 
-  constructor(servers: string[], opts: EtcdKvOptions = {}) {
-    if (servers.length === 0) throw new Error('EtcdKv needs at least one etcd server');
+  constructor(servers: string[], opts: EtcdClientOptions = {}) {
+    if (servers.length === 0) throw new Error('EtcdClient needs at least one etcd server');
     this.channels = servers.map((url) => new GrpcChannel(url, opts.tls));
     this.timeoutMs = opts.timeoutMs ?? ETCD_CALL_DEADLINE_MS;
   }
 
   async range(r: RangeRequest): Promise<RangeResponse> {
-    return decodeRangeResponse(await this.call('Range', encodeRange(r).finish(), true));
+    return decodeRangeResponse(await this.call('KV/Range', encodeRange(r).finish(), true));
   }
 
   async txn(t: TxnRequest): Promise<TxnResponse> {
-    return decodeTxnResponse(await this.call('Txn', encodeTxn(t).finish(), false));
+    return decodeTxnResponse(await this.call('KV/Txn', encodeTxn(t).finish(), false));
+  }
+
+  /** A new lease of `ttlSeconds` (LeaseGrant); its id in decimal, as ids pass 2^53. */
+  async leaseGrant(ttlSeconds: number): Promise<string> {
+    const res = await this.call('Lease/LeaseGrant', new WireWriter().uint(1, ttlSeconds).finish(), false);
+    const id = WireReader.int64(res, 2);
+    if (!id) {
+      const refusal = WireReader.fields(res).find((f) => f.field === 4)?.bytes;
+      throw new Error(
+        `etcd LeaseGrant: ${refusal ? Buffer.from(refusal).toString() : 'no lease id in the answer'}`,
+      );
+    }
+    return id;
+  }
+
+  /**
+   * Drops the history before `revision` (Compact). A revision already compacted (by another
+   * apiserver, or by this one just before a retry) is done, not an error.
+   */
+  async compact(revision: number): Promise<void> {
+    try {
+      await this.call('KV/Compact', new WireWriter().uint(1, revision).finish(), true);
+    } catch (err) {
+      if (!/required revision has been compacted/.test((err as Error).message)) throw err;
+    }
+  }
+
+  /**
+   * Opens etcd's Watch stream for one watch on the current server (etcd-watch.ts keeps it
+   * going). A stream that fails to connect moves the client on to the next server, as calls do.
+   */
+  watch(create: WatchCreate, handlers: StreamHandlers): GrpcStream {
+    const index = this.current;
+    const stream = this.channels[index].openStream('/etcdserverpb.Watch/Watch', {
+      onMessage: handlers.onMessage,
+      onEnd: (err) => {
+        if (err.code === GrpcStatus.UNAVAILABLE && this.current === index)
+          this.current = (index + 1) % this.channels.length;
+        handlers.onEnd(err);
+      },
+    });
+    stream.send(encodeWatchCreate(create).finish());
+    return stream;
   }
 
   close(): void {
     for (const c of this.channels) c.close();
   }
 
-  private async call(method: 'Range' | 'Txn', message: Buffer, idempotent: boolean): Promise<Buffer> {
+  /** `method`: service and method, e.g. KV/Range. */
+  private async call(method: string, message: Buffer, idempotent: boolean): Promise<Buffer> {
     for (let attempt = 1; ; attempt++) {
       const channel = this.channels[this.current];
       try {
-        return await channel.call(`/etcdserverpb.KV/${method}`, message, this.timeoutMs);
+        return await channel.call(`/etcdserverpb.${method}`, message, this.timeoutMs);
       } catch (err) {
         const unavailable = err instanceof GrpcError && err.code === GrpcStatus.UNAVAILABLE;
         if (!unavailable || !(idempotent || err.notSent) || attempt === ATTEMPTS) {
-          throw new Error(`etcd ${method} at ${channel.url}: ${(err as Error).message}`, { cause: err });
+          const name = method.slice(method.indexOf('/') + 1);
+          throw new Error(`etcd ${name} at ${channel.url}: ${(err as Error).message}`, { cause: err });
         }
         this.current = (this.current + 1) % this.channels.length;
         await new Promise((r) => setTimeout(r, RETRY_DELAY_MS * attempt));

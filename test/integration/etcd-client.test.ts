@@ -1,21 +1,23 @@
-// The apiserver's own etcd KV client (agents/apiserver/storage/etcd-kv.ts) against a real etcd:
-// the guarded transactions EtcdStore sends, ranges, leases written with ids beyond 2^53, and what
-// happens when the connection is lost, refused or silent.
+// The apiserver's own etcd client (agents/apiserver/storage/etcd-client.ts, and etcd-watch.ts on
+// top of its Watch stream) against a real etcd: the guarded transactions EtcdStore sends, ranges,
+// leases with ids beyond 2^53, compaction, watches, and what happens when the connection is
+// lost, refused or silent, or etcd restarts under a watch.
 import net from 'node:net';
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EtcdKv } from '../../agents/apiserver/storage/etcd-kv';
+import { decodeWatchResponse, EtcdClient, type WatchEvent } from '../../agents/apiserver/storage/etcd-client';
 import { prefixEnd } from '../../agents/apiserver/storage/etcd-store';
+import { watchPrefix } from '../../agents/apiserver/storage/etcd-watch';
 import { startEtcd, type TestEtcd } from '../support/etcd';
 import { freePort } from '../support/ports';
 
 let etcd: TestEtcd;
-let kv: EtcdKv;
+let kv: EtcdClient;
 let etcd3: Etcd3;
 
 beforeAll(async () => {
-  etcd = await startEtcd('etcd-kv');
-  kv = new EtcdKv([etcd.url]);
+  etcd = await startEtcd('etcd-client');
+  kv = new EtcdClient([etcd.url]);
   etcd3 = new Etcd3({ hosts: etcd.url });
 });
 afterAll(async () => {
@@ -96,17 +98,17 @@ describe('transactions', () => {
     expect(await etcd3.get('/t/side/bitmap').string()).toBe('taken by first');
   });
 
-  it('writes a lease id beyond 2^53 exactly: revoking that lease deletes the key', async () => {
-    const lease = etcd3.lease(600, { autoKeepAlive: false });
-    const id = await lease.grant();
+  it('grants a lease and writes its id beyond 2^53 exactly: revoking that lease deletes the key', async () => {
+    const id = await kv.leaseGrant(600);
     expect(BigInt(id) > BigInt(Number.MAX_SAFE_INTEGER)).toBe(true); // etcd's ids are this large
+    expect((await etcd3.leaseClient.leaseTimeToLive({ ID: id })).TTL).not.toBe('-1');
     await kv.txn({
       compare: [{ key: '/t/lease/a', target: 'create', equals: 0 }],
       success: [{ put: { key: '/t/lease/a', value: Buffer.from('x'), lease: id } }],
       failure: [],
     });
     expect(await etcd3.get('/t/lease/a').string()).toBe('x');
-    await lease.revoke();
+    await etcd3.leaseClient.leaseRevoke({ ID: id });
     expect(await etcd3.get('/t/lease/a').string()).toBeNull();
   });
 });
@@ -143,22 +145,135 @@ describe('ranges', () => {
     expect(res.revision).toBeGreaterThan(0);
   });
 
-  it("names etcd's refusal: a range at a compacted revision", async () => {
+  it("compacts, and names etcd's refusal: a range at a compacted revision", async () => {
     const before = await kv.range({ key: '/t/range/a' });
     await etcd3.put('/t/range/a').value('again');
     const now = await kv.range({ key: '/t/range/a' });
-    await etcd3.kv.compact({ revision: String(now.revision) });
+    await kv.compact(now.revision);
+    await kv.compact(now.revision); // again: already done, not an error
     await expect(kv.range({ key: '/t/range/a', revision: before.revision })).rejects.toThrow(
       `etcd Range at ${etcd.url}: etcdserver: mvcc: required revision has been compacted`,
     );
   });
 });
 
+describe('watches', () => {
+  it("delivers a prefix's puts and deletes in order from a past revision, a 1 MiB value whole", async () => {
+    const from = (await kv.range({ key: '/t/w1/' })).revision + 1;
+    const big = 'x'.repeat(1024 * 1024); // many HTTP/2 DATA frames
+    await etcd3.put('/t/w1/a').value('one');
+    await etcd3.put('/t/w1/b').value(big);
+    await etcd3.put('/t/w1X').value('outside the prefix');
+    await etcd3.delete().key('/t/w1/a');
+    const events: WatchEvent[] = [];
+    const stream = kv.watch(
+      { key: '/t/w1/', rangeEnd: prefixEnd('/t/w1/'), startRevision: from, prevKv: true },
+      { onMessage: (m) => events.push(...decodeWatchResponse(m).events), onEnd: () => {} },
+    );
+    try {
+      await until(() => events.length >= 3);
+      expect(events.map((e) => [e.type, e.kv.key.toString()])).toEqual([
+        ['put', '/t/w1/a'],
+        ['put', '/t/w1/b'],
+        ['delete', '/t/w1/a'],
+      ]);
+      expect(events[1].kv.value.toString()).toBe(big);
+      expect(events[0].kv.create_revision).toBe(events[0].kv.mod_revision);
+      expect(events[2].prevKv?.value.toString()).toBe('one');
+      expect(events[2].kv.mod_revision).toBeGreaterThan(events[1].kv.mod_revision);
+    } finally {
+      stream.cancel();
+    }
+  });
+
+  it('resumes after its connection is cut, without losing or repeating an event', async () => {
+    const proxy = await tcpProxy(new URL(etcd.url).port);
+    const viaProxy = new EtcdClient([proxy.url]);
+    const seen = watchNames(viaProxy, '/t/w2/', (await kv.range({ key: '/t/w2/' })).revision + 1);
+    try {
+      await putObject('/t/w2/', 'a');
+      await until(() => seen.names.length === 1);
+      proxy.cutAll();
+      await putObject('/t/w2/', 'b');
+      await putObject('/t/w2/', 'c');
+      await until(() => seen.names.length >= 3);
+      await new Promise((r) => setTimeout(r, 300)); // a repeat would come now
+      expect(seen.names).toEqual(['ADDED a', 'ADDED b', 'ADDED c']);
+      expect(proxy.connections).toBe(2);
+      expect(seen.errors).toEqual([]);
+    } finally {
+      seen.watch.stop();
+      viaProxy.close();
+      await proxy.close();
+    }
+  });
+
+  it('resumes after etcd restarts, from the revision after the last event it delivered', async () => {
+    const seen = watchNames(kv, '/t/w3/', (await kv.range({ key: '/t/w3/' })).revision + 1);
+    try {
+      await putObject('/t/w3/', 'a');
+      await until(() => seen.names.length === 1);
+      await etcd.restart();
+      await putObject('/t/w3/', 'a', 'changed');
+      await until(() => seen.names.length >= 2, 15_000);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(seen.names).toEqual(['ADDED a', 'MODIFIED a']);
+      expect(seen.errors).toEqual([]);
+    } finally {
+      seen.watch.stop();
+    }
+  });
+
+  it("ends with etcd's reason when its start revision has been compacted", async () => {
+    const from = (await kv.range({ key: '/t/w4/' })).revision;
+    await putObject('/t/w4/', 'a');
+    await putObject('/t/w4/', 'a', 'again');
+    await kv.compact((await kv.range({ key: '/t/w4/' })).revision);
+    const seen = watchNames(kv, '/t/w4/', from);
+    try {
+      await until(() => seen.errors.length === 1);
+      expect(seen.errors[0]).toMatch(/^etcd cancelled the watch on \/t\/w4\/.*compacted/);
+      expect(seen.names).toEqual([]);
+    } finally {
+      seen.watch.stop();
+    }
+  });
+});
+
+/** A JSON object at `prefix` + `name`, as the apiserver stores one. */
+async function putObject(prefix: string, name: string, data = 'v') {
+  await etcd3
+    .put(prefix + name)
+    .value(JSON.stringify({ kind: 'ConfigMap', metadata: { name }, data: { v: data } }));
+}
+
+/** watchPrefix (the watch cache's) on `prefix`, recording "<TYPE> <name>" per change and errors. */
+function watchNames(client: EtcdClient, prefix: string, from: number) {
+  const names: string[] = [];
+  const errors: string[] = [];
+  const watch = watchPrefix(
+    client,
+    prefix,
+    from,
+    (changes) => names.push(...changes.map((c) => `${c.type} ${c.obj.metadata?.name}`)),
+    (err) => errors.push(err.message),
+  );
+  return { names, errors, watch };
+}
+
+async function until(done: () => boolean, withinMs = 5000): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`not done within ${withinMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('connections', () => {
   it('moves to the next server when the first refuses connections, for reads and for writes', async () => {
     const refused = `http://127.0.0.1:${await freePort()}`;
     // Two clients, each starting at the refused server: one reads, one writes.
-    const [reader, writer] = [new EtcdKv([refused, etcd.url]), new EtcdKv([refused, etcd.url])];
+    const [reader, writer] = [new EtcdClient([refused, etcd.url]), new EtcdClient([refused, etcd.url])];
     try {
       expect((await reader.range({ key: '/t/range/b' })).kvs[0].value.toString()).toBe('b');
       // A write that never reached the refused server is safe to send to the next one.
@@ -171,7 +286,7 @@ describe('connections', () => {
 
   it('dials again after its connection is cut', async () => {
     const proxy = await tcpProxy(new URL(etcd.url).port);
-    const viaProxy = new EtcdKv([proxy.url]);
+    const viaProxy = new EtcdClient([proxy.url]);
     try {
       expect((await viaProxy.range({ key: '/t/range/b' })).kvs.length).toBe(1);
       proxy.cutAll();
@@ -189,7 +304,7 @@ describe('connections', () => {
     const silent = net.createServer((s) => accepted.push(s));
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const port = (silent.address() as net.AddressInfo).port;
-    const mute = new EtcdKv([`http://127.0.0.1:${port}`], { timeoutMs: 300 });
+    const mute = new EtcdClient([`http://127.0.0.1:${port}`], { timeoutMs: 300 });
     const started = Date.now();
     try {
       await expect(mute.range({ key: '/t/x' })).rejects.toThrow(
@@ -205,7 +320,7 @@ describe('connections', () => {
 
   it('fails with the server and the cause when every server is down, without hanging', async () => {
     const down = `http://127.0.0.1:${await freePort()}`;
-    const none = new EtcdKv([down]);
+    const none = new EtcdClient([down]);
     const started = Date.now();
     try {
       await expect(none.range({ key: '/t/x' })).rejects.toThrow(

@@ -1,4 +1,4 @@
-// gRPC unary calls over one HTTP/2 connection, without a gRPC library
+// gRPC calls over one HTTP/2 connection, without a gRPC library
 // (https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-HTTP2.md):
 //
 //   request   HEADERS   :method POST, :path /<package>.<Service>/<Method>,
@@ -9,11 +9,13 @@
 //             trailers  grpc-status (0 = OK), grpc-message (percent-encoded)
 //
 // A failed call may answer "trailers-only": grpc-status already in the response's HEADERS.
+// A streaming call (etcd's Watch) is the same HTTP/2 stream left open: each side writes any
+// number of length-prefixed messages into it, and the server ends it with the trailers.
 //
-// Why not grpc-js (which etcd3 is built on, and which still serves watches, leases and
-// compaction): the apiserver's every write is one etcd Txn, and grpc-js' layers (interceptors,
-// resolving and load-balancing calls, a protobufjs codec, per-call metadata) cost ~240 µs of CPU
-// per Txn against ~110 µs here, measured side by side (README, "Performance").
+// Why not grpc-js (which the etcd3 package is built on): the apiserver's every write is one etcd
+// Txn and every change comes back over a watch, and grpc-js' layers (interceptors, resolving and
+// load-balancing calls, a protobufjs codec, per-call metadata) cost ~240 µs of CPU per Txn
+// against ~110 µs here, measured side by side (README, "Performance").
 
 import http2, { type ClientHttp2Session, type SecureClientSessionOptions } from 'node:http2';
 
@@ -23,6 +25,10 @@ export const GrpcStatus = {
   DEADLINE_EXCEEDED: 4,
   UNAVAILABLE: 14,
 } as const;
+
+/** A session that has not answered a ping within this long after sending it is dropped. */
+const KEEPALIVE_INTERVAL_MS = 10_000;
+const KEEPALIVE_TIMEOUT_MS = 5_000;
 
 export class GrpcError extends Error {
   override name = 'GrpcError';
@@ -131,6 +137,78 @@ export class GrpcChannel {
     });
   }
 
+  /**
+   * A streaming call: `path` opened, messages sent with `send`, each response message handed to
+   * `onMessage` as it arrives. `onEnd` comes once, unless `cancel` came first: with the server's
+   * status, or UNAVAILABLE when the connection failed or closed (the caller decides whether to
+   * open the stream again).
+   */
+  openStream(path: string, handlers: StreamHandlers): GrpcStream {
+    const ended = (err: GrpcError): GrpcStream => {
+      queueMicrotask(() => handlers.onEnd(err));
+      return { send: () => undefined, cancel: () => undefined };
+    };
+    if (this.closed) return ended(new GrpcError(GrpcStatus.UNAVAILABLE, 'channel closed', true));
+    const session = this.connect();
+    let stream: http2.ClientHttp2Stream;
+    try {
+      stream = session.request({
+        ':method': 'POST',
+        ':path': path,
+        'content-type': 'application/grpc',
+        te: 'trailers',
+      });
+    } catch (err) {
+      this.drop(session);
+      return ended(new GrpcError(GrpcStatus.UNAVAILABLE, `${path}: ${(err as Error).message}`, true));
+    }
+    let cancelled = false;
+    let status: string | undefined;
+    let statusMessage = '';
+    let failure: string | undefined;
+    const readStatus = (headers: http2.IncomingHttpHeaders) => {
+      if (headers['grpc-status'] === undefined) return;
+      status = String(headers['grpc-status']);
+      statusMessage = decodeURIComponent(String(headers['grpc-message'] ?? ''));
+    };
+    const messages = new MessageSplitter();
+    stream.on('response', readStatus);
+    stream.on('trailers', readStatus);
+    stream.on('data', (chunk: Buffer) => {
+      this.lastAnswerAt = Date.now();
+      try {
+        for (const m of messages.push(chunk)) if (!cancelled) handlers.onMessage(m);
+      } catch (err) {
+        failure = (err as Error).message;
+        stream.close(http2.constants.NGHTTP2_CANCEL);
+      }
+    });
+    stream.on('error', (err: Error) => {
+      failure ??= err.message;
+    });
+    stream.on('close', () => {
+      if (cancelled) return;
+      cancelled = true;
+      if (status !== undefined && status !== '0' && failure === undefined) {
+        handlers.onEnd(new GrpcError(Number(status), statusMessage || `${path}: gRPC status ${status}`));
+      } else {
+        const why =
+          failure ?? (status === '0' ? 'the server ended the stream' : 'stream closed without a gRPC status');
+        handlers.onEnd(new GrpcError(GrpcStatus.UNAVAILABLE, `${path}: ${why}`));
+      }
+    });
+    return {
+      send: (message) => {
+        if (!cancelled && !stream.closed) stream.write(frame(message));
+      },
+      cancel: () => {
+        if (cancelled) return;
+        cancelled = true;
+        stream.close(http2.constants.NGHTTP2_CANCEL);
+      },
+    };
+  }
+
   /** Ends the connection at once: calls still in flight fail (the apiserver is shutting down). */
   close(): void {
     this.closed = true;
@@ -153,6 +231,17 @@ export class GrpcChannel {
     session.on('error', forget);
     session.on('close', forget);
     session.on('goaway', forget);
+    // A watch waits for changes, so a silent connection (etcd's host gone, a cut network) would
+    // look like a quiet cluster. A ping unanswered for 5 s ends the session; its streams end
+    // UNAVAILABLE and their owners open them again on a new one.
+    const keepalive = setInterval(() => {
+      if (session.connecting || session.destroyed) return;
+      const timeout = setTimeout(() => this.drop(session), KEEPALIVE_TIMEOUT_MS).unref();
+      const sent = session.ping(() => clearTimeout(timeout));
+      if (!sent) clearTimeout(timeout);
+    }, KEEPALIVE_INTERVAL_MS);
+    keepalive.unref();
+    session.on('close', () => clearInterval(keepalive));
     this.session = session;
     this.lastAnswerAt = Date.now();
     return session;
@@ -171,6 +260,41 @@ export function frame(message: Buffer): Buffer {
   out.writeUInt32BE(message.length, 1);
   message.copy(out, 5);
   return out;
+}
+
+/** The two ends of a streaming call, as GrpcChannel.openStream takes and gives them. */
+export interface StreamHandlers {
+  onMessage(message: Buffer): void;
+  onEnd(err: GrpcError): void;
+}
+
+export interface GrpcStream {
+  send(message: Buffer): void;
+  /** Ends the call from this side; `onEnd` is not called. */
+  cancel(): void;
+}
+
+/**
+ * A stream's DATA chunks → whole messages. HTTP/2 cuts DATA where it likes: a chunk may hold
+ * several messages, or part of one (a watch response with many objects spans frames).
+ */
+export class MessageSplitter {
+  private pending: Buffer = Buffer.alloc(0);
+
+  push(chunk: Buffer): Buffer[] {
+    let buf = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    const out: Buffer[] = [];
+    while (buf.length >= 5) {
+      if (buf[0] !== 0) throw new Error('a compressed message, which was not asked for');
+      const end = 5 + buf.readUInt32BE(1);
+      if (buf.length < end) break;
+      out.push(buf.subarray(5, end));
+      buf = buf.subarray(end);
+    }
+    // What is left is copied: a subarray would pin the whole chunk until the message completes.
+    this.pending = buf.length ? Buffer.from(buf) : Buffer.alloc(0);
+    return out;
+  }
 }
 
 /** The one message of a unary response. */
