@@ -20,7 +20,7 @@ import {
 } from '../api/errors';
 import type { Logger } from '../api/log';
 import { queryBool } from '../api/query';
-import { groupVersion, R, type ResourceInfo } from '../api/resources';
+import { groupVersion, R, type ResourceInfo, storagePrefix } from '../api/resources';
 import type { KubeObject } from '../api/types';
 import type { UserInfo } from './auth/user';
 import { decodeObject, mediaType, type ProtobufCodec, readBody } from './body';
@@ -35,8 +35,7 @@ import { bindPod, finalizeNamespace, getScale, updateScale } from './registry/su
 import type { TokenRequester } from './registry/token-request';
 import type { ResourceRequest } from './request-info';
 import { sendJson, wantsTable } from './respond';
-import type { EtcdClient } from './storage/etcd-client';
-import type { WatchCache } from './storage/watch-cache';
+import { type CacheEntry, cacheKey, type WatchCache } from './storage/watch-cache';
 import { httpSink, serveWatch, watchTimeoutSeconds, wsSink } from './watch-http';
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
@@ -61,7 +60,6 @@ export type KubeletProxy = (
 export interface HandlerDeps {
   rest: RestStorage;
   caches: Map<ResourceInfo, WatchCache>;
-  etcd: EtcdClient;
   components: ComponentProbe[];
   toTable: (r: ResourceInfo, objs: KubeObject[], opts: TableOptions) => unknown;
   kubeletProxy?: KubeletProxy;
@@ -178,11 +176,11 @@ export class ResourceHandlers {
 
   private async list(info: ResourceRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { resource: r, query } = info;
-    const cache = this.cache(r);
     const match = predicateFor(r, selectionFromQuery(r, query, info.namespace));
-    const rv = String(cache.revision);
+    const stored = await this.listing(r, info.namespace);
+    const rv = String(stored.revision);
     const limit = Number(query.get('limit') ?? 0) || 0;
-    const page = paginate(cache.snapshot(info.namespace), match, limit, query.get('continue'), rv);
+    const page = paginate(stored.entries, match, limit, query.get('continue'), rv);
     if (wantsTable(req.headers.accept)) {
       const table = this.d.toTable(
         r,
@@ -218,8 +216,8 @@ export class ResourceHandlers {
     const timeout = query.get('timeoutSeconds');
     serveWatch(sink, {
       r,
-      cache: this.cache(r),
-      etcd: this.d.etcd,
+      cache: this.d.caches.get(r),
+      store: this.d.rest.store,
       match: predicateFor(r, selection),
       resourceVersion: query.get('resourceVersion') ?? undefined,
       allowBookmarks: queryBool(query, 'allowWatchBookmarks'),
@@ -359,9 +357,8 @@ export class ResourceHandlers {
     const { resource: r } = info;
     const opts = await this.deleteOptions(info, req);
     const match = predicateFor(r, selectionFromQuery(r, info.query, info.namespace));
-    const targets = this.cache(r)
-      .snapshot(info.namespace)
-      .filter((e) => match(e.obj));
+    const stored = await this.listing(r, info.namespace);
+    const targets = stored.entries.filter((e) => match(e.obj));
     const items: KubeObject[] = [];
     for (const t of targets) {
       items.push(
@@ -374,7 +371,7 @@ export class ResourceHandlers {
     sendJson(res, 200, {
       kind: `${r.kind}List`,
       apiVersion: view.apiVersion,
-      metadata: { resourceVersion: String(this.cache(r).revision) },
+      metadata: { resourceVersion: String(stored.revision) },
       items: items.map((o) => view.toServed(o)),
     });
   }
@@ -430,10 +427,18 @@ export class ResourceHandlers {
     );
   }
 
-  private cache(r: ResourceInfo): WatchCache {
-    const c = this.d.caches.get(r);
-    if (!c) throw serviceUnavailable(`no watch cache for ${r.resource}`);
-    return c;
+  /** A list's objects in key order: from the watch cache, or from etcd for an uncached resource (events). */
+  private async listing(
+    r: ResourceInfo,
+    namespace?: string,
+  ): Promise<{ entries: CacheEntry[]; revision: number }> {
+    const cache = this.d.caches.get(r);
+    if (cache) return { entries: cache.snapshot(namespace), revision: cache.revision };
+    const list = await this.d.rest.store.list(storagePrefix(r, namespace));
+    return {
+      entries: list.items.map((s) => ({ key: cacheKey(s.obj), obj: s.obj })),
+      revision: list.revision,
+    };
   }
 }
 

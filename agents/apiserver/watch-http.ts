@@ -16,7 +16,7 @@ import type { Logger } from '../api/log';
 import { groupVersion, type ResourceInfo, storagePrefix } from '../api/resources';
 import type { KubeObject, WatchEventType } from '../api/types';
 import type { Predicate } from './list';
-import type { EtcdClient } from './storage/etcd-client';
+import type { EtcdStore } from './storage/etcd-store';
 import type { Change } from './storage/etcd-watch';
 import { isCompacted, watchPrefix } from './storage/etcd-watch';
 import { jsonOf } from './storage/json-cache';
@@ -91,8 +91,9 @@ export function wsSink(ws: WebSocket): WatchSink {
 
 export interface WatchParams {
   r: ResourceInfo;
-  cache: WatchCache;
-  etcd: EtcdClient;
+  /** The resource's watch cache; none for events, which are watched in etcd (see index.ts). */
+  cache?: WatchCache;
+  store: EtcdStore;
   match: Predicate;
   resourceVersion?: string;
   allowBookmarks: boolean;
@@ -132,50 +133,68 @@ export function serveWatch(sink: WatchSink, p: WatchParams): void {
     if (ev) emit(ev.type, ev.object);
   };
 
-  const rv = p.resourceVersion;
-  let from: number;
-  if (rv === undefined || rv === '' || rv === '0') {
-    from = p.cache.revision;
-    for (const e of p.cache.snapshot()) if (p.match(e.obj)) emit('ADDED', e.obj);
-  } else {
-    from = Number(rv);
-    if (!Number.isInteger(from) || from < 0) {
-      emit('ERROR', expired(`invalid resource version "${rv}"`).status as KubeObject);
-      close();
-      return;
-    }
-  }
-  const sub = p.cache.subscribe(from, { onChange: (c) => onChange(c, from), onReset: (why) => close(why) });
-  if (sub === 'too-old') {
-    // Older than the ring: read the history from etcd itself (e.g. a client resuming after an
-    // apiserver restart), unless etcd has compacted that revision away: then 410, and the client relists.
-    const tooOld = (why: string) => {
-      emit('ERROR', expired(`too old resource version: ${from} (${why})`).status as KubeObject);
-      close();
-    };
-    isCompacted(p.etcd, from + 1).then(
+  const tooOld = (from: number, why: string) => {
+    emit('ERROR', expired(`too old resource version: ${from} (${why})`).status as KubeObject);
+    close();
+  };
+  /**
+   * Every change after `from`, read from etcd's own history: for a resource without a watch
+   * cache, and for a resourceVersion older than the cache's ring (e.g. a client resuming after an
+   * apiserver restart) — unless etcd has compacted that revision away: then 410, and the client
+   * relists.
+   */
+  const watchStorage = (from: number) =>
+    isCompacted(p.store.etcd, from + 1).then(
       (compacted) => {
         if (closed) return;
-        if (compacted) return tooOld('required revision has been compacted');
+        if (compacted) return tooOld(from, 'required revision has been compacted');
         const w = watchPrefix(
-          p.etcd,
+          p.store.etcd,
           storagePrefix(p.r),
           from + 1,
           (cs) => {
             for (const c of cs) onChange(c, from);
           },
-          (err) => tooOld(err.message),
-          p.cache.store.values,
+          (err) => tooOld(from, err.message),
+          p.store.values,
         );
         cleanups.push(() => w.stop());
       },
-      (err: Error) => tooOld(err.message),
+      (err: Error) => tooOld(from, err.message),
     );
+
+  const rv = p.resourceVersion;
+  const fromNow = rv === undefined || rv === '' || rv === '0';
+  const from = fromNow ? 0 : Number(rv);
+  if (!Number.isInteger(from) || from < 0) {
+    emit('ERROR', expired(`invalid resource version "${rv}"`).status as KubeObject);
+    close();
+    return;
+  }
+  const cache = p.cache;
+  if (!cache) {
+    // Not cached (events, as upstream): the current state from etcd, then etcd's watch from it.
+    if (!fromNow) void watchStorage(from);
+    else
+      p.store.list(storagePrefix(p.r)).then(
+        (list) => {
+          if (closed) return;
+          for (const s of list.items) if (p.match(s.obj)) emit('ADDED', s.obj);
+          void watchStorage(list.revision);
+        },
+        (err: Error) => close(`cannot list ${p.r.resource} from etcd: ${err.message}`),
+      );
   } else {
-    cleanups.push(() => sub.stop());
-    if (p.allowBookmarks) {
-      const t = setInterval(() => emit('BOOKMARK', bookmark(p.r, p.cache.revision)), p.bookmarkIntervalMs);
-      cleanups.push(() => clearInterval(t));
+    const start = fromNow ? cache.revision : from;
+    if (fromNow) for (const e of cache.snapshot()) if (p.match(e.obj)) emit('ADDED', e.obj);
+    const sub = cache.subscribe(start, { onChange: (c) => onChange(c, start), onReset: (why) => close(why) });
+    if (sub === 'too-old') void watchStorage(start);
+    else {
+      cleanups.push(() => sub.stop());
+      if (p.allowBookmarks) {
+        const t = setInterval(() => emit('BOOKMARK', bookmark(p.r, cache.revision)), p.bookmarkIntervalMs);
+        cleanups.push(() => clearInterval(t));
+      }
     }
   }
   if (p.timeoutSeconds > 0) {

@@ -143,6 +143,75 @@ describe('events', () => {
   });
 });
 
+describe('events, which have no watch cache (as upstream)', () => {
+  const EV = '/api/v1/namespaces/evns/events';
+  const event = (name: string, pod: string) => ({
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name },
+    involvedObject: { kind: 'Pod', name: pod, namespace: 'evns' },
+    reason: 'Testing',
+    message: `about ${pod}`,
+    type: 'Normal',
+    count: 1,
+  });
+
+  it('lists, selects, watches and deletes them from etcd', async () => {
+    await http.post('/api/v1/namespaces', { metadata: { name: 'evns' } });
+    for (const [name, pod] of [
+      ['e1', 'a'],
+      ['e2', 'b'],
+      ['e3', 'a'],
+    ])
+      expect((await http.post(EV, event(name, pod))).status).toBe(201);
+
+    const all = await http.get(EV);
+    expect(all.body.items.map((i: any) => i.metadata.name)).toEqual(['e1', 'e2', 'e3']);
+    expect(Number(all.body.metadata.resourceVersion)).toBeGreaterThanOrEqual(
+      Number(all.body.items[2].metadata.resourceVersion),
+    );
+    // kubectl describe pod a: its events by field selector.
+    const aboutA = await http.get(`${EV}?fieldSelector=${encodeURIComponent('involvedObject.name=a')}`);
+    expect(aboutA.body.items.map((i: any) => i.metadata.name)).toEqual(['e1', 'e3']);
+    const page = await http.get(`${EV}?limit=2`);
+    expect(page.body.items).toHaveLength(2);
+    expect(page.body.metadata.remainingItemCount).toBe(1);
+    const everywhere = await http.get('/api/v1/events');
+    expect(everywhere.body.items.map((i: any) => i.metadata.name)).toEqual(
+      expect.arrayContaining(['e1', 'e2', 'e3']),
+    );
+
+    const fromNow = watch(
+      cp.url,
+      `${EV}?watch=true&fieldSelector=${encodeURIComponent('involvedObject.name=a')}`,
+    );
+    const fromRv = watch(cp.url, `${EV}?watch=true&resourceVersion=${all.body.metadata.resourceVersion}`);
+    try {
+      await expect
+        .poll(() => fromNow.events.map((e) => `${e.type} ${e.object.metadata.name}`))
+        .toEqual(['ADDED e1', 'ADDED e3']);
+      await http.patch(`${EV}/e1`, { count: 2 });
+      await http.post(EV, event('e4', 'b'));
+      await http.del(`${EV}/e3`);
+      await expect
+        .poll(() => fromNow.events.map((e) => `${e.type} ${e.object.metadata.name}`), { timeout: 10_000 })
+        .toEqual(['ADDED e1', 'ADDED e3', 'MODIFIED e1', 'DELETED e3']);
+      await expect
+        .poll(() => fromRv.events.map((e) => `${e.type} ${e.object.metadata.name}`), { timeout: 10_000 })
+        .toEqual(['MODIFIED e1', 'ADDED e4', 'DELETED e3']);
+      expect(fromNow.events[2].object.count).toBe(2);
+    } finally {
+      fromNow.stop();
+      fromRv.stop();
+    }
+
+    const deleted = await http.del(EV);
+    expect(deleted.status).toBe(200);
+    expect(deleted.body.items.map((i: any) => i.metadata.name)).toEqual(['e1', 'e2', 'e4']);
+    expect((await http.get(EV)).body.items).toEqual([]);
+  });
+});
+
 describe('lists', () => {
   it('filter by label and field selectors and page with limit/continue', async () => {
     for (const i of [1, 2, 3, 4, 5])

@@ -71,7 +71,7 @@ export class WatchCache {
     const list = await this.store.list(this.prefix);
     this.entries.clear();
     for (const s of list.items) {
-      const key = keyOf(s.obj);
+      const key = cacheKey(s.obj);
       this.entries.set(key, { key, obj: s.obj });
     }
     this.sortedKeys = null;
@@ -203,7 +203,8 @@ export class WatchCache {
 }
 
 /** `<namespace>/<name>` (or `<name>`) for an object: the cache's key, the storage key minus prefix. */
-function keyOf(obj: KubeObject): string {
+/** An object's key in the cache: namespace/name, or name when cluster-scoped. */
+export function cacheKey(obj: KubeObject): string {
   const ns = obj.metadata?.namespace;
   return ns ? `${ns}/${obj.metadata?.name}` : `${obj.metadata?.name}`;
 }
