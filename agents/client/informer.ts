@@ -10,6 +10,7 @@
 // re-delivers update(obj, obj) for everything cached, so level-triggered controllers heal.
 
 import { fromStatus, isExpired, type StatusError } from '../api/errors';
+import { internStrings } from '../api/intern';
 import type { ResourceInfo } from '../api/resources';
 import { type KubeObject, objectKey, type WatchEvent } from '../api/types';
 import { type CacheDelta, diffAgainstCache } from './cache-diff';
@@ -62,6 +63,12 @@ export function deepFreeze<T>(obj: T): T {
   return obj;
 }
 
+/**
+ * What the cache keeps: one copy of each repeated string value (10k pods hold the same node names,
+ * timestamps and defaults; api/intern.ts), then frozen, since every handler shares the object.
+ */
+const forCache = <T>(obj: T): T => deepFreeze(internStrings(obj));
+
 /** The ERROR event of a watch carries a Status; 410 means the resourceVersion was compacted. */
 function watchErrorToStatusError(ev: WatchEvent): StatusError {
   const status = ev.object as { code?: number };
@@ -96,7 +103,7 @@ export function createInformer<T extends KubeObject>(
   }
 
   function apply(ev: WatchEvent<T>): string | undefined {
-    const obj = deepFreeze(ev.object);
+    const obj = forCache(ev.object);
     const key = objectKey(obj);
     const old = cache.get(key);
     if (ev.type === 'DELETED') {
@@ -116,7 +123,7 @@ export function createInformer<T extends KubeObject>(
       labelSelector: opts.labelSelector,
       fieldSelector: opts.fieldSelector,
     });
-    const items = list.items.map((o) => deepFreeze(o));
+    const items = list.items.map((o) => forCache(o));
     for (const d of diffAgainstCache(cache, items)) {
       if (d.type === 'delete') cache.delete(objectKey(d.obj));
       else cache.set(objectKey(d.obj), d.obj);

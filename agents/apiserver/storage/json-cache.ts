@@ -14,8 +14,8 @@ export function jsonOf(obj: object): string {
 
 /**
  * Drop an object's text once a newer version has replaced it in the cache. The old version stays
- * in the ring for watchers that resume from an older resourceVersion, which are rare enough to
- * serialize it again; kept, those texts were ~1.5 KB for each of the ring's 4096 pod versions.
+ * in the history for watchers that resume from an older resourceVersion, rare enough to
+ * serialize it again; kept, those texts were ~1.5 KB for each of the 4096 pod versions it held.
  */
 export function forgetJson(obj: object): void {
   texts.delete(obj);

@@ -1,18 +1,20 @@
-// The watch cache: one etcd watch per resource, the current state in memory, and a ring buffer
-// of recent changes that every HTTP watcher of that resource is fed from (upstream:
+// The watch cache: one etcd watch per resource, the current state in memory, and a history of
+// recent changes (change-log.ts) that every HTTP watcher of that resource is fed from (upstream:
 // storage/cacher/cacher.go and watch_cache.go).
 //
 //   start()     list the prefix at revision R, then watch from R+1
 //   snapshot()  the current objects, sorted by key — lists are served from here
-//   subscribe() replay the ring from a resourceVersion, then live changes; 'too-old' when the
-//               ring no longer reaches back that far (the caller then watches etcd directly)
+//   subscribe() replay the history from a resourceVersion, then live changes; 'too-old' when
+//               the history no longer reaches back that far (the caller then watches etcd)
 //
 // Consistency: only this apiserver writes to etcd, so `waitFor(rev)` after a write gives
 // read-your-writes for lists served from memory.
 
+import { internStrings } from '../../api/intern';
 import type { ResourceInfo } from '../../api/resources';
 import { storagePrefix } from '../../api/resources';
 import type { KubeObject } from '../../api/types';
+import { ChangeLog } from './change-log';
 import type { EtcdClient } from './etcd-client';
 import type { EtcdStore } from './etcd-store';
 import { type Change, type EtcdWatch, watchPrefix } from './etcd-watch';
@@ -34,9 +36,13 @@ export interface Subscription {
 }
 
 export interface WatchCacheOptions {
+  /** The most changes the history keeps, however recent (`--watch-cache-size`). */
   capacity?: number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
+
+/** How often an idle resource's history is trimmed of stale changes. */
+const TRIM_EVERY_MS = 15_000;
 
 export function entryJson(e: CacheEntry): string {
   return jsonOf(e.obj);
@@ -45,10 +51,8 @@ export function entryJson(e: CacheEntry): string {
 export class WatchCache {
   private readonly entries = new Map<string, CacheEntry>();
   private sortedKeys: string[] | null = null;
-  private ring: Change[] = [];
-  private ringHead = 0;
-  /** Every change with a revision above this is in the ring. */
-  private ringStart = 0;
+  private history: ChangeLog;
+  private trimTimer?: NodeJS.Timeout;
   private readonly capacity: number;
   private readonly subscribers = new Set<Subscriber>();
   private readonly waiters: Array<{ revision: number; resolve: () => void }> = [];
@@ -65,6 +69,7 @@ export class WatchCache {
   ) {
     this.capacity = opts.capacity ?? 4096;
     this.prefix = storagePrefix(resource);
+    this.history = new ChangeLog({ max: this.capacity }, 0);
   }
 
   async start(): Promise<void> {
@@ -72,13 +77,13 @@ export class WatchCache {
     this.entries.clear();
     for (const s of list.items) {
       const key = cacheKey(s.obj);
-      this.entries.set(key, { key, obj: s.obj });
+      this.entries.set(key, { key, obj: internStrings(s.obj) });
     }
     this.sortedKeys = null;
-    this.ring = [];
-    this.ringHead = 0;
+    this.history = new ChangeLog({ max: this.capacity }, list.revision);
     this.revision = list.revision;
-    this.ringStart = list.revision;
+    // A resource that goes quiet sheds its stale history too, not only when the next change comes.
+    this.trimTimer ??= setInterval(() => this.history.trim(Date.now()), TRIM_EVERY_MS).unref();
     this.watch = watchPrefix(
       this.client,
       this.prefix,
@@ -93,6 +98,7 @@ export class WatchCache {
 
   stop(): void {
     this.stopped = true;
+    clearInterval(this.trimTimer);
     this.watch?.stop();
     for (const w of this.waiters.splice(0)) w.resolve();
   }
@@ -134,20 +140,13 @@ export class WatchCache {
     });
   }
 
-  /** Replay changes after `fromRevision`, then stream live ones; 'too-old' if the ring is short. */
+  /** Replay changes after `fromRevision`, then stream live ones; 'too-old' if history is short. */
   subscribe(fromRevision: number, sub: Subscriber): Subscription | 'too-old' {
-    if (fromRevision < this.ringStart) return 'too-old';
-    for (const c of this.ringSince(fromRevision)) sub.onChange(c);
+    const replay = this.history.since(fromRevision);
+    if (replay === 'too-old') return 'too-old';
+    for (const c of replay) sub.onChange(c);
     this.subscribers.add(sub);
     return { stop: () => this.subscribers.delete(sub) };
-  }
-
-  private ringSince(fromRevision: number): Change[] {
-    const ordered =
-      this.ring.length < this.capacity
-        ? this.ring
-        : [...this.ring.slice(this.ringHead), ...this.ring.slice(0, this.ringHead)];
-    return ordered.filter((c) => c.revision > fromRevision);
   }
 
   private apply(changes: Change[]): void {
@@ -160,24 +159,15 @@ export class WatchCache {
         if (this.entries.delete(relKey)) this.sortedKeys = null;
       } else {
         if (!this.entries.has(relKey)) this.sortedKeys = null;
-        this.entries.set(relKey, { key: relKey, obj: c.obj });
+        // Kept until replaced, next to thousands like it: one copy of each repeated string.
+        this.entries.set(relKey, { key: relKey, obj: internStrings(c.obj) });
         jsonOf(c.obj); // serialize now, while the change is hot, for the watchers and lists to come
       }
-      this.remember(c);
+      this.history.add(c, Date.now());
       this.revision = c.revision;
       for (const s of this.subscribers) s.onChange(c);
     }
     this.wakeWaiters();
-  }
-
-  private remember(c: Change): void {
-    if (this.ring.length < this.capacity) {
-      this.ring.push(c);
-      return;
-    }
-    this.ringStart = this.ring[this.ringHead].revision;
-    this.ring[this.ringHead] = c;
-    this.ringHead = (this.ringHead + 1) % this.capacity;
   }
 
   private wakeWaiters(): void {
