@@ -2,7 +2,7 @@
 // hyperkube once did. Each component's index.ts parses its flags, wires its parts and runs.
 
 import { webcrypto } from 'node:crypto';
-import { collectGarbageWhenIdle } from './api/idle-gc';
+import { collectGarbageWhenIdle, type HeapGrowing, IDLE_CHECK_MS } from './api/idle-gc';
 import { createLogger } from './api/log';
 
 // The nodes run Debian 12's Node.js 18, where WebCrypto is not yet the global `crypto` (it is
@@ -11,7 +11,13 @@ globalThis.crypto ??= webcrypto as Crypto;
 
 type ComponentMain = (argv: string[]) => Promise<void>;
 
-const components: Record<string, () => Promise<{ main: ComponentMain }>> = {
+/** A component's entry point, and how far its heap may grow when busy and when quiet, if it says. */
+interface Component {
+  main: ComponentMain;
+  HEAP_GROWING?: HeapGrowing;
+}
+
+const components: Record<string, () => Promise<Component>> = {
   apiserver: () => import('./apiserver/index'),
   'controller-manager': () => import('./controller-manager/index'),
   scheduler: () => import('./scheduler/index'),
@@ -30,9 +36,13 @@ async function run(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const { main } = await load();
+  const { main, HEAP_GROWING } = await load();
   const log = createLogger(name);
-  collectGarbageWhenIdle((c) => log.info('Collected garbage while idle', { ...c }));
+  collectGarbageWhenIdle(
+    (c) => log.info('Collected garbage while idle', { ...c }),
+    IDLE_CHECK_MS,
+    HEAP_GROWING,
+  );
   await main(rest);
 }
 

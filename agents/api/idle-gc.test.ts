@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IDLE_UTILIZATION, quietSpells } from './idle-gc';
+import { heapGrowingPercentFor, IDLE_UTILIZATION, quietSpells } from './idle-gc';
 
 describe('quietSpells', () => {
   const busy = IDLE_UTILIZATION;
@@ -16,5 +16,14 @@ describe('quietSpells', () => {
       false,
     ]);
     expect([busy, quiet].map((u) => s.next(u))).toEqual([false, true]);
+  });
+});
+
+describe('heapGrowingPercentFor', () => {
+  it('lets the heap grow far while busy and little while quiet', () => {
+    const g = { busyPercent: 100, quietPercent: 25 };
+    expect(heapGrowingPercentFor(IDLE_UTILIZATION, g)).toBe(100);
+    expect(heapGrowingPercentFor(0.9, g)).toBe(100);
+    expect(heapGrowingPercentFor(IDLE_UTILIZATION / 2, g)).toBe(25);
   });
 });

@@ -10,7 +10,8 @@
 // Quiet means: over the last period, the event loop ran JavaScript less than IDLE_UTILIZATION of
 // the time. One collection per quiet spell; a busy period starts a new spell. The collection
 // pauses the process once, at a moment when it has next to nothing to do; the log line says for
-// how long.
+// how long. A component that names a HeapGrowing (the apiserver) also has its heap held closer
+// to what is live while quiet, since there the heartbeats' garbage would fill any headroom.
 
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
@@ -42,6 +43,21 @@ export function quietSpells(): QuietSpells {
   };
 }
 
+/**
+ * How far the old generation may grow past what the last full GC left live (V8's
+ * --heap-growing-percent), while busy and while quiet. A component that sets one has V8 follow
+ * it: growing far is cheap CPU in a burst; at rest the same headroom only fills with the garbage
+ * of heartbeats, and is RSS for nothing.
+ */
+export interface HeapGrowing {
+  busyPercent: number;
+  quietPercent: number;
+}
+
+/** The growing percent for a period's utilization. */
+export const heapGrowingPercentFor = (utilization: number, g: HeapGrowing): number =>
+  utilization >= IDLE_UTILIZATION ? g.busyPercent : g.quietPercent;
+
 export interface Collected {
   utilization: number;
   pauseMs: number;
@@ -55,20 +71,36 @@ const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
 export function collectGarbageWhenIdle(
   onCollected: (c: Collected) => void = () => {},
   periodMs = IDLE_CHECK_MS,
+  growing?: HeapGrowing,
 ): { stop(): void } {
   // `gc` exists only with --expose-gc; the flag set at run time exposes it to new contexts.
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
+  // V8 reads the growing percent each time it sets the next limit, so setting it now holds from
+  // the first collection on; a fresh process starts as if busy (its caches are about to fill).
+  let growingPercent = growing?.busyPercent;
+  if (growingPercent !== undefined) setFlagsFromString(`--heap-growing-percent=${growingPercent}`);
   const spells = quietSpells();
   let since = performance.eventLoopUtilization();
   const timer = setInterval(() => {
     const now = performance.eventLoopUtilization();
     const { utilization } = performance.eventLoopUtilization(now, since);
     since = now;
+    // Before the collection below, so the limit it sets already uses the quiet percent.
+    const percent = growing && heapGrowingPercentFor(utilization, growing);
+    if (percent !== undefined && percent !== growingPercent) {
+      growingPercent = percent;
+      setFlagsFromString(`--heap-growing-percent=${percent}`);
+    }
     if (!spells.next(utilization)) return;
     const before = process.memoryUsage();
     const started = performance.now();
+    // Compacting: a full GC frees objects but keeps every page that still holds one live object,
+    // so after a burst the old generation stayed at 115 MiB for 71 MiB in use (the apiserver with
+    // 10k pods); moving the survivors together lets V8 give the emptied pages back.
+    setFlagsFromString('--compact-on-every-full-gc');
     gc();
+    setFlagsFromString('--no-compact-on-every-full-gc');
     const pauseMs = Math.round(performance.now() - started);
     const after = process.memoryUsage();
     onCollected({
