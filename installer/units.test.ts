@@ -47,6 +47,15 @@ describe('units from typed flags', () => {
     expect(text).toContain('ExecStart=/usr/bin/node \\\n  --enable-source-maps \\\n');
     expect(text).toContain('Restart=always');
     expect(text).toContain('WantedBy=multi-user.target');
+    expect(text).toContain('[Service]\nEnvironment=MALLOC_ARENA_MAX=2\nExecStart=');
+  });
+
+  it("sets the agents' environment on the units that run our bundle only (etcd is Go)", () => {
+    const units = masterUnits(inv, findHost(inv, 'master'));
+    const etcd = renderUnit(units[0]);
+    expect(units[0].name).toBe('etcd');
+    expect(etcd).not.toContain('Environment=');
+    for (const u of units.slice(1)) expect(renderUnit(u)).toContain('Environment=MALLOC_ARENA_MAX=2');
   });
 
   it('gives the master etcd and the control plane with the contract flags', () => {
@@ -57,7 +66,14 @@ describe('units from typed flags', () => {
       'kube-controller-manager',
       'kube-scheduler',
     ]);
-    expect(units[1].exec.slice(3)).toEqual([
+    // The apiserver's Node options come before the bundle (AGENT_NODE_OPTIONS).
+    expect(units[1].exec.slice(0, 4)).toEqual([
+      '/usr/bin/node',
+      '--enable-source-maps',
+      '--max-semi-space-size=4',
+      '/opt/nodekube/bin/nodekube-agent.cjs',
+    ]);
+    expect(units[1].exec.slice(4)).toEqual([
       'apiserver',
       '--etcd-servers=https://127.0.0.1:2379',
       '--etcd-cafile=/etc/kubernetes/pki/ca.crt',

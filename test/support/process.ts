@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { AGENT_ENVIRONMENT, AGENT_NODE_OPTIONS } from '../../installer/units';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
 export const LOG_DIR = join(REPO_ROOT, '.nodekube', 'test-logs');
@@ -73,7 +74,13 @@ export function startAgent(
     process.env.NODEKUBE_AGENT_BUNDLE === '1'
       ? [join(REPO_ROOT, 'dist', 'bin', 'nodekube-agent.cjs')]
       : ['--import', 'tsx', join(REPO_ROOT, 'agents', 'main.ts')];
-  return startProcess(name, process.execPath, [...program, component, ...flags], env);
+  // The Node options and environment the installer's units give the agents: tests and benches
+  // run them alike.
+  const nodeOptions = AGENT_NODE_OPTIONS[component] ?? [];
+  return startProcess(name, process.execPath, [...nodeOptions, ...program, component, ...flags], {
+    ...AGENT_ENVIRONMENT,
+    ...env,
+  });
 }
 
 /** Poll `url` until it answers 200, or fail after `timeoutMs` naming the log to read. */
