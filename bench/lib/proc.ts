@@ -31,3 +31,13 @@ export const peakRssMiB = (pid: number): number => statusMiB(pid, 'VmHWM');
  * `node` binary share its ~43 MiB of mapped text, which each one's RSS counts again.
  */
 export const anonRssMiB = (pid: number): number => statusMiB(pid, 'RssAnon');
+
+/**
+ * Proportional set size in MiB (Pss of /proc/<pid>/smaps_rollup): each page shared by n processes
+ * counts 1/n in each. Summed over the control plane, the `node` binary's text counts once instead
+ * of once per process, so the sum is what the three take from the machine together.
+ */
+export function pssMiB(pid: number): number {
+  const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : 0;
+}
