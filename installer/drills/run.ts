@@ -231,9 +231,12 @@ export async function runDrill(ctx: Context, args: DrillArgs, o: RunOptions): Pr
       );
       await milestone('replacementsReadyAt', 'replacement pods Ready elsewhere', 120_000);
       ui.step(`Restore: undo "${fault.what}"`);
+      // Stamped as the undo starts, not when its command returns: the node can post Ready before
+      // the answer is back over SSH, and a Ready seen in that gap is the recovery (a partition
+      // drill once saw Ready 0.0 s before this stamp, then nothing more, and failed).
+      restoredAt = Date.now();
       await fault.restore();
       restored = true;
-      restoredAt = Date.now();
       await milestone('nodeRecoveredAt', `${targetName} Ready again`, 180_000);
     } else {
       restored = true;
