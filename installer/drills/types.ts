@@ -80,7 +80,7 @@ export interface DrillReport extends DrillResult {
   startedAt: string;
   /** Epoch ms of the fault; recording times are made relative to it. */
   faultAt: number;
-  /** Seconds from the fault when the drill undid its fault. */
+  /** Seconds from the fault when a node drill began to undo it, or a restart had returned. */
   restoredAt: number | null;
   /** Seconds from the fault when the drill stopped watching. */
   endedAt: number;
