@@ -23,9 +23,9 @@ export const ETCD_DATA_DIR = '/var/lib/nodekube/etcd';
  * The environment every agent runs with. MALLOC_ARENA_MAX=2: glibc gives each thread that
  * allocates its own malloc arena, up to eight per core, and a Node process has a dozen threads
  * (V8's GC helpers, libuv's pool); each arena keeps what it freed. With two, the scheduler's and
- * the controller-manager's anonymous memory outside the JavaScript heap was 12–14 MiB instead
- * of 19–20 with 10k pods at rest, and the apiserver's CPU per create did not rise (405 µs
- * against 455 without; one run each, issue 12).
+ * the controller-manager's anonymous memory outside the JavaScript heap was 12.1 and 10.8 MiB
+ * instead of 19.5 and 18.7 with 10k pods at rest, and the apiserver's CPU per create did not rise
+ * (405 µs against 455 without; one run each: bench/results/2026-12-03-vm-memory-diagnosis.json).
  */
 export const AGENT_ENVIRONMENT: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
 
