@@ -108,7 +108,10 @@ describe('units from typed flags', () => {
         '--node-monitor-grace-period=40s',
       ]),
     );
-    expect(units[3].exec.slice(4)).toEqual([
+    // The three control-plane components run with a small young generation (AGENT_NODE_OPTIONS).
+    for (const u of units.slice(1)) expect(u.exec.slice(0, 4)).toContain('--max-semi-space-size=4');
+    expect(units[3].exec.slice(3, 5)).toEqual(['/opt/nodekube/bin/nodekube-agent.cjs', 'scheduler']);
+    expect(units[3].exec.slice(5)).toEqual([
       '--kubeconfig=/etc/kubernetes/scheduler.conf',
       '--bind-address=127.0.0.1',
       '--port=10259',

@@ -183,15 +183,23 @@ export const dockerDaemonConfig = (h: Host) => ({
 });
 
 /**
- * Node options one component runs with, beside its own flags. The apiserver: a young generation
- * of 2 × 4 MiB, not V8's 2 × 16. V8 shrinks it after a burst only when allocation falls below
- * 1 MB/s, which the heartbeats of 100 nodes never let happen, so at rest it held 32 MiB for a few
- * MiB of live young objects. Its CPU per pod create was 360–405 µs with 16, 8 and 4 MiB alike
- * (bench/results/2026-12-03-vm-apiserver-semi-space.json); its RSS at rest with 10k pods 219,
- * 203 and 181 MiB.
+ * A young generation of 2 × 4 MiB, not V8's 2 × 16. V8 shrinks a grown one after a burst only
+ * when allocation falls below 1 MB/s, which the heartbeats of 100 nodes never let happen: the
+ * apiserver at rest held 32 MiB for a few MiB of live young objects. Its CPU per pod create was
+ * 360–405 µs with 16, 8 and 4 MiB alike (bench/results/2026-12-03-vm-apiserver-semi-space.json);
+ * its RSS at rest with 10k pods 219, 203 and 181 MiB. The scheduler and controller-manager, with
+ * it and with their heap growing bounded as the apiserver's is (CONTROL_PLANE_HEAP_GROWING in
+ * agents/api/idle-gc.ts), held 121–124 and 104–105 MiB right after the last of 10k pods was
+ * Running, against 155–176 and 120–124 without, in three runs each taken in turn; the pods were
+ * all Running after 36–46 s against 43–50 (bench/results/2026-12-03-vm-scheduler-cm-heap.json).
  */
+const SMALL_YOUNG_GENERATION = ['--max-semi-space-size=4'];
+
+/** Node options one component runs with, beside its own flags. */
 export const AGENT_NODE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
-  apiserver: ['--max-semi-space-size=4'],
+  apiserver: SMALL_YOUNG_GENERATION,
+  scheduler: SMALL_YOUNG_GENERATION,
+  'controller-manager': SMALL_YOUNG_GENERATION,
 };
 
 const agent = (component: string, flags: Record<string, string | number | boolean>) => [

@@ -10,8 +10,9 @@
 // Quiet means: over the last period, the event loop ran JavaScript less than IDLE_UTILIZATION of
 // the time. One collection per quiet spell; a busy period starts a new spell. The collection
 // pauses the process once, at a moment when it has next to nothing to do; the log line says for
-// how long. A component that names a HeapGrowing (the apiserver) also has its heap held closer
-// to what is live while quiet, since there the heartbeats' garbage would fill any headroom.
+// how long. A component that names a HeapGrowing (the three of the control plane) also has its
+// heap held closer to what is live while quiet, since there the heartbeats' garbage would fill
+// any headroom.
 
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
@@ -53,6 +54,22 @@ export interface HeapGrowing {
   busyPercent: number;
   quietPercent: number;
 }
+
+/**
+ * The heap growing of the three control-plane components. Busy: 100 % past what the last full
+ * GC left live, as Go's default GOGC=100 gives kube-apiserver, kube-scheduler and
+ * kube-controller-manager. V8's own factor adapts up to 4× for a process allocating this fast:
+ * after a burst of writes the apiserver's heap stayed reserved at ~2.7× what was live (10k pods:
+ * 290 MiB heap for ~110 MiB live, ~410 MiB RSS; with 100 %: ~190 MiB heap, ~280 MiB RSS), and
+ * its write path got cheaper, not dearer (CPU per pod create 613 µs against 815 µs; 30 % cost
+ * 943 µs): bench/results/2026-12-02-vm-heap-growing.json. Quiet, the apiserver still takes
+ * heartbeats, whose garbage filled the 100 % to the brim (10k pods at rest: 183 MiB of heap for
+ * 96 MiB in use); there a GC costs little, so the heap may grow only 25 %. The scheduler and the
+ * controller-manager follow the same figures with the young generation installer/units.ts gives
+ * them (bench/results/2026-12-03-vm-scheduler-cm-heap.json). agents/main.ts hands this to the
+ * idle collector of each component that exports it as HEAP_GROWING.
+ */
+export const CONTROL_PLANE_HEAP_GROWING: HeapGrowing = { busyPercent: 100, quietPercent: 25 };
 
 /** The growing percent for a period's utilization. */
 export const heapGrowingPercentFor = (utilization: number, g: HeapGrowing): number =>

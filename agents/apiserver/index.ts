@@ -10,7 +10,7 @@
 import type { Server } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { FlagError, type FlagValue, parseDuration, parseFlags, renderFlags } from '../api/flags';
-import type { HeapGrowing } from '../api/idle-gc';
+import { CONTROL_PLANE_HEAP_GROWING } from '../api/idle-gc';
 import { createLogger } from '../api/log';
 import { processMetrics, Registry } from '../api/metrics';
 import { R, type ResourceInfo, resources } from '../api/resources';
@@ -94,21 +94,8 @@ export const defaultFlags = {
 
 export type ApiServerFlags = typeof defaultFlags;
 
-/**
- * How far V8 lets the old generation grow past what the last full GC left live before it
- * collects again: 100 %, as Go's default GOGC=100 does for kube-apiserver. V8's own factor adapts
- * up to 4× for a server allocating this fast, so after a burst of writes the heap stayed
- * reserved at ~2.7× what was live (10k pods: 290 MiB heap for ~110 MiB live, ~410 MiB RSS; with
- * 100 %: ~190 MiB heap, ~280 MiB RSS), and the write path got cheaper, not dearer (CPU per pod
- * create 613 µs against 815 µs; 30 % cost 943 µs): bench/results/2026-12-02-vm-heap-growing.json.
- * Quiet (its event loop ran JavaScript less than 10 % of the last 20 s: api/idle-gc.ts), the
- * apiserver still takes heartbeats, whose garbage filled the 100 % to the brim: with 10k pods at
- * rest its heap was 183 MiB for 96 MiB in use. There a GC costs little, so the heap may grow
- * only QUIET_PERCENT past what is live, and goes back to 100 % in the first busy period.
- * agents/main.ts hands this to the idle collector for every agent run (systemd unit, tests,
- * benches).
- */
-export const HEAP_GROWING: HeapGrowing = { busyPercent: 100, quietPercent: 25 };
+/** How far its heap grows past what is live, busy and quiet (api/idle-gc.ts says why). */
+export const HEAP_GROWING = CONTROL_PLANE_HEAP_GROWING;
 
 /** The address other components (and the `kubernetes` Endpoints) reach this server at. */
 export function advertiseIp(flags: ApiServerFlags): string {
