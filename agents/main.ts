@@ -2,7 +2,12 @@
 // hyperkube once did. Each component's index.ts parses its flags, wires its parts and runs.
 
 import { webcrypto } from 'node:crypto';
-import { collectGarbageWhenIdle, type HeapGrowing, IDLE_CHECK_MS } from './api/idle-gc';
+import {
+  CONTROL_PLANE_HEAP_GROWING,
+  collectGarbageWhenIdle,
+  type HeapGrowing,
+  IDLE_CHECK_MS,
+} from './api/idle-gc';
 import { createLogger } from './api/log';
 
 // The nodes run Debian 12's Node.js 18, where WebCrypto is not yet the global `crypto` (it is
@@ -11,13 +16,7 @@ globalThis.crypto ??= webcrypto as Crypto;
 
 type ComponentMain = (argv: string[]) => Promise<void>;
 
-/** A component's entry point, and how far its heap may grow when busy and when quiet, if it says. */
-interface Component {
-  main: ComponentMain;
-  HEAP_GROWING?: HeapGrowing;
-}
-
-const components: Record<string, () => Promise<Component>> = {
+const components: Record<string, () => Promise<{ main: ComponentMain }>> = {
   apiserver: () => import('./apiserver/index'),
   'controller-manager': () => import('./controller-manager/index'),
   scheduler: () => import('./scheduler/index'),
@@ -28,6 +27,13 @@ const components: Record<string, () => Promise<Component>> = {
   dns: () => import('./dns/index'),
 };
 
+/** Components whose heap is held to what is live, busy and quiet (api/idle-gc.ts says why). */
+const heapGrowing: Record<string, HeapGrowing> = {
+  apiserver: CONTROL_PLANE_HEAP_GROWING,
+  'controller-manager': CONTROL_PLANE_HEAP_GROWING,
+  scheduler: CONTROL_PLANE_HEAP_GROWING,
+};
+
 async function run(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
   const load = name ? components[name] : undefined;
@@ -36,12 +42,12 @@ async function run(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const { main, HEAP_GROWING } = await load();
+  const { main } = await load();
   const log = createLogger(name);
   collectGarbageWhenIdle(
     (c) => log.info('Collected garbage while idle', { ...c }),
     IDLE_CHECK_MS,
-    HEAP_GROWING,
+    heapGrowing[name],
   );
   await main(rest);
 }

@@ -10,9 +10,9 @@
 // Quiet means: over the last period, the event loop ran JavaScript less than IDLE_UTILIZATION of
 // the time. One collection per quiet spell; a busy period starts a new spell. The collection
 // pauses the process once, at a moment when it has next to nothing to do; the log line says for
-// how long. A component that names a HeapGrowing (the three of the control plane) also has its
-// heap held closer to what is live while quiet, since there the heartbeats' garbage would fill
-// any headroom.
+// how long. A component given a HeapGrowing (agents/main.ts: the three of the control plane)
+// has its heap held closer to what is live while quiet, since there the heartbeats' garbage
+// would fill any headroom.
 
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
@@ -67,7 +67,7 @@ export interface HeapGrowing {
  * 96 MiB in use); there a GC costs little, so the heap may grow only 25 %. The scheduler and the
  * controller-manager follow the same figures with the young generation installer/units.ts gives
  * them (bench/results/2026-12-03-vm-scheduler-cm-heap.json). agents/main.ts hands this to the
- * idle collector of each component that exports it as HEAP_GROWING.
+ * idle collector of those three.
  */
 export const CONTROL_PLANE_HEAP_GROWING: HeapGrowing = { busyPercent: 100, quietPercent: 25 };
 

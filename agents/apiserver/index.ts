@@ -10,7 +10,6 @@
 import type { Server } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { FlagError, type FlagValue, parseDuration, parseFlags, renderFlags } from '../api/flags';
-import { CONTROL_PLANE_HEAP_GROWING } from '../api/idle-gc';
 import { createLogger } from '../api/log';
 import { processMetrics, Registry } from '../api/metrics';
 import { R, type ResourceInfo, resources } from '../api/resources';
@@ -93,9 +92,6 @@ export const defaultFlags = {
 } satisfies Record<string, FlagValue>;
 
 export type ApiServerFlags = typeof defaultFlags;
-
-/** How far its heap grows past what is live, busy and quiet (api/idle-gc.ts says why). */
-export const HEAP_GROWING = CONTROL_PLANE_HEAP_GROWING;
 
 /** The address other components (and the `kubernetes` Endpoints) reach this server at. */
 export function advertiseIp(flags: ApiServerFlags): string {

@@ -5,7 +5,6 @@
 // then every enabled controller runs its workers until the lease or the process ends.
 
 import { setMaxListeners } from 'node:events';
-import { CONTROL_PLANE_HEAP_GROWING } from '../api/idle-gc';
 import { createLogger } from '../api/log';
 import type { Registry } from '../api/metrics';
 import { createEventRecorder, createWorkQueue, runController } from '../client';
@@ -14,9 +13,6 @@ import type { ApiClient } from '../client/types';
 import { type ControllerManagerConfig, loadConfig } from './config';
 import { controllerEntries } from './controllers';
 import { createInformerFactory } from './informer-factory';
-
-/** How far its heap grows past what is live, busy and quiet (api/idle-gc.ts says why). */
-export const HEAP_GROWING = CONTROL_PLANE_HEAP_GROWING;
 
 export async function main(argv: string[]): Promise<void> {
   const config = loadConfig(argv);

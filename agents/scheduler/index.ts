@@ -4,7 +4,6 @@
 // Lease so only one scheduler of several binds pods.
 
 import { parseFlags } from '../api/flags';
-import { CONTROL_PLANE_HEAP_GROWING } from '../api/idle-gc';
 import { runComponent } from '../client/component';
 import { startScheduler } from './scheduler';
 
@@ -19,9 +18,6 @@ export const defaultFlags = {
   kubeApiBurst: 100,
   schedulerName: 'default-scheduler',
 };
-
-/** How far its heap grows past what is live, busy and quiet (api/idle-gc.ts says why). */
-export const HEAP_GROWING = CONTROL_PLANE_HEAP_GROWING;
 
 export async function main(argv: string[]): Promise<void> {
   const flags = parseFlags(argv, defaultFlags);
