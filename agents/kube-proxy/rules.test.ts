@@ -289,11 +289,7 @@ describe('partial restores (renderRestore with the previous sync)', () => {
     const texts: string[] = [];
     let previous: AppliedChains | undefined;
     for (const state of states) {
-      const existingChains = previous && { nat: previous.nat.keys(), filter: previous.filter.keys() };
-      const tables = buildRuleTables(buildServicePorts(state.services, state.endpoints), {
-        ...input,
-        existingChains,
-      });
+      const tables = buildRuleTables(buildServicePorts(state.services, state.endpoints), input);
       const text = renderRestore(tables, previous);
       if (text) model.apply(text);
       expect(model.save()).toBe(buildRules({ ...state, ...input }));

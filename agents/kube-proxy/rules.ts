@@ -42,8 +42,9 @@ export interface RulesInput {
   node: { name: string; ip?: string };
   /** Pod network of the whole cluster: traffic from outside it to a cluster IP is masqueraded. */
   clusterCIDR: string;
-  /** Chains on the node (a full sync: `iptables-save`; a partial one: what the last sync applied).
-   *  Per-service chains among them that are no longer wanted are deleted. */
+  /** Chains on the node, as a full sync reads them (`iptables-save`): per-service chains among
+   *  them that are no longer wanted are deleted. A partial sync passes none: renderRestore
+   *  deletes what the previous sync wrote and this one no longer wants. */
   existingChains?: { nat?: Iterable<string>; filter?: Iterable<string> };
 }
 
@@ -64,11 +65,20 @@ const NODEPORTS_COMMENT = 'kubernetes service nodeports; NOTE: this must be the 
  */
 export type ChainRules = readonly string[];
 
-/** What a sync applied, per table: chain → its rules (Table.chains), for every chain it wanted
- *  on the node, fixed and per-service. The next partial sync writes the chains that differ. */
+/** One service port's own chains (port-rules.ts), the same array while the port is unchanged. */
+export type ServiceChains = readonly (readonly [string, ChainRules])[];
+
+/** What a sync applied to one table: every chain it wanted there, fixed and per-service. */
+export interface AppliedTable {
+  fixed: ReadonlyMap<string, ChainRules>;
+  /** KUBE-SVC chain of a service port → the chains that port owns (its KUBE-SVC and KUBE-SEPs). */
+  perService: ReadonlyMap<string, ServiceChains>;
+}
+
+/** What a sync applied, per table. The next partial sync writes the chains that differ. */
 export interface AppliedChains {
-  nat: ReadonlyMap<string, ChainRules>;
-  filter: ReadonlyMap<string, ChainRules>;
+  nat: AppliedTable;
+  filter: AppliedTable;
 }
 
 /** "-A chain rule" for each rule. */
@@ -85,46 +95,68 @@ function sameRules(a: ChainRules | undefined, b: ChainRules): boolean {
 }
 
 /** One table's chains and their rules, and the stale chains to delete. */
-export class Table {
-  /** Chain → its rules: every chain this table wants, the fixed ones (built here) and the
-   *  per-service ones (port-rules.ts). */
-  readonly chains = new Map<string, ChainRules>();
-  /** Per-service chains on the node that are no longer wanted, sorted. */
-  readonly deleted: string[] = [];
+export class Table implements AppliedTable {
+  /** The fixed chains (FIXED_CHAINS) → their rules. */
+  readonly fixed = new Map<string, ChainRules>();
+  /**
+   * The per-service chains, grouped by the service port that owns them. A partial sync compares
+   * group with group: an unchanged port hands out the same array (port-rules.ts), so at 10,000
+   * services a sync looks at 10,000 groups, not at 60,000 chains one by one.
+   */
+  readonly perService = new Map<string, ServiceChains>();
+  /** Per-service chains the node has (a full sync's iptables-save) that are no longer wanted. */
+  readonly stale: string[] = [];
   constructor(readonly name: 'nat' | 'filter') {}
 
   /** Stale chains: declared (which flushes them) then deleted, in the same transaction. */
   deleteStale(existing: Iterable<string> | undefined): void {
-    for (const chain of existing ?? []) {
-      if (!this.chains.has(chain) && isPerServiceChain(chain)) this.deleted.push(chain);
+    if (!existing) return;
+    const wanted = new Set<string>();
+    for (const chains of this.perService.values()) for (const [chain] of chains) wanted.add(chain);
+    for (const chain of existing) {
+      if (!wanted.has(chain) && isPerServiceChain(chain)) this.stale.push(chain);
     }
-    this.deleted.sort();
   }
   /**
    * Restore text for this table. Without `previous` every chain is written (a full sync).
    * With it (what the last successful sync applied), a chain whose rules equal what it had
    * then is left out: with --noflush an unmentioned chain keeps its rules, so a change to one
    * service writes that service's chains, not all 60,000 of a large node (upstream's "partial
-   * sync", kube-proxy ≥ 1.26). Upstream writes its fixed chains — KUBE-SERVICES above all —
-   * on every sync; here they are left out too when unchanged, because under iptables-nft
-   * rewriting a KUBE-SERVICES of 10,000 rules takes ~1.5 s, while a restore that leaves it
-   * alone takes tens of ms (bench/kube-proxy.ts). A written chain is declared first
-   * (`:CHAIN - [0:0]` flushes it), a chain left out is not mentioned at all; a table with
-   * nothing to write or delete renders as no lines. `hooks` are inserted into built-in chains
-   * (jumps.ts), which are never declared: that would flush what others put there.
+   * sync", kube-proxy ≥ 1.26), and deletes the chains it no longer has. Upstream writes its
+   * fixed chains — KUBE-SERVICES above all — on every sync; here they are left out too when
+   * unchanged, because under iptables-nft rewriting a KUBE-SERVICES of 10,000 rules takes
+   * ~1.5 s, while a restore that leaves it alone takes tens of ms (bench/kube-proxy.ts). A
+   * written chain is declared first (`:CHAIN - [0:0]` flushes it), a chain left out is not
+   * mentioned at all; a table with nothing to write or delete renders as no lines. `hooks` are
+   * inserted into built-in chains (jumps.ts), which are never declared: that would flush what
+   * others put there.
    */
-  render(previous?: ReadonlyMap<string, ChainRules>, hooks: readonly JumpRule[] = []): string[] {
-    const written: string[] = [];
-    for (const [chain, rules] of this.chains)
-      if (!sameRules(previous?.get(chain), rules)) written.push(chain);
+  render(previous?: AppliedTable, hooks: readonly JumpRule[] = []): string[] {
+    const written = new Map<string, ChainRules>();
+    const deleted = [...this.stale];
+    for (const [chain, rules] of this.fixed)
+      if (!sameRules(previous?.fixed.get(chain), rules)) written.set(chain, rules);
+    for (const [owner, chains] of this.perService) {
+      const before = previous?.perService.get(owner);
+      if (before === chains) continue;
+      const gone = new Map(before);
+      for (const [chain, rules] of chains) {
+        if (!sameRules(gone.get(chain), rules)) written.set(chain, rules);
+        gone.delete(chain);
+      }
+      for (const chain of gone.keys()) deleted.push(chain);
+    }
+    for (const [owner, chains] of previous?.perService ?? [])
+      if (!this.perService.has(owner)) for (const [chain] of chains) deleted.push(chain);
     const inserted = hooks.filter((j) => j.table === this.name);
-    if (written.length === 0 && this.deleted.length === 0 && inserted.length === 0) return [];
-    written.sort();
+    if (written.size === 0 && deleted.length === 0 && inserted.length === 0) return [];
+    const names = [...written.keys()].sort();
+    deleted.sort();
     const lines = [`*${this.name}`];
-    for (const c of [...written, ...this.deleted].sort()) lines.push(`:${c} - [0:0]`);
-    for (const c of written) for (const piece of this.chains.get(c) ?? []) lines.push(piece);
+    for (const c of [...names, ...deleted].sort()) lines.push(`:${c} - [0:0]`);
+    for (const c of names) for (const piece of written.get(c) ?? []) lines.push(piece);
     for (const j of inserted) lines.push(jumpRuleLine(j, '-I'));
-    for (const c of this.deleted) lines.push(`-X ${c}`);
+    for (const c of deleted) lines.push(`-X ${c}`);
     lines.push('COMMIT');
     return lines;
   }
@@ -132,8 +164,8 @@ export class Table {
 
 /** The chains that do not depend on any service: marking, masquerading, forwarding, loopback. */
 function writeFixedChains(nat: Table, filter: Table, clusterCIDR: string): void {
-  nat.chains.set('KUBE-MARK-MASQ', inChain('KUBE-MARK-MASQ', `-j MARK --set-xmark ${MASQ_MARK}`));
-  nat.chains.set(
+  nat.fixed.set('KUBE-MARK-MASQ', inChain('KUBE-MARK-MASQ', `-j MARK --set-xmark ${MASQ_MARK}`));
+  nat.fixed.set(
     'KUBE-POSTROUTING',
     inChain(
       'KUBE-POSTROUTING',
@@ -143,7 +175,7 @@ function writeFixedChains(nat: Table, filter: Table, clusterCIDR: string): void 
       `${comment('kubernetes service traffic requiring SNAT')} -j MASQUERADE`,
     ),
   );
-  filter.chains.set(
+  filter.fixed.set(
     'KUBE-FORWARD',
     inChain(
       'KUBE-FORWARD',
@@ -154,7 +186,7 @@ function writeFixedChains(nat: Table, filter: Table, clusterCIDR: string): void 
     ),
   );
   // "DNAT" spares 127.0.0.1:nodePort itself and the replies to it (see the top of this file).
-  filter.chains.set(
+  filter.fixed.set(
     'KUBE-FIREWALL',
     inChain(
       'KUBE-FIREWALL',
@@ -187,17 +219,17 @@ export function buildRuleTables(
     for (const l of r.natNodePorts) natNodePorts.push(l);
     for (const l of r.filterServices) filterServices.push(l);
     for (const l of r.filterExternal) filterExternal.push(l);
-    for (const [chain, rules] of r.chains) nat.chains.set(chain, rules);
+    if (r.chains.length > 0) nat.perService.set(sp.chain, r.chains);
   }
   // Must stay last: a cluster IP is never LOCAL, so service rules above win for them. 127.0.0.1
   // is LOCAL, so a NodePort answers there too (from the node itself: nat OUTPUT).
   natServices.push(
     `-A KUBE-SERVICES ${comment(NODEPORTS_COMMENT)} -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS`,
   );
-  nat.chains.set('KUBE-SERVICES', natServices);
-  nat.chains.set('KUBE-NODEPORTS', natNodePorts);
-  filter.chains.set('KUBE-SERVICES', filterServices);
-  filter.chains.set('KUBE-EXTERNAL-SERVICES', filterExternal);
+  nat.fixed.set('KUBE-SERVICES', natServices);
+  nat.fixed.set('KUBE-NODEPORTS', natNodePorts);
+  filter.fixed.set('KUBE-SERVICES', filterServices);
+  filter.fixed.set('KUBE-EXTERNAL-SERVICES', filterExternal);
   nat.deleteStale(input.existingChains?.nat);
   filter.deleteStale(input.existingChains?.filter);
   return { nat, filter };
@@ -219,7 +251,7 @@ export function renderRestore(
 
 /** What to pass as `previous` to the next renderRestore once this one was applied. */
 export function ruleContents(t: RuleTables): AppliedChains {
-  return { nat: t.nat.chains, filter: t.filter.chains };
+  return { nat: t.nat, filter: t.filter };
 }
 
 export function buildRulesFromPorts(

@@ -166,17 +166,15 @@ export class Syncer {
     const { services, endpoints } = this.opts.source();
     const ports = buildServicePorts(services, endpoints);
     const full = !this.applied || this.now() - this.lastFullSync >= FULL_SYNC_PERIOD_MS;
-    const applied = this.applied;
-    const onNode =
-      full || !applied
-        ? await this.readNode()
-        : { chains: { nat: applied.nat.keys(), filter: applied.filter.keys() }, missingHooks: [] };
+    const applied = full ? undefined : this.applied;
+    // A full sync reads the node; a partial one trusts what the last sync applied.
+    const onNode = applied ? { chains: {}, missingHooks: [] } : await this.readNode();
     const tables = buildRuleTables(ports, {
       node: this.opts.node,
       clusterCIDR: this.opts.clusterCIDR,
       existingChains: onNode.chains,
     });
-    const text = renderRestore(tables, full ? undefined : applied, onNode.missingHooks);
+    const text = renderRestore(tables, applied, onNode.missingHooks);
     try {
       if (text) await this.opts.iptables.restore(text); // '': nothing changed since the last sync
     } catch (err) {
