@@ -5,8 +5,11 @@
 //
 //   build      the pure builder alone on fresh objects (nothing memoized): full rule text
 //   fullSync   Syncer.sync() on an empty namespace: buildRules + iptables-save ×2 + ONE restore (the
-//              hooks from PREROUTING, OUTPUT, … (jumps.ts) inserted in it)
+//              hooks from PREROUTING, OUTPUT, … (jumps.ts) inserted in it); under nf_tables that
+//              restore holds several transactions (servicePortsPerTransaction in rules.ts)
 //   rawFull    `iptables-restore --noflush` of the very text fullSync wrote, into a second empty namespace
+//   rawOneTransaction  (nf_tables) the same rules in one transaction, into a third namespace: what
+//              the syncer wrote before it cut them
 //   change     Syncer.sync() after one endpoint of one service was replaced (a partial sync:
 //              that service's chain, the new KUBE-SEP, -X of the old one; no fixed chain, as
 //              KUBE-SERVICES did not change)
@@ -16,6 +19,9 @@
 //              KUBE-SERVICES, nf_tables validates every chain it can reach on each commit that
 //              adds a rule (~0.3 s at 10,000 services here, whatever the text's size).
 //   steady     Syncer.sync() with nothing changed (the --sync-period tick): no restore at all
+//   resync     a new Syncer's first sync on the filled namespace (a restarted kube-proxy, or the
+//              hourly full sync): it reads both tables and writes only what differs, here nothing
+//   saves      `iptables-save` of nat and of filter, the part of a resync no syncer can skip
 //
 // Both iptables backends where the host has them: the one `iptables` is here (nf_tables on this
 // Debian) and the other (legacy x_tables). They cost differently — nf_tables re-validates every
@@ -32,8 +38,8 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { createLogger } from '../agents/api/log';
 import { type Backend, Iptables } from '../agents/kube-proxy/iptables';
-import { buildRules } from '../agents/kube-proxy/rules';
-import { type ProxyState, Syncer } from '../agents/kube-proxy/syncer';
+import { buildRules, servicePortsPerTransaction } from '../agents/kube-proxy/rules';
+import { type ProxyState, Syncer, type SyncerOptions } from '../agents/kube-proxy/syncer';
 import { endpoints as endpointsOf, syntheticCluster } from '../agents/kube-proxy/testing/fixtures';
 import { NetnsLab } from '../test/support/netns';
 import { type Compared, compare, runWhenMain } from './lib/report';
@@ -98,8 +104,9 @@ async function syncs(lab: NetnsLab, backend: Backend, services: number, perServi
   const iptables = Iptables.of(backend, ['nsenter', `--net=${ns.path}`]);
   const raw = Iptables.of(backend, ['nsenter', `--net=${twin.path}`]);
   let last = '';
-  const syncer = new Syncer({
+  const options: SyncerOptions = {
     iptables: {
+      backend,
       save: (t) => iptables.save(t),
       restore: (text) => {
         last = text;
@@ -112,10 +119,21 @@ async function syncs(lab: NetnsLab, backend: Backend, services: number, perServi
     minSyncPeriodMs: 0,
     syncPeriodMs: 60_000,
     log: createLogger('bench', { level: 'error' }),
-  });
+  };
+  const syncer = new Syncer(options);
   const fullSync = await timed(() => syncer.sync());
   const fullText = last;
   const rawFull = await timed(() => raw.restore(fullText));
+  // The same rules as ONE transaction, as the syncer wrote them before 2026-12-03 and still does
+  // under legacy: into a third namespace (nf_tables only; under legacy it is the text above).
+  let rawOneTransaction: Timing | undefined;
+  if (backend === 'nft') {
+    const third = Iptables.of(backend, [
+      'nsenter',
+      `--net=${(await lab.add(`${backend[0]}o${services}`)).path}`,
+    ]);
+    rawOneTransaction = await timed(() => third.restore(buildRules({ ...state, node, clusterCIDR })));
+  }
   const change: Timing[] = [];
   const rawChange: Timing[] = [];
   let changeLines = 0;
@@ -132,15 +150,26 @@ async function syncs(lab: NetnsLab, backend: Backend, services: number, perServi
   }
   const steady: Timing[] = [];
   for (let i = 0; i < 3; i++) steady.push(await timed(() => syncer.sync()));
+  // A restarted kube-proxy (or the hourly full sync) on this node: a full sync that finds every
+  // chain in place, beside the two iptables-save it has to read to know that.
+  const restores = last;
+  const resync = await timed(() => new Syncer(options).sync());
+  const resyncWrote = last === restores ? 0 : last.split('\n').length;
+  const saves = await timed(async () => (await iptables.save('nat')) + (await iptables.save('filter')));
   const natChains = (await iptables.save('nat')).split('\n').filter((l) => l.startsWith(':KUBE-')).length;
   return {
     fullSync,
     rawFull,
+    ...(rawOneTransaction ? { rawOneTransaction } : {}),
     fullLines: fullText.split('\n').length,
+    fullTransactions: fullText.split('\n').filter((l) => l === 'COMMIT').length,
     change: medianOf(change),
     rawChange: medianOf(rawChange),
     changeLines,
     steady: medianOf(steady),
+    resync,
+    resyncLinesWritten: resyncWrote,
+    saves,
     natChains,
   };
 }
@@ -212,7 +241,22 @@ export async function run(sizes = [1000, 10_000], perService = 5) {
         'ms',
         `≤ ${GOALS.changeMs} ms`,
       ),
+      compare(
+        `kube-proxy full sync of an unchanged node (iptables-${r.backend}; a restart, the hourly one) at ${at}, vs the iptables-save of nat and filter it reads`,
+        r.resync.ms,
+        r.saves.ms,
+        'ms',
+      ),
     );
+    if (r.rawOneTransaction)
+      headline.push(
+        compare(
+          `iptables-restore of the full sync's rules at ${at} in one transaction (the syncer's text before 2026-12-03), vs in the syncer's transactions of ${servicePortsPerTransaction(r.backend)} service ports`,
+          r.rawOneTransaction.ms,
+          r.rawFull.ms,
+          'ms',
+        ),
+      );
   }
   return {
     headline,

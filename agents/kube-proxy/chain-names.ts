@@ -78,3 +78,8 @@ export function endpointChainName(portName: string, protocol: Protocol, endpoint
 export function isPerServiceChain(chain: string): boolean {
   return /^KUBE-(SVC|SEP|FW|XLB|EXT)-[A-Z2-7]{16}$/.test(chain);
 }
+
+/** An endpoint's chain (KUBE-SEP-): a leaf, which the service chains jump to. */
+export function isEndpointChain(chain: string): boolean {
+  return chain.startsWith('KUBE-SEP-');
+}

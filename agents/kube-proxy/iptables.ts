@@ -40,19 +40,30 @@ export function backendFromVersion(versionLine: string): Backend {
   return versionLine.includes('nf_tables') ? 'nft' : 'legacy';
 }
 
-/** Names of the chains declared in `iptables-save` output, per table. */
-export function chainsInSave(saveText: string): Map<Table, string[]> {
-  const out = new Map<Table, string[]>();
-  let table: Table | undefined;
+/** Each chain's "-A" lines in `iptables-save` output, per table, built-in chains included. */
+export function rulesInSave(saveText: string): Map<Table, Map<string, string[]>> {
+  const out = new Map<Table, Map<string, string[]>>();
+  let chains: Map<string, string[]> | undefined;
   for (const line of saveText.split('\n')) {
-    if (line.startsWith('*')) table = line.slice(1) as Table;
-    else if (line.startsWith(':') && table) {
-      const list = out.get(table) ?? [];
-      list.push(line.slice(1).split(' ')[0]);
-      out.set(table, list);
-    }
+    if (line.startsWith('*')) {
+      chains = out.get(line.slice(1) as Table) ?? new Map();
+      out.set(line.slice(1) as Table, chains);
+    } else if (!chains) continue;
+    else if (line.startsWith(':')) chains.set(wordAt(line, 1), []);
+    else if (line.startsWith('-A ')) chains.get(wordAt(line, 3))?.push(line);
   }
   return out;
+}
+
+/** The word of `line` that starts at `from` (up to the next space or the end). */
+function wordAt(line: string, from: number): string {
+  const end = line.indexOf(' ', from);
+  return end < 0 ? line.slice(from) : line.slice(from, end);
+}
+
+/** Names of the chains declared in `iptables-save` output, per table. */
+export function chainsInSave(saveText: string): Map<Table, string[]> {
+  return new Map([...rulesInSave(saveText)].map(([table, chains]) => [table, [...chains.keys()]]));
 }
 
 export class IptablesError extends Error {

@@ -10,9 +10,10 @@ import {
   probability,
   renderRestore,
   ruleContents,
+  servicePortsPerTransaction,
 } from './rules';
 import { buildServicePorts } from './service-map';
-import { endpoints, seedCluster, service } from './testing/fixtures';
+import { endpoints, seedCluster, service, syntheticCluster } from './testing/fixtures';
 import { RestoreModel } from './testing/restore-model';
 import { tracePacket } from './testing/trace';
 
@@ -378,5 +379,75 @@ describe('partial restores (renderRestore with the previous sync)', () => {
       ]);
     expect(emptied).toContain('-X KUBE-SVC-47MZKVTVFE2WTG5V');
     expect(refilled).toContain(':KUBE-SVC-47MZKVTVFE2WTG5V - [0:0]');
+  });
+});
+
+describe('a large restore in transactions (iptables-nft: servicePortsPerTransaction)', () => {
+  const input = { node, clusterCIDR };
+  const perTransaction = servicePortsPerTransaction('nft');
+  const cluster = syntheticCluster(250, 3);
+  const tablesOf = (state: typeof cluster) =>
+    buildRuleTables(buildServicePorts(state.services, state.endpoints), input);
+  /** The restore text cut at each COMMIT: one piece per transaction. */
+  const transactions = (text: string) => text.split(/(?<=^COMMIT\n)/m).filter(Boolean);
+  const chainsOf = (t: string) =>
+    t
+      .split('\n')
+      .filter((l) => l.startsWith(':'))
+      .map((l) => l.slice(1, -8));
+  const full = renderRestore(tablesOf(cluster), undefined, [], perTransaction);
+  const nat = transactions(full).filter((t) => t.startsWith('*nat'));
+
+  it('is one transaction per table under iptables-legacy, whose every COMMIT rewrites the table', () => {
+    expect(servicePortsPerTransaction('legacy')).toBe(Number.POSITIVE_INFINITY);
+    expect(renderRestore(tablesOf(cluster))).toBe(buildRules({ ...cluster, ...input }));
+  });
+
+  it('cuts a full sync of 250 ports into transactions of 100 ports, each port whole in one of them', () => {
+    expect(perTransaction).toBe(100);
+    expect(nat).toHaveLength(4); // 100 + 100 + 50 ports, then the chains leading into them
+    expect(transactions(full).filter((t) => t.startsWith('*filter'))).toHaveLength(1);
+    for (const sp of buildServicePorts(cluster.services, cluster.endpoints)) {
+      const holding = nat.filter((t) => chainsOf(t).includes(sp.chain));
+      expect(holding).toHaveLength(1);
+      for (const ep of sp.endpoints) expect(chainsOf(holding[0])).toContain(ep.chain);
+    }
+    expect(chainsOf(nat[0])).toContain('KUBE-MARK-MASQ'); // the SEPs jump to it
+    expect(chainsOf(nat[3])).toEqual(['KUBE-NODEPORTS', 'KUBE-SERVICES']);
+  });
+
+  it('leaves a table whose every jump has its target after each transaction, the full build after the last', () => {
+    const model = new RestoreModel(); // throws on a jump to a chain that is not there yet
+    for (const [i, t] of transactions(full).entries()) {
+      model.apply(t);
+      const kubeServices = model.tables.get('nat')?.get('KUBE-SERVICES');
+      expect(kubeServices === undefined).toBe(i < transactions(full).length - 1); // switched last
+    }
+    expect(model.save()).toBe(buildRules({ ...cluster, ...input }));
+  });
+
+  it('cuts a partial sync of many ports the same way, with the deletions last', () => {
+    const model = new RestoreModel();
+    model.apply(full);
+    const moved = {
+      ...cluster,
+      endpoints: cluster.endpoints.map((e, i) =>
+        i < 150
+          ? endpoints(
+              'default',
+              `svc-${i}`,
+              [`10.245.${i >> 8}.${i & 255}`],
+              [{ port: 80, targetPort: 8080 }],
+            )
+          : e,
+      ),
+    };
+    const text = renderRestore(tablesOf(moved), ruleContents(tablesOf(cluster)), [], perTransaction);
+    const parts = transactions(text);
+    expect(parts).toHaveLength(3); // 100 + 50 ports; then the 450 old SEPs go
+    expect(parts[2]).not.toMatch(/^-A /m);
+    expect(parts[2].split('\n').filter((l) => l.startsWith('-X '))).toHaveLength(450);
+    for (const t of parts) model.apply(t);
+    expect(model.save()).toBe(buildRules({ ...moved, ...input }));
   });
 });

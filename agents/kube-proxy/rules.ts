@@ -27,7 +27,8 @@
 // them in, so the golden files in testdata/ read like a transcript from a real node.
 
 import type { Endpoints, Service } from '../api/types';
-import { isPerServiceChain } from './chain-names';
+import { isEndpointChain, isPerServiceChain } from './chain-names';
+import type { Backend } from './iptables';
 import { type JumpRule, jumpRuleLine } from './jumps';
 import { comment, MASQ_MARK, portRules } from './port-rules';
 import { buildServicePorts, type ServicePort } from './service-map';
@@ -53,6 +54,29 @@ export const FIXED_CHAINS = {
   nat: ['KUBE-SERVICES', 'KUBE-NODEPORTS', 'KUBE-POSTROUTING', 'KUBE-MARK-MASQ'],
   filter: ['KUBE-SERVICES', 'KUBE-EXTERNAL-SERVICES', 'KUBE-FORWARD', 'KUBE-FIREWALL'],
 } as const;
+
+/** The fixed chains whose rules jump into per-service chains: a restore of several
+ *  transactions writes them in its last one, once every chain they lead to is in place. */
+const LEADING_INTO_SERVICES: ReadonlySet<string> = new Set(['KUBE-SERVICES', 'KUBE-NODEPORTS']);
+
+/**
+ * How many service ports' chains one transaction (one COMMIT) of a restore may write.
+ *
+ * iptables-nft-restore (1.8.9) keeps the name of every chain a transaction mentions, a jump's
+ * target included, in a list sorted by name, and finds each line's chains by walking that list
+ * from the start (cache_chain_list_insert in its nft-cache.c): a transaction of n chains costs
+ * on the order of n² string compares. At 10,000 services × 5 endpoints (60,000 chains) a full
+ * sync spent most of its 73 s there, and 40 % of its 1.3 s at 1,000. Transactions of 100 ports'
+ * chains keep that list short; the kernel pays a little per transaction instead (it validates
+ * the table at each commit that adds rules). 100 was the fastest of the sizes tried
+ * (bench/results/2026-12-03-vm-nft-transactions.json, which has the perf readings too).
+ *
+ * iptables-legacy-restore reads and replaces the whole table at every COMMIT (4 s at 10k), so
+ * there one transaction is cheapest, and it is what a restore has always been here.
+ */
+export function servicePortsPerTransaction(backend: Backend | undefined): number {
+  return backend === 'nft' ? 100 : Number.POSITIVE_INFINITY;
+}
 
 const NODEPORTS_COMMENT = 'kubernetes service nodeports; NOTE: this must be the last rule in this chain';
 
@@ -118,7 +142,29 @@ export class Table implements AppliedTable {
     }
   }
   /**
-   * Restore text for this table. Without `previous` every chain is written (a full sync).
+   * This table as far as `onNode` (chain → its "-A" lines as iptables-save reads them back)
+   * already holds it: the `previous` of a full sync (appliedOnNode). A chain counts as applied
+   * when the node has it with exactly these rules; one that is missing or differs does not.
+   */
+  agreeingWith(onNode: ReadonlyMap<string, readonly string[]> | undefined): AppliedTable {
+    const agrees = (chain: string, rules: ChainRules) => {
+      const saved = onNode?.get(chain);
+      return saved !== undefined && saved.join('\n') === rules.join('\n');
+    };
+    const fixed = new Map<string, ChainRules>();
+    for (const [chain, rules] of this.fixed) if (agrees(chain, rules)) fixed.set(chain, rules);
+    const perService = new Map<string, ServiceChains>();
+    for (const [owner, chains] of this.perService) {
+      const applied = chains.filter(([chain, rules]) => agrees(chain, rules));
+      // The very array when all of it is there: render then skips the port at a glance.
+      perService.set(owner, applied.length === chains.length ? chains : applied);
+    }
+    return { fixed, perService };
+  }
+
+  /**
+   * Restore text for this table. Without `previous` every chain is written (buildRules; a full
+   * sync passes what the node holds, appliedOnNode).
    * With it (what the last successful sync applied), a chain whose rules equal what it had
    * then is left out: with --noflush an unmentioned chain keeps its rules, so a change to one
    * service writes that service's chains, not all 60,000 of a large node (upstream's "partial
@@ -130,25 +176,90 @@ export class Table implements AppliedTable {
    * mentioned at all; a table with nothing to write or delete renders as no lines. `hooks` are
    * inserted into built-in chains (jumps.ts), which are never declared: that would flush what
    * others put there.
+   *
+   * More service ports to write than `portsPerTransaction` (servicePortsPerTransaction) makes
+   * several transactions, leaves first, so the table is whole after each: every port's chains
+   * in one of them, with the fixed chains they jump to (KUBE-MARK-MASQ) in the first; then the
+   * chains leading into them (KUBE-SERVICES, KUBE-NODEPORTS), the hooks and the deletions in
+   * the last. Until that one commits, packets take the old way in; no service is ever half
+   * written. If a later transaction fails, the earlier ones stay, which is still a working
+   * table, and the syncer's next sync is a full one.
    */
-  render(previous?: AppliedTable, hooks: readonly JumpRule[] = []): string[] {
-    const written = new Map<string, ChainRules>();
+  render(
+    previous?: AppliedTable,
+    hooks: readonly JumpRule[] = [],
+    portsPerTransaction = Number.POSITIVE_INFINITY,
+  ): string[] {
+    const fixed = new Map<string, ChainRules>();
+    const ports: Map<string, ChainRules>[] = [];
     const deleted = [...this.stale];
     for (const [chain, rules] of this.fixed)
-      if (!sameRules(previous?.fixed.get(chain), rules)) written.set(chain, rules);
+      if (!sameRules(previous?.fixed.get(chain), rules)) fixed.set(chain, rules);
     for (const [owner, chains] of this.perService) {
       const before = previous?.perService.get(owner);
       if (before === chains) continue;
       const gone = new Map(before);
+      const written = new Map<string, ChainRules>();
       for (const [chain, rules] of chains) {
         if (!sameRules(gone.get(chain), rules)) written.set(chain, rules);
         gone.delete(chain);
       }
       for (const chain of gone.keys()) deleted.push(chain);
+      if (written.size > 0) ports.push(written);
     }
     for (const [owner, chains] of previous?.perService ?? [])
       if (!this.perService.has(owner)) for (const [chain] of chains) deleted.push(chain);
     const inserted = hooks.filter((j) => j.table === this.name);
+    if (ports.length <= portsPerTransaction) {
+      for (const port of ports) for (const [chain, rules] of port) fixed.set(chain, rules);
+      return this.transaction(fixed, inserted, deleted);
+    }
+    const lines: string[] = [];
+    for (let i = 0; i < ports.length; i += portsPerTransaction) {
+      const leaves = new Map<string, ChainRules>();
+      if (i === 0)
+        for (const [chain, rules] of fixed)
+          if (!LEADING_INTO_SERVICES.has(chain)) {
+            leaves.set(chain, rules);
+            fixed.delete(chain);
+          }
+      lines.push(...this.portsTransaction(leaves, ports.slice(i, i + portsPerTransaction)));
+    }
+    return lines.concat(this.transaction(fixed, inserted, deleted));
+  }
+
+  /**
+   * One transaction of service ports' chains (and `leaves`, the fixed chains they jump to),
+   * laid out for iptables-nft-restore's sorted list of names (servicePortsPerTransaction):
+   * each chain declared right before its rules, in descending name order, so that a name is
+   * smaller than those already listed and goes in after a few compares, not after all of
+   * them. The endpoint chains come before the service chains that jump to them.
+   */
+  private portsTransaction(
+    leaves: ReadonlyMap<string, ChainRules>,
+    ports: readonly ReadonlyMap<string, ChainRules>[],
+  ): string[] {
+    const chains = new Map(leaves);
+    for (const port of ports) for (const [chain, rules] of port) chains.set(chain, rules);
+    const descending = (a: string, b: string) => (a < b ? 1 : a > b ? -1 : 0);
+    const names = [...chains.keys()].filter((c) => !leaves.has(c));
+    const order = [
+      ...[...leaves.keys()].sort(),
+      ...names.filter(isEndpointChain).sort(descending),
+      ...names.filter((c) => !isEndpointChain(c)).sort(descending),
+    ];
+    const lines = [`*${this.name}`];
+    for (const c of order) lines.push(`:${c} - [0:0]`, ...(chains.get(c) ?? []));
+    lines.push('COMMIT');
+    return lines;
+  }
+
+  /** One transaction: declare what is written or deleted, write, insert the hooks, delete. */
+  private transaction(
+    written: ReadonlyMap<string, ChainRules>,
+    inserted: readonly JumpRule[],
+    deleted: string[],
+  ): string[] {
     if (written.size === 0 && deleted.length === 0 && inserted.length === 0) return [];
     const names = [...written.keys()].sort();
     deleted.sort();
@@ -238,15 +349,36 @@ export function buildRuleTables(
 /**
  * `previous`: what the last applied sync wrote (ruleContents); undefined writes every chain.
  * `hooks`: jumps from built-in chains to insert (a full sync's missing ones, jumps.ts).
+ * `portsPerTransaction`: see servicePortsPerTransaction; by default one transaction per table.
  * '' when there is nothing to write: nothing changed since `previous`.
  */
 export function renderRestore(
   t: RuleTables,
   previous?: AppliedChains,
   hooks: readonly JumpRule[] = [],
+  portsPerTransaction = Number.POSITIVE_INFINITY,
 ): string {
-  const lines = t.filter.render(previous?.filter, hooks).concat(t.nat.render(previous?.nat, hooks));
+  const lines = t.filter
+    .render(previous?.filter, hooks, portsPerTransaction)
+    .concat(t.nat.render(previous?.nat, hooks, portsPerTransaction));
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
+
+/**
+ * What the node already holds of `t`, read from its iptables-save (rulesInSave), as the
+ * `previous` of a full sync: the full sync then writes the chains that are missing or differ
+ * from what it wants — whatever someone changed or removed — and leaves the others alone.
+ * Upstream's full sync rewrites every chain: under iptables-nft, at 10,000 services with
+ * nothing to change, that restore took 90 s in one transaction and 41 s in transactions of 100
+ * ports (2026-12-03-vm-nft-transactions.json), where reading the two tables takes ~7 s. Only
+ * chains whose text matches exactly are left out; one that iptables-save prints differently is
+ * rewritten at each full sync, as all were before.
+ */
+export function appliedOnNode(
+  t: RuleTables,
+  saved: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>,
+): AppliedChains {
+  return { nat: t.nat.agreeingWith(saved.get('nat')), filter: t.filter.agreeingWith(saved.get('filter')) };
 }
 
 /** What to pass as `previous` to the next renderRestore once this one was applied. */

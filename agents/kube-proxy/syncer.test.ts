@@ -122,9 +122,9 @@ describe('Syncer', () => {
     const s = newSyncer(rec);
     await s.sync();
     await vi.advanceTimersByTimeAsync(FULL_SYNC_PERIOD_MS);
-    await s.sync(); // an hour on: a full sync, every hook already in place
+    await s.sync(); // an hour on: a full sync, every hook and every chain already in place
     expect(rec.calls.filter((c) => c.startsWith('save'))).toHaveLength(4);
-    expect(rec.texts.at(-1)).not.toMatch(/^-I /m);
+    expect(rec.texts).toHaveLength(1); // so no restore at all
     const preRouting = JUMP_RULES.find((j) => j.chain === 'PREROUTING');
     rec.node.tables.get('nat')?.set('PREROUTING', []); // e.g. a firewall reload
     await vi.advanceTimersByTimeAsync(FULL_SYNC_PERIOD_MS);
@@ -134,6 +134,26 @@ describe('Syncer', () => {
     ]);
     expectNodeMatchesFullBuild(rec);
     expect(rec.node.save(['nat'], { builtIn: true }).match(/^-A PREROUTING /gm)).toHaveLength(1);
+  });
+
+  it('a full sync rewrites the chains someone changed or emptied, and only those', async () => {
+    const rec = recorder();
+    const s = newSyncer(rec);
+    await s.sync();
+    const nat = rec.node.tables.get('nat');
+    const sep = [...(nat?.keys() ?? [])].find((c) => c.startsWith('KUBE-SEP-')) ?? '';
+    nat?.set(sep, []); // flushed by hand
+    nat?.set('KUBE-SERVICES', nat.get('KUBE-SERVICES')?.slice(1) ?? []); // its first rule deleted
+    await vi.advanceTimersByTimeAsync(FULL_SYNC_PERIOD_MS);
+    await s.sync();
+    expect(rec.calls.at(-1)).toBe('restore 2 chains');
+    expect(
+      (rec.texts.at(-1) ?? '')
+        .split('\n')
+        .filter((l) => l.startsWith(':'))
+        .sort(),
+    ).toEqual([`:${sep} - [0:0]`, ':KUBE-SERVICES - [0:0]'].sort());
+    expectNodeMatchesFullBuild(rec);
   });
 
   it('a partial sync after one endpoint change writes that service’s chains, no fixed chain', async () => {
@@ -180,9 +200,10 @@ describe('Syncer', () => {
     expect(rec.calls.at(-1)).toBe('restore 3 chains'); // the partial sync that failed
     rec.calls.length = 0;
     await s.sync();
-    // Every chain again, fixed ones included; the old SEP is found by iptables-save and deleted.
-    expect(rec.calls.slice(0, 3)).toEqual(['save nat', 'save filter', 'restore 26 chains']);
-    expect(rec.texts.at(-1)).toContain(':KUBE-SERVICES - [0:0]');
+    // What iptables-save shows differs from the build in that service's chains alone: its
+    // chain and the new SEP are written, the old SEP is found and deleted, the rest left alone.
+    expect(rec.calls.slice(0, 3)).toEqual(['save nat', 'save filter', 'restore 3 chains']);
+    expect(rec.texts.at(-1)).not.toContain(':KUBE-SERVICES');
     expect(rec.texts.at(-1)).toContain('-X KUBE-SEP-B7WZ6X3JS7NGRAGL');
     expectNodeMatchesFullBuild(rec);
   });
@@ -201,8 +222,8 @@ describe('Syncer', () => {
     await vi.advanceTimersByTimeAsync(FULL_SYNC_PERIOD_MS);
     const saves = rec.calls.filter((c) => c.startsWith('save')).length;
     expect(saves).toBe(2); // one full sync in that hour (save nat + save filter), the rest partial
-    expect(rec.calls.filter((c) => c.startsWith('restore'))).toEqual(['restore 25 chains']);
-    expect(rec.texts.at(-1)).not.toMatch(/^-I /m); // the hooks are all still there
+    // The full sync found every chain and hook as it wants them: no restore.
+    expect(rec.calls.filter((c) => c.startsWith('restore'))).toEqual([]);
     expect(sysctls).toHaveLength(2);
     await s.stop();
   });

@@ -1,6 +1,8 @@
 // The I/O half of kube-proxy: whenever services or endpoints change, rebuild the node's KUBE-*
 // rule set (rules.ts) and apply it with ONE `iptables-restore --noflush`, so a packet never sees
-// half a service. Shaped like upstream's proxier.syncProxyRules driven by its
+// half a service (under iptables-nft a large restore is cut into transactions of 100 service
+// ports, each port whole in one of them and KUBE-SERVICES in the last: servicePortsPerTransaction
+// in rules.ts says why). Shaped like upstream's proxier.syncProxyRules driven by its
 // BoundedFrequencyRunner (pkg/util/async):
 //
 //   - changes are coalesced: at most one sync per --min-sync-period (a deployment rolling 30
@@ -19,17 +21,26 @@
 // The price: a fixed chain someone else altered is repaired by the next full sync, not the next
 // partial one — as for the per-service chains. A FULL sync — the first, the next after any
 // failure, and one an hour (upstream's FullSyncPeriod) — reads the node's tables with
-// iptables-save, rewrites every chain, inserts (-I, in the same restore) whichever hooks from
-// PREROUTING, OUTPUT, POSTROUTING, INPUT and FORWARD into ours that save lacks — the only rules
-// outside our chains — and sets net.ipv4.conf.all.route_localnet=1 (NodePorts on 127.0.0.1, see
-// rules.ts), so it repairs whatever someone else changed in between.
+// iptables-save, writes every chain the node lacks or holds with other rules (upstream rewrites
+// them all; see appliedOnNode in rules.ts), deletes our chains that are no longer wanted,
+// inserts (-I, in the same restore) whichever hooks from PREROUTING, OUTPUT, POSTROUTING, INPUT
+// and FORWARD into ours that save lacks — the only rules outside our chains — and sets
+// net.ipv4.conf.all.route_localnet=1 (NodePorts on 127.0.0.1, see rules.ts), so it repairs
+// whatever someone else changed in between.
 
 import type { Logger } from '../api/log';
 import type { Registry } from '../api/metrics';
 import type { Endpoints, Service } from '../api/types';
-import { chainsInSave, type Iptables } from './iptables';
+import { type Backend, type Iptables, rulesInSave, type Table } from './iptables';
 import { type JumpRule, missingJumps } from './jumps';
-import { type AppliedChains, buildRuleTables, renderRestore, ruleContents } from './rules';
+import {
+  type AppliedChains,
+  appliedOnNode,
+  buildRuleTables,
+  renderRestore,
+  ruleContents,
+  servicePortsPerTransaction,
+} from './rules';
 import { buildServicePorts, conntrackCleanups, type ServicePort } from './service-map';
 
 /** Upstream proxyutil.FullSyncPeriod: partial syncs in between, one full sync per hour. */
@@ -44,7 +55,8 @@ export interface ProxyState {
 }
 
 export interface SyncerOptions {
-  iptables: Pick<Iptables, 'restore' | 'save'>;
+  /** `backend` decides how a large restore is cut into transactions (rules.ts). */
+  iptables: Pick<Iptables, 'restore' | 'save'> & { backend?: Backend };
   clusterCIDR: string;
   node: { name: string; ip?: string };
   /** The informer caches, read at the start of every sync (level-triggered). */
@@ -166,15 +178,22 @@ export class Syncer {
     const { services, endpoints } = this.opts.source();
     const ports = buildServicePorts(services, endpoints);
     const full = !this.applied || this.now() - this.lastFullSync >= FULL_SYNC_PERIOD_MS;
-    const applied = full ? undefined : this.applied;
     // A full sync reads the node; a partial one trusts what the last sync applied.
-    const onNode = applied ? { chains: {}, missingHooks: [] } : await this.readNode();
+    const onNode = full ? await this.readNode() : undefined;
     const tables = buildRuleTables(ports, {
       node: this.opts.node,
       clusterCIDR: this.opts.clusterCIDR,
-      existingChains: onNode.chains,
+      existingChains: {
+        nat: onNode?.chains.get('nat')?.keys(),
+        filter: onNode?.chains.get('filter')?.keys(),
+      },
     });
-    const text = renderRestore(tables, applied, onNode.missingHooks);
+    const text = renderRestore(
+      tables,
+      onNode ? appliedOnNode(tables, onNode.chains) : this.applied,
+      onNode?.missingHooks,
+      servicePortsPerTransaction(this.opts.iptables.backend),
+    );
     try {
       if (text) await this.opts.iptables.restore(text); // '': nothing changed since the last sync
     } catch (err) {
@@ -203,17 +222,13 @@ export class Syncer {
     this.opts.log.debug('Synced iptables rules', { full, servicePorts: ports.length, bytes: text.length });
   }
 
-  /** A full sync's view of the node: its chains (to delete stale ones) and the hooks it lacks. */
+  /** A full sync's view of the node: its chains and their rules, and the hooks it lacks. */
   private async readNode(): Promise<{
-    chains: { nat?: string[]; filter?: string[] };
+    chains: Map<Table, Map<string, string[]>>;
     missingHooks: JumpRule[];
   }> {
     const text = (await this.opts.iptables.save('nat')) + (await this.opts.iptables.save('filter'));
-    const saved = chainsInSave(text);
-    return {
-      chains: { nat: saved.get('nat'), filter: saved.get('filter') },
-      missingHooks: missingJumps(text),
-    };
+    return { chains: rulesInSave(text), missingHooks: missingJumps(text) };
   }
 
   private async flushConntrack(ports: ServicePort[]): Promise<void> {
