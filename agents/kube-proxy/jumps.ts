@@ -51,7 +51,7 @@ export function jumpRuleLine(j: JumpRule, op: '-A' | '-I' = '-A'): string {
 }
 
 /**
- * The hooks an iptables-save (of both tables) lacks, in JUMP_RULES' order: what a full sync must
+ * The hooks an iptables-save (of both tables, or of all) lacks, in JUMP_RULES' order: what a full sync must
  * insert. A hook counts as present anywhere in its chain, as `iptables -C` would find it.
  */
 export function missingJumps(saveText: string): JumpRule[] {

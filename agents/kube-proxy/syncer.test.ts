@@ -24,9 +24,9 @@ function recorder() {
       failNext = true;
     },
     iptables: {
-      async save(table: 'nat' | 'filter') {
-        calls.push(`save ${table}`);
-        return node.save([table], { builtIn: true });
+      async save(table?: 'nat' | 'filter') {
+        calls.push(table ? `save ${table}` : 'save');
+        return node.save(table ? [table] : ['filter', 'nat'], { builtIn: true });
       },
       async restore(text: string) {
         calls.push(`restore ${text.split('\n').filter((l) => l.startsWith(':')).length} chains`);
@@ -107,7 +107,7 @@ describe('Syncer', () => {
     const s = newSyncer(rec);
     await s.sync();
     // 8 fixed chains + 6 KUBE-SVC + 11 KUBE-SEP for the seed's four services
-    expect(rec.calls).toEqual(['save nat', 'save filter', 'restore 25 chains']);
+    expect(rec.calls).toEqual(['save', 'restore 25 chains']);
     const inserted = (rec.texts[0] ?? '').split('\n').filter((l) => l.startsWith('-I '));
     expect(inserted.sort()).toEqual(JUMP_RULES.map((j) => jumpRuleLine(j, '-I')).sort());
     const onNode = rec.node.save(['filter', 'nat'], { builtIn: true });
@@ -123,7 +123,7 @@ describe('Syncer', () => {
     await s.sync();
     await vi.advanceTimersByTimeAsync(FULL_SYNC_PERIOD_MS);
     await s.sync(); // an hour on: a full sync, every hook and every chain already in place
-    expect(rec.calls.filter((c) => c.startsWith('save'))).toHaveLength(4);
+    expect(rec.calls.filter((c) => c.startsWith('save'))).toHaveLength(2);
     expect(rec.texts).toHaveLength(1); // so no restore at all
     const preRouting = JUMP_RULES.find((j) => j.chain === 'PREROUTING');
     rec.node.tables.get('nat')?.set('PREROUTING', []); // e.g. a firewall reload
@@ -187,7 +187,7 @@ describe('Syncer', () => {
     expect(rec.texts.at(-1)).toContain(':KUBE-SERVICES - [0:0]');
     expect(rec.texts.at(-1)).toMatch(/^-X KUBE-SVC-/m);
     expectNodeMatchesFullBuild(rec);
-    expect(rec.calls.filter((c) => c.startsWith('save'))).toHaveLength(2); // the first sync's only
+    expect(rec.calls.filter((c) => c.startsWith('save'))).toHaveLength(1); // the first sync's only
   });
 
   it('after a failed restore the retry is a full sync again', async () => {
@@ -202,7 +202,7 @@ describe('Syncer', () => {
     await s.sync();
     // What iptables-save shows differs from the build in that service's chains alone: its
     // chain and the new SEP are written, the old SEP is found and deleted, the rest left alone.
-    expect(rec.calls.slice(0, 3)).toEqual(['save nat', 'save filter', 'restore 3 chains']);
+    expect(rec.calls.slice(0, 2)).toEqual(['save', 'restore 3 chains']);
     expect(rec.texts.at(-1)).not.toContain(':KUBE-SERVICES');
     expect(rec.texts.at(-1)).toContain('-X KUBE-SEP-B7WZ6X3JS7NGRAGL');
     expectNodeMatchesFullBuild(rec);
@@ -221,7 +221,7 @@ describe('Syncer', () => {
     rec.calls.length = 0;
     await vi.advanceTimersByTimeAsync(FULL_SYNC_PERIOD_MS);
     const saves = rec.calls.filter((c) => c.startsWith('save')).length;
-    expect(saves).toBe(2); // one full sync in that hour (save nat + save filter), the rest partial
+    expect(saves).toBe(1); // one full sync in that hour, the rest partial
     // The full sync found every chain and hook as it wants them: no restore.
     expect(rec.calls.filter((c) => c.startsWith('restore'))).toEqual([]);
     expect(sysctls).toHaveLength(2);

@@ -227,7 +227,7 @@ export class Syncer {
     chains: Map<Table, Map<string, string[]>>;
     missingHooks: JumpRule[];
   }> {
-    const text = (await this.opts.iptables.save('nat')) + (await this.opts.iptables.save('filter'));
+    const text = await this.opts.iptables.save(); // every table in one read (Iptables.save)
     return { chains: rulesInSave(text), missingHooks: missingJumps(text) };
   }
 
