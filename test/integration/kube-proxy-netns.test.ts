@@ -41,6 +41,18 @@ async function responders(url: string, n: number): Promise<string[]> {
   return out;
 }
 
+/** iptables as a syncer gets it, with every restore text it applies pushed to `texts`. */
+function recording(real: Iptables, texts: string[]): SyncerOptions['iptables'] {
+  return {
+    backend: real.backend,
+    save: (table) => real.save(table),
+    restore: (text) => {
+      texts.push(text);
+      return real.restore(text);
+    },
+  };
+}
+
 /** The node's nat KUBE-* rules equal a full buildRules of `state`; returns the saved lines. */
 async function expectNodeMatchesFullBuild(): Promise<string[]> {
   const built = buildRules({ ...state, node: { name: 'node' }, clusterCIDR }).split('\n');
@@ -83,14 +95,7 @@ beforeAll(async () => {
   lab.startEcho(node, 'node-loopback', 9999);
   iptables = await Iptables.detect(['nsenter', `--net=${node.path}`]);
   syncerOptions = {
-    iptables: {
-      backend: iptables.backend,
-      save: (table) => iptables.save(table),
-      restore: (text) => {
-        restores.push(text);
-        return iptables.restore(text);
-      },
-    },
+    iptables: recording(iptables, restores),
     setSysctl: (key, value) => lab.sysctl(node, key, value),
     clusterCIDR,
     node: { name: 'node', ip: '192.168.77.1' },
@@ -297,14 +302,7 @@ describe('kube-proxy on a larger table (250 service ports, its own namespace)', 
   const newBigSyncer = () =>
     new Syncer({
       ...syncerOptions,
-      iptables: {
-        backend: bigTables.backend,
-        save: (table) => bigTables.save(table),
-        restore: (text) => {
-          texts.push(text);
-          return bigTables.restore(text);
-        },
-      },
+      iptables: recording(bigTables, texts),
       node: { name: 'big' },
       source: () => big,
       setSysctl: undefined,
