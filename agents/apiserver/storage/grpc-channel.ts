@@ -15,9 +15,11 @@
 // Why not grpc-js (which the etcd3 package is built on): the apiserver's every write is one etcd
 // Txn and every change comes back over a watch, and grpc-js' layers (interceptors, resolving and
 // load-balancing calls, a protobufjs codec, per-call metadata) cost ~240 µs of CPU per Txn
-// against ~110 µs here, measured side by side (README, "Performance").
+// against ~110 µs on node:http2, measured side by side (README, "Performance"). And why not
+// node:http2 either: http2-connection.ts says.
 
-import http2, { type ClientHttp2Session, type SecureClientSessionOptions } from 'node:http2';
+import { encodeHeaders } from './hpack';
+import { type ClientStream, Http2Code, Http2Connection, type Http2StreamError } from './http2-connection';
 
 /** gRPC status codes this client names (the full list is in grpc's doc/statuscodes.md). */
 export const GrpcStatus = {
@@ -26,7 +28,7 @@ export const GrpcStatus = {
   UNAVAILABLE: 14,
 } as const;
 
-/** A session that has not answered a ping within this long after sending it is dropped. */
+/** A connection that has not answered a ping within this long after sending it is dropped. */
 const KEEPALIVE_INTERVAL_MS = 10_000;
 const KEEPALIVE_TIMEOUT_MS = 5_000;
 
@@ -51,89 +53,83 @@ export interface ChannelTls {
   key?: Buffer;
 }
 
-/** One server, one HTTP/2 session, made on first use and again after it closes. */
+/** A response's gRPC status, from its HEADERS (trailers-only) or its trailers. */
+class CallStatus {
+  code?: string;
+  message = '';
+
+  read(fields: Array<[string, string]>): void {
+    for (const [name, value] of fields) {
+      if (name === 'grpc-status') this.code = value;
+      else if (name === 'grpc-message') this.message = decodeURIComponent(value);
+    }
+  }
+}
+
+/** One server, one HTTP/2 connection, made on first use and again after it closes. */
 export class GrpcChannel {
-  private session?: ClientHttp2Session;
-  /** Sessions whose connection was made: a call that fails on one may have reached the server. */
-  private readonly connected = new WeakSet<ClientHttp2Session>();
-  /** When the current session last completed a call: a deadline on a silent session ends it. */
+  private connection?: Http2Connection;
+  /** When the current connection last completed a call: a deadline on a silent one ends it. */
   private lastAnswerAt = 0;
   private closed = false;
+  /** Header blocks by path and deadline: nothing in them is indexed, so each is built once. */
+  private readonly headerBlocks = new Map<string, Buffer>();
+  private readonly target: URL;
 
   constructor(
     readonly url: string,
     private readonly tls?: ChannelTls,
-  ) {}
+  ) {
+    this.target = new URL(url);
+  }
 
   /** The response message of `path` (e.g. /etcdserverpb.KV/Txn) for `message`, within `timeoutMs`. */
   call(path: string, message: Buffer, timeoutMs: number): Promise<Buffer> {
     if (this.closed) return Promise.reject(new GrpcError(GrpcStatus.UNAVAILABLE, 'channel closed', true));
-    const session = this.connect();
+    const connection = this.connect();
     return new Promise((resolve, reject) => {
-      let settled = false;
-      const settle = (err: GrpcError | null, body?: Buffer) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        if (err) reject(err);
-        else {
-          this.lastAnswerAt = Date.now();
-          resolve(body as Buffer);
-        }
-      };
-      let stream: http2.ClientHttp2Stream;
-      try {
-        stream = session.request({
-          ':method': 'POST',
-          ':path': path,
-          'content-type': 'application/grpc',
-          te: 'trailers',
-          'grpc-timeout': `${timeoutMs}m`,
-        });
-      } catch (err) {
-        // The session is already going away (etcd sent GOAWAY a moment ago): nothing was sent.
-        this.drop(session);
-        reject(new GrpcError(GrpcStatus.UNAVAILABLE, `${path}: ${(err as Error).message}`, true));
-        return;
-      }
-      const timer = setTimeout(() => {
-        stream.close(http2.constants.NGHTTP2_CANCEL);
-        // A session that has answered nothing for the whole deadline is presumed dead (etcd
-        // frozen, its host gone): drop it, so the next call dials again instead of waiting too.
-        if (Date.now() - this.lastAnswerAt >= timeoutMs) this.drop(session);
-        settle(new GrpcError(GrpcStatus.DEADLINE_EXCEEDED, `${path}: no answer within ${timeoutMs} ms`));
-      }, timeoutMs);
-
-      let status: string | undefined;
-      let statusMessage = '';
-      const readStatus = (headers: http2.IncomingHttpHeaders) => {
-        if (headers['grpc-status'] === undefined) return;
-        status = String(headers['grpc-status']);
-        statusMessage = decodeURIComponent(String(headers['grpc-message'] ?? ''));
-      };
+      const status = new CallStatus();
       const chunks: Buffer[] = [];
-      stream.on('response', readStatus);
-      stream.on('trailers', readStatus);
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('error', (err: Error & { code?: string }) => {
-        // Not sent: the connection was never made, or the server refused the stream unopened.
-        const notSent = !this.connected.has(session) || /REFUSED_STREAM/.test(err.message);
-        settle(new GrpcError(GrpcStatus.UNAVAILABLE, `${path}: ${err.message}`, notSent));
-      });
-      stream.on('close', () => {
-        if (status === undefined) {
-          settle(new GrpcError(GrpcStatus.UNAVAILABLE, `${path}: stream closed without a gRPC status`));
-        } else if (status !== '0') {
-          settle(new GrpcError(Number(status), statusMessage || `${path}: gRPC status ${status}`));
-        } else {
-          try {
-            settle(null, unframe(Buffer.concat(chunks)));
-          } catch (err) {
-            settle(new GrpcError(GrpcStatus.UNAVAILABLE, `${path}: ${(err as Error).message}`));
+      let stream: ClientStream;
+      const timer = setTimeout(() => {
+        stream.reset(Http2Code.CANCEL);
+        // A connection that has answered nothing for the whole deadline is presumed dead (etcd
+        // frozen, its host gone): drop it, so the next call dials again instead of waiting too.
+        if (Date.now() - this.lastAnswerAt >= timeoutMs) this.drop(connection);
+        reject(new GrpcError(GrpcStatus.DEADLINE_EXCEEDED, `${path}: no answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const callbacks = {
+        onHeaders: (fields: Array<[string, string]>) => status.read(fields),
+        onData: (data: Buffer) => chunks.push(data),
+        onClose: (error?: Http2StreamError) => {
+          clearTimeout(timer);
+          if (error) {
+            reject(new GrpcError(GrpcStatus.UNAVAILABLE, `${path}: ${error.message}`, error.notSent));
+          } else if (status.code === undefined) {
+            reject(new GrpcError(GrpcStatus.UNAVAILABLE, `${path}: stream closed without a gRPC status`));
+          } else if (status.code !== '0') {
+            reject(
+              new GrpcError(Number(status.code), status.message || `${path}: gRPC status ${status.code}`),
+            );
+          } else {
+            try {
+              const body = unframe(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+              this.lastAnswerAt = Date.now();
+              resolve(body);
+            } catch (err) {
+              reject(new GrpcError(GrpcStatus.UNAVAILABLE, `${path}: ${(err as Error).message}`));
+            }
           }
-        }
-      });
-      stream.end(frame(message));
+        },
+      };
+      try {
+        stream = connection.request(this.headerBlock(path, timeoutMs), callbacks, frame(message), true);
+      } catch (err) {
+        // The connection is already going away (etcd sent GOAWAY a moment ago): nothing was sent.
+        clearTimeout(timer);
+        this.drop(connection);
+        reject(new GrpcError(GrpcStatus.UNAVAILABLE, `${path}: ${(err as Error).message}`, true));
+      }
     });
   }
 
@@ -149,62 +145,58 @@ export class GrpcChannel {
       return { send: () => undefined, cancel: () => undefined };
     };
     if (this.closed) return ended(new GrpcError(GrpcStatus.UNAVAILABLE, 'channel closed', true));
-    const session = this.connect();
-    let stream: http2.ClientHttp2Stream;
-    try {
-      stream = session.request({
-        ':method': 'POST',
-        ':path': path,
-        'content-type': 'application/grpc',
-        te: 'trailers',
-      });
-    } catch (err) {
-      this.drop(session);
-      return ended(new GrpcError(GrpcStatus.UNAVAILABLE, `${path}: ${(err as Error).message}`, true));
-    }
+    const connection = this.connect();
     let cancelled = false;
-    let status: string | undefined;
-    let statusMessage = '';
     let failure: string | undefined;
-    const readStatus = (headers: http2.IncomingHttpHeaders) => {
-      if (headers['grpc-status'] === undefined) return;
-      status = String(headers['grpc-status']);
-      statusMessage = decodeURIComponent(String(headers['grpc-message'] ?? ''));
-    };
+    const status = new CallStatus();
     const messages = new MessageSplitter();
-    stream.on('response', readStatus);
-    stream.on('trailers', readStatus);
-    stream.on('data', (chunk: Buffer) => {
-      this.lastAnswerAt = Date.now();
-      try {
-        for (const m of messages.push(chunk)) if (!cancelled) handlers.onMessage(m);
-      } catch (err) {
-        failure = (err as Error).message;
-        stream.close(http2.constants.NGHTTP2_CANCEL);
-      }
-    });
-    stream.on('error', (err: Error) => {
-      failure ??= err.message;
-    });
-    stream.on('close', () => {
+    let stream: ClientStream;
+    const callbacks = {
+      onHeaders: (fields: Array<[string, string]>) => status.read(fields),
+      onData: (data: Buffer) => {
+        this.lastAnswerAt = Date.now();
+        if (cancelled || failure) return;
+        try {
+          for (const m of messages.push(data)) if (!cancelled) handlers.onMessage(m);
+        } catch (err) {
+          failure = (err as Error).message;
+          stream.reset(Http2Code.CANCEL);
+          end();
+        }
+      },
+      onClose: (error?: Http2StreamError) => {
+        failure ??= error?.message;
+        end();
+      },
+    };
+    const end = () => {
       if (cancelled) return;
       cancelled = true;
-      if (status !== undefined && status !== '0' && failure === undefined) {
-        handlers.onEnd(new GrpcError(Number(status), statusMessage || `${path}: gRPC status ${status}`));
+      if (status.code !== undefined && status.code !== '0' && failure === undefined) {
+        handlers.onEnd(
+          new GrpcError(Number(status.code), status.message || `${path}: gRPC status ${status.code}`),
+        );
       } else {
         const why =
-          failure ?? (status === '0' ? 'the server ended the stream' : 'stream closed without a gRPC status');
+          failure ??
+          (status.code === '0' ? 'the server ended the stream' : 'stream closed without a gRPC status');
         handlers.onEnd(new GrpcError(GrpcStatus.UNAVAILABLE, `${path}: ${why}`));
       }
-    });
+    };
+    try {
+      stream = connection.request(this.headerBlock(path), callbacks);
+    } catch (err) {
+      this.drop(connection);
+      return ended(new GrpcError(GrpcStatus.UNAVAILABLE, `${path}: ${(err as Error).message}`, true));
+    }
     return {
       send: (message) => {
-        if (!cancelled && !stream.closed) stream.write(frame(message));
+        if (!cancelled) stream.write(frame(message));
       },
       cancel: () => {
         if (cancelled) return;
         cancelled = true;
-        stream.close(http2.constants.NGHTTP2_CANCEL);
+        stream.reset(Http2Code.CANCEL);
       },
     };
   }
@@ -212,44 +204,56 @@ export class GrpcChannel {
   /** Ends the connection at once: calls still in flight fail (the apiserver is shutting down). */
   close(): void {
     this.closed = true;
-    this.session?.destroy();
-    this.session = undefined;
+    this.connection?.destroy();
+    this.connection = undefined;
   }
 
-  private connect(): ClientHttp2Session {
-    const live = this.session;
-    if (live && !live.closed && !live.destroyed) return live;
-    const options: SecureClientSessionOptions = this.tls
-      ? { ca: this.tls.ca, cert: this.tls.cert, key: this.tls.key, ALPNProtocols: ['h2'] }
-      : {};
-    const session = http2.connect(this.url, options, () => this.connected.add(session));
-    // Errors reach the calls on it as stream errors; an unheard 'error' event would crash. After
-    // GOAWAY (etcd stopping) the calls in flight finish; new ones go to a new session.
-    const forget = () => {
-      if (this.session === session) this.session = undefined;
-    };
-    session.on('error', forget);
-    session.on('close', forget);
-    session.on('goaway', forget);
+  /** A request's header block (RFC 9113 §8.3.1 pseudo-headers first, then gRPC's own). */
+  private headerBlock(path: string, timeoutMs?: number): Buffer {
+    const key = `${path} ${timeoutMs ?? ''}`;
+    let block = this.headerBlocks.get(key);
+    if (!block) {
+      block = encodeHeaders([
+        [':method', 'POST'],
+        [':scheme', this.tls ? 'https' : 'http'],
+        [':path', path],
+        [':authority', this.target.host],
+        ['content-type', 'application/grpc'],
+        ['te', 'trailers'],
+        ...(timeoutMs === undefined ? [] : [['grpc-timeout', `${timeoutMs}m`] as [string, string]]),
+      ]);
+      this.headerBlocks.set(key, block);
+    }
+    return block;
+  }
+
+  private connect(): Http2Connection {
+    const live = this.connection;
+    if (live?.usable) return live;
+    const host = this.target.hostname.replace(/^\[(.*)\]$/, '$1'); // an IPv6 literal without brackets
+    const port = Number(this.target.port) || (this.tls ? 443 : 80);
+    const connection = new Http2Connection({ host, port, tls: this.tls }, (gone) => {
+      // Closed, or told to go away: calls in flight on it finish; new ones go to a new connection.
+      if (this.connection === gone) this.connection = undefined;
+      clearInterval(keepalive);
+    });
     // A watch waits for changes, so a silent connection (etcd's host gone, a cut network) would
-    // look like a quiet cluster. A ping unanswered for 5 s ends the session; its streams end
+    // look like a quiet cluster. A ping unanswered for 5 s ends the connection; its streams end
     // UNAVAILABLE and their owners open them again on a new one.
     const keepalive = setInterval(() => {
-      if (session.connecting || session.destroyed) return;
-      const timeout = setTimeout(() => this.drop(session), KEEPALIVE_TIMEOUT_MS).unref();
-      const sent = session.ping(() => clearTimeout(timeout));
-      if (!sent) clearTimeout(timeout);
+      if (!connection.connected || connection.closed) return;
+      const timeout = setTimeout(() => this.drop(connection), KEEPALIVE_TIMEOUT_MS).unref();
+      if (!connection.ping(() => clearTimeout(timeout))) clearTimeout(timeout);
     }, KEEPALIVE_INTERVAL_MS);
     keepalive.unref();
-    session.on('close', () => clearInterval(keepalive));
-    this.session = session;
+    this.connection = connection;
     this.lastAnswerAt = Date.now();
-    return session;
+    return connection;
   }
 
-  private drop(session: ClientHttp2Session): void {
-    if (this.session === session) this.session = undefined;
-    session.destroy();
+  private drop(connection: Http2Connection): void {
+    if (this.connection === connection) this.connection = undefined;
+    connection.destroy();
   }
 }
 
