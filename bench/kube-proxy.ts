@@ -4,7 +4,7 @@
 // on the same machine: what `iptables-restore --noflush` alone takes for the same text.
 //
 //   build      the pure builder alone on fresh objects (nothing memoized): full rule text
-//   fullSync   Syncer.sync() on an empty namespace: buildRules + iptables-save ×2 + ONE restore (the
+//   fullSync   Syncer.sync() on an empty namespace: buildRules + one iptables-save + ONE restore (the
 //              hooks from PREROUTING, OUTPUT, … (jumps.ts) inserted in it); under nf_tables that
 //              restore holds several transactions (servicePortsPerTransaction in rules.ts)
 //   rawFull    `iptables-restore --noflush` of the very text fullSync wrote, into a second empty namespace

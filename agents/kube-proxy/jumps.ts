@@ -51,8 +51,9 @@ export function jumpRuleLine(j: JumpRule, op: '-A' | '-I' = '-A'): string {
 }
 
 /**
- * The hooks an iptables-save (of both tables, or of all) lacks, in JUMP_RULES' order: what a full sync must
- * insert. A hook counts as present anywhere in its chain, as `iptables -C` would find it.
+ * The hooks an iptables-save (of nat and filter, or of every table) lacks, in JUMP_RULES' order:
+ * what a full sync must insert. A hook counts as present anywhere in its chain, as `iptables -C`
+ * would find it.
  */
 export function missingJumps(saveText: string): JumpRule[] {
   const present = new Set<string>();

@@ -19,7 +19,13 @@
 // node:http2 either: http2-connection.ts says.
 
 import { encodeHeaders } from './hpack';
-import { type ClientStream, Http2Code, Http2Connection, type Http2StreamError } from './http2-connection';
+import {
+  type ClientStream,
+  Http2Code,
+  Http2Connection,
+  type Http2StreamError,
+  type Http2Tls,
+} from './http2-connection';
 
 /** gRPC status codes this client names (the full list is in grpc's doc/statuscodes.md). */
 export const GrpcStatus = {
@@ -46,12 +52,8 @@ export class GrpcError extends Error {
   }
 }
 
-/** TLS material for an https:// server: PEM bytes, as node:tls takes them. */
-export interface ChannelTls {
-  ca: Buffer;
-  cert?: Buffer;
-  key?: Buffer;
-}
+/** TLS material for an https:// server (the connection's own type). */
+export type ChannelTls = Http2Tls;
 
 /** A response's gRPC status, from its HEADERS (trailers-only) or its trailers. */
 class CallStatus {
@@ -63,6 +65,12 @@ class CallStatus {
       if (name === 'grpc-status') this.code = value;
       else if (name === 'grpc-message') this.message = decodeURIComponent(value);
     }
+  }
+
+  /** The error a status other than OK stands for; undefined for OK or no status yet. */
+  failure(path: string): GrpcError | undefined {
+    if (this.code === undefined || this.code === '0') return undefined;
+    return new GrpcError(Number(this.code), this.message || `${path}: gRPC status ${this.code}`);
   }
 }
 
@@ -103,14 +111,13 @@ export class GrpcChannel {
         onData: (data: Buffer) => chunks.push(data),
         onClose: (error?: Http2StreamError) => {
           clearTimeout(timer);
+          const refused = status.failure(path);
           if (error) {
             reject(new GrpcError(GrpcStatus.UNAVAILABLE, `${path}: ${error.message}`, error.notSent));
           } else if (status.code === undefined) {
             reject(new GrpcError(GrpcStatus.UNAVAILABLE, `${path}: stream closed without a gRPC status`));
-          } else if (status.code !== '0') {
-            reject(
-              new GrpcError(Number(status.code), status.message || `${path}: gRPC status ${status.code}`),
-            );
+          } else if (refused) {
+            reject(refused);
           } else {
             try {
               const body = unframe(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
@@ -172,10 +179,9 @@ export class GrpcChannel {
     const end = () => {
       if (cancelled) return;
       cancelled = true;
-      if (status.code !== undefined && status.code !== '0' && failure === undefined) {
-        handlers.onEnd(
-          new GrpcError(Number(status.code), status.message || `${path}: gRPC status ${status.code}`),
-        );
+      const refused = failure === undefined ? status.failure(path) : undefined;
+      if (refused) {
+        handlers.onEnd(refused);
       } else {
         const why =
           failure ??

@@ -96,11 +96,18 @@ interface StreamState {
   unacknowledged: number;
 }
 
+/** TLS material: PEM bytes, as node:tls takes them. */
+export interface Http2Tls {
+  ca: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+}
+
 export interface Http2Target {
   host: string;
   port: number;
-  /** TLS (ALPN h2) with these PEM files; plain TCP (h2c with prior knowledge) without. */
-  tls?: { ca: Buffer; cert?: Buffer; key?: Buffer };
+  /** TLS (ALPN h2) with these files; plain TCP (h2c with prior knowledge) without. */
+  tls?: Http2Tls;
 }
 
 export class Http2Connection {
@@ -161,8 +168,6 @@ export class Http2Connection {
     });
     this.socket.on('close', () => this.ended());
     // Written at once; the socket holds it until the connection is made.
-    const windowGrowth = Buffer.alloc(4);
-    windowGrowth.writeUInt32BE(MAX_WINDOW - DEFAULT_WINDOW);
     this.socket.write(
       Buffer.concat([
         PREFACE,
@@ -170,7 +175,7 @@ export class Http2Connection {
           [Setting.ENABLE_PUSH, 0],
           [Setting.INITIAL_WINDOW_SIZE, MAX_WINDOW],
         ]),
-        frame(FrameType.WINDOW_UPDATE, 0, 0, windowGrowth),
+        windowUpdateFrame(0, MAX_WINDOW - DEFAULT_WINDOW),
       ]),
     );
   }
@@ -264,6 +269,11 @@ export class Http2Connection {
     }
   }
 
+  /** After a window grew: every stream's queued DATA that now fits. */
+  private flushAll(): void {
+    for (const state of this.streams.values()) if (state.queued.length) this.flush(state);
+  }
+
   /** Sends what the windows allow of a stream's queued DATA. */
   private flush(state: StreamState): void {
     const frames = this.dataFrames(state);
@@ -320,7 +330,7 @@ export class Http2Connection {
         if (buf.length < 9 + length) break;
         const type = buf[3];
         const flags = buf[4];
-        const streamId = buf.readUInt32BE(5) & LAST_STREAM_ID;
+        const streamId = readU31(buf, 5);
         this.frameIn(type, flags, streamId, buf.subarray(9, 9 + length));
         buf = buf.subarray(9 + length);
       }
@@ -331,7 +341,12 @@ export class Http2Connection {
     }
     // What is left is copied: a subarray would pin the whole chunk until the frame completes.
     this.received = buf.length ? Buffer.from(buf) : Buffer.alloc(0);
-    this.giveBackWindows();
+    // The connection's window, given back once per read: WINDOW_UPDATE for what was read, once
+    // enough has been, so the server never waits on us. A stream's is given back as its DATA comes.
+    if (this.unacknowledged >= REPLENISH_AT) {
+      this.write(windowUpdateFrame(0, this.unacknowledged));
+      this.unacknowledged = 0;
+    }
   }
 
   private frameIn(type: number, flags: number, streamId: number, payload: Buffer): void {
@@ -343,6 +358,10 @@ export class Http2Connection {
         const state = this.streams.get(streamId);
         if (!state) return; // reset by us a moment ago
         state.unacknowledged += payload.length;
+        if (state.unacknowledged >= REPLENISH_AT) {
+          this.write(windowUpdateFrame(state.id, state.unacknowledged));
+          state.unacknowledged = 0;
+        }
         const data = flags & PADDED ? unpad(payload) : payload;
         if (data.length) state.callbacks.onData(data);
         if (flags & END_STREAM) this.remoteEnded(state);
@@ -395,13 +414,13 @@ export class Http2Connection {
         }
         return;
       case FrameType.GOAWAY:
-        this.goawayIn(payload.readUInt32BE(0) & LAST_STREAM_ID, payload.readUInt32BE(4));
+        this.goawayIn(readU31(payload, 0), payload.readUInt32BE(4));
         return;
       case FrameType.WINDOW_UPDATE: {
-        const increment = payload.readUInt32BE(0) & LAST_STREAM_ID;
+        const increment = readU31(payload, 0);
         if (streamId === 0) {
           this.sendWindow += increment;
-          for (const state of this.streams.values()) if (state.queued.length) this.flush(state);
+          this.flushAll();
         } else {
           const state = this.streams.get(streamId);
           if (!state) return;
@@ -460,7 +479,7 @@ export class Http2Connection {
       }
     }
     this.write(frame(FrameType.SETTINGS, ACK, 0, Buffer.alloc(0)));
-    for (const state of this.streams.values()) if (state.queued.length) this.flush(state);
+    this.flushAll();
     this.openWaiting();
   }
 
@@ -475,25 +494,6 @@ export class Http2Connection {
     for (const { state } of this.waiting.splice(0)) state.callbacks.onClose(new Http2StreamError(why, true));
     if (this.streams.size === 0) this.destroy();
     this.onClose(this); // no new streams here: the owner opens another connection
-  }
-
-  /** WINDOW_UPDATE for what was read, once enough has been, so the server never waits on us. */
-  private giveBackWindows(): void {
-    const updates: Buffer[] = [];
-    const increment = Buffer.alloc(4);
-    if (this.unacknowledged >= REPLENISH_AT) {
-      increment.writeUInt32BE(this.unacknowledged);
-      updates.push(frame(FrameType.WINDOW_UPDATE, 0, 0, increment));
-      this.unacknowledged = 0;
-    }
-    for (const state of this.streams.values()) {
-      if (state.unacknowledged < REPLENISH_AT) continue;
-      const i = Buffer.alloc(4);
-      i.writeUInt32BE(state.unacknowledged);
-      updates.push(frame(FrameType.WINDOW_UPDATE, 0, state.id, i));
-      state.unacknowledged = 0;
-    }
-    if (updates.length) this.write(Buffer.concat(updates));
   }
 
   private ended(): void {
@@ -528,6 +528,17 @@ function settingsFrame(settings: Array<[Setting, number]>): Buffer {
     payload.writeUInt32BE(value, 6 * i + 2);
   });
   return frame(FrameType.SETTINGS, 0, 0, payload);
+}
+
+function windowUpdateFrame(streamId: number, increment: number): Buffer {
+  const payload = Buffer.alloc(4);
+  payload.writeUInt32BE(increment);
+  return frame(FrameType.WINDOW_UPDATE, 0, streamId, payload);
+}
+
+/** A stream id or window increment: 31 bits, the top bit reserved (RFC 9113 §4.1, §6.9). */
+function readU31(buf: Buffer, at: number): number {
+  return buf.readUInt32BE(at) & 0x7fff_ffff;
 }
 
 function rstStreamFrame(streamId: number, code: number): Buffer {
