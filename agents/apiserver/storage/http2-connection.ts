@@ -3,9 +3,9 @@
 // and DATA, flow control both ways, PING, GOAWAY and RST_STREAM. No server push (turned off in
 // our SETTINGS), no priorities, no request trailers.
 //
-// Why not node:http2: a unary call through it cost ~220–260 µs of CPU against ~65–95 µs here,
-// measured side by side on one etcd (16 calls in flight, a guarded-create Txn each): every call
-// builds a Duplex stream object, an AsyncResource whose bind() wraps two deprecation shims, and
+// Why not node:http2: a unary call through it cost 190–290 µs of CPU against 90–100 µs here, in
+// the apiserver bench's raw transactions (16 in flight, a guarded create each; bench/results/
+// 2026-12-03-vm-etcd-http2.json): every call builds a Duplex stream object, an AsyncResource whose bind() wraps two deprecation shims, and
 // a dozen event listeners. The apiserver makes one such call per write, and etcd's watch brings
 // every change back over the same connection.
 //
