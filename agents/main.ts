@@ -9,10 +9,13 @@ import {
   IDLE_CHECK_MS,
 } from './api/idle-gc';
 import { createLogger } from './api/log';
+import { mapStackTracesOfBundle } from './api/stack-traces';
 
 // The nodes run Debian 12's Node.js 18, where WebCrypto is not yet the global `crypto` (it is
 // from Node 19). jose (service-account tokens) and @peculiar/x509 look for it there.
 globalThis.crypto ??= webcrypto as Crypto;
+
+mapStackTracesOfBundle();
 
 type ComponentMain = (argv: string[]) => Promise<void>;
 

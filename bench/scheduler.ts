@@ -32,7 +32,7 @@ import { bindingFor } from '../agents/scheduler/schedule-one';
 import { startControlPlane } from '../test/support/apiserver';
 import { freePort } from '../test/support/ports';
 import { type Started, startAgent, waitForHttpOk } from '../test/support/process';
-import { anonRssMiB, peakRssMiB, pssMiB, rssMiB } from './lib/proc';
+import { anonRssMiB, cpuSeconds, peakRssMiB, pssMiB, rssMiB } from './lib/proc';
 import { compare, runWhenMain } from './lib/report';
 
 const FAST = ['--kube-api-qps=5000', '--kube-api-burst=5000'];
@@ -255,6 +255,12 @@ export async function hollowRunning(hollowNodes: number, pods: number) {
       return { ...each, total: Object.values(each).reduce((a, b) => a + b, 0) };
     };
     const rightAfter = {
+      // CPU each process spent from its start to the last pod Running: where the burst's time went.
+      cpuSeconds: Object.fromEntries(
+        Object.entries({ ...controlPlane, hollowNodes: hollow }).map(
+          ([k, p]) => [k, round(cpuSeconds(p.pid))] as const,
+        ),
+      ),
       controlPlaneRssMiB: memory(rssMiB),
       controlPlanePeakRssMiB: memory(peakRssMiB),
       controlPlaneAnonRssMiB: memory(anonRssMiB),

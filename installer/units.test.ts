@@ -21,7 +21,6 @@ describe('units from typed flags', () => {
     const kubelet = minionUnits(inv, minion2).find((u) => u.name === 'kubelet');
     expect(kubelet?.exec).toEqual([
       '/usr/bin/node',
-      '--enable-source-maps',
       '/opt/nodekube/bin/nodekube-agent.cjs',
       'kubelet',
       '--kubeconfig=/etc/kubernetes/kubelet.conf',
@@ -44,7 +43,7 @@ describe('units from typed flags', () => {
     expect(text).toContain('After=network-online.target docker.service');
     expect(text).toContain('Wants=docker.service');
     expect(text).not.toContain('Requires=');
-    expect(text).toContain('ExecStart=/usr/bin/node \\\n  --enable-source-maps \\\n');
+    expect(text).toContain('ExecStart=/usr/bin/node \\\n  /opt/nodekube/bin/nodekube-agent.cjs \\\n');
     expect(text).toContain('Restart=always');
     expect(text).toContain('WantedBy=multi-user.target');
     expect(text).toContain('[Service]\nEnvironment=MALLOC_ARENA_MAX=2\nExecStart=');
@@ -67,13 +66,12 @@ describe('units from typed flags', () => {
       'kube-scheduler',
     ]);
     // The apiserver's Node options come before the bundle (AGENT_NODE_OPTIONS).
-    expect(units[1].exec.slice(0, 4)).toEqual([
+    expect(units[1].exec.slice(0, 3)).toEqual([
       '/usr/bin/node',
-      '--enable-source-maps',
       '--max-semi-space-size=4',
       '/opt/nodekube/bin/nodekube-agent.cjs',
     ]);
-    expect(units[1].exec.slice(4)).toEqual([
+    expect(units[1].exec.slice(3)).toEqual([
       'apiserver',
       '--etcd-servers=https://127.0.0.1:2379',
       '--etcd-cafile=/etc/kubernetes/pki/ca.crt',
@@ -100,7 +98,7 @@ describe('units from typed flags', () => {
       '--default-not-ready-toleration-seconds=300',
       '--default-unreachable-toleration-seconds=300',
     ]);
-    expect(units[2].exec.slice(4)).toEqual(
+    expect(units[2].exec.slice(3)).toEqual(
       expect.arrayContaining([
         '--kubeconfig=/etc/kubernetes/controller-manager.conf',
         '--bind-address=127.0.0.1',
@@ -109,9 +107,9 @@ describe('units from typed flags', () => {
       ]),
     );
     // The three control-plane components run with a small young generation (AGENT_NODE_OPTIONS).
-    for (const u of units.slice(1)) expect(u.exec.slice(0, 4)).toContain('--max-semi-space-size=4');
-    expect(units[3].exec.slice(3, 5)).toEqual(['/opt/nodekube/bin/nodekube-agent.cjs', 'scheduler']);
-    expect(units[3].exec.slice(5)).toEqual([
+    for (const u of units.slice(1)) expect(u.exec.slice(0, 3)).toContain('--max-semi-space-size=4');
+    expect(units[3].exec.slice(2, 4)).toEqual(['/opt/nodekube/bin/nodekube-agent.cjs', 'scheduler']);
+    expect(units[3].exec.slice(4)).toEqual([
       '--kubeconfig=/etc/kubernetes/scheduler.conf',
       '--bind-address=127.0.0.1',
       '--port=10259',
@@ -139,7 +137,7 @@ describe('units from typed flags', () => {
       'kube-proxy',
       'kube-hostgw',
     ]);
-    expect(units[5].exec.slice(3)).toEqual([
+    expect(units[5].exec.slice(2)).toEqual([
       'hostgw',
       '--kubeconfig=/etc/kubernetes/kube-proxy.conf',
       '--hostname-override=master',

@@ -202,9 +202,10 @@ export const AGENT_NODE_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   'controller-manager': SMALL_YOUNG_GENERATION,
 };
 
+// No --enable-source-maps: it would read the bundle's map into every agent at start;
+// agents/main.ts maps stack traces only when one is printed (agents/api/stack-traces.ts).
 const agent = (component: string, flags: Record<string, string | number | boolean>) => [
   '/usr/bin/node',
-  '--enable-source-maps',
   ...(AGENT_NODE_OPTIONS[component] ?? []),
   AGENT_BUNDLE,
   component,

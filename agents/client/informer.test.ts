@@ -102,6 +102,35 @@ describe('informer', () => {
     expect(Object.isFrozen(inf.get('ns/a')?.metadata)).toBe(true);
   });
 
+  it('stores and hands out what its transform keeps, of listed and watched objects alike', async () => {
+    const labelled = (name: string, rv: string): KubeObject => ({
+      ...pod(name, rv),
+      metadata: { ...pod(name, rv).metadata, annotations: { big: 'x'.repeat(100) }, labels: { app: 'web' } },
+    });
+    const { client } = scriptedClient({
+      lists: [[labelled('a', '1')]],
+      watches: [{ events: [{ type: 'ADDED', object: labelled('b', '2') }] }],
+    });
+    const withoutAnnotations = (o: KubeObject): KubeObject => ({
+      ...o,
+      metadata: { ...o.metadata, annotations: undefined },
+    });
+    const inf = createInformer(client, R.pods, {
+      log: quiet,
+      delayFn: noDelay,
+      transform: withoutAnnotations,
+    });
+    const handed: KubeObject[] = [];
+    inf.addEventHandler({ add: (o) => handed.push(o) });
+    inf.start();
+    await expect.poll(() => handed.length).toBe(2);
+    inf.stop();
+    for (const o of [...handed, inf.get('ns/a'), inf.get('ns/b')]) {
+      expect(o?.metadata?.annotations).toBeUndefined();
+      expect(o?.metadata?.labels).toEqual({ app: 'web' });
+    }
+  });
+
   it('on a 410 ERROR event relists and turns the difference into events, without duplicates', async () => {
     const gone = {
       kind: 'Status',

@@ -18,7 +18,7 @@ import type { InformerMetrics } from './informer-metrics';
 import { defaultLogger, type Logger } from './logger';
 import type { ApiClient, Informer, ResourceEventHandler, WatchHandle } from './types';
 
-export interface InformerOptions {
+export interface InformerOptions<T = KubeObject> {
   namespace?: string;
   labelSelector?: string;
   fieldSelector?: string;
@@ -31,6 +31,12 @@ export interface InformerOptions {
   log?: Logger;
   /** Shared counters (createInformerMetrics); each informer adds under its resource's label. */
   metrics?: InformerMetrics;
+  /**
+   * What of each object the cache keeps (client-go's SetTransform): called on every listed and
+   * watched object before it is stored and handed to the handlers; returns a new object or the
+   * same one, never a changed copy of something shared.
+   */
+  transform?: (obj: T) => T;
 }
 
 export const INITIAL_BACKOFF_MS = 800;
@@ -64,10 +70,12 @@ export function deepFreeze<T>(obj: T): T {
 }
 
 /**
- * What the cache keeps: one copy of each repeated string value (10k pods hold the same node names,
- * timestamps and defaults; api/intern.ts), then frozen, since every handler shares the object.
+ * What the cache keeps: the part of the object the informer's owner reads (its transform), with
+ * one copy of each repeated string value (10k pods hold the same node names, timestamps and
+ * defaults; api/intern.ts), then frozen, since every handler shares the object.
  */
-const forCache = <T>(obj: T): T => deepFreeze(internStrings(obj));
+const forCache = <T>(obj: T, transform?: (obj: T) => T): T =>
+  deepFreeze(internStrings(transform ? transform(obj) : obj));
 
 /** The ERROR event of a watch carries a Status; 410 means the resourceVersion was compacted. */
 function watchErrorToStatusError(ev: WatchEvent): StatusError {
@@ -78,7 +86,7 @@ function watchErrorToStatusError(ev: WatchEvent): StatusError {
 export function createInformer<T extends KubeObject>(
   client: ApiClient,
   resource: ResourceInfo,
-  opts: InformerOptions = {},
+  opts: InformerOptions<T> = {},
 ): Informer<T> {
   const { nowFn = Date.now, randFn = Math.random, delayFn = sleepUnlessAborted, resyncMs = 0 } = opts;
   const log = opts.log ?? defaultLogger(`informer ${resource.resource}`);
@@ -103,7 +111,7 @@ export function createInformer<T extends KubeObject>(
   }
 
   function apply(ev: WatchEvent<T>): string | undefined {
-    const obj = forCache(ev.object);
+    const obj = forCache(ev.object, opts.transform);
     const key = objectKey(obj);
     const old = cache.get(key);
     if (ev.type === 'DELETED') {
@@ -123,7 +131,7 @@ export function createInformer<T extends KubeObject>(
       labelSelector: opts.labelSelector,
       fieldSelector: opts.fieldSelector,
     });
-    const items = list.items.map((o) => forCache(o));
+    const items = list.items.map((o) => forCache(o, opts.transform));
     for (const d of diffAgainstCache(cache, items)) {
       if (d.type === 'delete') cache.delete(objectKey(d.obj));
       else cache.set(objectKey(d.obj), d.obj);

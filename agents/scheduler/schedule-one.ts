@@ -141,10 +141,14 @@ async function bind(deps: SchedulerDeps, pod: Pod, nodeName: string): Promise<vo
   }
 }
 
-/** Set PodScheduled=False/Unschedulable with the fit message, unless it already says so. */
+/**
+ * Set PodScheduled=False/Unschedulable with the fit message, unless it already says so. A
+ * strategic merge patch of that one condition (merged by type, as upstream's PatchPodStatus
+ * sends it): the scheduler keeps only PodScheduled of a pod's conditions (pod-view.ts), and the
+ * others are not its to rewrite.
+ */
 async function markUnschedulable(deps: SchedulerDeps, pod: Pod, message: string): Promise<void> {
-  const conditions = pod.status?.conditions ?? [];
-  const current = conditions.find((c) => c.type === 'PodScheduled');
+  const current = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
   if (current?.status === 'False' && current.message === message) return;
   const condition = {
     type: 'PodScheduled',
@@ -154,14 +158,13 @@ async function markUnschedulable(deps: SchedulerDeps, pod: Pod, message: string)
     lastProbeTime: null,
     lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
   };
-  const next = [...conditions.filter((c) => c.type !== 'PodScheduled'), condition];
   try {
     await deps.client.patch(
       R.pods,
       pod.metadata?.namespace,
       pod.metadata?.name ?? '',
-      'merge',
-      { status: { conditions: next } },
+      'strategic',
+      { status: { conditions: [condition] } },
       { subresource: 'status' },
     );
   } catch (err) {

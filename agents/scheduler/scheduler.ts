@@ -19,6 +19,7 @@ import { SchedulerCache } from './cache';
 import { schedulerMetrics } from './metrics';
 import { defaultFilters, defaultScores } from './plugins';
 import { type VolumeListers, volumeBinding } from './plugins/volume-binding';
+import { schedulingView } from './pod-view';
 import { SchedulingQueue } from './queue';
 import { createScheduleOne, DEFAULT_SCHEDULER_NAME, responsibleFor } from './schedule-one';
 
@@ -63,7 +64,11 @@ export function startScheduler(opts: SchedulerOptions, signal: AbortSignal): Run
   const { client, log } = opts;
   const schedulerName = opts.schedulerName ?? DEFAULT_SCHEDULER_NAME;
   const informerMetrics = createInformerMetrics(opts.registry);
-  const pods = createInformer<PodObject>(client, R.pods, { log, metrics: informerMetrics });
+  const pods = createInformer<PodObject>(client, R.pods, {
+    log,
+    metrics: informerMetrics,
+    transform: schedulingView,
+  });
   const nodes = createInformer<NodeObject>(client, R.nodes, { log, metrics: informerMetrics });
   const services = createInformer<Service & KubeObject>(client, R.services, {
     log,

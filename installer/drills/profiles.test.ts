@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectedSeconds, flagsOfCommandLine, PROFILES, profileInForce } from './profiles';
 
-const node = ['/usr/bin/node', '--enable-source-maps', '/opt/nodekube/bin/nodekube-agent.cjs'];
+const node = ['/usr/bin/node', '/opt/nodekube/bin/nodekube-agent.cjs'];
 
 describe('the profile in force, read from the running command lines', () => {
   it('reads --name=value and --name value', () => {

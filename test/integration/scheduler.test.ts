@@ -149,6 +149,11 @@ describe('scheduler with hollow nodes', () => {
       .toMatch(/^0\/3 nodes are available: 1 node\(s\) were unschedulable, 2 Insufficient cpu\./);
     const pending = await client.get<P>(R.pods, 'default', 'big-1');
     expect(pending.spec?.nodeName).toBeUndefined();
+    expect(pending.status?.conditions?.find((c) => c.type === 'PodScheduled')).toMatchObject({
+      status: 'False',
+      reason: 'Unschedulable',
+      message: expect.stringMatching(/^0\/3 nodes are available: /),
+    });
 
     procs.push(
       startAgent('hollow-sched-extra', 'hollow-node', [

@@ -28,6 +28,16 @@ describe('ChangeLog', () => {
     expect(log.since(1)).toBe('too-old');
   });
 
+  it('tells of each change as it leaves, by cap or by age, oldest first and once', () => {
+    const gone: number[] = [];
+    const log = new ChangeLog({ max: 3, min: 1, freshMs: 1000 }, 0, (c) => gone.push(c.revision));
+    for (let r = 1; r <= 5; r++) log.add(change(r), r * 100);
+    expect(gone).toEqual([1, 2]);
+    log.trim(60_000);
+    log.trim(60_000);
+    expect(gone).toEqual([1, 2, 3, 4]);
+  });
+
   it('drops changes older than the fresh window, but keeps `min` of them whatever their age', () => {
     const log = new ChangeLog({ max: 100, min: 2, freshMs: 1000 }, 0);
     for (let r = 1; r <= 5; r++) log.add(change(r), r * 100); // recorded at 100 … 500 ms

@@ -38,7 +38,12 @@ export class ChangeLog {
   private readonly min: number;
   private readonly freshMs: number;
 
-  constructor(limits: ChangeLogLimits, revision: number) {
+  /** `dropped` hears of each change as it leaves the log. */
+  constructor(
+    limits: ChangeLogLimits,
+    revision: number,
+    private readonly dropped: (change: Change) => void = () => {},
+  ) {
     this.max = limits.max;
     this.min = Math.min(limits.min ?? MIN_KEPT, limits.max);
     this.freshMs = limits.freshMs ?? FRESH_MS;
@@ -72,8 +77,10 @@ export class ChangeLog {
       this.length > this.max ||
       (this.length > this.min && now - this.recordedAt[this.head] > this.freshMs)
     ) {
-      this.coversAfter = (this.changes[this.head] as Change).revision;
+      const change = this.changes[this.head] as Change;
+      this.coversAfter = change.revision;
       this.changes[this.head++] = undefined;
+      this.dropped(change);
     }
     if (this.head > 0 && this.head * 2 >= this.changes.length) {
       this.changes = this.changes.slice(this.head);

@@ -18,7 +18,7 @@ import { ChangeLog } from './change-log';
 import type { EtcdClient } from './etcd-client';
 import type { EtcdStore } from './etcd-store';
 import { type Change, type EtcdWatch, watchPrefix } from './etcd-watch';
-import { forgetJson, jsonOf } from './json-cache';
+import { forgetJson, jsonOf, keepJson } from './json-cache';
 
 export interface CacheEntry {
   key: string;
@@ -69,7 +69,7 @@ export class WatchCache {
   ) {
     this.capacity = opts.capacity ?? 4096;
     this.prefix = storagePrefix(resource);
-    this.history = new ChangeLog({ max: this.capacity }, 0);
+    this.history = this.newHistory(0);
   }
 
   async start(): Promise<void> {
@@ -80,7 +80,7 @@ export class WatchCache {
       this.entries.set(key, { key, obj: internStrings(s.obj) });
     }
     this.sortedKeys = null;
-    this.history = new ChangeLog({ max: this.capacity }, list.revision);
+    this.history = this.newHistory(list.revision);
     this.revision = list.revision;
     // A resource that goes quiet sheds its stale history too, not only when the next change comes.
     this.trimTimer ??= setInterval(() => this.history.trim(Date.now()), TRIM_EVERY_MS).unref();
@@ -94,6 +94,11 @@ export class WatchCache {
       (key) => this.entries.get(key.slice(this.prefix.length))?.obj,
     );
     this.wakeWaiters();
+  }
+
+  /** A change's text is kept while the change is in the history (json-cache.ts). */
+  private newHistory(revision: number): ChangeLog {
+    return new ChangeLog({ max: this.capacity }, revision, (c) => forgetJson(c.obj));
   }
 
   stop(): void {
@@ -161,7 +166,7 @@ export class WatchCache {
         if (!this.entries.has(relKey)) this.sortedKeys = null;
         // Kept until replaced, next to thousands like it: one copy of each repeated string.
         this.entries.set(relKey, { key: relKey, obj: internStrings(c.obj) });
-        jsonOf(c.obj); // serialize now, while the change is hot, for the watchers and lists to come
+        keepJson(c.obj);
       }
       this.history.add(c, Date.now());
       this.revision = c.revision;
