@@ -18,10 +18,12 @@ const THROWER = `export function failDeep(): never {
 const ENTRY = `import { mapStackTracesOfBundle } from ${JSON.stringify(join(import.meta.dirname, 'stack-traces.ts'))};
 import { failDeep } from './thrower';
 const mapped = mapStackTracesOfBundle();
+const plain: { stack?: string } = {};
+Error.captureStackTrace(plain);
 try {
   failDeep();
 } catch (err) {
-  console.log(JSON.stringify({ mapped, stack: (err as Error).stack }));
+  console.log(JSON.stringify({ mapped, stack: (err as Error).stack, plain: plain.stack }));
 }
 if (process.argv[2] === 'uncaught') failDeep();
 `;
@@ -47,12 +49,14 @@ describe('mapStackTracesOfBundle', () => {
 
   it('prints frames of the bundle as the TypeScript line they came from', async () => {
     const { stdout } = await run(process.execPath, [join(dir, 'dist', 'bin', 'app.cjs')]);
-    const { mapped, stack } = JSON.parse(stdout);
+    const { mapped, stack, plain } = JSON.parse(stdout);
     expect(mapped).toBe(true);
     const lines = stack.split('\n');
     expect(lines[0]).toBe('TypeError: no such pod');
     expect(lines[1]).toMatch(/^ {4}at failDeep \(.*thrower\.ts:2:9\)$/);
-    expect(lines[2]).toMatch(/entry\.ts:5:3\)?$/);
+    expect(lines[2]).toMatch(/entry\.ts:7:3\)?$/);
+    // Error.captureStackTrace on a plain object: headed `Error`, as V8's own formatting has it.
+    expect(plain).toMatch(/^Error\n {4}at .*entry\.ts:5:7\)?$/m);
     expect(stack).not.toContain('app.cjs');
   });
 

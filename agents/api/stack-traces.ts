@@ -20,10 +20,13 @@ export const MAP_KEPT_MS = 60_000;
 /** `../../agents/scheduler/queue.ts` (a source as the map names it) → `agents/scheduler/queue.ts`. */
 export const repoPath = (source: string): string => source.replace(/^(?:\.\.\/)+/, '');
 
-/** What V8 writes before the frames: `TypeError: message`, as Error.prototype.toString has it. */
+/**
+ * What V8 writes before the frames: `TypeError: message`, as Error.prototype.toString has it for
+ * any object (Error.captureStackTrace takes plain ones too: `{}` heads its stack with `Error`).
+ */
 function heading(error: unknown): string {
   try {
-    return error instanceof Error ? Error.prototype.toString.call(error) : String(error);
+    return Error.prototype.toString.call(error);
   } catch {
     return '<error>';
   }
