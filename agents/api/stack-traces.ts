@@ -39,6 +39,7 @@ function heading(error: unknown): string {
 export function mapStackTraces(bundle: string, mapFile = `${bundle}.map`): void {
   let map: SourceMap | null | undefined; // null: tried and could not
   let release: NodeJS.Timeout | undefined;
+  /** The map, read if it is not held; held MAP_KEPT_MS more from now. */
   const sourceMap = (): SourceMap | null => {
     if (map === undefined) {
       try {
@@ -47,27 +48,31 @@ export function mapStackTraces(bundle: string, mapFile = `${bundle}.map`): void 
         map = null;
       }
     }
-    clearTimeout(release);
-    release = setTimeout(() => {
-      map = undefined;
-    }, MAP_KEPT_MS);
-    release.unref();
+    if (release) release.refresh();
+    else
+      release = setTimeout(() => {
+        map = undefined;
+        release = undefined;
+      }, MAP_KEPT_MS).unref();
     return map;
   };
 
-  const frameText = (frame: NodeJS.CallSite): string => {
+  const frameText = (frame: NodeJS.CallSite, sources: SourceMap | null): string => {
     const text = frame.toString();
     const line = frame.getLineNumber();
     const column = frame.getColumnNumber();
-    if (frame.getFileName() !== bundle || line === null || column === null) return text;
-    const entry = sourceMap()?.findEntry(line - 1, column - 1);
-    if (!entry || !('originalSource' in entry)) return text;
+    if (!sources || frame.getFileName() !== bundle || line === null || column === null) return text;
+    const entry = sources.findEntry(line - 1, column - 1);
+    if (!('originalSource' in entry)) return text;
     const at = `${repoPath(entry.originalSource)}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
     return text.replace(`${bundle}:${line}:${column}`, at);
   };
 
-  Error.prepareStackTrace = (error, frames) =>
-    heading(error) + frames.map((f) => `\n    at ${frameText(f)}`).join('');
+  Error.prepareStackTrace = (error, frames) => {
+    // The map is looked up once per stack, and only for a stack that passes through the bundle.
+    const sources = frames.some((f) => f.getFileName() === bundle) ? sourceMap() : null;
+    return heading(error) + frames.map((f) => `\n    at ${frameText(f, sources)}`).join('');
+  };
 }
 
 /** Map stack traces when this process runs from a bundle with its map beside it (the nodes do). */

@@ -5,8 +5,8 @@
 //
 // Why not node:http2: a unary call through it cost 190–290 µs of CPU against 90–100 µs here, in
 // the apiserver bench's raw transactions (16 in flight, a guarded create each; bench/results/
-// 2026-12-03-vm-etcd-http2.json): every call builds a Duplex stream object, an AsyncResource whose bind() wraps two deprecation shims, and
-// a dozen event listeners. The apiserver makes one such call per write, and etcd's watch brings
+// 2026-12-03-vm-etcd-http2.json): every call builds a Duplex stream object, an AsyncResource
+// whose bind() wraps two deprecation shims, and a dozen event listeners. The apiserver makes one such call per write, and etcd's watch brings
 // every change back over the same connection.
 //
 // The connection never throttles what it receives: it offers the largest windows HTTP/2 allows
@@ -530,21 +530,20 @@ function settingsFrame(settings: Array<[Setting, number]>): Buffer {
   return frame(FrameType.SETTINGS, 0, 0, payload);
 }
 
-function windowUpdateFrame(streamId: number, increment: number): Buffer {
+/** A frame whose payload is one 32-bit number: WINDOW_UPDATE's increment, RST_STREAM's code. */
+function u32Frame(type: FrameType, streamId: number, value: number): Buffer {
   const payload = Buffer.alloc(4);
-  payload.writeUInt32BE(increment);
-  return frame(FrameType.WINDOW_UPDATE, 0, streamId, payload);
+  payload.writeUInt32BE(value);
+  return frame(type, 0, streamId, payload);
 }
+
+const windowUpdateFrame = (streamId: number, increment: number) =>
+  u32Frame(FrameType.WINDOW_UPDATE, streamId, increment);
+const rstStreamFrame = (streamId: number, code: number) => u32Frame(FrameType.RST_STREAM, streamId, code);
 
 /** A stream id or window increment: 31 bits, the top bit reserved (RFC 9113 §4.1, §6.9). */
 function readU31(buf: Buffer, at: number): number {
   return buf.readUInt32BE(at) & 0x7fff_ffff;
-}
-
-function rstStreamFrame(streamId: number, code: number): Buffer {
-  const payload = Buffer.alloc(4);
-  payload.writeUInt32BE(code);
-  return frame(FrameType.RST_STREAM, 0, streamId, payload);
 }
 
 function goawayFrame(code: number): Buffer {
