@@ -10,6 +10,7 @@ import { issueServiceAccountToken } from '../../agents/apiserver/auth/service-ac
 import { pkiPaths } from '../../installer/pki/pki';
 import { certificatePlan } from '../../installer/pki/plan';
 import { createCa, issue, loadSigner } from '../../installer/pki/x509';
+import { logContaining } from '../support/process';
 import {
   type Identity,
   SA_ISSUER,
@@ -121,7 +122,7 @@ describe('authentication', () => {
       'pods',
     ]);
     expect(refused.code).not.toBe(0);
-    const log = await readFile(s.cp.apiserver.logFile, 'utf8');
+    const log = await logContaining(s.cp.apiserver.logFile, [/CERT_HAS_EXPIRED/, /malformed bearer token/]);
     expect(log).toMatch(/Unable to authenticate the request.*CERT_HAS_EXPIRED/);
     expect(log).toMatch(/Unable to authenticate the request.*malformed bearer token/);
   });
@@ -209,7 +210,7 @@ describe('authorization with RBAC', () => {
     const denied = await s.kubectl('1.33', { token: saToken }, ['get', 'pods', '--as=kubernetes-admin']);
     // kubectl's discovery prints the 403 without its message ("Forbidden: unknown"); the log has who and whom
     expect(denied.stderr).toContain('Error from server (Forbidden)');
-    const log = await readFile(s.cp.apiserver.logFile, 'utf8');
+    const log = await logContaining(s.cp.apiserver.logFile, ['Forbidden impersonation']);
     expect(log).toMatch(/Forbidden impersonation.*system:serviceaccount:demo:default.*kubernetes-admin/);
   });
 
@@ -252,7 +253,7 @@ describe('authorization with RBAC', () => {
         { timeout: 10_000 },
       )
       .toBe(401);
-    const log = await readFile(s.cp.apiserver.logFile, 'utf8');
+    const log = await logContaining(s.cp.apiserver.logFile, ['has been deleted']);
     expect(log).toContain('service account demo/default has been deleted');
   });
 });

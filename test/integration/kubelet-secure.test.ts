@@ -21,7 +21,7 @@ import { ensurePki, pkiPaths } from '../../installer/pki/pki';
 import { issue, loadSigner } from '../../installer/pki/x509';
 import { BUSYBOX_IMAGE } from '../support/docker';
 import { podOn, startTestNode, type TestNode, testNodeName } from '../support/kubelet';
-import { REPO_ROOT } from '../support/process';
+import { logContaining, REPO_ROOT } from '../support/process';
 import {
   type Identity,
   SA_ISSUER,
@@ -198,7 +198,7 @@ describe('the kubelet as an API client', () => {
         return (r.body as Node).status?.conditions?.find((c) => c.type === 'Ready')?.status;
       }, poll)
       .toBe('True');
-    const log = await readFile(node.kubelet.logFile, 'utf8');
+    const log = await logContaining(node.kubelet.logFile, ['Talking to the apiserver']);
     expect(log).toContain(`Talking to the apiserver server=${s.url}`);
     expect(log).toContain('kubelet.conf');
   });

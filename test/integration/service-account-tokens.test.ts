@@ -10,7 +10,7 @@ import { pkiPaths } from '../../installer/pki/pki';
 import { issue, loadSigner } from '../../installer/pki/x509';
 import { BUSYBOX_IMAGE } from '../support/docker';
 import { startTestNode, type TestNode } from '../support/kubelet';
-import { type Started, startAgent } from '../support/process';
+import { logContaining, type Started, startAgent } from '../support/process';
 import {
   type Identity,
   SA_ISSUER,
@@ -161,7 +161,7 @@ describe('TokenRequest', () => {
       200,
     );
     await expect.poll(async () => (await listPodsAs(token)).status, poll).toBe(401);
-    const log = await readFile(s.cp.apiserver.logFile, 'utf8');
+    const log = await logContaining(s.cp.apiserver.logFile, ['has been invalidated']);
     expect(log).toContain('service account token has been invalidated: bound pod demo/bound does not exist');
   });
 });

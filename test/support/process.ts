@@ -1,6 +1,7 @@
 // Processes a test starts, and ends by their own pid (never by name): etcd, agents, dockerd.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AGENT_ENVIRONMENT, AGENT_NODE_OPTIONS } from '../../installer/units';
 
@@ -100,4 +101,27 @@ export async function waitForHttpOk(url: string, timeoutMs = 30_000, logFile?: s
   throw new Error(
     `${url} did not answer 200 within ${timeoutMs} ms (last: ${last})${logFile ? `; see ${logFile}` : ''}`,
   );
+}
+
+/**
+ * An agent's log once it holds every one of `patterns`. Its output reaches the file through this
+ * process's pipe a moment after the agent answered, so a test that reads the log right after a
+ * response may read it short; fails after `timeoutMs` naming what was missing.
+ */
+export async function logContaining(
+  logFile: string,
+  patterns: Array<string | RegExp>,
+  timeoutMs = 5_000,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const log = await readFile(logFile, 'utf8');
+    const missing = patterns.filter((p) => (typeof p === 'string' ? !log.includes(p) : !p.test(log)));
+    if (missing.length === 0 || Date.now() > deadline) {
+      if (missing.length)
+        throw new Error(`${logFile} lacks ${missing.map(String).join(', ')} after ${timeoutMs} ms`);
+      return log;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
